@@ -1,0 +1,54 @@
+# Abacus front door. `make sim` and `make test` install missing Debian
+# packages (scripts/install-deps.sh), configure, build and run.
+#
+#   make sim     build everything, run the demonstration job
+#   make test    build everything, run every test (ctest)
+#   make lint    verilator -Wall and Yosys elaboration of rtl/abacus.f
+#   make wave    a short traced job: FST + GTKWave layout (opens with a display)
+#   make format  clang-format the C++ sources
+#   make clean   remove build outputs
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+WAVE_DIR ?= $(BUILD_DIR)/waves
+
+.PHONY: all deps configure build test sim lint wave format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@mkdir -p $(BUILD_DIR) && cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR)/configure.log 2>&1 \
+	  || { cat $(BUILD_DIR)/configure.log; exit 1; }
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+sim: build
+	$(BUILD_DIR)/tb/abacus-core-demo --m 128 --n 48 --k 96
+	$(BUILD_DIR)/tb/abacus-core-demo --m 256 --n 64 --k 256
+
+lint: deps
+	@scripts/lint.sh
+
+wave: build
+	@mkdir -p $(WAVE_DIR)
+	$(BUILD_DIR)/tb/abacus-core-demo --m 24 --n 16 --k 32 --trace $(WAVE_DIR)/core_demo.fst
+	@cp tb/waves/core.gtkw $(WAVE_DIR)/core_demo.gtkw
+	@if [ -n "$$DISPLAY" ] && command -v gtkwave >/dev/null; then \
+	  gtkwave $(WAVE_DIR)/core_demo.fst $(WAVE_DIR)/core_demo.gtkw & \
+	else \
+	  echo "No display: open with  gtkwave $(WAVE_DIR)/core_demo.fst $(WAVE_DIR)/core_demo.gtkw"; \
+	fi
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD_DIR) waves

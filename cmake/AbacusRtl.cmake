@@ -1,0 +1,45 @@
+# Reads rtl/abacus.f, the one ordered RTL file list, into
+#   ABACUS_RTL_SOURCES  (absolute paths, in order)
+#   ABACUS_RTL_INCDIRS  (absolute include directories)
+# and defines abacus_verilate(), which builds one Verilator model.
+set(ABACUS_RTL_DIR ${PROJECT_SOURCE_DIR}/rtl)
+set(ABACUS_RTL_FILELIST ${ABACUS_RTL_DIR}/abacus.f)
+set(ABACUS_RTL_VLT ${ABACUS_RTL_DIR}/lint.vlt)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ABACUS_RTL_FILELIST})
+
+file(STRINGS ${ABACUS_RTL_FILELIST} _abacus_f_lines)
+set(ABACUS_RTL_SOURCES)
+set(ABACUS_RTL_INCDIRS)
+foreach(_line IN LISTS _abacus_f_lines)
+  string(STRIP "${_line}" _line)
+  if(_line STREQUAL "" OR _line MATCHES "^//")
+    continue()
+  elseif(_line MATCHES "^\\+incdir\\+(.*)$")
+    list(APPEND ABACUS_RTL_INCDIRS ${ABACUS_RTL_DIR}/${CMAKE_MATCH_1})
+  else()
+    list(APPEND ABACUS_RTL_SOURCES ${ABACUS_RTL_DIR}/${_line})
+  endif()
+endforeach()
+
+# abacus_verilate(<target> PREFIX <class> TOP <module> [ARGS <verilator args>...])
+# A static library holding the verilated model, FST tracing compiled in
+# (and off until a test asks for it), assertions live, and X values
+# randomizable at run time (+verilator+rand+reset+2 / VerilatedContext).
+function(abacus_verilate target)
+  cmake_parse_arguments(V "" "PREFIX;TOP" "ARGS" ${ARGN})
+  add_library(${target} STATIC)
+  verilate(${target}
+    TRACE_FST
+    PREFIX ${V_PREFIX}
+    TOP_MODULE ${V_TOP}
+    SOURCES ${ABACUS_RTL_SOURCES}
+    INCLUDE_DIRS ${ABACUS_RTL_INCDIRS}
+    VERILATOR_ARGS --assert -O3 --x-assign unique --x-initial unique
+                   -Wno-fatal ${ABACUS_RTL_VLT} ${V_ARGS})
+  # verilate() sets these privately; harness code needs them to trace.
+  target_compile_definitions(${target} INTERFACE VM_TRACE=1 VM_TRACE_FST=1)
+  target_link_libraries(${target} PUBLIC Threads::Threads)
+  # Verilator's own headers are not ours to warn about.
+  target_include_directories(${target} SYSTEM INTERFACE
+    ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
+endfunction()

@@ -1,0 +1,14 @@
+// Abacus RTL file list, in compile order. The one list read by CMake
+// (Verilator), make lint (Verilator and Yosys), and the FPGA flows.
+// Lines: +incdir+DIR, or a source file; paths are relative to rtl/.
++incdir+common
+abacus_pkg.sv
+common/abacus_delay.sv
+common/abacus_delay_rst.sv
+common/abacus_sram_sdp.sv
+core/abacus_pe.sv
+core/abacus_array.sv
+core/abacus_acc.sv
+core/abacus_requant.sv
+core/abacus_postproc.sv
+core/abacus_core.sv

@@ -1,0 +1,209 @@
+`include "abacus_assert.svh"
+
+// Abacus compute core: systolic array, accumulator scratchpad and output
+// post-processing behind valid/ready streams.
+//
+// Streams (a beat moves when valid && ready):
+//   w  : weight rows for the next tile, Rows beats per tile, row 0 first.
+//   a  : activation rows; a tile is the rows up to and including a_last_i.
+//        Each row names the accumulator row it writes (a_acc_addr_i) and
+//        whether it overwrites or adds to it (a_accum_i).
+//   r/o: read requests for accumulator rows and the requantized int8 rows.
+// Parameter port: p_we_i writes one kind (p_sel_i: bias, multiplier, shift)
+// of per-channel post-processing parameter for all Cols channels at once.
+// zp_out_i and the clamp bounds must be stable while reads are in flight.
+//
+// Schedule: a tile starts once all its weights are in the shadow registers;
+// the next tile's weights are accepted from the cycle the current tile
+// starts. With every stream valid, tile i starts max(M_i, Rows) cycles after
+// tile i-1 (M_i its row count): no idle cycle between tiles of >= Rows rows.
+module abacus_core #(
+  parameter int unsigned Rows = abacus_pkg::DefaultRows,
+  parameter int unsigned Cols = abacus_pkg::DefaultCols,
+  parameter int unsigned AccDepth = abacus_pkg::DefaultAccDepth,
+  localparam int unsigned AccAddrWidth = (AccDepth > 1) ? $clog2(AccDepth) : 1,
+  // cycles from an activation row's handshake to its accumulator write
+  localparam int unsigned ComputeLatency = Rows + Cols + 1,
+  // cycles from a read handshake to its output row (without back-pressure)
+  localparam int unsigned DrainLatency = 1 + 4  // RAM read + abacus_requant stages
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+  // weights
+  input  logic                     w_valid_i,
+  output logic                     w_ready_o,
+  input  logic [Cols*8-1:0]        w_data_i,   // column c at [c*8 +: 8]
+  // activations
+  input  logic                     a_valid_i,
+  output logic                     a_ready_o,
+  input  logic [Rows*8-1:0]        a_data_i,   // row r at [r*8 +: 8]
+  input  logic                     a_last_i,
+  input  logic [AccAddrWidth-1:0]  a_acc_addr_i,
+  input  logic                     a_accum_i,
+  // post-processing parameters
+  input  logic                     p_we_i,
+  input  logic [1:0]               p_sel_i,
+  input  logic [Cols*32-1:0]       p_data_i,   // channel c at [c*32 +: 32]
+  input  logic [7:0]               zp_out_i,
+  input  logic [7:0]               clamp_min_i,
+  input  logic [7:0]               clamp_max_i,
+  // accumulator read and requantized output
+  input  logic                     r_valid_i,
+  output logic                     r_ready_o,
+  input  logic [AccAddrWidth-1:0]  r_addr_i,
+  output logic                     o_valid_o,
+  input  logic                     o_ready_i,
+  output logic [Cols*8-1:0]        o_data_o,   // channel c at [c*8 +: 8]
+  // status
+  output logic                     compute_busy_o,  // rows in flight to the accumulator
+  output logic                     acc_we_o         // an accumulator row is written
+);
+  localparam int unsigned RowIdxWidth = (Rows > 1) ? $clog2(Rows) : 1;
+  localparam int unsigned LoadCntWidth = $clog2(Rows + 1);
+  localparam int unsigned ArrayLatency = Rows + Cols;
+  localparam int unsigned InFlightWidth = $clog2(ComputeLatency + 2);
+
+  // ---- tile sequencing -----------------------------------------------------
+  logic [LoadCntWidth-1:0] loaded_q, loaded_d;  // next tile's weight rows in place
+  logic                    in_tile_q, in_tile_d;
+  logic                    shadow_full, tile_start, a_fire, w_fire;
+
+  assign shadow_full = (loaded_q == LoadCntWidth'(Rows));
+  assign a_ready_o   = in_tile_q || shadow_full;
+  assign a_fire      = a_valid_i && a_ready_o;
+  assign tile_start  = a_fire && !in_tile_q;
+  // the next tile's weights may enter from the cycle this tile starts
+  assign w_ready_o   = !shadow_full || tile_start;
+  assign w_fire      = w_valid_i && w_ready_o;
+
+  always_comb begin
+    loaded_d  = tile_start ? '0 : loaded_q;
+    loaded_d  = loaded_d + (w_fire ? LoadCntWidth'(1) : '0);
+    in_tile_d = a_fire ? !a_last_i : in_tile_q;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      loaded_q  <= '0;
+      in_tile_q <= 1'b0;
+    end else begin
+      loaded_q  <= loaded_d;
+      in_tile_q <= in_tile_d;
+    end
+  end
+
+  // ---- array -----------------------------------------------------------------
+  logic [Cols*32-1:0] array_out;
+  abacus_array #(.Rows(Rows), .Cols(Cols)) u_array (
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .a_valid_i(a_fire),
+    .a_swap_i (tile_start),
+    .a_data_i (a_data_i),
+    .w_valid_i(w_fire),
+    .w_row_i  (tile_start ? '0 : RowIdxWidth'(loaded_q)),
+    .w_data_i (w_data_i),
+    .ps_o     (array_out)
+  );
+
+  // Row metadata travels beside the array with the same latency.
+  logic                    upd_valid, upd_accum;
+  logic [AccAddrWidth-1:0] upd_addr;
+  abacus_delay_rst #(.Width(1), .Depth(ArrayLatency)) u_meta_valid (
+    .clk_i (clk_i),
+    .rst_ni(rst_ni),
+    .d_i   (a_fire),
+    .q_o   (upd_valid)
+  );
+  abacus_delay #(.Width(AccAddrWidth + 1), .Depth(ArrayLatency)) u_meta (
+    .clk_i(clk_i),
+    .d_i  ({a_acc_addr_i, a_accum_i}),
+    .q_o  ({upd_addr, upd_accum})
+  );
+
+  // ---- accumulator -------------------------------------------------------------
+  logic                  drain_en, acc_we;
+  logic [Cols*32-1:0]    drain_data;
+  abacus_acc #(.Cols(Cols), .Depth(AccDepth)) u_acc (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .upd_valid_i(upd_valid),
+    .upd_accum_i(upd_accum),
+    .upd_addr_i (upd_addr),
+    .upd_data_i (array_out),
+    .wr_valid_o (acc_we),
+    .rd_en_i    (drain_en),
+    .rd_addr_i  (r_addr_i),
+    .rd_data_o  (drain_data)
+  );
+
+  // Rows between the activation handshake and the accumulator write.
+  logic [InFlightWidth-1:0] in_flight_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      in_flight_q <= '0;
+    end else begin
+      in_flight_q <= in_flight_q + (a_fire ? InFlightWidth'(1) : '0)
+                                 - (acc_we ? InFlightWidth'(1) : '0);
+    end
+  end
+  assign compute_busy_o = (in_flight_q != '0);
+  assign acc_we_o       = acc_we;
+
+  // ---- post-processing parameters -----------------------------------------
+  logic [Cols*32-1:0] bias_q, mult_q;
+  logic [Cols*6-1:0]  shift_q;
+  always_ff @(posedge clk_i) begin
+    if (p_we_i && p_sel_i == abacus_pkg::ParamBias) begin
+      bias_q <= p_data_i;
+    end
+    if (p_we_i && p_sel_i == abacus_pkg::ParamMult) begin
+      mult_q <= p_data_i;
+    end
+    if (p_we_i && p_sel_i == abacus_pkg::ParamShift) begin
+      for (int unsigned c = 0; c < Cols; c++) begin
+        shift_q[c*6 +: 6] <= p_data_i[c*32 +: 6];
+      end
+    end
+  end
+
+  // ---- drain: RAM read, then the requant pipeline, stalled as one ------------
+  logic [DrainLatency-1:0] drain_valid_q;
+  logic                    advance;
+  assign advance   = !o_valid_o || o_ready_i;
+  assign r_ready_o = advance;
+  assign drain_en  = advance;  // the read register loads only when the pipe moves
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      drain_valid_q <= '0;
+    end else if (advance) begin
+      drain_valid_q <= {drain_valid_q[DrainLatency-2:0], r_valid_i};
+    end
+  end
+  assign o_valid_o = drain_valid_q[DrainLatency-1];
+
+  abacus_postproc #(.Cols(Cols)) u_post (
+    .clk_i      (clk_i),
+    .en_i       (advance),
+    .acc_i      (drain_data),
+    .bias_i     (bias_q),
+    .mult_i     (mult_q),
+    .shift_i    (shift_q),
+    .zp_out_i   (zp_out_i),
+    .clamp_min_i(clamp_min_i),
+    .clamp_max_i(clamp_max_i),
+    .out_o      (o_data_o)
+  );
+
+  // ---- assertions ----------------------------------------------------------------
+  `ABACUS_ASSERT(LoadedInRange, loaded_q <= LoadCntWidth'(Rows))
+  `ABACUS_ASSERT(NoWriteWithoutRow, acc_we |-> in_flight_q != '0)
+  `ABACUS_ASSERT(InFlightBounded, in_flight_q <= InFlightWidth'(ComputeLatency))
+`ifndef SYNTHESIS
+  initial begin
+    assert (Rows >= 2 && Cols >= 1);
+    assert (AccDepth >= 2);
+  end
+`endif
+endmodule

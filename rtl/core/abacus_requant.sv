@@ -1,0 +1,113 @@
+// One lane of output requantization, bit-exact with gemmlowp / TFLite:
+//
+//   x   = acc + bias                              (int32, wraps like the array)
+//   x   = saturate32(x * 2^max(shift,0))          (gemmlowp ShiftLeft saturates)
+//   y   = SaturatingRoundingDoublingHighMul(x, mult)   ties toward +inf
+//   y   = RoundingDivideByPOT(y, max(-shift,0))        ties away from zero
+//   out = clamp(y + zp_out, clamp_min, clamp_max)       (computed wide, then int8)
+//
+// Four register stages, all advancing on en_i (the caller's pipeline stall).
+// Datapath registers carry no reset; validity is tracked by the caller.
+module abacus_requant (
+  input  logic        clk_i,
+  input  logic        en_i,
+  input  logic [31:0] acc_i,
+  input  logic [31:0] bias_i,
+  input  logic [31:0] mult_i,
+  input  logic [5:0]  shift_i,     // signed exponent, -31..31
+  input  logic [7:0]  zp_out_i,    // signed
+  input  logic [7:0]  clamp_min_i, // signed
+  input  logic [7:0]  clamp_max_i, // signed
+  output logic [7:0]  out_o
+);
+  localparam logic signed [31:0] Int32Max = 32'sh7fff_ffff;
+  localparam logic signed [31:0] Int32Min = -32'sh7fff_ffff - 32'sh1;
+
+  // ---- stage 1: bias, saturating left shift --------------------------------
+  logic signed [31:0] biased, s1_x_d;
+  logic signed [63:0] shifted;
+  logic        [4:0]  lshift, rshift;
+  logic signed [5:0]  shift_s;
+  always_comb begin
+    shift_s = $signed(shift_i);
+    lshift  = (shift_s > 6'sd0) ? 5'(shift_s) : 5'd0;
+    rshift  = (shift_s < 6'sd0) ? 5'(-shift_s) : 5'd0;
+    biased  = $signed(acc_i + bias_i);
+    shifted = {{32{biased[31]}}, biased} <<< lshift;
+    if (shifted > 64'sh0000_0000_7fff_ffff) begin
+      s1_x_d = Int32Max;
+    end else if (shifted < -64'sh0000_0000_8000_0000) begin
+      s1_x_d = Int32Min;
+    end else begin
+      s1_x_d = shifted[31:0];
+    end
+  end
+
+  logic signed [31:0] s1_x_q, s1_mult_q;
+  logic        [4:0]  s1_rshift_q;
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s1_x_q      <= s1_x_d;
+      s1_mult_q   <= $signed(mult_i);
+      s1_rshift_q <= rshift;
+    end
+  end
+
+  // ---- stage 2: 32x32 product ----------------------------------------------
+  logic signed [63:0] s2_prod_q;
+  logic               s2_ovf_q;
+  logic        [4:0]  s2_rshift_q;
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s2_prod_q   <= s1_x_q * s1_mult_q;  // signed 32x32 -> 64 (sized by the target)
+      // the one product SRDHM cannot represent: INT32_MIN * INT32_MIN
+      s2_ovf_q    <= (s1_x_q == Int32Min) && (s1_mult_q == Int32Min);
+      s2_rshift_q <= s1_rshift_q;
+    end
+  end
+
+  // ---- stage 3: doubling high multiply rounding, rounding right shift ------
+  // gemmlowp computes (ab + nudge) / 2^31 with C++ truncation, nudge = 2^30
+  // for ab >= 0 and 1 - 2^30 otherwise; that equals floor((ab + 2^30) / 2^31)
+  // for every ab, which is an arithmetic shift.
+  logic signed [63:0] rounded;
+  logic               unused_rounded;
+  logic signed [31:0] high, mask, remainder, threshold, s3_y_d;
+  always_comb begin
+    rounded = s2_prod_q + 64'sd1073741824;
+    high    = s2_ovf_q ? Int32Max : rounded[62:31];
+    unused_rounded = ^{rounded[63], rounded[30:0]};
+    mask      = $signed((32'd1 << s2_rshift_q) - 32'd1);
+    remainder = high & mask;
+    threshold = (mask >>> 1) + ((high < 0) ? 32'sd1 : 32'sd0);
+    s3_y_d    = (high >>> s2_rshift_q) + ((remainder > threshold) ? 32'sd1 : 32'sd0);
+  end
+
+  logic signed [31:0] s3_y_q;
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s3_y_q <= s3_y_d;
+    end
+  end
+
+  // ---- output: offset and clamp, computed in 33 bits ------------------------
+  logic signed [32:0] with_zp, cmin, cmax, lo_clamped, clamped;
+  always_comb begin
+    with_zp    = $signed({s3_y_q[31], s3_y_q}) + $signed({{25{zp_out_i[7]}}, zp_out_i});
+    cmin       = $signed({{25{clamp_min_i[7]}}, clamp_min_i});
+    cmax       = $signed({{25{clamp_max_i[7]}}, clamp_max_i});
+    lo_clamped = (with_zp < cmin) ? cmin : with_zp;
+    clamped    = (lo_clamped > cmax) ? cmax : lo_clamped;
+  end
+
+  logic [7:0] out_q;
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      out_q <= clamped[7:0];
+    end
+  end
+  // the clamp bounds are int8, so the upper bits only repeat the sign
+  logic unused_clamped;
+  assign unused_clamped = ^clamped[32:8];
+  assign out_o = out_q;
+endmodule

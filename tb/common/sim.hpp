@@ -1,0 +1,145 @@
+// Clock, reset and waveform control for one verilated model.
+//
+// One VerilatedContext per simulation. Tracing is off unless ABACUS_TRACE is
+// set (to 1, or to a directory; default directory "waves"), in which case an
+// FST named after the simulation is written there. ABACUS_TRACE_START and
+// ABACUS_TRACE_END (cycles) limit the window. With rand_reset, every
+// register and memory starts from a random value drawn from the seed, so a
+// missing reset shows up as a failure.
+#pragma once
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace abacus::tb {
+
+// Models without a reset port (single datapath units) are driven too.
+template <class M, class = void>
+struct has_rst_ni : std::false_type {};
+template <class M>
+struct has_rst_ni<M, std::void_t<decltype(std::declval<M&>().rst_ni)>> : std::true_type {};
+
+struct SimOptions {
+  std::string name = "sim";     // FST file stem
+  std::uint64_t seed = 1;       // random initial state seed
+  bool rand_reset = false;      // randomize initial state
+  bool trace = false;           // force tracing on (else ABACUS_TRACE decides)
+  std::string trace_path;       // explicit FST path (else <dir>/<name>.fst)
+};
+
+// ABACUS_RAND_RESET=1 turns randomized initial state on for every harness.
+inline bool rand_reset_from_env() {
+  const char* e = std::getenv("ABACUS_RAND_RESET");
+  return e && *e && std::string(e) != "0";
+}
+
+template <class Model>
+class Sim {
+ public:
+  explicit Sim(SimOptions opt) : opt_(std::move(opt)) {
+    ctx_ = std::make_unique<VerilatedContext>();
+    ctx_->fatalOnError(false);  // an RTL assertion fails the test, not the process
+    if (opt_.rand_reset) {
+      ctx_->randReset(2);
+      ctx_->randSeed(static_cast<int>(opt_.seed & 0x7fffffff));
+    }
+    const char* env = std::getenv("ABACUS_TRACE");
+    const bool trace = opt_.trace || (env && *env && std::string(env) != "0");
+    if (trace) ctx_->traceEverOn(true);
+    dut_ = std::make_unique<Model>(ctx_.get(), "TOP");
+    if (trace) {
+      std::string path = opt_.trace_path;
+      if (path.empty()) {
+        std::string dir = (env && std::string(env) != "1") ? env : "waves";
+        std::filesystem::create_directories(dir);
+        path = dir + "/" + opt_.name + ".fst";
+      }
+      trace_start_ = env_cycles("ABACUS_TRACE_START", 0);
+      trace_end_ = env_cycles("ABACUS_TRACE_END", UINT64_MAX);
+      tfp_ = std::make_unique<VerilatedFstC>();
+      dut_->trace(tfp_.get(), 99);
+      tfp_->open(path.c_str());
+      if (!tfp_->isOpen()) throw std::runtime_error("cannot open trace file " + path);
+      std::cout << "[ trace    ] " << path << std::endl;
+    }
+    dut_->clk_i = 0;
+    if constexpr (has_rst_ni<Model>::value) dut_->rst_ni = 1;
+    dut_->eval();
+  }
+
+  ~Sim() {
+    if (tfp_) tfp_->close();
+    dut_->final();
+  }
+
+  Sim(const Sim&) = delete;
+  Sim& operator=(const Sim&) = delete;
+
+  Model& dut() { return *dut_; }
+  std::uint64_t cycle() const { return cycle_; }
+
+  // Holds rst_ni low for `cycles` clock edges; inputs should be idle.
+  void reset(int cycles = 4) {
+    static_assert(has_rst_ni<Model>::value, "model has no rst_ni");
+    dut_->rst_ni = 0;
+    tick(cycles);
+    dut_->rst_ni = 1;
+    dut_->eval();
+  }
+
+  // Settles combinational outputs for the current inputs (call before
+  // sampling ready/valid in the same cycle).
+  void settle() {
+    dut_->eval();
+    check();
+  }
+
+  // One rising edge (and the following falling edge).
+  void tick(int n = 1) {
+    for (int i = 0; i < n; ++i) {
+      dut_->clk_i = 0;
+      dut_->eval();
+      dump(2 * cycle_);
+      dut_->clk_i = 1;
+      dut_->eval();
+      dump(2 * cycle_ + 1);
+      ++cycle_;
+      check();
+    }
+  }
+
+ private:
+  static std::uint64_t env_cycles(const char* name, std::uint64_t dflt) {
+    const char* e = std::getenv(name);
+    return (e && *e) ? std::strtoull(e, nullptr, 0) : dflt;
+  }
+  void dump(std::uint64_t t) {
+    if (tfp_ && cycle_ >= trace_start_ && cycle_ <= trace_end_) tfp_->dump(t);
+  }
+  void check() {
+    if (ctx_->gotError()) {
+      throw std::runtime_error("RTL assertion failed in " + opt_.name + " at cycle " +
+                               std::to_string(cycle_));
+    }
+  }
+
+  SimOptions opt_;
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<Model> dut_;
+  std::unique_ptr<VerilatedFstC> tfp_;
+  std::uint64_t cycle_ = 0;
+  std::uint64_t trace_start_ = 0;
+  std::uint64_t trace_end_ = UINT64_MAX;
+};
+
+}  // namespace abacus::tb
