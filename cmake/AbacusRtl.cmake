@@ -21,18 +21,19 @@ foreach(_line IN LISTS _abacus_f_lines)
   endif()
 endforeach()
 
-# abacus_verilate(<target> PREFIX <class> TOP <module> [ARGS <verilator args>...])
+# abacus_verilate(<target> PREFIX <class> TOP <module> [EXTRA <test-only sources>...]
+#                 [ARGS <verilator args>...])
 # A static library holding the verilated model, FST tracing compiled in
 # (and off until a test asks for it), assertions live, and X values
 # randomizable at run time (+verilator+rand+reset+2 / VerilatedContext).
 function(abacus_verilate target)
-  cmake_parse_arguments(V "" "PREFIX;TOP" "ARGS" ${ARGN})
+  cmake_parse_arguments(V "" "PREFIX;TOP" "ARGS;EXTRA" ${ARGN})
   add_library(${target} STATIC)
   verilate(${target}
     TRACE_FST
     PREFIX ${V_PREFIX}
     TOP_MODULE ${V_TOP}
-    SOURCES ${ABACUS_RTL_SOURCES}
+    SOURCES ${ABACUS_RTL_SOURCES} ${V_EXTRA}
     INCLUDE_DIRS ${ABACUS_RTL_INCDIRS}
     VERILATOR_ARGS --assert -O3 --x-assign unique --x-initial unique
                    -Wno-fatal ${ABACUS_RTL_VLT} ${V_ARGS})

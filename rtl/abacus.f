@@ -5,10 +5,16 @@
 abacus_pkg.sv
 common/abacus_delay.sv
 common/abacus_delay_rst.sv
+common/abacus_fifo.sv
 common/abacus_sram_sdp.sv
+mem/abacus_spad.sv
 core/abacus_pe.sv
 core/abacus_array.sv
 core/abacus_acc.sv
 core/abacus_requant.sv
 core/abacus_postproc.sv
 core/abacus_core.sv
+dma/abacus_dma_split.sv
+dma/abacus_dma_rd.sv
+dma/abacus_dma_wr.sv
+dma/abacus_dma.sv

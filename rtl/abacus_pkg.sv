@@ -11,6 +11,20 @@ package abacus_pkg;
   localparam logic [1:0] ParamMult = 2'd1;
   localparam logic [1:0] ParamShift = 2'd2;
 
+  // DMA completion status (also the error field of the STATUS register).
+  localparam logic [2:0] DmaOk = 3'd0;
+  localparam logic [2:0] DmaErrWindow = 3'd1;  // range outside the DMA window, or wraps
+  localparam logic [2:0] DmaErrSlv = 3'd2;     // SLVERR response
+  localparam logic [2:0] DmaErrDec = 3'd3;     // DECERR response
+  localparam logic [2:0] DmaErrDesc = 3'd4;    // malformed descriptor (scratchpad range, padding on a store)
+
+  // AXI4 constants.
+  localparam logic [1:0] AxiBurstIncr = 2'b01;
+  localparam logic [1:0] AxiRespOkay = 2'b00;
+  localparam logic [1:0] AxiRespSlvErr = 2'b10;
+  localparam logic [1:0] AxiRespDecErr = 2'b11;
+  localparam logic [3:0] AxiCacheModifiable = 4'b0011;  // normal non-cacheable bufferable
+
   // Default array geometry for simulation.
   localparam int unsigned DefaultRows = 16;
   localparam int unsigned DefaultCols = 16;

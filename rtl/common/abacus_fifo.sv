@@ -1,0 +1,55 @@
+// Synchronous FIFO, first-word fall-through: rdata_o shows the head entry
+// whenever rvalid_o is high. Depth must be a power of two >= 2.
+module abacus_fifo #(
+  parameter int unsigned Width = 8,
+  parameter int unsigned Depth = 4,
+  localparam int unsigned PtrWidth = $clog2(Depth),
+  localparam int unsigned CountWidth = $clog2(Depth + 1)
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  input  logic                  clear_i,   // drop every entry
+  input  logic                  wvalid_i,
+  output logic                  wready_o,
+  input  logic [Width-1:0]      wdata_i,
+  output logic                  rvalid_o,
+  input  logic                  rready_i,
+  output logic [Width-1:0]      rdata_o,
+  output logic [CountWidth-1:0] count_o
+);
+  logic [Width-1:0]      mem [Depth];
+  logic [PtrWidth-1:0]   wptr_q, rptr_q;
+  logic [CountWidth-1:0] count_q;
+  logic                  push, pop;
+
+  assign wready_o = (count_q != CountWidth'(Depth));
+  assign rvalid_o = (count_q != '0);
+  assign push     = wvalid_i && wready_o;
+  assign pop      = rvalid_o && rready_i;
+  assign rdata_o  = mem[rptr_q];
+  assign count_o  = count_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wptr_q  <= '0;
+      rptr_q  <= '0;
+      count_q <= '0;
+    end else if (clear_i) begin
+      wptr_q  <= '0;
+      rptr_q  <= '0;
+      count_q <= '0;
+    end else begin
+      if (push) wptr_q <= wptr_q + PtrWidth'(1);
+      if (pop) rptr_q <= rptr_q + PtrWidth'(1);
+      count_q <= count_q + (push ? CountWidth'(1) : '0) - (pop ? CountWidth'(1) : '0);
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (push) mem[wptr_q] <= wdata_i;
+  end
+
+`ifndef SYNTHESIS
+  initial assert (Depth >= 2 && (Depth & (Depth - 1)) == 0);
+`endif
+endmodule

@@ -1,0 +1,358 @@
+// Abacus DMA engine: an AXI4 master moving 2-D regions between DRAM and a
+// scratchpad.
+//
+// Descriptor: dir (0 load DRAM->scratchpad, 1 store), DRAM byte address,
+// rows, bytes per row, DRAM row stride, scratchpad byte address and row
+// stride, and for loads padding rows (top, bottom) and columns (left,
+// right) filled with pad_value (the conv input zero point).
+//
+// Checked before any bus request (one cycle after acceptance):
+//   - zero rows or zero bytes per row: done, OK, no traffic;
+//   - DRAM range [addr, addr + (rows-1)*stride + row_bytes) must not wrap
+//     and must lie inside the window [window_base, window_limit):
+//     else DmaErrWindow with the lowest offending address;
+//   - a store with padding, scratchpad rows that overlap, or a scratchpad
+//     range past SpBytes: DmaErrDesc (address = scratchpad address).
+// Bus errors: see abacus_dma_rd / abacus_dma_wr. done_o pulses once per
+// descriptor; the status holds until the next one. After an error the
+// engine takes no descriptor until clear_i (the soft reset).
+module abacus_dma #(
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned SpBytes = 65536,
+  parameter int unsigned MaxReads = 8,
+  parameter int unsigned MaxWrites = 8,
+  parameter int unsigned IdWidth = 4,
+  localparam int unsigned DataBytes = DataWidth / 8,
+  localparam int unsigned OffWidth = $clog2(DataBytes),
+  localparam int unsigned SpAddrWidth = $clog2(SpBytes),
+  localparam int unsigned SpWordWidth = SpAddrWidth - OffWidth
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   clear_i,
+  input  logic [63:0]            window_base_i,
+  input  logic [63:0]            window_limit_i,
+  // descriptor
+  input  logic                   desc_valid_i,
+  output logic                   desc_ready_o,
+  input  logic                   desc_store_i,
+  input  logic [63:0]            desc_dram_addr_i,
+  input  logic [15:0]            desc_rows_i,
+  input  logic [15:0]            desc_row_bytes_i,
+  input  logic [31:0]            desc_stride_i,
+  input  logic [31:0]            desc_sp_addr_i,
+  input  logic [15:0]            desc_sp_stride_i,
+  input  logic [7:0]             desc_pad_top_i,
+  input  logic [7:0]             desc_pad_bottom_i,
+  input  logic [7:0]             desc_pad_left_i,
+  input  logic [7:0]             desc_pad_right_i,
+  input  logic [7:0]             desc_pad_value_i,
+  // completion
+  output logic                   busy_o,
+  output logic                   done_o,
+  output logic [2:0]             status_o,     // abacus_pkg::Dma*
+  output logic                   status_store_o,
+  output logic [63:0]            status_addr_o,
+  // AXI4 master
+  output logic                   axi_awvalid_o,
+  input  logic                   axi_awready_i,
+  output logic [63:0]            axi_awaddr_o,
+  output logic [7:0]             axi_awlen_o,
+  output logic [2:0]             axi_awsize_o,
+  output logic [1:0]             axi_awburst_o,
+  output logic [3:0]             axi_awcache_o,
+  output logic [2:0]             axi_awprot_o,
+  output logic [IdWidth-1:0]     axi_awid_o,
+  output logic                   axi_wvalid_o,
+  input  logic                   axi_wready_i,
+  output logic [DataWidth-1:0]   axi_wdata_o,
+  output logic [DataBytes-1:0]   axi_wstrb_o,
+  output logic                   axi_wlast_o,
+  input  logic                   axi_bvalid_i,
+  output logic                   axi_bready_o,
+  input  logic [1:0]             axi_bresp_i,
+  input  logic [IdWidth-1:0]     axi_bid_i,
+  output logic                   axi_arvalid_o,
+  input  logic                   axi_arready_i,
+  output logic [63:0]            axi_araddr_o,
+  output logic [7:0]             axi_arlen_o,
+  output logic [2:0]             axi_arsize_o,
+  output logic [1:0]             axi_arburst_o,
+  output logic [3:0]             axi_arcache_o,
+  output logic [2:0]             axi_arprot_o,
+  output logic [IdWidth-1:0]     axi_arid_o,
+  input  logic                   axi_rvalid_i,
+  output logic                   axi_rready_o,
+  input  logic [DataWidth-1:0]   axi_rdata_i,
+  input  logic [1:0]             axi_rresp_i,
+  input  logic                   axi_rlast_i,
+  input  logic [IdWidth-1:0]     axi_rid_i,
+  // scratchpad
+  output logic                   sp_we_o,
+  output logic [SpWordWidth-1:0] sp_waddr_o,
+  output logic [DataWidth-1:0]   sp_wdata_o,
+  output logic [DataBytes-1:0]   sp_wstrb_o,
+  output logic                   sp_re_o,
+  output logic [SpWordWidth-1:0] sp_raddr_o,
+  input  logic [DataWidth-1:0]   sp_rdata_i
+);
+  typedef enum logic [1:0] {
+    SIdle,
+    SCheck,
+    SRun
+  } state_e;
+
+  state_e state_q;
+  logic   sticky_err_q;
+
+  // ---- descriptor register ------------------------------------------------------
+  logic        d_store;
+  logic [63:0] d_addr;
+  logic [15:0] d_rows, d_row_bytes, d_sp_stride;
+  logic [31:0] d_stride, d_sp_addr;
+  logic [7:0]  d_top, d_bottom, d_left, d_right, d_pad;
+  logic        accept;
+  assign desc_ready_o = (state_q == SIdle) && !sticky_err_q;
+  assign accept       = desc_valid_i && desc_ready_o;
+  always_ff @(posedge clk_i) begin
+    if (accept) begin
+      d_store     <= desc_store_i;
+      d_addr      <= desc_dram_addr_i;
+      d_rows      <= desc_rows_i;
+      d_row_bytes <= desc_row_bytes_i;
+      d_stride    <= desc_stride_i;
+      d_sp_addr   <= desc_sp_addr_i;
+      d_sp_stride <= desc_sp_stride_i;
+      d_top       <= desc_pad_top_i;
+      d_bottom    <= desc_pad_bottom_i;
+      d_left      <= desc_pad_left_i;
+      d_right     <= desc_pad_right_i;
+      d_pad       <= desc_pad_value_i;
+    end
+  end
+
+  // ---- checks ---------------------------------------------------------------------
+  logic        zero_len, has_pad, wraps, below, above, sp_bad;
+  logic [64:0] dram_end;       // exclusive
+  logic [48:0] span;
+  logic [15:0] rows_m1;
+  logic [16:0] total_rows, total_m1, row_width;
+  logic [48:0] sp_end;         // exclusive
+  logic [63:0] window_addr;
+  always_comb begin
+    zero_len   = (d_rows == '0) || (d_row_bytes == '0);
+    has_pad    = (d_top | d_bottom | d_left | d_right) != '0;
+    rows_m1    = d_rows - 16'd1;
+    span       = 49'(rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
+    dram_end   = {1'b0, d_addr} + 65'(span);
+    wraps      = dram_end > {1'b1, 64'd0};
+    below      = d_addr < window_base_i;
+    above      = dram_end > {1'b0, window_limit_i};
+    total_rows = 17'(d_top) + 17'(d_rows) + 17'(d_bottom);
+    row_width  = 17'(d_left) + 17'(d_row_bytes) + 17'(d_right);
+    total_m1   = total_rows - 17'd1;
+    sp_end     = 49'(d_sp_addr) + 49'(total_m1) * 49'(d_sp_stride) + 49'(row_width);
+    sp_bad     = (d_store && has_pad) || sp_end > 49'(SpBytes) ||
+                 (total_rows > 17'd1 && 17'(d_sp_stride) < row_width);
+    window_addr = (wraps || below || d_addr >= window_limit_i) ? d_addr : window_limit_i;
+  end
+
+  // ---- engines ----------------------------------------------------------------------
+  logic                   sp_start, sp_busy, abort;
+  logic                   op_valid, op_ready, op_fill, op_row_first, op_row_last;
+  logic [63:0]            op_addr;
+  logic [7:0]             op_len;
+  logic [OffWidth-1:0]    op_lo;
+  logic [OffWidth:0]      op_hi;
+  logic [SpAddrWidth-1:0] op_delta, op_fill_addr;
+  logic [16:0]            op_fill_bytes;
+
+  abacus_dma_split #(.DataBytes(DataBytes), .SpAddrWidth(SpAddrWidth)) u_split (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .start_i        (sp_start),
+    .abort_i        (abort),
+    .dram_addr_i    (d_addr),
+    .rows_i         (d_rows),
+    .row_bytes_i    (d_row_bytes),
+    .stride_i       (d_stride),
+    .sp_addr_i      (SpAddrWidth'(d_sp_addr)),
+    .sp_stride_i    (d_sp_stride),
+    .pad_top_i      (d_top),
+    .pad_bottom_i   (d_bottom),
+    .pad_left_i     (d_left),
+    .pad_right_i    (d_right),
+    .busy_o         (sp_busy),
+    .op_valid_o     (op_valid),
+    .op_ready_i     (op_ready),
+    .op_fill_o      (op_fill),
+    .op_addr_o      (op_addr),
+    .op_len_o       (op_len),
+    .op_lo_o        (op_lo),
+    .op_hi_o        (op_hi),
+    .op_delta_o     (op_delta),
+    .op_row_first_o (op_row_first),
+    .op_row_last_o  (op_row_last),
+    .op_fill_addr_o (op_fill_addr),
+    .op_fill_bytes_o(op_fill_bytes)
+  );
+
+  logic        rd_ready, rd_busy, rd_err, wr_ready, wr_busy, wr_err;
+  logic [1:0]  rd_resp, wr_resp;
+  logic [63:0] rd_err_addr, wr_err_addr;
+  assign op_ready = d_store ? wr_ready : rd_ready;
+
+  abacus_dma_rd #(
+    .DataWidth  (DataWidth),
+    .SpAddrWidth(SpAddrWidth),
+    .MaxReads   (MaxReads),
+    .IdWidth    (IdWidth)
+  ) u_rd (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .clear_i        (clear_i),
+    .pad_value_i    (d_pad),
+    .op_valid_i     (op_valid && !d_store),
+    .op_ready_o     (rd_ready),
+    .op_fill_i      (op_fill),
+    .op_addr_i      (op_addr),
+    .op_len_i       (op_len),
+    .op_lo_i        (op_lo),
+    .op_hi_i        (op_hi),
+    .op_delta_i     (op_delta),
+    .op_row_first_i (op_row_first),
+    .op_row_last_i  (op_row_last),
+    .op_fill_addr_i (op_fill_addr),
+    .op_fill_bytes_i(op_fill_bytes),
+    .ar_valid_o     (axi_arvalid_o),
+    .ar_ready_i     (axi_arready_i),
+    .ar_addr_o      (axi_araddr_o),
+    .ar_len_o       (axi_arlen_o),
+    .ar_id_o        (axi_arid_o),
+    .r_valid_i      (axi_rvalid_i),
+    .r_ready_o      (axi_rready_o),
+    .r_data_i       (axi_rdata_i),
+    .r_resp_i       (axi_rresp_i),
+    .r_last_i       (axi_rlast_i),
+    .sp_we_o        (sp_we_o),
+    .sp_waddr_o     (sp_waddr_o),
+    .sp_wdata_o     (sp_wdata_o),
+    .sp_wstrb_o     (sp_wstrb_o),
+    .busy_o         (rd_busy),
+    .err_o          (rd_err),
+    .err_resp_o     (rd_resp),
+    .err_addr_o     (rd_err_addr)
+  );
+
+  abacus_dma_wr #(
+    .DataWidth  (DataWidth),
+    .SpAddrWidth(SpAddrWidth),
+    .MaxWrites  (MaxWrites),
+    .IdWidth    (IdWidth)
+  ) u_wr (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .clear_i       (clear_i),
+    .op_valid_i    (op_valid && d_store),
+    .op_ready_o    (wr_ready),
+    .op_addr_i     (op_addr),
+    .op_len_i      (op_len),
+    .op_lo_i       (op_lo),
+    .op_hi_i       (op_hi),
+    .op_delta_i    (op_delta),
+    .op_row_first_i(op_row_first),
+    .aw_valid_o    (axi_awvalid_o),
+    .aw_ready_i    (axi_awready_i),
+    .aw_addr_o     (axi_awaddr_o),
+    .aw_len_o      (axi_awlen_o),
+    .aw_id_o       (axi_awid_o),
+    .w_valid_o     (axi_wvalid_o),
+    .w_ready_i     (axi_wready_i),
+    .w_data_o      (axi_wdata_o),
+    .w_strb_o      (axi_wstrb_o),
+    .w_last_o      (axi_wlast_o),
+    .b_valid_i     (axi_bvalid_i),
+    .b_ready_o     (axi_bready_o),
+    .b_resp_i      (axi_bresp_i),
+    .sp_re_o       (sp_re_o),
+    .sp_raddr_o    (sp_raddr_o),
+    .sp_rdata_i    (sp_rdata_i),
+    .busy_o        (wr_busy),
+    .err_o         (wr_err),
+    .err_resp_o    (wr_resp),
+    .err_addr_o    (wr_err_addr)
+  );
+
+  localparam logic [2:0] SizeLog2 = 3'(OffWidth);
+  assign axi_awsize_o  = SizeLog2;
+  assign axi_arsize_o  = SizeLog2;
+  assign axi_awburst_o = abacus_pkg::AxiBurstIncr;
+  assign axi_arburst_o = abacus_pkg::AxiBurstIncr;
+  assign axi_awcache_o = abacus_pkg::AxiCacheModifiable;
+  assign axi_arcache_o = abacus_pkg::AxiCacheModifiable;
+  assign axi_awprot_o  = 3'b000;
+  assign axi_arprot_o  = 3'b000;
+
+  // ---- sequencing and status -------------------------------------------------------------
+  logic engine_err;
+  assign engine_err = rd_err || wr_err;
+  assign abort      = engine_err;
+  assign sp_start   = (state_q == SCheck) && !zero_len && !wraps && !below && !above && !sp_bad;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q        <= SIdle;
+      sticky_err_q   <= 1'b0;
+      done_o         <= 1'b0;
+      status_o       <= abacus_pkg::DmaOk;
+      status_store_o <= 1'b0;
+      status_addr_o  <= '0;
+    end else begin
+      done_o <= 1'b0;
+      unique case (state_q)
+        SIdle: if (accept) state_q <= SCheck;
+        SCheck: begin
+          status_store_o <= d_store;
+          if (zero_len) begin
+            state_q  <= SIdle;
+            done_o   <= 1'b1;
+            status_o <= abacus_pkg::DmaOk;
+          end else if (wraps || below || above) begin
+            state_q       <= SIdle;
+            done_o        <= 1'b1;
+            sticky_err_q  <= 1'b1;
+            status_o      <= abacus_pkg::DmaErrWindow;
+            status_addr_o <= window_addr;
+          end else if (sp_bad) begin
+            state_q       <= SIdle;
+            done_o        <= 1'b1;
+            sticky_err_q  <= 1'b1;
+            status_o      <= abacus_pkg::DmaErrDesc;
+            status_addr_o <= 64'(d_sp_addr);
+          end else begin
+            state_q  <= SRun;
+            status_o <= abacus_pkg::DmaOk;
+          end
+        end
+        SRun: begin
+          if (!sp_busy && !rd_busy && !wr_busy) begin
+            state_q <= SIdle;
+            done_o  <= 1'b1;
+            if (engine_err) begin
+              sticky_err_q  <= 1'b1;
+              status_o      <= ((rd_err ? rd_resp : wr_resp) == abacus_pkg::AxiRespDecErr)
+                               ? abacus_pkg::DmaErrDec : abacus_pkg::DmaErrSlv;
+              status_addr_o <= rd_err ? rd_err_addr : wr_err_addr;
+            end
+          end
+        end
+        default: state_q <= SIdle;
+      endcase
+      if (clear_i && state_q == SIdle) sticky_err_q <= 1'b0;
+    end
+  end
+  assign busy_o = (state_q != SIdle);
+
+  logic unused;
+  assign unused = ^{axi_bid_i, axi_rid_i, d_sp_addr[31:SpAddrWidth]};
+endmodule

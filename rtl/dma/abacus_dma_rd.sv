@@ -1,0 +1,294 @@
+// DMA load engine: DRAM -> scratchpad.
+//
+// Issue: each DATA operation becomes one AXI read burst (aligned start,
+// one ID, so responses return in order); at most MaxReads bursts are
+// outstanding. Every operation, DATA or FILL, enters the in-flight queue in
+// program order when it is issued.
+// Write-back: in-flight operations are retired in order. A DATA beat's valid
+// bytes are rotated by the row's scratchpad/DRAM offset and written with
+// strobes; the bytes that spill into the next scratchpad word wait in a
+// carry register and merge with the next beat, and are flushed after the
+// row's last beat. A FILL writes the pad byte over its range, a word a cycle.
+// Errors: the first non-OKAY response is latched with its beat's address;
+// from then on nothing new is issued or written, outstanding beats are
+// still accepted, and busy_o falls once they are in.
+module abacus_dma_rd #(
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned SpAddrWidth = 16,
+  parameter int unsigned MaxReads = 8,
+  parameter int unsigned IdWidth = 4,
+  localparam int unsigned DataBytes = DataWidth / 8,
+  localparam int unsigned OffWidth = $clog2(DataBytes),
+  localparam int unsigned SpWordWidth = SpAddrWidth - OffWidth
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   clear_i,  // drop a latched error (idle only)
+  input  logic [7:0]             pad_value_i,
+  // operations from the splitter
+  input  logic                   op_valid_i,
+  output logic                   op_ready_o,
+  input  logic                   op_fill_i,
+  input  logic [63:0]            op_addr_i,
+  input  logic [7:0]             op_len_i,
+  input  logic [OffWidth-1:0]    op_lo_i,
+  input  logic [OffWidth:0]      op_hi_i,
+  input  logic [SpAddrWidth-1:0] op_delta_i,
+  input  logic                   op_row_first_i,
+  input  logic                   op_row_last_i,
+  input  logic [SpAddrWidth-1:0] op_fill_addr_i,
+  input  logic [16:0]            op_fill_bytes_i,
+  // AXI4 read address and data
+  output logic                   ar_valid_o,
+  input  logic                   ar_ready_i,
+  output logic [63:0]            ar_addr_o,
+  output logic [7:0]             ar_len_o,
+  output logic [IdWidth-1:0]     ar_id_o,
+  input  logic                   r_valid_i,
+  output logic                   r_ready_o,
+  input  logic [DataWidth-1:0]   r_data_i,
+  input  logic [1:0]             r_resp_i,
+  input  logic                   r_last_i,
+  // scratchpad write port
+  output logic                   sp_we_o,
+  output logic [SpWordWidth-1:0] sp_waddr_o,
+  output logic [DataWidth-1:0]   sp_wdata_o,
+  output logic [DataBytes-1:0]   sp_wstrb_o,
+  // status
+  output logic                   busy_o,
+  output logic                   err_o,
+  output logic [1:0]             err_resp_o,
+  output logic [63:0]            err_addr_o
+);
+  localparam int unsigned OutWidth = $clog2(MaxReads + 1);
+  localparam int unsigned QDepth = 16;  // in-flight operations (>= MaxReads)
+
+  // ---- in-flight operation queue ---------------------------------------------
+  localparam int unsigned OpWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 2
+                                    + SpAddrWidth + 17;
+  logic               q_wvalid, q_wready, q_rvalid, q_rready;
+  logic [OpWidth-1:0] q_wdata, q_rdata;
+  abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (1'b0),
+    .wvalid_i(q_wvalid),
+    .wready_o(q_wready),
+    .wdata_i (q_wdata),
+    .rvalid_o(q_rvalid),
+    .rready_i(q_rready),
+    .rdata_o (q_rdata),
+    .count_o ()
+  );
+  assign q_wdata = {op_fill_i, op_addr_i, op_len_i, op_lo_i, op_hi_i, op_delta_i, op_row_first_i,
+                    op_row_last_i, op_fill_addr_i, op_fill_bytes_i};
+
+  logic                   h_fill, h_row_first, h_row_last;
+  logic [63:0]            h_addr;
+  logic [7:0]             h_len;
+  logic [OffWidth-1:0]    h_lo;
+  logic [OffWidth:0]      h_hi;
+  logic [SpAddrWidth-1:0] h_delta, h_fill_addr;
+  logic [16:0]            h_fill_bytes;
+  assign {h_fill, h_addr, h_len, h_lo, h_hi, h_delta, h_row_first, h_row_last, h_fill_addr,
+          h_fill_bytes} = q_rdata;
+
+  // ---- issue --------------------------------------------------------------------
+  logic                err_q;
+  logic                ar_valid_q;
+  logic [63:0]         ar_addr_q;
+  logic [7:0]          ar_len_q;
+  logic [OutWidth-1:0] outstanding_q;
+  logic                ar_free, slot_free, op_fire, issue_data, burst_done;
+
+  // An error response stops issue in the cycle it is taken on the bus, even
+  // while its beat still waits in the read buffer.
+  logic stop_q, bus_err;
+  assign bus_err    = r_valid_i && r_ready_o && (r_resp_i != abacus_pkg::AxiRespOkay);
+  assign ar_free    = !ar_valid_q || ar_ready_i;
+  assign slot_free  = (outstanding_q != OutWidth'(MaxReads));
+  assign op_ready_o = !err_q && !stop_q && !bus_err && q_wready && (op_fill_i || (ar_free && slot_free));
+  assign op_fire    = op_valid_i && op_ready_o;
+  assign issue_data = op_fire && !op_fill_i;
+  assign q_wvalid   = op_fire;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ar_valid_q    <= 1'b0;
+      outstanding_q <= '0;
+      stop_q        <= 1'b0;
+    end else begin
+      if (bus_err) stop_q <= 1'b1;
+      if (clear_i && !busy_o) stop_q <= 1'b0;
+      if (issue_data) ar_valid_q <= 1'b1;
+      else if (ar_ready_i) ar_valid_q <= 1'b0;
+      outstanding_q <= outstanding_q + (issue_data ? OutWidth'(1) : '0)
+                                     - (burst_done ? OutWidth'(1) : '0);
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (issue_data) begin
+      ar_addr_q <= {op_addr_i[63:OffWidth], {OffWidth{1'b0}}};
+      ar_len_q  <= op_len_i;
+    end
+  end
+  assign ar_valid_o = ar_valid_q;
+  assign ar_addr_o  = ar_addr_q;
+  assign ar_len_o   = ar_len_q;
+  assign ar_id_o    = '0;
+
+  // ---- read data buffer -------------------------------------------------------------
+  logic                 rb_valid, rb_ready, rb_last;
+  logic [DataWidth-1:0] rb_data;
+  logic [1:0]           rb_resp;
+  abacus_fifo #(.Width(DataWidth + 3), .Depth(4)) u_rbuf (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (1'b0),
+    .wvalid_i(r_valid_i),
+    .wready_o(r_ready_o),
+    .wdata_i ({r_data_i, r_resp_i, r_last_i}),
+    .rvalid_o(rb_valid),
+    .rready_i(rb_ready),
+    .rdata_o ({rb_data, rb_resp, rb_last}),
+    .count_o ()
+  );
+
+  // ---- write-back ---------------------------------------------------------------------
+  logic                   fill_active_q, flush_q;
+  logic [SpAddrWidth-1:0] fill_pos_q;
+  logic [16:0]            fill_rem_q;
+  logic [7:0]             beat_q;
+  logic [DataWidth-1:0]   carry_data_q;
+  logic [DataBytes-1:0]   carry_mask_q;
+  logic [SpWordWidth-1:0] carry_word_q;
+
+  // data beat arithmetic
+  logic [OffWidth-1:0]    sh, lo;
+  logic [OffWidth:0]      hi;
+  logic [SpWordWidth-1:0] word_lo;
+  logic [2*DataWidth-1:0] dbl_data;
+  logic [2*DataBytes-1:0] dbl_mask;
+  logic [DataWidth-1:0]   rot_data, merged_data;
+  logic [DataBytes-1:0]   vmask, rot_mask, low_mask, high_mask, below_sh, merged_mask;
+  logic                   last_beat, use_carry, beat_err;
+  always_comb begin
+    sh        = h_delta[OffWidth-1:0];
+    lo        = (beat_q == 8'd0) ? h_lo : '0;
+    hi        = (beat_q == h_len) ? h_hi : (OffWidth+1)'(DataBytes);
+    word_lo   = SpWordWidth'(h_addr[63:OffWidth]) + SpWordWidth'(beat_q)
+                + h_delta[SpAddrWidth-1:OffWidth];
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      vmask[i]    = ((OffWidth+1)'(i) >= {1'b0, lo}) && ((OffWidth+1)'(i) < hi);
+      below_sh[i] = (OffWidth'(i) < sh);
+    end
+    dbl_data  = {rb_data, rb_data} << (32'(sh) * 8);
+    dbl_mask  = {vmask, vmask} << sh;
+    rot_data  = dbl_data[2*DataWidth-1:DataWidth];
+    rot_mask  = dbl_mask[2*DataBytes-1:DataBytes];
+    low_mask  = rot_mask & ~below_sh;
+    high_mask = rot_mask & below_sh;
+    use_carry = !(beat_q == 8'd0 && h_row_first);
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      merged_data[i*8 +: 8] = below_sh[i] ? carry_data_q[i*8 +: 8] : rot_data[i*8 +: 8];
+    end
+    merged_mask = low_mask | (use_carry ? carry_mask_q : '0);
+    last_beat   = (beat_q == h_len);
+    beat_err    = (rb_resp != abacus_pkg::AxiRespOkay);
+  end
+
+  // fill arithmetic
+  logic [SpAddrWidth-1:0] f_pos;
+  logic [16:0]            f_rem, f_take;
+  logic [OffWidth:0]      f_room;
+  logic [DataBytes-1:0]   f_mask;
+  always_comb begin
+    f_pos  = fill_active_q ? fill_pos_q : h_fill_addr;
+    f_rem  = fill_active_q ? fill_rem_q : h_fill_bytes;
+    f_room = (OffWidth+1)'(DataBytes) - (OffWidth+1)'(f_pos[OffWidth-1:0]);
+    f_take = (f_rem < 17'(f_room)) ? f_rem : 17'(f_room);
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      f_mask[i] = (OffWidth'(i) >= f_pos[OffWidth-1:0]) &&
+                  (17'(i) < 17'(f_pos[OffWidth-1:0]) + f_take);
+    end
+  end
+
+  logic                   do_flush, do_fill, do_beat, fill_done;
+  logic                   we_d;
+  logic [SpWordWidth-1:0] waddr_d;
+  logic [DataWidth-1:0]   wdata_d;
+  logic [DataBytes-1:0]   wstrb_d;
+  always_comb begin
+    do_flush  = flush_q;
+    do_fill   = !flush_q && q_rvalid && h_fill;
+    do_beat   = !flush_q && q_rvalid && !h_fill && rb_valid;
+    fill_done = do_fill && (f_take == f_rem);
+    rb_ready  = do_beat;
+    burst_done = do_beat && last_beat;
+    q_rready  = fill_done || burst_done;
+    we_d    = 1'b0;
+    waddr_d = carry_word_q;
+    wdata_d = carry_data_q;
+    wstrb_d = carry_mask_q;
+    if (do_flush) begin
+      we_d = !err_q && (carry_mask_q != '0);
+    end else if (do_fill) begin
+      we_d    = !err_q;
+      waddr_d = f_pos[SpAddrWidth-1:OffWidth];
+      wdata_d = {DataBytes{pad_value_i}};
+      wstrb_d = f_mask;
+    end else if (do_beat) begin
+      we_d    = !err_q && !beat_err;
+      waddr_d = word_lo;
+      wdata_d = merged_data;
+      wstrb_d = merged_mask;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      fill_active_q <= 1'b0;
+      flush_q       <= 1'b0;
+      beat_q        <= '0;
+      err_q         <= 1'b0;
+      sp_we_o       <= 1'b0;
+    end else begin
+      sp_we_o <= we_d;
+      if (do_flush) flush_q <= 1'b0;
+      if (do_fill) fill_active_q <= !fill_done;
+      if (do_beat) begin
+        beat_q <= last_beat ? 8'd0 : beat_q + 8'd1;
+        flush_q <= last_beat && h_row_last;
+        if (beat_err && !err_q) err_q <= 1'b1;
+      end
+      if (clear_i && !busy_o) err_q <= 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    sp_waddr_o <= waddr_d;
+    sp_wdata_o <= wdata_d;
+    sp_wstrb_o <= wstrb_d;
+    if (do_fill) begin
+      fill_pos_q <= f_pos + SpAddrWidth'(f_take);
+      fill_rem_q <= f_rem - f_take;
+    end
+    if (do_beat) begin
+      carry_data_q <= rot_data;
+      carry_mask_q <= high_mask;
+      carry_word_q <= word_lo + SpWordWidth'(1);
+      if (beat_err && !err_q) begin
+        err_resp_o <= rb_resp;
+        err_addr_o <= {h_addr[63:OffWidth], {OffWidth{1'b0}}} + 64'(beat_q) * 64'(DataBytes) + 64'(lo);
+      end
+    end
+  end
+
+  assign busy_o = ar_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q;
+  assign err_o  = err_q;
+
+  logic unused;
+  // beat counts come from the descriptor (the monitor checks RLAST); the low
+  // address bits are in h_lo; the rotation keeps the upper copy only
+  assign unused = ^{rb_last, h_addr[OffWidth-1:0], dbl_data[DataWidth-1:0], dbl_mask[DataBytes-1:0]};
+endmodule

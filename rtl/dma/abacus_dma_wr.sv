@@ -1,0 +1,243 @@
+// DMA store engine: scratchpad -> DRAM.
+//
+// Issue: each DATA operation becomes one AXI write burst (aligned start, one
+// ID); at most MaxWrites bursts are outstanding. An operation enters the
+// data generator's queue when its AW is issued, so W data is only ever sent
+// for bursts whose address is (or is being) sent.
+// Data: the generator reads scratchpad words in order (one extra word at the
+// start of each row), joins each word with the one before and shifts by the
+// row's offset, and queues the beat with strobes covering exactly the
+// descriptor's bytes. Reads are issued only while the W buffer has room.
+// Errors: the first non-OKAY write response is latched with its burst's
+// address; no AW is issued after it, but every burst already issued gets
+// its data and its response before busy_o falls.
+module abacus_dma_wr #(
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned SpAddrWidth = 16,
+  parameter int unsigned MaxWrites = 8,
+  parameter int unsigned IdWidth = 4,
+  localparam int unsigned DataBytes = DataWidth / 8,
+  localparam int unsigned OffWidth = $clog2(DataBytes),
+  localparam int unsigned SpWordWidth = SpAddrWidth - OffWidth
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   clear_i,
+  // operations from the splitter (DATA only)
+  input  logic                   op_valid_i,
+  output logic                   op_ready_o,
+  input  logic [63:0]            op_addr_i,
+  input  logic [7:0]             op_len_i,
+  input  logic [OffWidth-1:0]    op_lo_i,
+  input  logic [OffWidth:0]      op_hi_i,
+  input  logic [SpAddrWidth-1:0] op_delta_i,
+  input  logic                   op_row_first_i,
+  // AXI4 write address, data, response
+  output logic                   aw_valid_o,
+  input  logic                   aw_ready_i,
+  output logic [63:0]            aw_addr_o,
+  output logic [7:0]             aw_len_o,
+  output logic [IdWidth-1:0]     aw_id_o,
+  output logic                   w_valid_o,
+  input  logic                   w_ready_i,
+  output logic [DataWidth-1:0]   w_data_o,
+  output logic [DataBytes-1:0]   w_strb_o,
+  output logic                   w_last_o,
+  input  logic                   b_valid_i,
+  output logic                   b_ready_o,
+  input  logic [1:0]             b_resp_i,
+  // scratchpad read port (data one cycle after sp_re_o)
+  output logic                   sp_re_o,
+  output logic [SpWordWidth-1:0] sp_raddr_o,
+  input  logic [DataWidth-1:0]   sp_rdata_i,
+  // status
+  output logic                   busy_o,
+  output logic                   err_o,
+  output logic [1:0]             err_resp_o,
+  output logic [63:0]            err_addr_o
+);
+  localparam int unsigned OutWidth = $clog2(MaxWrites + 1);
+  localparam int unsigned QDepth = 16;
+  localparam int unsigned WDepth = 4;
+
+  // ---- issue --------------------------------------------------------------------
+  logic                err_q;
+  logic                aw_valid_q;
+  logic [63:0]         aw_addr_q;
+  logic [7:0]          aw_len_q;
+  logic [OutWidth-1:0] outstanding_q;
+  logic                aw_free, slot_free, issue, q_wready, a_wready, b_fire;
+
+  assign aw_free    = !aw_valid_q || aw_ready_i;
+  assign slot_free  = (outstanding_q != OutWidth'(MaxWrites));
+  // an error response stops issue in the cycle it is taken
+  assign op_ready_o = !err_q && !(b_valid_i && b_resp_i != abacus_pkg::AxiRespOkay) &&
+                      aw_free && slot_free && q_wready && a_wready;
+  assign issue      = op_valid_i && op_ready_o;
+  assign b_ready_o  = 1'b1;
+  assign b_fire     = b_valid_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      aw_valid_q    <= 1'b0;
+      outstanding_q <= '0;
+    end else begin
+      if (issue) aw_valid_q <= 1'b1;
+      else if (aw_ready_i) aw_valid_q <= 1'b0;
+      outstanding_q <= outstanding_q + (issue ? OutWidth'(1) : '0) - (b_fire ? OutWidth'(1) : '0);
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (issue) begin
+      aw_addr_q <= {op_addr_i[63:OffWidth], {OffWidth{1'b0}}};
+      aw_len_q  <= op_len_i;
+    end
+  end
+  assign aw_valid_o = aw_valid_q;
+  assign aw_addr_o  = aw_addr_q;
+  assign aw_len_o   = aw_len_q;
+  assign aw_id_o    = '0;
+
+  // Burst start addresses, in issue order, for error reports (one ID: B
+  // responses come back in the same order).
+  logic        a_rvalid;
+  logic [63:0] a_head;
+  abacus_fifo #(.Width(64), .Depth(16)) u_addrq (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (1'b0),
+    .wvalid_i(issue),
+    .wready_o(a_wready),
+    .wdata_i (op_addr_i),
+    .rvalid_o(a_rvalid),
+    .rready_i(b_fire),
+    .rdata_o (a_head),
+    .count_o ()
+  );
+
+  // ---- data generator queue --------------------------------------------------------
+  localparam int unsigned OpWidth = 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 1;
+  logic               q_rvalid, q_rready;
+  logic [OpWidth-1:0] q_rdata;
+  abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (1'b0),
+    .wvalid_i(issue),
+    .wready_o(q_wready),
+    .wdata_i ({op_addr_i, op_len_i, op_lo_i, op_hi_i, op_delta_i, op_row_first_i}),
+    .rvalid_o(q_rvalid),
+    .rready_i(q_rready),
+    .rdata_o (q_rdata),
+    .count_o ()
+  );
+  logic [63:0]            h_addr;
+  logic [7:0]             h_len;
+  logic [OffWidth-1:0]    h_lo;
+  logic [OffWidth:0]      h_hi;
+  logic [SpAddrWidth-1:0] h_delta;
+  logic                   h_row_first;
+  assign {h_addr, h_len, h_lo, h_hi, h_delta, h_row_first} = q_rdata;
+
+  // ---- scratchpad reads (stage 0) ------------------------------------------------------
+  logic                   pre_done_q;  // the row's first word has been read
+  logic [7:0]             beat_q;
+  logic                   need_pre, rd_pre, rd_beat, room;
+  logic [SpWordWidth-1:0] w0;
+  logic [2:0]             wcount;
+  logic                   s1_valid_q, s1_beat_q, s1_last_q;
+  logic [OffWidth-1:0]    s1_sh_q;
+  logic [DataBytes-1:0]   s1_strb_q, strb;
+  logic [OffWidth-1:0]    lo;
+  logic [OffWidth:0]      hi;
+
+  always_comb begin
+    w0       = SpWordWidth'(h_addr[63:OffWidth]) + SpWordWidth'(beat_q)
+               + h_delta[SpAddrWidth-1:OffWidth];
+    need_pre = h_row_first && beat_q == 8'd0 && !pre_done_q;
+    // W buffer entries plus the beat in stage 1 must stay within its depth
+    room     = (32'(wcount) + ((s1_valid_q && s1_beat_q) ? 32'd1 : 32'd0)) < WDepth;
+    rd_pre   = q_rvalid && need_pre;
+    rd_beat  = q_rvalid && !need_pre && room;
+    q_rready = rd_beat && (beat_q == h_len);
+    lo       = (beat_q == 8'd0) ? h_lo : '0;
+    hi       = (beat_q == h_len) ? h_hi : (OffWidth+1)'(DataBytes);
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      strb[i] = ((OffWidth+1)'(i) >= {1'b0, lo}) && ((OffWidth+1)'(i) < hi);
+    end
+  end
+  assign sp_re_o    = rd_pre || rd_beat;
+  // the pre-read fetches the row's first word, each beat the word after it
+  assign sp_raddr_o = rd_pre ? w0 : w0 + SpWordWidth'(1);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pre_done_q <= 1'b0;
+      beat_q     <= '0;
+      s1_valid_q <= 1'b0;
+    end else begin
+      s1_valid_q <= rd_pre || rd_beat;
+      if (rd_pre) pre_done_q <= 1'b1;
+      if (rd_beat) begin
+        beat_q <= (beat_q == h_len) ? 8'd0 : beat_q + 8'd1;
+        if (beat_q == h_len) pre_done_q <= 1'b0;
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    s1_beat_q <= rd_beat;
+    s1_last_q <= (beat_q == h_len);
+    s1_sh_q   <= h_delta[OffWidth-1:0];
+    s1_strb_q <= strb;
+  end
+
+  // ---- stage 1: join with the previous word, queue the beat -------------------------
+  logic [DataWidth-1:0]   prev_q;
+  logic [2*DataWidth-1:0] joined;
+  logic                   wb_push;
+  always_comb begin
+    joined  = {sp_rdata_i, prev_q} >> (32'(s1_sh_q) * 8);
+    wb_push = s1_valid_q && s1_beat_q;
+  end
+  always_ff @(posedge clk_i) begin
+    if (s1_valid_q) prev_q <= sp_rdata_i;
+  end
+
+  logic wb_wready;
+  abacus_fifo #(.Width(DataWidth + DataBytes + 1), .Depth(WDepth)) u_wbuf (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (1'b0),
+    .wvalid_i(wb_push),
+    .wready_o(wb_wready),
+    .wdata_i ({joined[DataWidth-1:0], s1_strb_q, s1_last_q}),
+    .rvalid_o(w_valid_o),
+    .rready_i(w_ready_i),
+    .rdata_o ({w_data_o, w_strb_o, w_last_o}),
+    .count_o (wcount)
+  );
+
+  // ---- responses ------------------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      err_q <= 1'b0;
+    end else begin
+      if (b_fire && b_resp_i != abacus_pkg::AxiRespOkay) err_q <= 1'b1;
+      if (clear_i && !busy_o) err_q <= 1'b0;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (b_fire && b_resp_i != abacus_pkg::AxiRespOkay && !err_q) begin
+      err_resp_o <= b_resp_i;
+      err_addr_o <= a_head;
+    end
+  end
+
+  assign busy_o = aw_valid_q || q_rvalid || s1_valid_q || w_valid_o || (outstanding_q != '0);
+  assign err_o  = err_q;
+
+  logic unused;
+  // the W buffer has room by construction (reads wait for it); the low
+  // address bits are in h_lo
+  assign unused = ^{wb_wready, a_rvalid, joined[2*DataWidth-1:DataWidth], h_addr[OffWidth-1:0]};
+endmodule

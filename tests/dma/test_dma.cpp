@@ -1,0 +1,459 @@
+// DMA engine (abacus_dma with a scratchpad) against the AXI memory model,
+// with the protocol monitor on every cycle and the whole of DRAM and the
+// scratchpad compared after every descriptor (the canary check: a byte
+// outside the descriptor's destination that changed is a failure).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "Vdma_128.h"
+#include "Vdma_256.h"
+#include "Vdma_64.h"
+#include "common/seed.hpp"
+#include "dma_harness.hpp"
+
+namespace {
+
+using namespace abacus::tb;
+
+constexpr std::uint64_t kDramBase = 0x1'2340'0000ULL;  // above 4 GiB: 64-bit addresses matter
+constexpr std::size_t kDramSize = 1 << 20;
+constexpr unsigned kSpBytes = 65536;  // -GSpBytes in tb/CMakeLists.txt
+constexpr unsigned kMaxOutstanding = 8;
+
+template <class M, unsigned Bits>
+struct Width {
+  using Model = M;
+  static constexpr unsigned kBytes = Bits / 8;
+  static std::string name() { return std::to_string(Bits) + "bit"; }
+};
+using Widths = ::testing::Types<Width<Vdma_64, 64>, Width<Vdma_128, 128>, Width<Vdma_256, 256>>;
+struct WidthNames {
+  template <class T>
+  static std::string GetName(int) { return T::name(); }
+};
+
+std::string test_name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string n = std::string(info->test_suite_name()) + "." + info->name();
+  for (auto& ch : n) if (ch == '/' || ch == '.') ch = '_';
+  return n;
+}
+
+template <class T>
+class DmaTest : public ::testing::Test {
+ protected:
+  static constexpr unsigned W = T::kBytes;
+
+  void SetUp() override { seed_ = test_seed(test_name()); rng_.seed(seed_); }
+
+  // Builds the bench: memory model (optionally with stalls and latency).
+  void build(double stall_prob = 0.0, unsigned max_stall = 100, unsigned latency = 0) {
+    AxiMemConfig mc;
+    mc.base = kDramBase;
+    mc.size = kDramSize;
+    mc.data_bytes = W;
+    mc.read_latency = latency;
+    mc.write_latency = latency / 4;
+    mc.stall_prob = stall_prob;
+    mc.max_stall = max_stall;
+    mc.seed = seed_ ^ 0xa11;
+    mem_ = std::make_unique<AxiMem>(mc);
+    AxiMonitorConfig mon;
+    mon.data_bytes = W;
+    mon.max_outstanding_reads = kMaxOutstanding;
+    mon.max_outstanding_writes = kMaxOutstanding;
+    mon_ = std::make_unique<AxiMonitor>(mon);
+    SimOptions so;
+    so.name = test_name();
+    so.seed = seed_;
+    so.rand_reset = rand_reset_from_env();
+    sim_ = std::make_unique<Sim<typename T::Model>>(so);
+    dma_ = std::make_unique<DmaHarness<typename T::Model>>(*sim_, *mem_, *mon_, kSpBytes);
+    dma_->set_window(kDramBase, kDramBase + kDramSize);
+    dma_->reset();
+    // random contents everywhere: the canaries
+    for (std::size_t i = 0; i < kDramSize; ++i) mem_->data()[i] = static_cast<std::uint8_t>(rng_());
+    dram_ = mem_->bytes();
+    sp_.resize(kSpBytes);
+    for (auto& b : sp_) b = static_cast<std::uint8_t>(rng_());
+    dma_->sp_write(sp_);
+  }
+
+  unsigned uniform(unsigned lo, unsigned hi) { return std::uniform_int_distribution<unsigned>(lo, hi)(rng_); }
+
+  // A random descriptor that fits the window and the scratchpad.
+  DmaDesc random_desc() {
+    DmaDesc d;
+    d.store = uniform(0, 1);
+    switch (uniform(0, 4)) {  // bytes per row
+      case 0: d.row_bytes = uniform(1, W); break;
+      case 1: d.row_bytes = uniform(1, 300); break;
+      case 2: d.row_bytes = uniform(4000, 3 * 4096 + 77); break;
+      default: d.row_bytes = uniform(1, 2000); break;
+    }
+    if (!d.store && uniform(0, 2) == 0) {
+      d.pad_left = uniform(0, 3) == 0 ? uniform(0, 40) : uniform(0, 3);
+      d.pad_right = uniform(0, 3) == 0 ? uniform(0, 40) : uniform(0, 3);
+      d.pad_top = uniform(0, 3);
+      d.pad_bottom = uniform(0, 3);
+      d.pad_value = static_cast<std::uint8_t>(uniform(0, 255));
+    }
+    const unsigned width = d.row_width();
+    d.sp_stride = width + (uniform(0, 2) == 0 ? 0 : uniform(0, 2 * W));
+    const unsigned max_rows = std::max(1u, (kSpBytes - width) / d.sp_stride + 1);
+    d.rows = uniform(1, std::min(max_rows - d.pad_top - d.pad_bottom > 0 ? max_rows - d.pad_top - d.pad_bottom : 1, 24u));
+    if (d.total_rows() > max_rows) { d.pad_top = d.pad_bottom = 0; d.rows = std::min(d.rows, max_rows); }
+    const unsigned sp_span = (d.total_rows() - 1) * d.sp_stride + width;
+    d.sp_addr = uniform(0, kSpBytes - sp_span);
+    // DRAM stride: packed, gapped, or (loads only) overlapping rows
+    d.stride = d.row_bytes + (uniform(0, 2) == 0 ? 0 : uniform(0, 3 * W));
+    if (!d.store && uniform(0, 9) == 0) d.stride = uniform(0, d.row_bytes);
+    const std::uint64_t span = std::uint64_t(d.rows - 1) * d.stride + d.row_bytes;
+    std::uint64_t off;
+    switch (uniform(0, 2)) {
+      case 0: off = uniform(0, W - 1) + W * uniform(0, 64); break;                // near the start, every alignment
+      case 1: off = 4096ULL * uniform(1, 200) - uniform(0, 2 * W); break;         // just before a 4 KiB edge
+      default: off = uniform(0, static_cast<unsigned>(kDramSize - span)); break;  // anywhere
+    }
+    if (off + span > kDramSize) off = kDramSize - span;
+    d.dram_addr = kDramBase + off;
+    return d;
+  }
+
+  // Runs one descriptor and compares DRAM and the whole scratchpad with the
+  // reference; returns false (after reporting) on any difference.
+  bool run_checked(const DmaDesc& d) {
+    dma_reference(d, dram_, kDramBase, sp_);
+    const DmaResult r = dma_->run(d);
+    EXPECT_EQ(r.status, DmaStatus::Ok) << describe(d);
+    const std::vector<std::uint8_t> sp_now = dma_->sp_read();
+    std::size_t bad_dram = 0, bad_sp = 0;
+    for (std::size_t i = 0; i < kDramSize; ++i) bad_dram += mem_->bytes()[i] != dram_[i];
+    for (std::size_t i = 0; i < kSpBytes; ++i) bad_sp += sp_now[i] != sp_[i];
+    EXPECT_EQ(bad_dram, 0u) << "DRAM bytes differ after " << describe(d);
+    EXPECT_EQ(bad_sp, 0u) << "scratchpad bytes differ after " << describe(d);
+    EXPECT_TRUE(mon_->violations().empty()) << mon_->report();
+    bytes_ += std::uint64_t(d.rows) * d.row_bytes;
+    return bad_dram == 0 && bad_sp == 0 && r.status == DmaStatus::Ok && mon_->violations().empty();
+  }
+
+  std::string describe(const DmaDesc& d) const {
+    return std::string(d.store ? "store" : "load") + " addr=+" + std::to_string(d.dram_addr - kDramBase) +
+           " rows=" + std::to_string(d.rows) + " row_bytes=" + std::to_string(d.row_bytes) +
+           " stride=" + std::to_string(d.stride) + " sp=" + std::to_string(d.sp_addr) + " sp_stride=" +
+           std::to_string(d.sp_stride) + " pad t/b/l/r=" + std::to_string(d.pad_top) + "/" +
+           std::to_string(d.pad_bottom) + "/" + std::to_string(d.pad_left) + "/" + std::to_string(d.pad_right) +
+           " seed " + std::to_string(seed_);
+  }
+
+  void random_run(int count) {
+    for (int i = 0; i < count; ++i) {
+      if (!run_checked(random_desc())) return;
+    }
+    std::cout << "[ dma      ] " << count << " descriptors, " << bytes_ << " bytes, " << mon_->ar_count()
+              << " AR / " << mon_->aw_count() << " AW bursts, max outstanding " << mon_->max_seen_reads() << "/"
+              << mon_->max_seen_writes() << ", " << mon_->violations().size() << " monitor violations, 0 canary changes"
+              << std::endl;
+  }
+
+  std::uint64_t seed_ = 0;
+  std::mt19937_64 rng_;
+  std::unique_ptr<AxiMem> mem_;
+  std::unique_ptr<AxiMonitor> mon_;
+  std::unique_ptr<Sim<typename T::Model>> sim_;
+  std::unique_ptr<DmaHarness<typename T::Model>> dma_;
+  std::vector<std::uint8_t> dram_, sp_;
+  std::uint64_t bytes_ = 0;
+};
+
+TYPED_TEST_SUITE(DmaTest, Widths, WidthNames);
+
+TYPED_TEST(DmaTest, RandomDescriptorsNoStalls) {
+  this->build();
+  this->random_run(300);
+}
+
+TYPED_TEST(DmaTest, RandomDescriptorsRandomStalls) {
+  this->build(0.03, 100, 20);
+  this->random_run(150);
+}
+
+// One descriptor per alignment case at every offset within the bus word,
+// on both sides (DRAM and scratchpad), loads and stores.
+TYPED_TEST(DmaTest, EveryAlignment) {
+  constexpr unsigned W = TestFixture::W;
+  this->build();
+  for (unsigned store = 0; store < 2; ++store) {
+    for (unsigned a = 0; a < W; ++a) {
+      DmaDesc d;
+      d.store = store;
+      d.dram_addr = kDramBase + 4096 + a;
+      d.rows = 3;
+      d.row_bytes = 2 * W + 3;
+      d.stride = 5 * W + 1;
+      d.sp_addr = 1000 + (a * 7) % W;
+      d.sp_stride = 3 * W + 5;
+      if (!this->run_checked(d)) return;
+    }
+  }
+}
+
+TYPED_TEST(DmaTest, ZeroLengthCompletesWithoutTraffic) {
+  this->build();
+  DmaDesc d;
+  d.dram_addr = kDramBase;  // even outside the window it would be fine: nothing moves
+  d.rows = 0;
+  d.row_bytes = 100;
+  const DmaResult r = this->dma_->run(d);
+  EXPECT_EQ(r.status, DmaStatus::Ok);
+  d.rows = 5;
+  d.row_bytes = 0;
+  d.store = true;
+  EXPECT_EQ(this->dma_->run(d).status, DmaStatus::Ok);
+  EXPECT_EQ(this->mon_->ar_count() + this->mon_->aw_count(), 0u);
+  EXPECT_EQ(this->dma_->sp_read(), this->sp_);
+}
+
+// Error responses at several beat positions on R and B: status, direction
+// and address; nothing new requested after the error; the next descriptor
+// after a soft reset works.
+TYPED_TEST(DmaTest, ErrorResponsesStopCleanly) {
+  constexpr unsigned W = TestFixture::W;
+  this->build(0.02, 20, 30);
+  for (unsigned store = 0; store < 2; ++store) {
+    // 3 rows of 3*4096+77 bytes at an odd address: many bursts per row
+    DmaDesc d;
+    d.store = store;
+    d.dram_addr = kDramBase + 8192 + 5;
+    d.rows = 3;
+    d.row_bytes = 3 * 4096 + 77;
+    d.stride = 16384;
+    d.sp_stride = d.row_bytes;
+    const std::uint64_t beats = 3 * ((d.row_bytes + W) / W);
+    for (std::uint64_t n : {std::uint64_t(0), std::uint64_t(1), beats / 3, beats / 2 + 7, beats - 1}) {
+      for (AxiResp resp : {AxiResp::SlvErr, AxiResp::DecErr}) {
+        SCOPED_TRACE((store ? "store" : "load") + std::string(" error at beat ") + std::to_string(n));
+        this->mem_->forget_error();
+        this->mon_->forget_error();
+        this->mem_->fail_beat(store ? AxiDir::Write : AxiDir::Read, n, resp);
+        const DmaResult r = this->dma_->run(d);
+        this->mem_->clear_errors();
+        ASSERT_EQ(r.status, resp == AxiResp::SlvErr ? DmaStatus::SlvErr : DmaStatus::DecErr);
+        EXPECT_EQ(r.store, bool(store));
+        ASSERT_TRUE(this->mem_->first_error_addr().has_value());
+        // the DMA names the first descriptor byte in the failing beat (load)
+        // or burst (store)
+        std::uint64_t want = *this->mem_->first_error_addr();
+        for (unsigned row = 0; row < d.rows; ++row) {
+          const std::uint64_t a = d.dram_addr + std::uint64_t(row) * d.stride;
+          if (want < a + d.row_bytes && want + (store ? 4096 : W) > a && want < a) want = a;
+        }
+        EXPECT_EQ(r.addr, want);
+        this->dma_->drain(50);
+        EXPECT_EQ(this->mon_->requests_after_error(), 0u) << "AR/AW issued after the error response";
+        EXPECT_EQ(this->mon_->outstanding_reads() + this->mon_->outstanding_writes(), 0u);
+        EXPECT_TRUE(this->mon_->violations().empty()) << this->mon_->report();
+        // refuses work until the soft reset, then works
+        this->dma_->soft_reset();
+        // resync the expected images with what the failed descriptor left
+        this->dram_ = this->mem_->bytes();
+        this->sp_ = this->dma_->sp_read();
+        DmaDesc ok = d;
+        ok.rows = 1;
+        ok.row_bytes = 1000;
+        ASSERT_TRUE(this->run_checked(ok));
+      }
+    }
+  }
+}
+
+// Window violations, wrap-around and malformed descriptors are rejected
+// before any bus request and change nothing.
+TYPED_TEST(DmaTest, RejectsBeforeAnyBusRequest) {
+  this->build();
+  struct Case { DmaDesc d; DmaStatus want; std::uint64_t addr; const char* what; };
+  std::vector<Case> cases;
+  auto mk = [](bool store, std::uint64_t addr, unsigned rows, unsigned bytes, std::uint32_t stride) {
+    DmaDesc d;
+    d.store = store;
+    d.dram_addr = addr;
+    d.rows = rows;
+    d.row_bytes = bytes;
+    d.stride = stride;
+    d.sp_stride = bytes;
+    return d;
+  };
+  const std::uint64_t lim = kDramBase + kDramSize;
+  cases.push_back({mk(false, kDramBase - 1, 1, 16, 0), DmaStatus::Window, kDramBase - 1, "starts below the window"});
+  cases.push_back({mk(true, lim - 100, 1, 101, 0), DmaStatus::Window, lim, "ends one byte past the window"});
+  cases.push_back({mk(false, lim - 4096, 3, 64, 4000), DmaStatus::Window, lim, "a later row leaves the window"});
+  cases.push_back({mk(true, lim, 1, 1, 0), DmaStatus::Window, lim, "starts at the limit"});
+  cases.push_back({mk(false, ~std::uint64_t(0) - 10, 1, 100, 0), DmaStatus::Window, ~std::uint64_t(0) - 10, "wraps around 2^64"});
+  cases.push_back({mk(false, ~std::uint64_t(0) - 4096, 3, 16, 0x7fffffff), DmaStatus::Window, ~std::uint64_t(0) - 4096, "rows wrap around 2^64"});
+  DmaDesc pad = mk(true, kDramBase, 2, 64, 64);
+  pad.pad_left = 1;
+  cases.push_back({pad, DmaStatus::Desc, 0, "store with padding"});
+  DmaDesc spo = mk(false, kDramBase, 2, 64, 64);
+  spo.sp_addr = kSpBytes - 100;
+  cases.push_back({spo, DmaStatus::Desc, kSpBytes - 100, "scratchpad range past the end"});
+  DmaDesc ovl = mk(false, kDramBase, 2, 64, 64);
+  ovl.sp_stride = 63;
+  cases.push_back({ovl, DmaStatus::Desc, 0, "scratchpad rows overlap"});
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    const DmaResult r = this->dma_->run(c.d);
+    EXPECT_EQ(r.status, c.want);
+    EXPECT_EQ(r.addr, c.addr);
+    this->dma_->soft_reset();
+  }
+  EXPECT_EQ(this->mon_->ar_count() + this->mon_->aw_count(), 0u) << "a rejected descriptor reached the bus";
+  EXPECT_EQ(this->mem_->bytes(), this->dram_);
+  EXPECT_EQ(this->dma_->sp_read(), this->sp_);
+  // exactly at the window edges is fine
+  ASSERT_TRUE(this->run_checked(mk(false, lim - 256, 1, 256, 0)));
+  ASSERT_TRUE(this->run_checked(mk(true, kDramBase, 1, 256, 0)));
+}
+
+// READY (or VALID, for R and B) held low for thousands of cycles on each
+// channel in turn, in the middle of a transfer: no deadlock, no loss.
+TYPED_TEST(DmaTest, LongBackPressureOnEveryChannel) {
+  this->build();
+  for (AxiChannel ch : {AxiChannel::AR, AxiChannel::R, AxiChannel::AW, AxiChannel::W, AxiChannel::B}) {
+    SCOPED_TRACE(to_string(ch));
+    const bool store = ch == AxiChannel::AW || ch == AxiChannel::W || ch == AxiChannel::B;
+    DmaDesc d;
+    d.store = store;
+    d.dram_addr = kDramBase + 3 * 4096 + 9;
+    d.rows = 4;
+    d.row_bytes = 5000;
+    d.stride = 6000;
+    d.sp_stride = 5000;
+    this->mem_->hold(ch, 0);
+    // a hold of 3000 cycles starting 40 cycles in
+    this->dma_->drain(0);
+    this->mem_->hold(ch, 3000);
+    ASSERT_TRUE(this->run_checked(d));
+  }
+}
+
+// The monitor itself: each planted violation is caught with its rule.
+TEST(AxiMonitorTest, CatchesPlantedViolations) {
+  AxiMonitorConfig cfg;
+  cfg.data_bytes = 16;
+  cfg.max_outstanding_reads = 2;
+  auto fresh = [&] {
+    AxiMonitor m(cfg);
+    AxiMasterSignals idle;
+    AxiSlaveSignals s;
+    m.check(0, true, idle, s);
+    m.check(1, false, idle, s);
+    return m;
+  };
+  auto expect_rule = [](const AxiMonitor& m, const std::string& rule) {
+    ASSERT_FALSE(m.violations().empty()) << "no violation for: " << rule;
+    EXPECT_NE(m.violations()[0].find(rule), std::string::npos) << m.violations()[0];
+  };
+  AxiSlaveSignals busy;  // nothing ready
+  {  // valid dropped before ready
+    AxiMonitor m = fresh();
+    AxiMasterSignals a;
+    a.arvalid = true;
+    a.araddr = 0x1000;
+    a.arsize = 4;
+    a.arburst = 1;
+    m.check(2, false, a, busy);
+    a.arvalid = false;
+    m.check(3, false, a, busy);
+    expect_rule(m, "ARVALID dropped or payload changed");
+  }
+  {  // payload changed while waiting
+    AxiMonitor m = fresh();
+    AxiMasterSignals a;
+    a.awvalid = true;
+    a.awaddr = 0x1000;
+    a.awsize = 4;
+    a.awburst = 1;
+    m.check(2, false, a, busy);
+    a.awaddr = 0x2000;
+    m.check(3, false, a, busy);
+    expect_rule(m, "AWVALID dropped or payload changed");
+  }
+  {  // 4 KiB crossing
+    AxiMonitor m = fresh();
+    AxiMasterSignals a;
+    AxiSlaveSignals s;
+    s.arready = true;
+    a.arvalid = true;
+    a.araddr = 0x1ff0;
+    a.arlen = 1;
+    a.arsize = 4;
+    a.arburst = 1;
+    m.check(2, false, a, s);
+    expect_rule(m, "crosses a 4 KiB boundary");
+  }
+  {  // WLAST early
+    AxiMonitor m = fresh();
+    AxiMasterSignals a;
+    AxiSlaveSignals s;
+    s.awready = s.wready = true;
+    a.awvalid = true;
+    a.awaddr = 0x1000;
+    a.awlen = 3;
+    a.awsize = 4;
+    a.awburst = 1;
+    a.wvalid = true;
+    a.wlast = true;
+    m.check(2, false, a, s);
+    expect_rule(m, "WLAST not on beat AWLEN+1");
+  }
+  {  // R with nothing outstanding
+    AxiMonitor m = fresh();
+    AxiMasterSignals a;
+    a.rready = true;
+    AxiSlaveSignals s;
+    s.rvalid = true;
+    s.rlast = true;
+    s.rid = 3;
+    m.check(2, false, a, s);
+    expect_rule(m, "with no read outstanding");
+  }
+  {  // B before the write data
+    AxiMonitor m = fresh();
+    AxiMasterSignals a;
+    a.bready = true;
+    AxiSlaveSignals s;
+    s.bvalid = true;
+    m.check(2, false, a, s);
+    expect_rule(m, "with no completed write burst");
+  }
+  {  // too many outstanding reads
+    AxiMonitor m = fresh();
+    AxiMasterSignals a;
+    AxiSlaveSignals s;
+    s.arready = true;
+    a.arvalid = true;
+    a.arsize = 4;
+    a.arburst = 1;
+    for (int i = 0; i < 3; ++i) {
+      a.araddr = 0x1000 * (i + 1);
+      m.check(2 + i, false, a, s);
+    }
+    expect_rule(m, "more than 2 reads outstanding");
+  }
+  {  // VALID in the first cycle after reset
+    AxiMonitor m(cfg);
+    AxiMasterSignals idle, a;
+    AxiSlaveSignals s;
+    m.check(0, true, idle, s);
+    a.wvalid = true;
+    m.check(1, false, a, s);
+    expect_rule(m, "first cycle after reset");
+  }
+}
+
+}  // namespace
