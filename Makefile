@@ -4,6 +4,7 @@
 #   make sim     build everything, run the demonstration job
 #   make test    build everything, run every test (ctest)
 #   make lint    verilator -Wall and Yosys elaboration of rtl/abacus.f
+#   make bench   performance measurements (docs/performance.md)
 #   make wave    a short traced job: FST + GTKWave layout (opens with a display)
 #   make format  clang-format the C++ sources
 #   make clean   remove build outputs
@@ -13,7 +14,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WAVE_DIR ?= $(BUILD_DIR)/waves
 
-.PHONY: all deps configure build test sim lint wave format clean
+.PHONY: all deps configure build test sim lint bench wave format clean
 
 all: build
 
@@ -36,6 +37,9 @@ sim: build
 
 lint: deps
 	@scripts/lint.sh
+
+bench: build
+	$(BUILD_DIR)/tb/abacus-dma-bench
 
 wave: build
 	@mkdir -p $(WAVE_DIR)
