@@ -3,6 +3,7 @@
 // Lines: +incdir+DIR, or a source file; paths are relative to rtl/.
 +incdir+common
 abacus_pkg.sv
+isa/abacus_isa_pkg.sv
 common/abacus_delay.sv
 common/abacus_delay_rst.sv
 common/abacus_fifo.sv
@@ -18,3 +19,10 @@ dma/abacus_dma_split.sv
 dma/abacus_dma_rd.sv
 dma/abacus_dma_wr.sv
 dma/abacus_dma.sv
+top/abacus_csr.sv
+top/abacus_fetch.sv
+top/abacus_load_engine.sv
+top/abacus_store_engine.sv
+top/abacus_compute_engine.sv
+top/abacus_axi_rd_arb.sv
+top/abacus_top.sv

@@ -13,6 +13,7 @@ configs=(
   "abacus_dma -GDataWidth=64"
   "abacus_dma"
   "abacus_dma -GDataWidth=256"
+  "abacus_top"
 )
 
 for c in "${configs[@]}"; do

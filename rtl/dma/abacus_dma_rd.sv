@@ -61,7 +61,8 @@ module abacus_dma_rd #(
   output logic [63:0]            err_addr_o
 );
   localparam int unsigned OutWidth = $clog2(MaxReads + 1);
-  localparam int unsigned QDepth = 16;  // in-flight operations (>= MaxReads)
+  // in-flight operations: at least MaxReads (a power of two)
+  localparam int unsigned QDepth = (MaxReads > 8) ? 2 ** $clog2(2 * MaxReads) : 16;
 
   // ---- in-flight operation queue ---------------------------------------------
   localparam int unsigned OpWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 2

@@ -148,7 +148,7 @@ module abacus_dma_split #(
     endcase
     if (row_done) begin
       row_d    = row_q + 17'd1;
-      sp_row_d = sp_row_q + SpAddrWidth'(sp_stride_q);
+      sp_row_d = SpAddrWidth'(32'(sp_row_q) + 32'(sp_stride_q));
       if (data_row) dram_row_d = dram_row_q + 64'(stride_q);
       cur_d   = dram_row_d;
       rem_d   = row_bytes_q;

@@ -57,7 +57,7 @@ module abacus_dma_wr #(
   output logic [63:0]            err_addr_o
 );
   localparam int unsigned OutWidth = $clog2(MaxWrites + 1);
-  localparam int unsigned QDepth = 16;
+  localparam int unsigned QDepth = (MaxWrites > 8) ? 2 ** $clog2(2 * MaxWrites) : 16;
   localparam int unsigned WDepth = 4;
 
   // ---- issue --------------------------------------------------------------------
@@ -102,7 +102,7 @@ module abacus_dma_wr #(
   // responses come back in the same order).
   logic        a_rvalid;
   logic [63:0] a_head;
-  abacus_fifo #(.Width(64), .Depth(16)) u_addrq (
+  abacus_fifo #(.Width(64), .Depth(QDepth)) u_addrq (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (1'b0),

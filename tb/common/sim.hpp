@@ -35,6 +35,8 @@ struct SimOptions {
   bool rand_reset = false;      // randomize initial state
   bool trace = false;           // force tracing on (else ABACUS_TRACE decides)
   std::string trace_path;       // explicit FST path (else <dir>/<name>.fst)
+  std::uint64_t trace_start = 0;           // cycle window (ABACUS_TRACE_START/END override)
+  std::uint64_t trace_end = UINT64_MAX;
 };
 
 // ABACUS_RAND_RESET=1 turns randomized initial state on for every harness.
@@ -64,8 +66,8 @@ class Sim {
         std::filesystem::create_directories(dir);
         path = dir + "/" + opt_.name + ".fst";
       }
-      trace_start_ = env_cycles("ABACUS_TRACE_START", 0);
-      trace_end_ = env_cycles("ABACUS_TRACE_END", UINT64_MAX);
+      trace_start_ = env_cycles("ABACUS_TRACE_START", opt_.trace_start);
+      trace_end_ = env_cycles("ABACUS_TRACE_END", opt_.trace_end);
       tfp_ = std::make_unique<VerilatedFstC>();
       dut_->trace(tfp_.get(), 99);
       tfp_->open(path.c_str());

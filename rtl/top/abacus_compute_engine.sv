@@ -1,0 +1,208 @@
+// Compute engine: executes GEMM instructions on the core.
+//
+// Dispatch takes the instruction at the head of the queue once its tokens
+// are there (POP_PREV: load->compute, POP_NEXT: store->compute), and hands
+// it to two feeders that run independently:
+//   weight feeder      reads the Rows weight rows (wbuf_row..+Rows-1) into
+//                      the core's weight stream, running ahead so the next
+//                      tile's weights load while the current one streams;
+//   activation feeder  reads M activation rows (ibuf_row + i*ibuf_stride)
+//                      into the core's activation stream with their
+//                      accumulator rows (acc_row + i) and ACCUMULATE.
+// Both read through a small buffer so a stalled stream never loses a row.
+// PUSH_PREV (compute->load: the buffers are free) is given when the core
+// takes the last activation row (its weights were taken before it);
+// PUSH_NEXT (compute->store) ComputeLatency cycles later, when that row's
+// result is in the accumulator.
+module abacus_compute_engine #(
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned Rows = 16,
+  parameter int unsigned IbufRows = 4096,
+  parameter int unsigned WbufRows = 2048,
+  parameter int unsigned AccRows = 512,
+  parameter int unsigned ComputeLatency = 33,
+  localparam int unsigned IbAw = $clog2(IbufRows),
+  localparam int unsigned WbAw = $clog2(WbufRows),
+  localparam int unsigned AccAw = $clog2(AccRows)
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  input  logic                 halt_i,
+  input  logic                 insn_valid_i,
+  output logic                 insn_ready_o,
+  input  logic [255:0]         insn_i,
+  input  logic                 tok_l2c_avail_i,
+  output logic                 tok_l2c_pop_o,
+  input  logic                 tok_s2c_avail_i,
+  output logic                 tok_s2c_pop_o,
+  output logic                 tok_c2l_push_o,
+  output logic                 tok_c2s_push_o,
+  // buffers
+  output logic                 ib_re_o,
+  output logic [IbAw-1:0]      ib_raddr_o,
+  input  logic [DataWidth-1:0] ib_rdata_i,
+  output logic                 wb_re_o,
+  output logic [WbAw-1:0]      wb_raddr_o,
+  input  logic [DataWidth-1:0] wb_rdata_i,
+  // core streams
+  output logic                 w_valid_o,
+  input  logic                 w_ready_i,
+  output logic [DataWidth-1:0] w_data_o,
+  output logic                 a_valid_o,
+  input  logic                 a_ready_i,
+  output logic [DataWidth-1:0] a_data_o,
+  output logic                 a_last_o,
+  output logic [AccAw-1:0]     a_acc_addr_o,
+  output logic                 a_accum_o,
+  // status
+  output logic                 busy_o,    // anything queued, feeding or in flight
+  output logic                 stall_o,   // the head instruction waits for a token
+  output logic                 fire_o     // an activation row entered the array
+);
+  // ---- dispatch ------------------------------------------------------------------
+  logic pop_prev, pop_next, tokens_ok, wq_wready, aq_wready, dispatch;
+  assign pop_prev  = insn_i[abacus_isa_pkg::PopPrevLsb];
+  assign pop_next  = insn_i[abacus_isa_pkg::PopNextLsb];
+  assign tokens_ok = (!pop_prev || tok_l2c_avail_i) && (!pop_next || tok_s2c_avail_i);
+  assign dispatch  = insn_valid_i && !halt_i && tokens_ok && wq_wready && aq_wready;
+  // halted: queued instructions are dropped
+  assign insn_ready_o  = dispatch || halt_i;
+  assign tok_l2c_pop_o = dispatch && pop_prev;
+  assign tok_s2c_pop_o = dispatch && pop_next;
+  // starved: nothing left to stream while the next instruction waits for a token
+  assign stall_o       = insn_valid_i && !halt_i && !tokens_ok && !aq_rvalid && !a_valid_o;
+
+  // weight queue entry: wbuf row; activation queue entry: the rest
+  localparam int unsigned AqW = 16 * 4 + 3;
+  logic          wq_rvalid, wq_rready, aq_rvalid, aq_rready;
+  logic [15:0]   wq_row;
+  logic [AqW-1:0] aq_rdata;
+  abacus_fifo #(.Width(16), .Depth(4)) u_wq (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (halt_i),
+    .wvalid_i(dispatch),
+    .wready_o(wq_wready),
+    .wdata_i (insn_i[abacus_isa_pkg::GemmWbufRowLsb +: 16]),
+    .rvalid_o(wq_rvalid),
+    .rready_i(wq_rready),
+    .rdata_o (wq_row),
+    .count_o ()
+  );
+  abacus_fifo #(.Width(AqW), .Depth(4)) u_aq (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (halt_i),
+    .wvalid_i(dispatch),
+    .wready_o(aq_wready),
+    .wdata_i ({insn_i[abacus_isa_pkg::GemmMLsb +: 16], insn_i[abacus_isa_pkg::GemmIbufRowLsb +: 16],
+               insn_i[abacus_isa_pkg::GemmIbufStrideLsb +: 16], insn_i[abacus_isa_pkg::GemmAccRowLsb +: 16],
+               insn_i[abacus_isa_pkg::GemmAccumulateLsb], insn_i[abacus_isa_pkg::PushPrevLsb],
+               insn_i[abacus_isa_pkg::PushNextLsb]}),
+    .rvalid_o(aq_rvalid),
+    .rready_i(aq_rready),
+    .rdata_o (aq_rdata),
+    .count_o ()
+  );
+
+  // ---- weight feeder ------------------------------------------------------------------
+  localparam int unsigned SkidDepth = 4;
+  logic [$clog2(Rows+1)-1:0] wr_q;
+  logic       w_inflight_q;
+  logic [2:0] wskid_count;
+  logic       w_issue;
+  assign w_issue    = wq_rvalid && !halt_i && (32'(wskid_count) + (w_inflight_q ? 32'd1 : 32'd0) < SkidDepth - 1);
+  assign wb_re_o    = w_issue;
+  assign wb_raddr_o = WbAw'(32'(wq_row) + 32'(wr_q));
+  assign wq_rready  = w_issue && (32'(wr_q) == Rows - 1);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wr_q         <= '0;
+      w_inflight_q <= 1'b0;
+    end else begin
+      w_inflight_q <= w_issue;
+      if (halt_i) wr_q <= '0;
+      else if (w_issue) wr_q <= (32'(wr_q) == Rows - 1) ? '0 : wr_q + 1'b1;
+    end
+  end
+  abacus_fifo #(.Width(DataWidth), .Depth(SkidDepth)) u_wskid (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (halt_i),
+    .wvalid_i(w_inflight_q),
+    .wready_o(),
+    .wdata_i (wb_rdata_i),
+    .rvalid_o(w_valid_o),
+    .rready_i(w_ready_i),
+    .rdata_o (w_data_o),
+    .count_o (wskid_count)
+  );
+
+  // ---- activation feeder ----------------------------------------------------------------
+  logic [15:0] a_m, a_ibuf, a_stride, a_acc;
+  logic        a_accum, a_push_prev, a_push_next;
+  assign {a_m, a_ibuf, a_stride, a_acc, a_accum, a_push_prev, a_push_next} = aq_rdata;
+  logic [15:0] ar_q;
+  logic [31:0] ib_addr_q;     // ibuf row of row ar_q
+  logic        a_inflight_q;
+  logic [2:0]  askid_count;
+  logic        a_issue, a_last_row;
+  // metadata of the row being read: last, acc row, accumulate, pushes
+  localparam int unsigned MetaW = 1 + AccAw + 1 + 2;
+  logic [MetaW-1:0] meta_q, skid_meta;
+  assign a_last_row = (ar_q == a_m - 16'd1);
+  assign a_issue    = aq_rvalid && !halt_i && (32'(askid_count) + (a_inflight_q ? 32'd1 : 32'd0) < SkidDepth - 1);
+  assign ib_re_o    = a_issue;
+  assign ib_raddr_o = IbAw'((ar_q == 16'd0) ? 32'(a_ibuf) : ib_addr_q);
+  assign aq_rready  = a_issue && a_last_row;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ar_q         <= '0;
+      a_inflight_q <= 1'b0;
+    end else begin
+      a_inflight_q <= a_issue;
+      if (halt_i) ar_q <= '0;
+      else if (a_issue) ar_q <= a_last_row ? '0 : ar_q + 16'd1;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (a_issue) begin
+      ib_addr_q <= 32'(ib_raddr_o) + 32'(a_stride);
+      meta_q    <= {a_last_row, AccAw'(a_acc + ar_q), a_accum,
+                    a_last_row && a_push_prev, a_last_row && a_push_next};
+    end
+  end
+  logic a_push_prev_tok, a_push_next_tok;
+  abacus_fifo #(.Width(DataWidth + MetaW), .Depth(SkidDepth)) u_askid (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (halt_i),
+    .wvalid_i(a_inflight_q),
+    .wready_o(),
+    .wdata_i ({ib_rdata_i, meta_q}),
+    .rvalid_o(a_valid_o),
+    .rready_i(a_ready_i),
+    .rdata_o ({a_data_o, skid_meta}),
+    .count_o (askid_count)
+  );
+  assign {a_last_o, a_acc_addr_o, a_accum_o, a_push_prev_tok, a_push_next_tok} = skid_meta;
+
+  logic a_fire;
+  assign a_fire         = a_valid_o && a_ready_i;
+  assign fire_o         = a_fire;
+  assign tok_c2l_push_o = a_fire && a_push_prev_tok;
+  // the row's result reaches the accumulator ComputeLatency cycles after it fires
+  logic c2s_delayed;
+  abacus_delay_rst #(.Width(1), .Depth(ComputeLatency)) u_c2s (
+    .clk_i (clk_i),
+    .rst_ni(rst_ni),
+    .d_i   (a_fire && a_push_next_tok),
+    .q_o   (c2s_delayed)
+  );
+  assign tok_c2s_push_o = c2s_delayed;
+
+  // Halted, the engine has nothing to finish: it makes no bus traffic, and
+  // the next START resets the core.
+  assign busy_o = !halt_i && (insn_valid_i || wq_rvalid || aq_rvalid || w_inflight_q || a_inflight_q ||
+                              w_valid_o || a_valid_o);
+endmodule

@@ -1,0 +1,310 @@
+// Fetch, decode and dispatch.
+//
+// START checks the program (count > 0, 32-byte aligned, inside the DMA
+// window) and reads it with AXI bursts (ID FetchId) of up to 16
+// instructions that never cross 4 KiB, at most two bursts in flight, and
+// only when the instruction buffer has room for everything requested. Each instruction is
+// checked (opcode, reserved bits, dependency flags the engine can honour,
+// field ranges) and dispatched in order to the load, compute or store
+// queue. FINISH, or the end of the program, waits until every engine is
+// idle and then ends the program. An illegal instruction or a fetch error
+// ends it with an error code and the instruction index (ERR_PC).
+module abacus_fetch #(
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned Rows = 16,
+  parameter int unsigned Cols = 16,
+  parameter int unsigned IbufRows = 4096,
+  parameter int unsigned WbufRows = 2048,
+  parameter int unsigned AccRows = 512,
+  parameter int unsigned ObufRows = 256,
+  parameter int unsigned PbufSlots = 64,
+  parameter logic [3:0] FetchId = 4'd1,
+  localparam int unsigned IBits = abacus_isa_pkg::InsnBits,
+  localparam int unsigned BeatsPerInsn = IBits / DataWidth
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  input  logic                 clear_i,      // soft reset (only when idle)
+  input  logic                 start_i,
+  input  logic [63:0]          prog_base_i,
+  input  logic [31:0]          prog_count_i,
+  input  logic [63:0]          win_base_i,
+  input  logic [63:0]          win_limit_i,
+  input  logic                 halt_i,       // another unit failed: stop dispatching
+  input  logic                 engines_idle_i,
+  // AXI4 read (address and data)
+  output logic                 ar_valid_o,
+  input  logic                 ar_ready_i,
+  output logic [63:0]          ar_addr_o,
+  output logic [7:0]           ar_len_o,
+  output logic [3:0]           ar_id_o,
+  input  logic                 r_valid_i,
+  output logic                 r_ready_o,
+  input  logic [DataWidth-1:0] r_data_i,
+  input  logic [1:0]           r_resp_i,
+  // dispatch
+  output logic                 ld_valid_o,
+  input  logic                 ld_ready_i,
+  output logic                 cp_valid_o,
+  input  logic                 cp_ready_i,
+  output logic                 st_valid_o,
+  input  logic                 st_ready_i,
+  output logic [IBits-1:0]     insn_o,
+  // status
+  output logic                 busy_o,       // fetching or decoding
+  output logic                 finish_o,     // pulse: the program reached its end
+  output logic                 err_o,        // pulse: fetch error or illegal instruction
+  output logic [3:0]           err_code_o,
+  output logic [63:0]          err_addr_o,
+  output logic [31:0]          pc_o          // instructions dispatched
+);
+  localparam int unsigned BurstInsns = 16;
+  localparam int unsigned QDepth = 64;
+  localparam int unsigned MaxBeatsOut = 2 * BurstInsns * BeatsPerInsn;
+  localparam int unsigned InsnBytes = IBits / 8;
+  localparam int unsigned BeatBytes = DataWidth / 8;
+
+  typedef enum logic [1:0] {
+    SIdle,
+    SCheck,
+    SRun
+  } state_e;
+  state_e state_q;
+
+  // ---- program range check (one cycle after START) -----------------------------
+  logic [63:0] base_q;
+  logic [31:0] count_q;
+  logic [64:0] prog_end;
+  logic        range_bad;
+  always_comb begin
+    prog_end  = {1'b0, base_q} + 65'(count_q) * 65'(InsnBytes);
+    range_bad = (base_q[4:0] != 5'd0) || base_q < win_base_i || prog_end > {1'b0, win_limit_i} ||
+                prog_end[64];
+  end
+
+  // ---- burst issue ------------------------------------------------------------------
+  logic [31:0] req_left_q;     // instructions not yet requested
+  logic [63:0] req_addr_q;
+  logic [31:0] beats_out_q;    // beats requested and not yet received
+  logic        burst_open_q;   // any beat outstanding
+  logic        fetch_err_q;    // a read answered with an error: request nothing more
+  logic [6:0]  q_count;
+  logic [31:0] to_4k, n_insns;
+  logic        can_issue, issue;
+  always_comb begin
+    to_4k   = (32'd4096 - 32'(req_addr_q[11:0])) / InsnBytes;
+    n_insns = req_left_q;
+    if (n_insns > BurstInsns) n_insns = BurstInsns;
+    if (n_insns > to_4k) n_insns = to_4k;
+  end
+  // room for the whole burst in the buffer, counting what is being assembled
+  assign burst_open_q = (beats_out_q != '0);
+  assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q &&
+                     (beats_out_q + n_insns * BeatsPerInsn <= MaxBeatsOut) && (req_left_q != '0) &&
+                     (32'(q_count) + beats_out_q / BeatsPerInsn + n_insns + 32'd1 <= QDepth);
+  logic ar_valid_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ar_valid_q <= 1'b0;
+    else if (clear_i) ar_valid_q <= 1'b0;
+    else if (issue) ar_valid_q <= 1'b1;
+    else if (ar_ready_i) ar_valid_q <= 1'b0;
+  end
+  assign issue = can_issue && !ar_valid_q;
+  always_ff @(posedge clk_i) begin
+    if (issue) begin
+      ar_addr_o <= req_addr_q;
+      ar_len_o  <= 8'(n_insns * BeatsPerInsn - 32'd1);
+    end
+  end
+  assign ar_valid_o = ar_valid_q;
+  assign ar_id_o    = FetchId;
+
+  // ---- beat assembly ----------------------------------------------------------------
+  logic [IBits-1:0] asm_q;
+  logic [$clog2(BeatsPerInsn+1)-1:0] beat_q;
+  logic             r_fire, insn_done, bad_beat;
+  logic [63:0]      beat_addr_q;
+  assign r_ready_o = 1'b1;  // the buffer has room for every beat requested
+  assign r_fire    = r_valid_i;
+  assign bad_beat  = r_fire && (r_resp_i != abacus_pkg::AxiRespOkay);
+  assign insn_done = r_fire && (32'(beat_q) == BeatsPerInsn - 1);
+
+  logic             q_wvalid, q_rvalid, q_rready;
+  logic [IBits-1:0] q_wdata, q_rdata;
+  logic [IBits-1:0] shifted;
+  always_comb begin
+    shifted = asm_q;
+    if (BeatsPerInsn > 1) shifted = asm_q >> DataWidth;
+    shifted[IBits-1 -: DataWidth] = r_data_i;
+  end
+  assign q_wdata  = shifted;
+  assign q_wvalid = insn_done && !fetch_err_q && !bad_beat;
+  abacus_fifo #(.Width(IBits), .Depth(QDepth)) u_q (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (clear_i || start_i),
+    .wvalid_i(q_wvalid),
+    .wready_o(),
+    .wdata_i (q_wdata),
+    .rvalid_o(q_rvalid),
+    .rready_i(q_rready),
+    .rdata_o (q_rdata),
+    .count_o (q_count)
+  );
+
+  // ---- decode ---------------------------------------------------------------------------
+  logic [IBits-1:0] i;
+  logic [3:0]       op;
+  logic             pop_prev, pop_next, push_prev, push_next;
+  logic             op_bad, field_bad, is_finish;
+  logic [31:0]      g_m, g_ibuf, g_stride, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot;
+  logic [31:0]      g_last_row;
+  logic signed [7:0] s_min, s_max;
+  assign i = q_rdata;
+  always_comb begin
+    op        = i[abacus_isa_pkg::OpcodeLsb +: 4];
+    pop_prev  = i[abacus_isa_pkg::PopPrevLsb];
+    pop_next  = i[abacus_isa_pkg::PopNextLsb];
+    push_prev = i[abacus_isa_pkg::PushPrevLsb];
+    push_next = i[abacus_isa_pkg::PushNextLsb];
+    g_m      = 32'(i[abacus_isa_pkg::GemmMLsb +: 16]);
+    g_ibuf   = 32'(i[abacus_isa_pkg::GemmIbufRowLsb +: 16]);
+    g_stride = 32'(i[abacus_isa_pkg::GemmIbufStrideLsb +: 16]);
+    g_wbuf   = 32'(i[abacus_isa_pkg::GemmWbufRowLsb +: 16]);
+    g_acc    = 32'(i[abacus_isa_pkg::GemmAccRowLsb +: 16]);
+    g_last_row = g_ibuf + (g_m - 32'd1) * g_stride;
+    s_m      = 32'(i[abacus_isa_pkg::StoreMLsb +: 16]);
+    s_acc    = 32'(i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
+    s_n      = 32'(i[abacus_isa_pkg::StoreNBytesLsb +: 16]);
+    s_slot   = 32'(i[abacus_isa_pkg::StorePslotLsb +: 16]);
+    s_min    = $signed(i[abacus_isa_pkg::StoreClampMinLsb +: 8]);
+    s_max    = $signed(i[abacus_isa_pkg::StoreClampMaxLsb +: 8]);
+    op_bad    = 1'b0;
+    field_bad = 1'b0;
+    is_finish = 1'b0;
+    unique case (op)
+      abacus_isa_pkg::OpLoad:
+        field_bad = |(i & abacus_isa_pkg::LoadReservedMask) || pop_prev || push_prev;
+      abacus_isa_pkg::OpGemm:
+        field_bad = |(i & abacus_isa_pkg::GemmReservedMask) || g_m == 0 ||
+                    g_last_row >= IbufRows || g_wbuf + Rows > WbufRows || g_acc + g_m > AccRows;
+      abacus_isa_pkg::OpStore:
+        field_bad = |(i & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
+                    s_m == 0 || s_m > ObufRows || s_acc + s_m > AccRows || s_n == 0 || s_n > Cols ||
+                    s_slot >= PbufSlots || s_min > s_max;
+      abacus_isa_pkg::OpFinish: begin
+        is_finish = 1'b1;
+        field_bad = |(i & abacus_isa_pkg::FinishReservedMask) || pop_prev || pop_next ||
+                    push_prev || push_next;
+      end
+      default: op_bad = 1'b1;
+    endcase
+  end
+
+  logic [31:0] pc_q;
+  logic        ending_q;  // FINISH (or the end) seen: waiting for the engines
+  logic        dispatch_ok, can_go;
+  assign dispatch_ok = (state_q == SRun) && q_rvalid && !halt_i && !ending_q && !op_bad && !field_bad;
+  assign ld_valid_o  = dispatch_ok && op == abacus_isa_pkg::OpLoad;
+  assign cp_valid_o  = dispatch_ok && op == abacus_isa_pkg::OpGemm;
+  assign st_valid_o  = dispatch_ok && op == abacus_isa_pkg::OpStore;
+  assign insn_o      = i;
+  assign can_go      = (ld_valid_o && ld_ready_i) || (cp_valid_o && cp_ready_i) ||
+                       (st_valid_o && st_ready_i) || (dispatch_ok && is_finish);
+  assign q_rready    = can_go;
+  assign pc_o        = pc_q;
+
+  // ---- sequencing ----------------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q      <= SIdle;
+      beats_out_q  <= '0;
+      fetch_err_q  <= 1'b0;
+      ending_q     <= 1'b0;
+      pc_q         <= '0;
+      beat_q       <= '0;
+      finish_o     <= 1'b0;
+      err_o        <= 1'b0;
+      err_code_o   <= '0;
+      err_addr_o   <= '0;
+    end else if (clear_i) begin
+      state_q      <= SIdle;
+      beats_out_q  <= '0;
+      fetch_err_q  <= 1'b0;
+      ending_q     <= 1'b0;
+      beat_q       <= '0;
+      finish_o     <= 1'b0;
+      err_o        <= 1'b0;
+    end else begin
+      finish_o <= 1'b0;
+      err_o    <= 1'b0;
+      unique case (state_q)
+        SIdle: if (start_i) begin
+          state_q <= SCheck;
+          pc_q    <= '0;
+          base_q  <= prog_base_i;
+          count_q <= prog_count_i;
+        end
+        SCheck: begin
+          if (count_q == '0) begin
+            state_q    <= SIdle;
+            err_o      <= 1'b1;
+            err_code_o <= abacus_isa_pkg::ErrEmptyProgram;
+            err_addr_o <= base_q;
+          end else if (range_bad) begin
+            state_q    <= SIdle;
+            err_o      <= 1'b1;
+            err_code_o <= abacus_isa_pkg::ErrFetch;
+            err_addr_o <= base_q;
+          end else begin
+            state_q     <= SRun;
+            req_left_q  <= count_q;
+            req_addr_q  <= base_q;
+            beat_addr_q <= base_q;
+            fetch_err_q <= 1'b0;
+            ending_q    <= 1'b0;
+            beat_q      <= '0;
+          end
+        end
+        SRun: begin
+          beats_out_q <= beats_out_q + (issue ? n_insns * BeatsPerInsn : 32'd0) - (r_fire ? 32'd1 : 32'd0);
+          if (issue) begin
+            req_left_q <= req_left_q - n_insns;
+            req_addr_q <= req_addr_q + 64'(n_insns * InsnBytes);
+          end
+          if (r_fire) begin
+            // bursts return in order and are contiguous: the beat address runs on
+            asm_q       <= shifted;
+            beat_q      <= insn_done ? '0 : beat_q + 1'b1;
+            beat_addr_q <= beat_addr_q + 64'(BeatBytes);
+            if (bad_beat && !fetch_err_q) begin
+              fetch_err_q <= 1'b1;
+              err_o       <= 1'b1;
+              err_code_o  <= abacus_isa_pkg::ErrFetch;
+              err_addr_o  <= beat_addr_q;
+            end
+          end
+          if (can_go) begin
+            pc_q <= pc_q + 32'd1;
+            if (is_finish) ending_q <= 1'b1;
+          end
+          if (q_rvalid && !halt_i && !ending_q && (op_bad || field_bad)) begin
+            err_o      <= 1'b1;
+            err_code_o <= op_bad ? abacus_isa_pkg::ErrIllegalOp : abacus_isa_pkg::ErrIllegalField;
+            err_addr_o <= 64'(pc_q);
+          end
+          // The end: FINISH dispatched, or every instruction dispatched.
+          if ((ending_q || (pc_q == count_q && !burst_open_q)) && engines_idle_i && !can_go) begin
+            state_q  <= SIdle;
+            finish_o <= 1'b1;
+          end
+          // After an error (here or elsewhere): wait for the open burst, then stop.
+          if ((halt_i || fetch_err_q) && !burst_open_q && !ar_valid_q && !issue) state_q <= SIdle;
+        end
+        default: state_q <= SIdle;
+      endcase
+    end
+  end
+
+  assign busy_o = (state_q != SIdle);
+endmodule

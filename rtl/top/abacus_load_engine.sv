@@ -1,0 +1,118 @@
+// Load engine: executes LOAD instructions in order on its DMA.
+// POP_NEXT waits for a compute->load token (a buffer was released) and
+// takes it; PUSH_NEXT gives a load->compute token once the data is in.
+// After halt_i, queued instructions are discarded and a transfer in
+// progress is completed (its bus transactions cannot be abandoned).
+module abacus_load_engine (
+  input  logic         clk_i,
+  input  logic         rst_ni,
+  input  logic         halt_i,
+  // instruction queue
+  input  logic         insn_valid_i,
+  output logic         insn_ready_o,
+  input  logic [255:0] insn_i,
+  // tokens
+  input  logic         tok_avail_i,   // compute->load count > 0
+  output logic         tok_pop_o,
+  output logic         tok_push_o,    // load->compute
+  // DMA descriptor and completion
+  output logic         desc_valid_o,
+  input  logic         desc_ready_i,
+  output logic [63:0]  desc_dram_addr_o,
+  output logic [15:0]  desc_rows_o,
+  output logic [15:0]  desc_row_bytes_o,
+  output logic [31:0]  desc_stride_o,
+  output logic [31:0]  desc_sp_addr_o,
+  output logic [15:0]  desc_sp_stride_o,
+  output logic [7:0]   desc_pad_top_o,
+  output logic [7:0]   desc_pad_bottom_o,
+  output logic [7:0]   desc_pad_left_o,
+  output logic [7:0]   desc_pad_right_o,
+  output logic [7:0]   desc_pad_value_o,
+  input  logic         dma_done_i,
+  input  logic [2:0]   dma_status_i,
+  // status
+  output logic         idle_o,        // no instruction taken
+  output logic [31:0]  pc_o,          // index of the instruction taken (dispatch tags bits [255:224])
+  output logic         busy_o,        // executing (counts as busy)
+  output logic         stall_o,       // waiting for a token
+  output logic         err_o,         // pulse with err_code_o
+  output logic [3:0]   err_code_o,
+  output logic [31:0]  bytes_o        // descriptor bytes of a completed LOAD (with done)
+);
+  typedef enum logic [1:0] {
+    SIdle,
+    SToken,
+    SIssue,
+    SWait
+  } state_e;
+  state_e       state_q;
+  logic [255:0] i_q;
+
+  assign insn_ready_o = (state_q == SIdle);
+  logic take;
+  assign take = insn_valid_i && insn_ready_o;
+
+  assign desc_valid_o      = (state_q == SIssue);
+  assign desc_dram_addr_o  = i_q[abacus_isa_pkg::LoadDramAddrLsb +: 64];
+  assign desc_rows_o       = i_q[abacus_isa_pkg::LoadRowsLsb +: 16];
+  assign desc_row_bytes_o  = i_q[abacus_isa_pkg::LoadRowBytesLsb +: 16];
+  assign desc_stride_o     = i_q[abacus_isa_pkg::LoadStrideLsb +: 32];
+  assign desc_sp_addr_o    = i_q[abacus_isa_pkg::LoadSpAddrLsb +: 32];
+  assign desc_sp_stride_o  = i_q[abacus_isa_pkg::LoadSpStrideLsb +: 16];
+  assign desc_pad_top_o    = i_q[abacus_isa_pkg::LoadPadTopLsb +: 8];
+  assign desc_pad_bottom_o = i_q[abacus_isa_pkg::LoadPadBottomLsb +: 8];
+  assign desc_pad_left_o   = i_q[abacus_isa_pkg::LoadPadLeftLsb +: 8];
+  assign desc_pad_right_o  = i_q[abacus_isa_pkg::LoadPadRightLsb +: 8];
+  assign desc_pad_value_o  = i_q[abacus_isa_pkg::LoadPadValueLsb +: 8];
+
+  logic pop_next, push_next;
+  assign pop_next  = i_q[abacus_isa_pkg::PopNextLsb];
+  assign push_next = i_q[abacus_isa_pkg::PushNextLsb];
+  assign tok_pop_o = (state_q == SToken) && tok_avail_i && !halt_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q    <= SIdle;
+      err_o      <= 1'b0;
+      err_code_o <= '0;
+      tok_push_o <= 1'b0;
+    end else begin
+      err_o      <= 1'b0;
+      tok_push_o <= 1'b0;
+      unique case (state_q)
+        SIdle: if (take && !halt_i) begin
+          i_q     <= insn_i;
+          state_q <= insn_i[abacus_isa_pkg::PopNextLsb] ? SToken : SIssue;
+        end
+        SToken: begin
+          if (halt_i) state_q <= SIdle;
+          else if (tok_avail_i) state_q <= SIssue;
+        end
+        SIssue: begin
+          if (halt_i) state_q <= SIdle;
+          else if (desc_ready_i) state_q <= SWait;
+        end
+        SWait: if (dma_done_i) begin
+          state_q <= SIdle;
+          if (dma_status_i != abacus_pkg::DmaOk) begin
+            err_o      <= 1'b1;
+            err_code_o <= {1'b0, dma_status_i};  // DMA codes equal the ERR_DMA_* codes
+          end else if (push_next) begin
+            tok_push_o <= 1'b1;
+          end
+        end
+        default: state_q <= SIdle;
+      endcase
+    end
+  end
+
+  assign busy_o  = (state_q == SIssue) || (state_q == SWait);
+  assign stall_o = (state_q == SToken);
+  assign idle_o  = (state_q == SIdle);
+  assign pc_o    = i_q[255:224];
+  assign bytes_o = 32'(desc_rows_o) * 32'(desc_row_bytes_o);
+
+  logic unused;
+  assign unused = ^{i_q[abacus_isa_pkg::OpcodeLsb +: 4], pop_next};
+endmodule

@@ -1,0 +1,192 @@
+// Store engine: executes STORE instructions in order.
+//   1. POP_PREV: wait for and take a compute->store token (results are in).
+//   2. Load the parameter slot (bias, multiplier, shift for Cols channels)
+//      from the parameter buffer into the core, one vector at a time.
+//   3. Drain M accumulator rows through post-processing into the output
+//      buffer (rows 0..M-1), with the instruction's zero point and clamp.
+//   4. PUSH_PREV: give a store->compute token (the accumulator rows are free).
+//   5. Store the output buffer rows to DRAM (N_BYTES of each row, STRIDE
+//      apart) through the store DMA and wait for it.
+module abacus_store_engine #(
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned Cols = 16,
+  parameter int unsigned AccRows = 512,
+  parameter int unsigned ObufRows = 256,
+  parameter int unsigned PbufWords = 768,
+  localparam int unsigned VecWords = Cols * 32 / DataWidth,
+  localparam int unsigned AccAddrWidth = $clog2(AccRows),
+  localparam int unsigned ObufAddrWidth = $clog2(ObufRows),
+  localparam int unsigned PbufAddrWidth = $clog2(PbufWords)
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+  input  logic                     halt_i,
+  input  logic                     insn_valid_i,
+  output logic                     insn_ready_o,
+  input  logic [255:0]             insn_i,
+  input  logic                     tok_avail_i,  // compute->store count > 0
+  output logic                     tok_pop_o,
+  output logic                     tok_push_o,   // store->compute
+  // parameter buffer read port
+  output logic                     pb_re_o,
+  output logic [PbufAddrWidth-1:0] pb_raddr_o,
+  input  logic [DataWidth-1:0]     pb_rdata_i,
+  // core: parameters, read-out
+  output logic                     p_we_o,
+  output logic [1:0]               p_sel_o,
+  output logic [Cols*32-1:0]       p_data_o,
+  output logic [7:0]               zp_out_o,
+  output logic [7:0]               clamp_min_o,
+  output logic [7:0]               clamp_max_o,
+  output logic                     r_valid_o,
+  input  logic                     r_ready_i,
+  output logic [AccAddrWidth-1:0]  r_addr_o,
+  input  logic                     o_valid_i,
+  output logic                     o_ready_o,
+  input  logic [Cols*8-1:0]        o_data_i,
+  // output buffer write port
+  output logic                     ob_we_o,
+  output logic [ObufAddrWidth-1:0] ob_waddr_o,
+  output logic [Cols*8-1:0]        ob_wdata_o,
+  // store DMA
+  output logic                     desc_valid_o,
+  input  logic                     desc_ready_i,
+  output logic [63:0]              desc_dram_addr_o,
+  output logic [15:0]              desc_rows_o,
+  output logic [15:0]              desc_row_bytes_o,
+  output logic [31:0]              desc_stride_o,
+  output logic [15:0]              desc_sp_stride_o,
+  input  logic                     dma_done_i,
+  input  logic [2:0]               dma_status_i,
+  // status
+  output logic                     idle_o,
+  output logic [31:0]              pc_o,
+  output logic                     busy_o,
+  output logic                     stall_o,
+  output logic                     err_o,
+  output logic [3:0]               err_code_o,
+  output logic [31:0]              bytes_o
+);
+  typedef enum logic [2:0] {
+    SIdle,
+    SToken,
+    SParams,
+    SDrain,
+    SIssue,
+    SWait
+  } state_e;
+  state_e       state_q;
+  logic [255:0] i_q;
+
+  logic [15:0] m;
+  logic [15:0] acc_row, pslot;
+  assign m       = i_q[abacus_isa_pkg::StoreMLsb +: 16];
+  assign acc_row = i_q[abacus_isa_pkg::StoreAccRowLsb +: 16];
+  assign pslot   = i_q[abacus_isa_pkg::StorePslotLsb +: 16];
+  assign zp_out_o    = i_q[abacus_isa_pkg::StoreZpOutLsb +: 8];
+  assign clamp_min_o = i_q[abacus_isa_pkg::StoreClampMinLsb +: 8];
+  assign clamp_max_o = i_q[abacus_isa_pkg::StoreClampMaxLsb +: 8];
+
+  assign insn_ready_o = (state_q == SIdle);
+  assign tok_pop_o    = (state_q == SToken) && tok_avail_i && !halt_i;
+
+  // ---- parameters: 3 vectors of VecWords words -------------------------------
+  logic [31:0] pw_q;          // words requested
+  logic        pw_valid_q;    // a word arrives this cycle
+  logic [31:0] pw_idx_q;      // index of the arriving word
+  logic [Cols*32-1:0] vec_q;
+  logic [31:0] pbase;
+  assign pbase      = 32'(pslot) * 3 * VecWords;
+  assign pb_re_o    = (state_q == SParams) && pw_q < 3 * VecWords;
+  assign pb_raddr_o = PbufAddrWidth'(pbase + pw_q);
+  logic [Cols*32-1:0] vec_next;
+  always_comb begin
+    vec_next = vec_q;
+    vec_next[(pw_idx_q % VecWords) * DataWidth +: DataWidth] = pb_rdata_i;
+  end
+  assign p_we_o   = pw_valid_q && (pw_idx_q % VecWords == VecWords - 1);
+  assign p_sel_o  = 2'(pw_idx_q / VecWords);  // bias, multiplier, shift in order
+  assign p_data_o = vec_next;
+
+  // ---- drain ---------------------------------------------------------------------
+  logic [15:0] rd_q, wr_q;
+  assign r_valid_o  = (state_q == SDrain) && rd_q < m;
+  assign r_addr_o   = AccAddrWidth'(acc_row + rd_q);
+  assign o_ready_o  = 1'b1;
+  assign ob_we_o    = o_valid_i && (state_q == SDrain);
+  assign ob_waddr_o = ObufAddrWidth'(wr_q);
+  assign ob_wdata_o = o_data_i;
+
+  // ---- DMA -----------------------------------------------------------------------
+  assign desc_valid_o     = (state_q == SIssue);
+  assign desc_dram_addr_o = i_q[abacus_isa_pkg::StoreDramAddrLsb +: 64];
+  assign desc_rows_o      = m;
+  assign desc_row_bytes_o = i_q[abacus_isa_pkg::StoreNBytesLsb +: 16];
+  assign desc_stride_o    = i_q[abacus_isa_pkg::StoreStrideLsb +: 32];
+  assign desc_sp_stride_o = 16'(Cols);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q    <= SIdle;
+      err_o      <= 1'b0;
+      err_code_o <= '0;
+      tok_push_o <= 1'b0;
+      pw_valid_q <= 1'b0;
+    end else begin
+      err_o      <= 1'b0;
+      tok_push_o <= 1'b0;
+      pw_valid_q <= pb_re_o;
+      unique case (state_q)
+        SIdle: if (insn_valid_i && !halt_i) begin
+          i_q     <= insn_i;
+          pw_q    <= '0;
+          rd_q    <= '0;
+          wr_q    <= '0;
+          state_q <= insn_i[abacus_isa_pkg::PopPrevLsb] ? SToken : SParams;
+        end
+        SToken: begin
+          if (halt_i) state_q <= SIdle;
+          else if (tok_avail_i) state_q <= SParams;
+        end
+        SParams: begin
+          if (pb_re_o) pw_q <= pw_q + 32'd1;
+          if (halt_i) state_q <= SIdle;
+          else if (pw_valid_q && pw_idx_q == 3 * VecWords - 1) state_q <= SDrain;
+        end
+        SDrain: begin
+          if (r_valid_o && r_ready_i) rd_q <= rd_q + 16'd1;
+          if (ob_we_o) wr_q <= wr_q + 16'd1;
+          if (ob_we_o && wr_q == m - 16'd1) begin
+            state_q    <= SIssue;
+            tok_push_o <= i_q[abacus_isa_pkg::PushPrevLsb];
+          end
+        end
+        SIssue: begin
+          if (halt_i) state_q <= SIdle;
+          else if (desc_ready_i) state_q <= SWait;
+        end
+        SWait: if (dma_done_i) begin
+          state_q <= SIdle;
+          if (dma_status_i != abacus_pkg::DmaOk) begin
+            err_o      <= 1'b1;
+            err_code_o <= {1'b0, dma_status_i};
+          end
+        end
+        default: state_q <= SIdle;
+      endcase
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    pw_idx_q <= pw_q;
+    if (pw_valid_q) vec_q <= vec_next;
+  end
+
+  assign busy_o  = (state_q == SParams) || (state_q == SDrain) || (state_q == SIssue) || (state_q == SWait);
+  assign stall_o = (state_q == SToken);
+  assign idle_o  = (state_q == SIdle);
+  assign pc_o    = i_q[255:224];
+  assign bytes_o = 32'(m) * 32'(desc_row_bytes_o);
+
+  logic unused;
+  assign unused = ^{i_q[7:0], PbufWords};
+endmodule

@@ -1,0 +1,801 @@
+// Abacus accelerator top level.
+//
+//   AXI4-Lite slave  control registers (abacus_csr)
+//   AXI4 master      memory: program fetch and loads on the read channels
+//                    (IDs 1 and 0), stores on the write channels
+//   irq_o            level interrupt: a program ended with IRQ_EN set
+//
+// Units: fetch/decode/dispatch; load engine + load DMA into the activation,
+// weight and parameter buffers (one scratchpad address space: ibuf at 0,
+// wbuf after it, pbuf after that); compute engine + compute core; store
+// engine (parameters, drain through post-processing into the output
+// buffer) + store DMA. Dependency tokens between neighbours: load->compute,
+// compute->load, compute->store, store->compute (8-bit counters).
+//
+// The first error (fetch, illegal instruction, DMA window/descriptor, bus
+// error) is latched with its code, address and instruction index; it halts
+// dispatch and every engine, outstanding bus transfers complete, and then
+// the program ends (STATUS.DONE, interrupt). START and SOFT_RESET clear all
+// of it; SOFT_RESET during a program halts it the same way first.
+module abacus_top #(
+  parameter int unsigned Rows = 16,
+  parameter int unsigned Cols = 16,
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned IbufRows = 4096,
+  parameter int unsigned WbufRows = 2048,
+  parameter int unsigned AccRows = 512,
+  parameter int unsigned ObufRows = 256,
+  parameter int unsigned PbufSlots = 64,
+  parameter logic [31:0] BuildId = 32'd0,
+  // Outstanding bursts. Stores write rows of Cols bytes, one burst each, so
+  // they need many in flight to cover memory latency.
+  parameter int unsigned LoadMaxReads = 8,
+  parameter int unsigned StoreMaxWrites = 32,
+  localparam int unsigned DataBytes = DataWidth / 8,
+  localparam int unsigned VecWords = Cols * 32 / DataWidth,
+  localparam int unsigned PbufWords = PbufSlots * 3 * VecWords,
+  localparam int unsigned IbufBytes = IbufRows * DataBytes,
+  localparam int unsigned WbufBytes = WbufRows * DataBytes,
+  localparam int unsigned PbufBytes = PbufWords * DataBytes,
+  localparam int unsigned SpBytes = IbufBytes + WbufBytes + PbufBytes
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  // AXI4-Lite control
+  input  logic                 s_axil_awvalid_i,
+  output logic                 s_axil_awready_o,
+  input  logic [11:0]          s_axil_awaddr_i,
+  input  logic                 s_axil_wvalid_i,
+  output logic                 s_axil_wready_o,
+  input  logic [31:0]          s_axil_wdata_i,
+  input  logic [3:0]           s_axil_wstrb_i,
+  output logic                 s_axil_bvalid_o,
+  input  logic                 s_axil_bready_i,
+  output logic [1:0]           s_axil_bresp_o,
+  input  logic                 s_axil_arvalid_i,
+  output logic                 s_axil_arready_o,
+  input  logic [11:0]          s_axil_araddr_i,
+  output logic                 s_axil_rvalid_o,
+  input  logic                 s_axil_rready_i,
+  output logic [31:0]          s_axil_rdata_o,
+  output logic [1:0]           s_axil_rresp_o,
+  // AXI4 memory master
+  output logic                 axi_awvalid_o,
+  input  logic                 axi_awready_i,
+  output logic [63:0]          axi_awaddr_o,
+  output logic [7:0]           axi_awlen_o,
+  output logic [2:0]           axi_awsize_o,
+  output logic [1:0]           axi_awburst_o,
+  output logic [3:0]           axi_awcache_o,
+  output logic [2:0]           axi_awprot_o,
+  output logic [3:0]           axi_awid_o,
+  output logic                 axi_wvalid_o,
+  input  logic                 axi_wready_i,
+  output logic [DataWidth-1:0] axi_wdata_o,
+  output logic [DataBytes-1:0] axi_wstrb_o,
+  output logic                 axi_wlast_o,
+  input  logic                 axi_bvalid_i,
+  output logic                 axi_bready_o,
+  input  logic [1:0]           axi_bresp_i,
+  input  logic [3:0]           axi_bid_i,
+  output logic                 axi_arvalid_o,
+  input  logic                 axi_arready_i,
+  output logic [63:0]          axi_araddr_o,
+  output logic [7:0]           axi_arlen_o,
+  output logic [2:0]           axi_arsize_o,
+  output logic [1:0]           axi_arburst_o,
+  output logic [3:0]           axi_arcache_o,
+  output logic [2:0]           axi_arprot_o,
+  output logic [3:0]           axi_arid_o,
+  input  logic                 axi_rvalid_i,
+  output logic                 axi_rready_o,
+  input  logic [DataWidth-1:0] axi_rdata_i,
+  input  logic [1:0]           axi_rresp_i,
+  input  logic                 axi_rlast_i,
+  input  logic [3:0]           axi_rid_i,
+  output logic                 irq_o
+);
+  localparam int unsigned ComputeLatency = Rows + Cols + 1;
+  localparam int unsigned IbAw = $clog2(IbufRows);
+  localparam int unsigned WbAw = $clog2(WbufRows);
+  localparam int unsigned PbAw = $clog2(PbufWords);
+  localparam int unsigned ObAw = $clog2(ObufRows);
+  localparam int unsigned AccAw = $clog2(AccRows);
+  localparam int unsigned LdSpWordW = $clog2(SpBytes) - $clog2(DataBytes);
+  localparam int unsigned StSpWordW = $clog2(ObufRows * DataBytes) - $clog2(DataBytes);
+  localparam logic [3:0] FetchId = 4'd1;
+
+  // ---- control registers ----------------------------------------------------------
+  logic        start, soft_reset, busy, done, err_store;
+  logic [3:0]  err_code;
+  logic [63:0] prog_base, win_base, win_limit, err_addr;
+  logic [31:0] prog_count, err_pc, pc, engine_state;
+  logic [63:0] perf_cycles_q, perf_macs_q, perf_rd_q, perf_wr_q;
+  logic [31:0] perf_ld_busy_q, perf_ld_stall_q, perf_cp_busy_q, perf_cp_stall_q,
+               perf_st_busy_q, perf_st_stall_q;
+
+  abacus_csr #(
+    .CfgArray    ({16'(Cols), 16'(Rows)}),
+    .CfgIbufRows (32'(IbufRows)),
+    .CfgWbufRows (32'(WbufRows)),
+    .CfgAccRows  (32'(AccRows)),
+    .CfgObufRows (32'(ObufRows)),
+    .CfgPbufSlots(32'(PbufSlots)),
+    .CfgBus      ({16'(abacus_isa_pkg::InsnBits / 8), 16'(DataWidth)}),
+    .CfgSpadMap  ({16'((IbufBytes + WbufBytes) / 1024), 16'(IbufBytes / 1024)}),
+    .BuildId     (BuildId)
+  ) u_csr (
+    .clk_i               (clk_i),
+    .rst_ni              (rst_ni),
+    .s_awvalid_i         (s_axil_awvalid_i),
+    .s_awready_o         (s_axil_awready_o),
+    .s_awaddr_i          (s_axil_awaddr_i),
+    .s_wvalid_i          (s_axil_wvalid_i),
+    .s_wready_o          (s_axil_wready_o),
+    .s_wdata_i           (s_axil_wdata_i),
+    .s_wstrb_i           (s_axil_wstrb_i),
+    .s_bvalid_o          (s_axil_bvalid_o),
+    .s_bready_i          (s_axil_bready_i),
+    .s_bresp_o           (s_axil_bresp_o),
+    .s_arvalid_i         (s_axil_arvalid_i),
+    .s_arready_o         (s_axil_arready_o),
+    .s_araddr_i          (s_axil_araddr_i),
+    .s_rvalid_o          (s_axil_rvalid_o),
+    .s_rready_i          (s_axil_rready_i),
+    .s_rdata_o           (s_axil_rdata_o),
+    .s_rresp_o           (s_axil_rresp_o),
+    .start_o             (start),
+    .soft_reset_o        (soft_reset),
+    .irq_o               (irq_o),
+    .prog_base_o         (prog_base),
+    .prog_count_o        (prog_count),
+    .win_base_o          (win_base),
+    .win_limit_o         (win_limit),
+    .busy_i              (busy),
+    .done_i              (done),
+    .error_i             (err_code),
+    .error_store_i       (err_store),
+    .err_addr_i          (err_addr),
+    .err_pc_i            (err_pc),
+    .pc_i                (pc),
+    .engine_state_i      (engine_state),
+    .perf_cycles_i       (perf_cycles_q),
+    .perf_load_busy_i    (perf_ld_busy_q),
+    .perf_load_stall_i   (perf_ld_stall_q),
+    .perf_compute_busy_i (perf_cp_busy_q),
+    .perf_compute_stall_i(perf_cp_stall_q),
+    .perf_store_busy_i   (perf_st_busy_q),
+    .perf_store_stall_i  (perf_st_stall_q),
+    .perf_macs_i         (perf_macs_q),
+    .perf_bytes_read_i   (perf_rd_q),
+    .perf_bytes_written_i(perf_wr_q)
+  );
+
+  // ---- run state, errors, clear ------------------------------------------------------
+  logic run_q, halt_q, soft_pending_q, clear, all_idle;
+  logic fetch_busy, fetch_finish, fetch_err;
+  logic [3:0]  fetch_err_code;
+  logic [63:0] fetch_err_addr;
+  logic ld_idle, ld_busy, ld_stall, ld_err, st_idle, st_busy, st_stall, st_err;
+  logic cp_busy, cp_stall, cp_fire;
+  logic [3:0]  ld_err_code, st_err_code;
+  logic [31:0] ld_pc, st_pc, ld_bytes, st_bytes;
+  logic ld_dma_busy, st_dma_busy, ld_dma_done, st_dma_done, core_busy;
+  logic [2:0]  ld_dma_status, st_dma_status;
+  logic [63:0] ld_dma_addr, st_dma_addr;
+  logic ldq_valid, cpq_valid, stq_valid;
+  logic [3:0]  err_q;
+  logic        err_store_q;
+  logic [63:0] err_addr_q;
+  logic [31:0] err_pc_q;
+
+  logic engines_idle;
+  assign engines_idle = ld_idle && st_idle && !cp_busy && !ld_dma_busy && !st_dma_busy &&
+                        !ldq_valid && !stq_valid && (halt_q || (!cpq_valid && !core_busy));
+  assign all_idle = !fetch_busy && engines_idle;
+  // START (fetch idle) or SOFT_RESET once everything is idle resets control state
+  assign clear = (start && !run_q) || ((soft_reset || soft_pending_q) && all_idle);
+  assign busy  = run_q || soft_pending_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      run_q          <= 1'b0;
+      halt_q         <= 1'b0;
+      soft_pending_q <= 1'b0;
+      err_q          <= '0;
+      err_store_q    <= 1'b0;
+      err_addr_q     <= '0;
+      err_pc_q       <= '0;
+      done           <= 1'b0;
+    end else begin
+      done <= 1'b0;
+      if (clear) begin
+        halt_q         <= 1'b0;
+        soft_pending_q <= 1'b0;
+        err_q          <= '0;
+        err_store_q    <= 1'b0;
+        err_addr_q     <= '0;
+        err_pc_q       <= '0;
+        run_q          <= start && !soft_reset && !soft_pending_q;
+      end else begin
+        if (soft_reset && run_q) begin
+          soft_pending_q <= 1'b1;
+          halt_q         <= 1'b1;
+          run_q          <= 1'b0;  // the aborted program reports no DONE
+        end
+        // the first error wins
+        if (err_q == '0) begin
+          if (fetch_err) begin
+            err_q      <= fetch_err_code;
+            err_addr_q <= (fetch_err_code == abacus_isa_pkg::ErrFetch ||
+                           fetch_err_code == abacus_isa_pkg::ErrEmptyProgram) ? fetch_err_addr : '0;
+            err_pc_q   <= (fetch_err_code == abacus_isa_pkg::ErrFetch ||
+                           fetch_err_code == abacus_isa_pkg::ErrEmptyProgram) ? pc : fetch_err_addr[31:0];
+            halt_q     <= 1'b1;
+          end else if (ld_err) begin
+            err_q      <= ld_err_code;
+            err_addr_q <= ld_dma_addr;
+            err_pc_q   <= ld_pc;
+            halt_q     <= 1'b1;
+          end else if (st_err) begin
+            err_q       <= st_err_code;
+            err_store_q <= 1'b1;
+            err_addr_q  <= st_dma_addr;
+            err_pc_q    <= st_pc;
+            halt_q      <= 1'b1;
+          end
+        end
+        if (run_q && !fetch_busy && all_idle && !fetch_err && !ld_err && !st_err) begin
+          run_q <= 1'b0;
+          done  <= 1'b1;
+        end
+      end
+    end
+  end
+  assign err_code  = err_q;
+  assign err_store = err_store_q;
+  assign err_addr  = err_addr_q;
+  assign err_pc    = err_pc_q;
+
+  // ---- tokens -------------------------------------------------------------------------
+  logic [7:0] tok_l2c_q, tok_c2l_q, tok_c2s_q, tok_s2c_q;
+  logic l2c_push, l2c_pop, c2l_push, c2l_pop, c2s_push, c2s_pop, s2c_push, s2c_pop;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      tok_l2c_q <= '0;
+      tok_c2l_q <= '0;
+      tok_c2s_q <= '0;
+      tok_s2c_q <= '0;
+    end else if (clear) begin
+      tok_l2c_q <= '0;
+      tok_c2l_q <= '0;
+      tok_c2s_q <= '0;
+      tok_s2c_q <= '0;
+    end else begin
+      tok_l2c_q <= tok_l2c_q + 8'(l2c_push) - 8'(l2c_pop);
+      tok_c2l_q <= tok_c2l_q + 8'(c2l_push) - 8'(c2l_pop);
+      tok_c2s_q <= tok_c2s_q + 8'(c2s_push) - 8'(c2s_pop);
+      tok_s2c_q <= tok_s2c_q + 8'(s2c_push) - 8'(s2c_pop);
+    end
+  end
+  assign engine_state = {8'd0, tok_c2s_q, tok_l2c_q, 4'd0, !st_idle, cp_busy, !ld_idle, fetch_busy};
+
+  // ---- fetch ----------------------------------------------------------------------------
+  logic         f_ar_valid, f_ar_ready, f_r_valid, f_r_ready;
+  logic [63:0]  f_ar_addr;
+  logic [7:0]   f_ar_len;
+  logic         ld_valid, ld_ready, cp_valid, cp_ready, st_valid, st_ready;
+  logic [255:0] insn;
+
+  abacus_fetch #(
+    .DataWidth(DataWidth),
+    .Rows     (Rows),
+    .Cols     (Cols),
+    .IbufRows (IbufRows),
+    .WbufRows (WbufRows),
+    .AccRows  (AccRows),
+    .ObufRows (ObufRows),
+    .PbufSlots(PbufSlots),
+    .FetchId  (FetchId)
+  ) u_fetch (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .clear_i       (clear && !start),
+    .start_i       (start && !run_q),
+    .prog_base_i   (prog_base),
+    .prog_count_i  (prog_count),
+    .win_base_i    (win_base),
+    .win_limit_i   (win_limit),
+    .halt_i        (halt_q),
+    .engines_idle_i(engines_idle),
+    .ar_valid_o    (f_ar_valid),
+    .ar_ready_i    (f_ar_ready),
+    .ar_addr_o     (f_ar_addr),
+    .ar_len_o      (f_ar_len),
+    .ar_id_o       (),  // the arbiter gives fetch its ID
+    .r_valid_i     (f_r_valid),
+    .r_ready_o     (f_r_ready),
+    .r_data_i      (axi_rdata_i),
+    .r_resp_i      (axi_rresp_i),
+    .ld_valid_o    (ld_valid),
+    .ld_ready_i    (ld_ready),
+    .cp_valid_o    (cp_valid),
+    .cp_ready_i    (cp_ready),
+    .st_valid_o    (st_valid),
+    .st_ready_i    (st_ready),
+    .insn_o        (insn),
+    .busy_o        (fetch_busy),
+    .finish_o      (fetch_finish),
+    .err_o         (fetch_err),
+    .err_code_o    (fetch_err_code),
+    .err_addr_o    (fetch_err_addr),
+    .pc_o          (pc)
+  );
+  // tag each dispatched instruction with its index (reserved bits [255:224])
+  logic [255:0] insn_tagged;
+  assign insn_tagged = {pc, insn[223:0]};
+
+  // instruction queues
+  logic [255:0] ldq_data, cpq_data, stq_data;
+  logic         ldq_ready, cpq_ready, stq_ready;
+  abacus_fifo #(.Width(256), .Depth(4)) u_ldq (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
+    .wvalid_i(ld_valid), .wready_o(ld_ready), .wdata_i(insn_tagged),
+    .rvalid_o(ldq_valid), .rready_i(ldq_ready), .rdata_o(ldq_data), .count_o());
+  abacus_fifo #(.Width(256), .Depth(4)) u_cpq (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
+    .wvalid_i(cp_valid), .wready_o(cp_ready), .wdata_i(insn_tagged),
+    .rvalid_o(cpq_valid), .rready_i(cpq_ready), .rdata_o(cpq_data), .count_o());
+  abacus_fifo #(.Width(256), .Depth(4)) u_stq (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
+    .wvalid_i(st_valid), .wready_o(st_ready), .wdata_i(insn_tagged),
+    .rvalid_o(stq_valid), .rready_i(stq_ready), .rdata_o(stq_data), .count_o());
+
+  // ---- load engine + DMA ------------------------------------------------------------------
+  logic         ld_desc_valid, ld_desc_ready;
+  logic [63:0]  ld_d_addr;
+  logic [15:0]  ld_d_rows, ld_d_row_bytes, ld_d_sp_stride;
+  logic [31:0]  ld_d_stride, ld_d_sp_addr;
+  logic [7:0]   ld_d_top, ld_d_bottom, ld_d_left, ld_d_right, ld_d_pad;
+
+  abacus_load_engine u_load (
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .halt_i           (halt_q),
+    .insn_valid_i     (ldq_valid),
+    .insn_ready_o     (ldq_ready),
+    .insn_i           (ldq_data),
+    .tok_avail_i      (tok_c2l_q != '0),
+    .tok_pop_o        (c2l_pop),
+    .tok_push_o       (l2c_push),
+    .desc_valid_o     (ld_desc_valid),
+    .desc_ready_i     (ld_desc_ready),
+    .desc_dram_addr_o (ld_d_addr),
+    .desc_rows_o      (ld_d_rows),
+    .desc_row_bytes_o (ld_d_row_bytes),
+    .desc_stride_o    (ld_d_stride),
+    .desc_sp_addr_o   (ld_d_sp_addr),
+    .desc_sp_stride_o (ld_d_sp_stride),
+    .desc_pad_top_o   (ld_d_top),
+    .desc_pad_bottom_o(ld_d_bottom),
+    .desc_pad_left_o  (ld_d_left),
+    .desc_pad_right_o (ld_d_right),
+    .desc_pad_value_o (ld_d_pad),
+    .dma_done_i       (ld_dma_done),
+    .dma_status_i     (ld_dma_status),
+    .idle_o           (ld_idle),
+    .pc_o             (ld_pc),
+    .busy_o           (ld_busy),
+    .stall_o          (ld_stall),
+    .err_o            (ld_err),
+    .err_code_o       (ld_err_code),
+    .bytes_o          (ld_bytes)
+  );
+
+  logic                 l_ar_valid, l_ar_ready, l_r_valid, l_r_ready;
+  logic [63:0]          l_ar_addr;
+  logic [7:0]           l_ar_len;
+  logic [3:0]           l_ar_id;
+  logic                 ld_sp_we;
+  logic [LdSpWordW-1:0] ld_sp_waddr;
+  logic [DataWidth-1:0] ld_sp_wdata;
+  logic [DataBytes-1:0] ld_sp_wstrb;
+
+  abacus_dma #(
+    .DataWidth(DataWidth),
+    .SpBytes  (SpBytes),
+    .MaxReads (LoadMaxReads),
+    .MaxWrites(8),
+    .IdWidth  (4)
+  ) u_ld_dma (
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .clear_i          (clear),
+    .window_base_i    (win_base),
+    .window_limit_i   (win_limit),
+    .desc_valid_i     (ld_desc_valid),
+    .desc_ready_o     (ld_desc_ready),
+    .desc_store_i     (1'b0),
+    .desc_dram_addr_i (ld_d_addr),
+    .desc_rows_i      (ld_d_rows),
+    .desc_row_bytes_i (ld_d_row_bytes),
+    .desc_stride_i    (ld_d_stride),
+    .desc_sp_addr_i   (ld_d_sp_addr),
+    .desc_sp_stride_i (ld_d_sp_stride),
+    .desc_pad_top_i   (ld_d_top),
+    .desc_pad_bottom_i(ld_d_bottom),
+    .desc_pad_left_i  (ld_d_left),
+    .desc_pad_right_i (ld_d_right),
+    .desc_pad_value_i (ld_d_pad),
+    .busy_o           (ld_dma_busy),
+    .done_o           (ld_dma_done),
+    .status_o         (ld_dma_status),
+    .status_store_o   (),
+    .status_addr_o    (ld_dma_addr),
+    .axi_awvalid_o    (),
+    .axi_awready_i    (1'b0),
+    .axi_awaddr_o     (),
+    .axi_awlen_o      (),
+    .axi_awsize_o     (),
+    .axi_awburst_o    (),
+    .axi_awcache_o    (),
+    .axi_awprot_o     (),
+    .axi_awid_o       (),
+    .axi_wvalid_o     (),
+    .axi_wready_i     (1'b0),
+    .axi_wdata_o      (),
+    .axi_wstrb_o      (),
+    .axi_wlast_o      (),
+    .axi_bvalid_i     (1'b0),
+    .axi_bready_o     (),
+    .axi_bresp_i      (2'b00),
+    .axi_bid_i        (4'd0),
+    .axi_arvalid_o    (l_ar_valid),
+    .axi_arready_i    (l_ar_ready),
+    .axi_araddr_o     (l_ar_addr),
+    .axi_arlen_o      (l_ar_len),
+    .axi_arsize_o     (axi_arsize_o),
+    .axi_arburst_o    (axi_arburst_o),
+    .axi_arcache_o    (axi_arcache_o),
+    .axi_arprot_o     (axi_arprot_o),
+    .axi_arid_o       (l_ar_id),
+    .axi_rvalid_i     (l_r_valid),
+    .axi_rready_o     (l_r_ready),
+    .axi_rdata_i      (axi_rdata_i),
+    .axi_rresp_i      (axi_rresp_i),
+    .axi_rlast_i      (axi_rlast_i),
+    .axi_rid_i        (axi_rid_i),
+    .sp_we_o          (ld_sp_we),
+    .sp_waddr_o       (ld_sp_waddr),
+    .sp_wdata_o       (ld_sp_wdata),
+    .sp_wstrb_o       (ld_sp_wstrb),
+    .sp_re_o          (),
+    .sp_raddr_o       (),
+    .sp_rdata_i       ('0)
+  );
+
+  abacus_axi_rd_arb #(.FetchId(FetchId)) u_arb (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .m0_ar_valid_i(l_ar_valid),
+    .m0_ar_ready_o(l_ar_ready),
+    .m0_ar_addr_i (l_ar_addr),
+    .m0_ar_len_i  (l_ar_len),
+    .m0_ar_id_i   (l_ar_id),
+    .m0_r_valid_o (l_r_valid),
+    .m0_r_ready_i (l_r_ready),
+    .m1_ar_valid_i(f_ar_valid),
+    .m1_ar_ready_o(f_ar_ready),
+    .m1_ar_addr_i (f_ar_addr),
+    .m1_ar_len_i  (f_ar_len),
+    .m1_r_valid_o (f_r_valid),
+    .m1_r_ready_i (f_r_ready),
+    .ar_valid_o   (axi_arvalid_o),
+    .ar_ready_i   (axi_arready_i),
+    .ar_addr_o    (axi_araddr_o),
+    .ar_len_o     (axi_arlen_o),
+    .ar_id_o      (axi_arid_o),
+    .r_valid_i    (axi_rvalid_i),
+    .r_ready_o    (axi_rready_o),
+    .r_id_i       (axi_rid_i)
+  );
+
+  // Scratchpad address space of the load DMA (in words): ibuf, wbuf, pbuf.
+  localparam int unsigned IbufWords = IbufRows;
+  localparam int unsigned WbufWords = WbufRows;
+  logic to_ibuf, to_wbuf, to_pbuf;
+  logic [LdSpWordW-1:0] wb_off, pb_off;
+  assign to_ibuf = ld_sp_we && 32'(ld_sp_waddr) < IbufWords;
+  assign to_wbuf = ld_sp_we && 32'(ld_sp_waddr) >= IbufWords && 32'(ld_sp_waddr) < IbufWords + WbufWords;
+  assign to_pbuf = ld_sp_we && 32'(ld_sp_waddr) >= IbufWords + WbufWords;
+  assign wb_off  = ld_sp_waddr - LdSpWordW'(IbufWords);
+  assign pb_off  = ld_sp_waddr - LdSpWordW'(IbufWords + WbufWords);
+
+  // ---- buffers --------------------------------------------------------------------------------
+  logic                 ib_re, wb_re, pb_re, ob_we, st_sp_re;
+  logic [IbAw-1:0]      ib_raddr;
+  logic [WbAw-1:0]      wb_raddr;
+  logic [PbAw-1:0]      pb_raddr;
+  logic [ObAw-1:0]      ob_waddr;
+  logic [StSpWordW-1:0] st_sp_raddr;
+  logic [DataWidth-1:0] ib_rdata, wb_rdata, pb_rdata, ob_wdata, st_sp_rdata;
+
+  abacus_spad #(.Width(DataWidth), .Depth(IbufRows)) u_ibuf (
+    .clk_i(clk_i), .we_i(to_ibuf), .waddr_i(IbAw'(ld_sp_waddr)), .wdata_i(ld_sp_wdata),
+    .wstrb_i(ld_sp_wstrb), .re_i(ib_re), .raddr_i(ib_raddr), .rdata_o(ib_rdata));
+  abacus_spad #(.Width(DataWidth), .Depth(WbufRows)) u_wbuf (
+    .clk_i(clk_i), .we_i(to_wbuf), .waddr_i(WbAw'(wb_off)), .wdata_i(ld_sp_wdata),
+    .wstrb_i(ld_sp_wstrb), .re_i(wb_re), .raddr_i(wb_raddr), .rdata_o(wb_rdata));
+  abacus_spad #(.Width(DataWidth), .Depth(PbufWords)) u_pbuf (
+    .clk_i(clk_i), .we_i(to_pbuf), .waddr_i(PbAw'(pb_off)), .wdata_i(ld_sp_wdata),
+    .wstrb_i(ld_sp_wstrb), .re_i(pb_re), .raddr_i(pb_raddr), .rdata_o(pb_rdata));
+  abacus_spad #(.Width(DataWidth), .Depth(ObufRows)) u_obuf (
+    .clk_i(clk_i), .we_i(ob_we), .waddr_i(ob_waddr), .wdata_i(ob_wdata),
+    .wstrb_i({DataBytes{1'b1}}), .re_i(st_sp_re), .raddr_i(ObAw'(st_sp_raddr)), .rdata_o(st_sp_rdata));
+
+  // ---- compute engine + core ----------------------------------------------------------------
+  logic                 w_valid, w_ready, a_valid, a_ready, a_last, a_accum;
+  logic [DataWidth-1:0] w_data, a_data;
+  logic [AccAw-1:0]     a_acc_addr;
+  logic                 p_we, r_valid, r_ready, o_valid, o_ready;
+  logic [1:0]           p_sel;
+  logic [Cols*32-1:0]   p_data;
+  logic [7:0]           zp_out, clamp_min, clamp_max;
+  logic [AccAw-1:0]     r_addr;
+  logic [Cols*8-1:0]    o_data;
+
+  abacus_compute_engine #(
+    .DataWidth     (DataWidth),
+    .Rows          (Rows),
+    .IbufRows      (IbufRows),
+    .WbufRows      (WbufRows),
+    .AccRows       (AccRows),
+    .ComputeLatency(ComputeLatency)
+  ) u_compute (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .halt_i         (halt_q),
+    .insn_valid_i   (cpq_valid),
+    .insn_ready_o   (cpq_ready),
+    .insn_i         (cpq_data),
+    .tok_l2c_avail_i(tok_l2c_q != '0),
+    .tok_l2c_pop_o  (l2c_pop),
+    .tok_s2c_avail_i(tok_s2c_q != '0),
+    .tok_s2c_pop_o  (s2c_pop),
+    .tok_c2l_push_o (c2l_push),
+    .tok_c2s_push_o (c2s_push),
+    .ib_re_o        (ib_re),
+    .ib_raddr_o     (ib_raddr),
+    .ib_rdata_i     (ib_rdata),
+    .wb_re_o        (wb_re),
+    .wb_raddr_o     (wb_raddr),
+    .wb_rdata_i     (wb_rdata),
+    .w_valid_o      (w_valid),
+    .w_ready_i      (w_ready),
+    .w_data_o       (w_data),
+    .a_valid_o      (a_valid),
+    .a_ready_i      (a_ready),
+    .a_data_o       (a_data),
+    .a_last_o       (a_last),
+    .a_acc_addr_o   (a_acc_addr),
+    .a_accum_o      (a_accum),
+    .busy_o         (cp_busy),
+    .stall_o        (cp_stall),
+    .fire_o         (cp_fire)
+  );
+
+  // the core's control state restarts with every program
+  logic core_rst_nq;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) core_rst_nq <= 1'b0;
+    else core_rst_nq <= !clear;
+  end
+
+  abacus_core #(.Rows(Rows), .Cols(Cols), .AccDepth(AccRows)) u_core (
+    .clk_i         (clk_i),
+    .rst_ni        (core_rst_nq),
+    .w_valid_i     (w_valid),
+    .w_ready_o     (w_ready),
+    .w_data_i      (w_data),
+    .a_valid_i     (a_valid),
+    .a_ready_o     (a_ready),
+    .a_data_i      (a_data),
+    .a_last_i      (a_last),
+    .a_acc_addr_i  (a_acc_addr),
+    .a_accum_i     (a_accum),
+    .p_we_i        (p_we),
+    .p_sel_i       (p_sel),
+    .p_data_i      (p_data),
+    .zp_out_i      (zp_out),
+    .clamp_min_i   (clamp_min),
+    .clamp_max_i   (clamp_max),
+    .r_valid_i     (r_valid),
+    .r_ready_o     (r_ready),
+    .r_addr_i      (r_addr),
+    .o_valid_o     (o_valid),
+    .o_ready_i     (o_ready),
+    .o_data_o      (o_data),
+    .compute_busy_o(core_busy),
+    .acc_we_o      ()
+  );
+
+  // ---- store engine + DMA ------------------------------------------------------------------------
+  logic         st_desc_valid, st_desc_ready;
+  logic [63:0]  st_d_addr;
+  logic [15:0]  st_d_rows, st_d_row_bytes, st_d_sp_stride;
+  logic [31:0]  st_d_stride;
+
+  abacus_store_engine #(
+    .DataWidth(DataWidth),
+    .Cols     (Cols),
+    .AccRows  (AccRows),
+    .ObufRows (ObufRows),
+    .PbufWords(PbufWords)
+  ) u_store (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .halt_i          (halt_q),
+    .insn_valid_i    (stq_valid),
+    .insn_ready_o    (stq_ready),
+    .insn_i          (stq_data),
+    .tok_avail_i     (tok_c2s_q != '0),
+    .tok_pop_o       (c2s_pop),
+    .tok_push_o      (s2c_push),
+    .pb_re_o         (pb_re),
+    .pb_raddr_o      (pb_raddr),
+    .pb_rdata_i      (pb_rdata),
+    .p_we_o          (p_we),
+    .p_sel_o         (p_sel),
+    .p_data_o        (p_data),
+    .zp_out_o        (zp_out),
+    .clamp_min_o     (clamp_min),
+    .clamp_max_o     (clamp_max),
+    .r_valid_o       (r_valid),
+    .r_ready_i       (r_ready),
+    .r_addr_o        (r_addr),
+    .o_valid_i       (o_valid),
+    .o_ready_o       (o_ready),
+    .o_data_i        (o_data),
+    .ob_we_o         (ob_we),
+    .ob_waddr_o      (ob_waddr),
+    .ob_wdata_o      (ob_wdata),
+    .desc_valid_o    (st_desc_valid),
+    .desc_ready_i    (st_desc_ready),
+    .desc_dram_addr_o(st_d_addr),
+    .desc_rows_o     (st_d_rows),
+    .desc_row_bytes_o(st_d_row_bytes),
+    .desc_stride_o   (st_d_stride),
+    .desc_sp_stride_o(st_d_sp_stride),
+    .dma_done_i      (st_dma_done),
+    .dma_status_i    (st_dma_status),
+    .idle_o          (st_idle),
+    .pc_o            (st_pc),
+    .busy_o          (st_busy),
+    .stall_o         (st_stall),
+    .err_o           (st_err),
+    .err_code_o      (st_err_code),
+    .bytes_o         (st_bytes)
+  );
+
+  abacus_dma #(
+    .DataWidth(DataWidth),
+    .SpBytes  (ObufRows * DataBytes),
+    .MaxReads (8),
+    .MaxWrites(StoreMaxWrites),
+    .IdWidth  (4)
+  ) u_st_dma (
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .clear_i          (clear),
+    .window_base_i    (win_base),
+    .window_limit_i   (win_limit),
+    .desc_valid_i     (st_desc_valid),
+    .desc_ready_o     (st_desc_ready),
+    .desc_store_i     (1'b1),
+    .desc_dram_addr_i (st_d_addr),
+    .desc_rows_i      (st_d_rows),
+    .desc_row_bytes_i (st_d_row_bytes),
+    .desc_stride_i    (st_d_stride),
+    .desc_sp_addr_i   (32'd0),
+    .desc_sp_stride_i (st_d_sp_stride),
+    .desc_pad_top_i   (8'd0),
+    .desc_pad_bottom_i(8'd0),
+    .desc_pad_left_i  (8'd0),
+    .desc_pad_right_i (8'd0),
+    .desc_pad_value_i (8'd0),
+    .busy_o           (st_dma_busy),
+    .done_o           (st_dma_done),
+    .status_o         (st_dma_status),
+    .status_store_o   (),
+    .status_addr_o    (st_dma_addr),
+    .axi_awvalid_o    (axi_awvalid_o),
+    .axi_awready_i    (axi_awready_i),
+    .axi_awaddr_o     (axi_awaddr_o),
+    .axi_awlen_o      (axi_awlen_o),
+    .axi_awsize_o     (axi_awsize_o),
+    .axi_awburst_o    (axi_awburst_o),
+    .axi_awcache_o    (axi_awcache_o),
+    .axi_awprot_o     (axi_awprot_o),
+    .axi_awid_o       (axi_awid_o),
+    .axi_wvalid_o     (axi_wvalid_o),
+    .axi_wready_i     (axi_wready_i),
+    .axi_wdata_o      (axi_wdata_o),
+    .axi_wstrb_o      (axi_wstrb_o),
+    .axi_wlast_o      (axi_wlast_o),
+    .axi_bvalid_i     (axi_bvalid_i),
+    .axi_bready_o     (axi_bready_o),
+    .axi_bresp_i      (axi_bresp_i),
+    .axi_bid_i        (axi_bid_i),
+    .axi_arvalid_o    (),
+    .axi_arready_i    (1'b0),
+    .axi_araddr_o     (),
+    .axi_arlen_o      (),
+    .axi_arsize_o     (),
+    .axi_arburst_o    (),
+    .axi_arcache_o    (),
+    .axi_arprot_o     (),
+    .axi_arid_o       (),
+    .axi_rvalid_i     (1'b0),
+    .axi_rready_o     (),
+    .axi_rdata_i      ('0),
+    .axi_rresp_i      (2'b00),
+    .axi_rlast_i      (1'b0),
+    .axi_rid_i        (4'd0),
+    .sp_we_o          (),
+    .sp_waddr_o       (),
+    .sp_wdata_o       (),
+    .sp_wstrb_o       (),
+    .sp_re_o          (st_sp_re),
+    .sp_raddr_o       (st_sp_raddr),
+    .sp_rdata_i       (st_sp_rdata)
+  );
+
+  // ---- performance counters (cleared by START) -----------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      perf_cycles_q   <= '0;
+      perf_macs_q     <= '0;
+      perf_rd_q       <= '0;
+      perf_wr_q       <= '0;
+      perf_ld_busy_q  <= '0;
+      perf_ld_stall_q <= '0;
+      perf_cp_busy_q  <= '0;
+      perf_cp_stall_q <= '0;
+      perf_st_busy_q  <= '0;
+      perf_st_stall_q <= '0;
+    end else if (start && !run_q) begin
+      perf_cycles_q   <= '0;
+      perf_macs_q     <= '0;
+      perf_rd_q       <= '0;
+      perf_wr_q       <= '0;
+      perf_ld_busy_q  <= '0;
+      perf_ld_stall_q <= '0;
+      perf_cp_busy_q  <= '0;
+      perf_cp_stall_q <= '0;
+      perf_st_busy_q  <= '0;
+      perf_st_stall_q <= '0;
+    end else if (run_q) begin
+      perf_cycles_q   <= perf_cycles_q + 64'd1;
+      perf_ld_busy_q  <= perf_ld_busy_q + 32'(ld_busy);
+      perf_ld_stall_q <= perf_ld_stall_q + 32'(ld_stall);
+      perf_cp_busy_q  <= perf_cp_busy_q + 32'(cp_fire);
+      perf_cp_stall_q <= perf_cp_stall_q + 32'(cp_stall);
+      perf_st_busy_q  <= perf_st_busy_q + 32'(st_busy);
+      perf_st_stall_q <= perf_st_stall_q + 32'(st_stall);
+      if (cp_fire) perf_macs_q <= perf_macs_q + 64'(Rows * Cols);
+      if (ld_dma_done && ld_dma_status == abacus_pkg::DmaOk) perf_rd_q <= perf_rd_q + 64'(ld_bytes);
+      if (st_dma_done && st_dma_status == abacus_pkg::DmaOk) perf_wr_q <= perf_wr_q + 64'(st_bytes);
+    end
+  end
+
+  logic unused;
+  // fetch's pc tag replaces the instruction's reserved top bits; the offsets
+  // are narrower than the whole scratchpad address
+  assign unused = ^{fetch_finish, insn[255:224], wb_off, pb_off};
+
+`ifndef SYNTHESIS
+  initial begin
+    assert (Rows * 8 == DataWidth && Cols * 8 == DataWidth);
+  end
+`endif
+endmodule

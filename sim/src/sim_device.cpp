@@ -1,0 +1,233 @@
+#include "abacus/sim_device.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "Vabacus_top.h"
+#include "abacus/isa.hpp"
+#include "common/axi.hpp"
+#include "common/axi_ports.hpp"
+#include "common/sim.hpp"
+
+namespace abacus {
+
+namespace {
+constexpr unsigned kBusBytes = 16;  // abacus_top default DataWidth
+constexpr std::uint64_t kRegTimeout = 1000;
+
+std::string hex(std::uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+}  // namespace
+
+struct SimDevice::Impl {
+  SimDeviceOptions opt;
+  std::unique_ptr<tb::Sim<Vabacus_top>> sim;
+  std::unique_ptr<tb::AxiMem> mem;
+  std::unique_ptr<tb::AxiMonitor> mon;
+  std::uint64_t next_free = 0;
+  double seconds = 0.0;
+
+  Vabacus_top& d() { return sim->dut(); }
+
+  void clock(bool in_reset = false) {
+    tb::drive_axi_slave(d(), mem->outputs(), kBusBytes);
+    sim->settle();
+    const tb::AxiMasterSignals m = tb::sample_axi_master(d(), kBusBytes);
+    mon->check(sim->cycle(), in_reset, m, mem->outputs());
+    mem->step(m);
+    sim->tick();
+  }
+};
+
+SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.opt = opt;
+  tb::SimOptions so;
+  so.name = "abacus_top";
+  so.seed = opt.seed;
+  so.rand_reset = opt.rand_reset;
+  so.trace = !opt.trace_path.empty();
+  so.trace_path = opt.trace_path;
+  so.trace_start = opt.trace_start;
+  so.trace_end = opt.trace_end;
+  s.sim = std::make_unique<tb::Sim<Vabacus_top>>(so);
+  tb::AxiMemConfig mc;
+  mc.base = opt.memory_base;
+  mc.size = opt.memory_size;
+  mc.data_bytes = kBusBytes;
+  mc.read_latency = opt.mem_latency;
+  mc.write_latency = opt.mem_latency;
+  mc.bytes_per_cycle = opt.bytes_per_cycle;
+  mc.stall_prob = opt.stall_prob;
+  mc.max_stall = opt.max_stall;
+  mc.seed = opt.seed ^ 0x5157;
+  s.mem = std::make_unique<tb::AxiMem>(mc);
+  tb::AxiMonitorConfig moncfg;
+  moncfg.data_bytes = kBusBytes;
+  moncfg.max_outstanding_reads = 10;   // abacus_top LoadMaxReads + 2 fetch bursts
+  moncfg.max_outstanding_writes = 32;  // abacus_top StoreMaxWrites
+  s.mon = std::make_unique<tb::AxiMonitor>(moncfg);
+  s.next_free = opt.memory_base;
+
+  auto& d = s.d();
+  d.s_axil_awvalid_i = 0;
+  d.s_axil_wvalid_i = 0;
+  d.s_axil_bready_i = 0;
+  d.s_axil_arvalid_i = 0;
+  d.s_axil_rready_i = 0;
+  d.rst_ni = 0;
+  for (int i = 0; i < 4; ++i) s.clock(true);
+  d.rst_ni = 1;
+  s.clock();
+}
+
+SimDevice::~SimDevice() = default;
+
+std::uint32_t SimDevice::read32(std::uint32_t offset) {
+  Impl& s = *impl_;
+  auto& d = s.d();
+  const auto t0 = std::chrono::steady_clock::now();
+  d.s_axil_arvalid_i = 1;
+  d.s_axil_araddr_i = offset & 0xfff;
+  d.s_axil_rready_i = 1;
+  bool ar_done = false;
+  std::uint32_t data = 0;
+  unsigned resp = 0;
+  for (std::uint64_t n = 0;; ++n) {
+    if (n == kRegTimeout) {
+      d.s_axil_arvalid_i = 0;
+      d.s_axil_rready_i = 0;
+      throw DeviceError("register read at " + hex(offset) + ": no response in " + std::to_string(kRegTimeout) +
+                        " cycles");
+    }
+    s.sim->settle();
+    const bool r_done = d.s_axil_rvalid_o && ar_done;
+    if (r_done) {
+      data = d.s_axil_rdata_o;
+      resp = d.s_axil_rresp_o;
+    }
+    if (!ar_done && d.s_axil_arready_o) ar_done = true;
+    s.clock();
+    if (ar_done) d.s_axil_arvalid_i = 0;
+    if (r_done) break;
+  }
+  d.s_axil_rready_i = 0;
+  s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (resp != 0) {
+    throw DeviceError("register read at " + hex(offset) + " answered " + (resp == 2 ? "SLVERR" : "DECERR") +
+                      " (no register there)");
+  }
+  return data;
+}
+
+void SimDevice::write32(std::uint32_t offset, std::uint32_t value) {
+  Impl& s = *impl_;
+  auto& d = s.d();
+  const auto t0 = std::chrono::steady_clock::now();
+  d.s_axil_awvalid_i = 1;
+  d.s_axil_awaddr_i = offset & 0xfff;
+  d.s_axil_wvalid_i = 1;
+  d.s_axil_wdata_i = value;
+  d.s_axil_wstrb_i = 0xf;
+  d.s_axil_bready_i = 1;
+  bool aw_done = false;
+  unsigned resp = 0;
+  for (std::uint64_t n = 0;; ++n) {
+    if (n == kRegTimeout) {
+      d.s_axil_awvalid_i = d.s_axil_wvalid_i = d.s_axil_bready_i = 0;
+      throw DeviceError("register write at " + hex(offset) + ": no response in " +
+                        std::to_string(kRegTimeout) + " cycles");
+    }
+    s.sim->settle();
+    const bool b_done = d.s_axil_bvalid_o && aw_done;
+    if (b_done) resp = d.s_axil_bresp_o;
+    if (!aw_done && d.s_axil_awready_o && d.s_axil_wready_o) aw_done = true;
+    s.clock();
+    if (aw_done) d.s_axil_awvalid_i = d.s_axil_wvalid_i = 0;
+    if (b_done) break;
+  }
+  d.s_axil_bready_i = 0;
+  s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (resp != 0) {
+    throw DeviceError("register write at " + hex(offset) + " answered " + (resp == 2 ? "SLVERR" : "DECERR") +
+                      " (no register there)");
+  }
+}
+
+std::uint64_t SimDevice::memory_base() const { return impl_->opt.memory_base; }
+std::uint64_t SimDevice::memory_size() const { return impl_->opt.memory_size; }
+
+std::uint64_t SimDevice::alloc(std::size_t bytes, std::size_t align) {
+  Impl& s = *impl_;
+  if (align == 0 || (align & (align - 1))) throw DeviceError("alloc: alignment " + std::to_string(align) + " is not a power of two");
+  const std::uint64_t start = (s.next_free + align - 1) & ~std::uint64_t(align - 1);
+  const std::uint64_t end = s.opt.memory_base + s.opt.memory_size;
+  if (start > end || bytes > end - start) {
+    throw DeviceError("device memory exhausted: asked " + std::to_string(bytes) + " bytes, " +
+                      std::to_string(end > start ? end - start : 0) + " free");
+  }
+  s.next_free = start + bytes;
+  return start;
+}
+
+void SimDevice::free_all() { impl_->next_free = impl_->opt.memory_base; }
+
+void SimDevice::copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) {
+  if (!impl_->mem->contains(addr, bytes)) {
+    throw DeviceError("copy to device: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside device memory");
+  }
+  std::memcpy(impl_->mem->data() + (addr - impl_->opt.memory_base), src, bytes);
+}
+
+void SimDevice::copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) {
+  if (!impl_->mem->contains(addr, bytes)) {
+    throw DeviceError("copy from device: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside device memory");
+  }
+  std::memcpy(dst, impl_->mem->data() + (addr - impl_->opt.memory_base), bytes);
+}
+
+void SimDevice::step(std::uint64_t n) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint64_t i = 0; i < n; ++i) impl_->clock();
+  impl_->seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void SimDevice::wait_done(const Timeout& timeout) {
+  Impl& s = *impl_;
+  const std::uint64_t limit = s.sim->cycle() + timeout.sim_cycles;
+  // The interrupt line is free to watch; STATUS is read every 1024 cycles
+  // in case the interrupt is not enabled.
+  while (true) {
+    std::uint64_t n = 0;
+    while (n < 1024 && !s.d().irq_o && s.sim->cycle() < limit) {
+      step(1);
+      ++n;
+    }
+    const std::uint32_t st = read32(isa::reg::STATUS);
+    if (st & isa::status::DONE) break;
+    if (s.sim->cycle() >= limit) {
+      std::ostringstream os;
+      os << "timeout after " << timeout.sim_cycles << " cycles: STATUS=" << hex(st)
+         << " (busy=" << (st & isa::status::BUSY ? 1 : 0) << ") PC=" << read32(isa::reg::PC)
+         << " ENGINE_STATE=" << hex(read32(isa::reg::ENGINE_STATE))
+         << " (bits: fetch, load, compute, store busy; [15:8] load->compute tokens, [23:16] compute->store)";
+      throw TimeoutError(os.str());
+    }
+  }
+  if (!s.mon->violations().empty()) {
+    throw DeviceError("AXI protocol violations on the memory bus:\n" + s.mon->report());
+  }
+}
+
+std::uint64_t SimDevice::cycles() const { return impl_->sim->cycle(); }
+double SimDevice::sim_seconds() const { return impl_->seconds; }
+bool SimDevice::irq() const { return impl_->sim->dut().irq_o; }
+tb::AxiMem& SimDevice::memory() { return *impl_->mem; }
+const tb::AxiMonitor& SimDevice::monitor() const { return *impl_->mon; }
+
+}  // namespace abacus

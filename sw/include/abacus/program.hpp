@@ -1,0 +1,57 @@
+// Program builder over the generated instruction encoding (abacus/isa.hpp).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "abacus/isa.hpp"
+
+namespace abacus {
+
+// Dependency token flags (VTA-style decoupled access/execute):
+//   LOAD:  pop_next = wait for compute->load, push_next = give load->compute
+//   GEMM:  pop_prev = load->compute, pop_next = store->compute,
+//          push_prev = compute->load, push_next = compute->store
+//   STORE: pop_prev = compute->store, push_prev = store->compute
+struct Deps {
+  bool pop_prev = false, pop_next = false, push_prev = false, push_next = false;
+};
+
+struct LoadArgs {
+  std::uint64_t dram_addr = 0;
+  std::uint32_t rows = 0, row_bytes = 0, stride = 0;
+  std::uint32_t sp_addr = 0, sp_stride = 0;
+  std::uint8_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0, pad_value = 0;
+};
+
+struct GemmArgs {
+  std::uint32_t m = 0, ibuf_row = 0, ibuf_stride = 1, wbuf_row = 0, acc_row = 0;
+  bool accumulate = false;
+};
+
+struct StoreArgs {
+  std::uint64_t dram_addr = 0;
+  std::uint32_t m = 0, acc_row = 0, n_bytes = 0, stride = 0, pslot = 0;
+  std::int8_t zp_out = 0, clamp_min = -128, clamp_max = 127;
+};
+
+class Program {
+ public:
+  void load(const LoadArgs& a, Deps d = {});
+  void gemm(const GemmArgs& a, Deps d = {});
+  void store(const StoreArgs& a, Deps d = {});
+  void finish();
+  // Any instruction, for tests that need malformed ones.
+  void raw(const isa::Instruction& insn) { insns_.push_back(insn); }
+
+  const std::vector<isa::Instruction>& instructions() const { return insns_; }
+  std::size_t size() const { return insns_.size(); }
+  // Little-endian image, kInstructionBytes per instruction.
+  std::vector<std::uint8_t> bytes() const;
+
+ private:
+  isa::Instruction header(isa::Op op, Deps d) const;
+  std::vector<isa::Instruction> insns_;
+};
+
+}  // namespace abacus

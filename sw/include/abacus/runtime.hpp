@@ -1,0 +1,70 @@
+// Abacus runtime: reads the hardware configuration from the device, runs
+// programs, and tiles int8 GEMM onto whatever geometry it finds.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "abacus/device.hpp"
+#include "abacus/program.hpp"
+#include "abacus/ref/quant.hpp"
+
+namespace abacus {
+
+struct HwConfig {
+  std::uint32_t version = 0;
+  unsigned rows = 0, cols = 0;
+  unsigned ibuf_rows = 0, wbuf_rows = 0, acc_rows = 0, obuf_rows = 0, pbuf_slots = 0;
+  unsigned bus_bits = 0, insn_bytes = 0;
+  std::uint32_t wbuf_sp_base = 0, pbuf_sp_base = 0;  // scratchpad byte addresses
+  std::uint32_t build_id = 0;
+};
+
+// Reads and checks the ID block: throws DeviceError for a device that does
+// not answer (all ones), is not Abacus, or has a version this runtime does
+// not understand.
+HwConfig read_config(Device& dev);
+
+struct PerfCounters {
+  std::uint64_t cycles = 0, macs = 0, bytes_read = 0, bytes_written = 0;
+  std::uint32_t load_busy = 0, load_stall = 0, compute_busy = 0, compute_stall = 0;
+  std::uint32_t store_busy = 0, store_stall = 0;
+};
+PerfCounters read_perf(Device& dev);
+
+// A program ended with STATUS.ERROR set.
+class ProgramError : public DeviceError {
+ public:
+  ProgramError(const std::string& what, std::uint32_t code, std::uint64_t addr, std::uint32_t pc, bool store)
+      : DeviceError(what), code(code), addr(addr), pc(pc), store(store) {}
+  std::uint32_t code;
+  std::uint64_t addr;
+  std::uint32_t pc;
+  bool store;
+};
+
+// Writes the program to device memory, sets the DMA window to all of device
+// memory, starts it, waits, and throws ProgramError if STATUS reports one.
+void run_program(Device& dev, const Program& prog, const Timeout& timeout = {});
+
+struct GemmProblem {
+  int m = 0, n = 0, k = 0;
+  const std::int8_t* a = nullptr;  // M x K, row-major
+  const std::int8_t* b = nullptr;  // K x N, row-major
+  std::int32_t zp_a = 0;           // activation zero point (folded into the bias)
+  ref::OutputStage os;             // per-output-channel bias, multiplier, shift; zp_out; clamp
+};
+
+struct GemmStats {
+  PerfCounters perf;
+  std::size_t instructions = 0;
+  int programs = 0;
+};
+
+// C (M x N, row-major) = the quantized GEMM on the device, bit-exact with
+// ref::gemm_i8. Throws std::invalid_argument for impossible problems and
+// DeviceError/ProgramError for device failures.
+GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout& timeout = {});
+
+}  // namespace abacus

@@ -1,0 +1,299 @@
+#include "abacus/runtime.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "abacus/isa.hpp"
+
+namespace abacus {
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::uint64_t read64(Device& dev, std::uint32_t lo) {
+  const std::uint64_t l = dev.read32(lo);
+  return l | static_cast<std::uint64_t>(dev.read32(lo + 4)) << 32;
+}
+
+void write64(Device& dev, std::uint32_t lo, std::uint64_t v) {
+  dev.write32(lo, static_cast<std::uint32_t>(v));
+  dev.write32(lo + 4, static_cast<std::uint32_t>(v >> 32));
+}
+
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+HwConfig read_config(Device& dev) {
+  const std::uint32_t magic = dev.read32(isa::reg::ID_MAGIC);
+  if (magic == 0xffffffffu) {
+    throw DeviceError(dev.name() + ": ID_MAGIC reads all ones: the device is not responding");
+  }
+  if (magic != isa::kIdMagic) {
+    throw DeviceError(dev.name() + ": ID_MAGIC is " + hex(magic) + ", expected " + hex(isa::kIdMagic) +
+                      ": not an Abacus bitstream");
+  }
+  HwConfig c;
+  c.version = dev.read32(isa::reg::ID_VERSION);
+  if ((c.version >> 16) != (isa::kIdVersion >> 16)) {
+    throw DeviceError(dev.name() + ": hardware version " + hex(c.version) + " is not supported by this runtime (" +
+                      hex(isa::kIdVersion) + ")");
+  }
+  const std::uint32_t arr = dev.read32(isa::reg::CFG_ARRAY);
+  c.rows = arr & 0xffff;
+  c.cols = arr >> 16;
+  c.ibuf_rows = dev.read32(isa::reg::CFG_IBUF_ROWS);
+  c.wbuf_rows = dev.read32(isa::reg::CFG_WBUF_ROWS);
+  c.acc_rows = dev.read32(isa::reg::CFG_ACC_ROWS);
+  c.obuf_rows = dev.read32(isa::reg::CFG_OBUF_ROWS);
+  c.pbuf_slots = dev.read32(isa::reg::CFG_PBUF_SLOTS);
+  const std::uint32_t bus = dev.read32(isa::reg::CFG_BUS);
+  c.bus_bits = bus & 0xffff;
+  c.insn_bytes = bus >> 16;
+  const std::uint32_t map = dev.read32(isa::reg::CFG_SPAD_MAP);
+  c.wbuf_sp_base = (map & 0xffff) * 1024;
+  c.pbuf_sp_base = (map >> 16) * 1024;
+  c.build_id = dev.read32(isa::reg::BUILD_ID);
+  if (c.insn_bytes != isa::kInstructionBytes || c.rows == 0 || c.cols == 0 || c.rows * 8 != c.bus_bits ||
+      c.cols * 8 != c.bus_bits) {
+    throw DeviceError(dev.name() + ": unsupported configuration (array " + std::to_string(c.rows) + "x" +
+                      std::to_string(c.cols) + ", bus " + std::to_string(c.bus_bits) + " bits, instruction " +
+                      std::to_string(c.insn_bytes) + " bytes)");
+  }
+  return c;
+}
+
+PerfCounters read_perf(Device& dev) {
+  PerfCounters p;
+  p.cycles = read64(dev, isa::reg::PERF_CYCLES_LO);
+  p.macs = read64(dev, isa::reg::PERF_MACS_LO);
+  p.bytes_read = read64(dev, isa::reg::PERF_BYTES_READ_LO);
+  p.bytes_written = read64(dev, isa::reg::PERF_BYTES_WRITTEN_LO);
+  p.load_busy = dev.read32(isa::reg::PERF_LOAD_BUSY);
+  p.load_stall = dev.read32(isa::reg::PERF_LOAD_STALL);
+  p.compute_busy = dev.read32(isa::reg::PERF_COMPUTE_BUSY);
+  p.compute_stall = dev.read32(isa::reg::PERF_COMPUTE_STALL);
+  p.store_busy = dev.read32(isa::reg::PERF_STORE_BUSY);
+  p.store_stall = dev.read32(isa::reg::PERF_STORE_STALL);
+  return p;
+}
+
+void run_program(Device& dev, const Program& prog, const Timeout& timeout) {
+  const std::vector<std::uint8_t> img = prog.bytes();
+  const std::uint64_t addr = dev.alloc(img.size(), 64);
+  dev.copy_to_device(addr, img.data(), img.size());
+  write64(dev, isa::reg::WIN_BASE_LO, dev.memory_base());
+  write64(dev, isa::reg::WIN_LIMIT_LO, dev.memory_base() + dev.memory_size());
+  write64(dev, isa::reg::PROG_BASE_LO, addr);
+  dev.write32(isa::reg::PROG_COUNT, static_cast<std::uint32_t>(prog.size()));
+  dev.write32(isa::reg::IRQ_STATUS, 1);
+  dev.write32(isa::reg::CTRL, isa::ctrl::START | isa::ctrl::IRQ_EN);
+  dev.wait_done(timeout);
+  const std::uint32_t st = dev.read32(isa::reg::STATUS);
+  dev.write32(isa::reg::IRQ_STATUS, 1);
+  const std::uint32_t code = isa::status::error(st);
+  if (code != 0) {
+    const std::uint64_t eaddr = read64(dev, isa::reg::ERR_ADDR_LO);
+    const std::uint32_t pc = dev.read32(isa::reg::ERR_PC);
+    const bool store = st & isa::status::ERROR_IS_STORE;
+    throw ProgramError(std::string("program failed: ") + isa::error_name(code) + " at instruction " +
+                           std::to_string(pc) + (code <= 4 ? std::string(store ? " (store)" : " (load)") +
+                                                                  ", address " + hex(eaddr)
+                                                            : std::string()) +
+                           ": " + isa::error_doc(code),
+                       code, eaddr, pc, store);
+  }
+}
+
+GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout& timeout) {
+  if (p.m <= 0 || p.n <= 0 || p.k <= 0) {
+    throw std::invalid_argument("gemm: M, N and K must be positive");
+  }
+  p.os.validate(p.n);
+  const HwConfig hw = read_config(dev);
+  const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
+  const int KT = ceil_div(p.k, R);           // K tiles
+  const int half_ibuf = static_cast<int>(hw.ibuf_rows) / 2;
+  if (KT > half_ibuf) {
+    throw std::invalid_argument("gemm: K=" + std::to_string(p.k) + " exceeds what one activation buffer half holds (" +
+                                std::to_string(half_ibuf * R) + ")");
+  }
+  const int kc_tiles = std::max(1, static_cast<int>(hw.wbuf_rows) / 2 / R);  // K tiles per weight block
+  const int acc_half = static_cast<int>(hw.acc_rows) / 2;
+  const int mt_max = std::min({half_ibuf / KT, acc_half, static_cast<int>(hw.obuf_rows)});
+  const int n_per_prog = static_cast<int>(hw.pbuf_slots) * C;
+  const std::size_t vec_bytes = static_cast<std::size_t>(C) * 4;
+
+  GemmStats stats;
+  dev.free_all();
+  // A once for all column chunks.
+  const std::uint64_t a_dev = dev.alloc(static_cast<std::size_t>(p.m) * p.k);
+  dev.copy_to_device(a_dev, p.a, static_cast<std::size_t>(p.m) * p.k);
+  const std::uint64_t c_dev = dev.alloc(static_cast<std::size_t>(p.m) * p.n);
+
+  for (int n0 = 0; n0 < p.n; n0 += n_per_prog) {
+    const int nn = std::min(n_per_prog, p.n - n0);
+    const int NT = ceil_div(nn, C);
+    // Weights packed per column block: [NT][KT*R][C], zero padded.
+    std::vector<std::int8_t> bp(static_cast<std::size_t>(NT) * KT * R * C, 0);
+    // Parameters per slot: bias (zero point folded in), multiplier, shift.
+    std::vector<std::uint8_t> params(static_cast<std::size_t>(NT) * 3 * vec_bytes, 0);
+    for (int nb = 0; nb < NT; ++nb) {
+      for (int j = 0; j < C; ++j) {
+        const int n = n0 + nb * C + j;
+        if (n >= p.n) continue;
+        std::uint32_t colsum = 0;
+        for (int k = 0; k < p.k; ++k) {
+          const std::int8_t w = p.b[static_cast<std::size_t>(k) * p.n + n];
+          bp[(static_cast<std::size_t>(nb) * KT * R + k) * C + j] = w;
+          colsum += static_cast<std::uint32_t>(w);
+        }
+        const std::int32_t folded = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.os.bias[n]) -
+                                                              static_cast<std::uint32_t>(p.zp_a) * colsum);
+        const std::int32_t vals[3] = {folded, p.os.multiplier[n], p.os.shift[n]};
+        for (int v = 0; v < 3; ++v) {
+          std::memcpy(&params[(static_cast<std::size_t>(nb) * 3 + v) * vec_bytes + j * 4], &vals[v], 4);
+        }
+      }
+    }
+    const std::uint64_t b_dev = dev.alloc(bp.size());
+    dev.copy_to_device(b_dev, bp.data(), bp.size());
+    const std::uint64_t p_dev = dev.alloc(params.size());
+    dev.copy_to_device(p_dev, params.data(), params.size());
+
+    // Instructions are collected per weight group (one weight block and the
+    // GEMMs that use it) and emitted software-pipelined: the loads of group
+    // g+1 come before the GEMMs of group g, so in-order dispatch hands the
+    // load engine its next block while the compute engine works. The tokens
+    // keep it correct whatever the order.
+    struct Op {
+      int kind;  // 0 load, 1 gemm, 2 store
+      LoadArgs la;
+      GemmArgs ga;
+      StoreArgs sa;
+      Deps d;
+    };
+    std::vector<std::vector<Op>> loads, computes;
+    auto group_ops = [&](std::vector<std::vector<Op>>& v, int g) -> std::vector<Op>& {
+      if (static_cast<int>(v.size()) <= g) v.resize(static_cast<std::size_t>(g) + 1);
+      return v[static_cast<std::size_t>(g)];
+    };
+    {
+      LoadArgs la;
+      la.dram_addr = p_dev;
+      la.rows = 1;
+      la.row_bytes = static_cast<std::uint32_t>(params.size());
+      la.sp_addr = hw.pbuf_sp_base;
+      la.sp_stride = la.row_bytes;
+      group_ops(loads, 0).push_back({0, la, {}, {}, {}});
+    }
+    int group = 0;  // weight blocks loaded so far (one buffer half each, alternating)
+    int unit = 0;   // output blocks (one accumulator half each, alternating)
+    int mb = 0;
+    for (int m0 = 0; m0 < p.m; m0 += mt_max, ++mb) {
+      const int mt = std::min(mt_max, p.m - m0);
+      const std::uint32_t ibase = static_cast<std::uint32_t>((mb % 2) * half_ibuf);
+      for (int nb = 0; nb < NT; ++nb, ++unit) {
+        const std::uint32_t acc_base = static_cast<std::uint32_t>((unit % 2) * acc_half);
+        for (int kt0 = 0; kt0 < KT; kt0 += kc_tiles, ++group) {
+          const int kts = std::min(kc_tiles, KT - kt0);
+          const std::uint32_t wbase = static_cast<std::uint32_t>((group % 2) * kc_tiles * R);
+          // group g >= 2 reuses the buffers of group g-2: wait for its release
+          const bool first_of_group_pops = group >= 2;
+          if (nb == 0 && kt0 == 0) {
+            LoadArgs la;  // the activation block of this row block, whole K rows
+            la.dram_addr = a_dev + static_cast<std::uint64_t>(m0) * p.k;
+            la.rows = static_cast<std::uint32_t>(mt);
+            la.row_bytes = static_cast<std::uint32_t>(p.k);
+            la.stride = static_cast<std::uint32_t>(p.k);
+            la.sp_addr = ibase * static_cast<std::uint32_t>(R);
+            la.sp_stride = static_cast<std::uint32_t>(KT * R);
+            la.pad_right = static_cast<std::uint8_t>(KT * R - p.k);
+            Deps d;
+            d.pop_next = first_of_group_pops;
+            group_ops(loads, group).push_back({0, la, {}, {}, d});
+          }
+          LoadArgs lb;  // the weight block: kts tiles of one column block, contiguous
+          lb.dram_addr = b_dev + (static_cast<std::uint64_t>(nb) * KT * R + static_cast<std::uint64_t>(kt0) * R) * C;
+          lb.rows = 1;
+          lb.row_bytes = static_cast<std::uint32_t>(kts * R * C);
+          lb.sp_addr = hw.wbuf_sp_base + wbase * static_cast<std::uint32_t>(C);
+          lb.sp_stride = lb.row_bytes;
+          Deps dl;
+          dl.pop_next = first_of_group_pops && !(nb == 0 && kt0 == 0);
+          dl.push_next = true;
+          group_ops(loads, group).push_back({0, lb, {}, {}, dl});
+          for (int t = 0; t < kts; ++t) {
+            const int kt = kt0 + t;
+            GemmArgs g;
+            g.m = static_cast<std::uint32_t>(mt);
+            g.ibuf_row = ibase + static_cast<std::uint32_t>(kt);
+            g.ibuf_stride = static_cast<std::uint32_t>(KT);
+            g.wbuf_row = wbase + static_cast<std::uint32_t>(t * R);
+            g.acc_row = acc_base;
+            g.accumulate = kt > 0;
+            Deps d;
+            d.pop_prev = t == 0;                             // this group's data is in
+            d.pop_next = kt == 0 && unit >= 2;               // the accumulator half is free
+            d.push_prev = t == kts - 1;                      // this group's buffers are free
+            d.push_next = kt == KT - 1;                      // the output block is done
+            group_ops(computes, group).push_back({1, {}, g, {}, d});
+          }
+        }
+        StoreArgs s;
+        s.dram_addr = c_dev + static_cast<std::uint64_t>(m0) * p.n + static_cast<std::uint64_t>(n0 + nb * C);
+        s.m = static_cast<std::uint32_t>(mt);
+        s.acc_row = acc_base;
+        s.n_bytes = static_cast<std::uint32_t>(std::min(C, nn - nb * C));
+        s.stride = static_cast<std::uint32_t>(p.n);
+        s.pslot = static_cast<std::uint32_t>(nb);
+        s.zp_out = static_cast<std::int8_t>(p.os.zp_out);
+        s.clamp_min = static_cast<std::int8_t>(p.os.act_min);
+        s.clamp_max = static_cast<std::int8_t>(p.os.act_max);
+        Deps d;
+        d.pop_prev = true;
+        d.push_prev = true;
+        group_ops(computes, group - 1).push_back({2, {}, {}, s, d});
+      }
+    }
+    Program prog;
+    auto emit = [&](const std::vector<Op>& ops) {
+      for (const Op& o : ops) {
+        if (o.kind == 0) prog.load(o.la, o.d);
+        else if (o.kind == 1) prog.gemm(o.ga, o.d);
+        else prog.store(o.sa, o.d);
+      }
+    };
+    emit(loads[0]);
+    for (std::size_t g = 0; g < computes.size(); ++g) {
+      if (g + 1 < loads.size()) emit(loads[g + 1]);
+      emit(computes[g]);
+    }
+    prog.finish();
+    run_program(dev, prog, timeout);
+    const PerfCounters pc = read_perf(dev);
+    stats.perf.cycles += pc.cycles;
+    stats.perf.macs += pc.macs;
+    stats.perf.bytes_read += pc.bytes_read;
+    stats.perf.bytes_written += pc.bytes_written;
+    stats.perf.load_busy += pc.load_busy;
+    stats.perf.load_stall += pc.load_stall;
+    stats.perf.compute_busy += pc.compute_busy;
+    stats.perf.compute_stall += pc.compute_stall;
+    stats.perf.store_busy += pc.store_busy;
+    stats.perf.store_stall += pc.store_stall;
+    stats.instructions += prog.size();
+    ++stats.programs;
+  }
+  dev.copy_from_device(c, c_dev, static_cast<std::size_t>(p.m) * p.n);
+  return stats;
+}
+
+}  // namespace abacus

@@ -1,0 +1,225 @@
+// abacus: the command-line front end.
+//   abacus info                      the device's ID and configuration registers
+//   abacus gemm --m M --n N --k K    one int8 GEMM, verified against the golden kernel
+//   abacus demo                      the default demonstration (make sim)
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "abacus/isa.hpp"
+#include "abacus/ref/gemm.hpp"
+#include "abacus/runtime.hpp"
+#include "abacus/sim_device.hpp"
+
+namespace {
+
+struct SimFlags {
+  std::string device = "sim";
+  unsigned mem_latency = 0;
+  double stall = 0.0;
+  bool rand_reset = false;
+  std::string trace;
+  std::uint64_t trace_start = 0, trace_end = UINT64_MAX;
+  std::uint64_t seed = 1;
+};
+
+void add_device_flags(CLI::App* app, SimFlags& f) {
+  app->add_option("--device", f.device, "device: sim (the verilated accelerator)")
+      ->check(CLI::IsMember({"sim"}));
+  app->add_option("--mem-latency", f.mem_latency, "simulated memory latency in cycles")
+      ->check(CLI::Range(0u, 100000u));
+  app->add_option("--mem-stall", f.stall, "probability per cycle of a random memory stall")
+      ->check(CLI::Range(0.0, 0.9));
+  app->add_flag("--rand-reset", f.rand_reset, "start the model from randomized register state");
+  app->add_option("--trace", f.trace, "write an FST waveform of the whole accelerator");
+  app->add_option("--trace-start", f.trace_start, "first cycle to trace");
+  app->add_option("--trace-end", f.trace_end, "last cycle to trace");
+  app->add_option("--seed", f.seed, "random seed for data (and stalls)");
+}
+
+std::unique_ptr<abacus::SimDevice> open_device(const SimFlags& f) {
+  if (!f.trace.empty()) {
+    std::ofstream probe(f.trace, std::ios::binary | std::ios::app);
+    if (!probe) throw abacus::DeviceError("cannot write trace file " + f.trace);
+  }
+  if (f.trace_end < f.trace_start) throw abacus::DeviceError("--trace-end is before --trace-start");
+  abacus::SimDeviceOptions o;
+  o.mem_latency = f.mem_latency;
+  o.stall_prob = f.stall;
+  o.seed = f.seed;
+  o.rand_reset = f.rand_reset;
+  o.trace_path = f.trace;
+  o.trace_start = f.trace_start;
+  o.trace_end = f.trace_end;
+  return std::make_unique<abacus::SimDevice>(o);
+}
+
+struct GemmRun {
+  int m, n, k;
+  bool pass;
+  long mismatches;
+  abacus::GemmStats stats;
+  double sim_seconds;
+  std::uint64_t sim_cycles;
+};
+
+GemmRun run_gemm(abacus::SimDevice& dev, int m, int n, int k, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto i8 = [&] { return static_cast<std::int8_t>(std::uniform_int_distribution<int>(-128, 127)(rng)); };
+  std::vector<std::int8_t> a(static_cast<std::size_t>(m) * k), b(static_cast<std::size_t>(k) * n);
+  for (auto& v : a) v = i8();
+  for (auto& v : b) v = i8();
+  abacus::GemmProblem p;
+  p.m = m;
+  p.n = n;
+  p.k = k;
+  p.a = a.data();
+  p.b = b.data();
+  p.zp_a = std::uniform_int_distribution<int>(-20, 20)(rng);
+  const double acc_std = 128.0 * 74.0 * std::sqrt(double(k));
+  for (int j = 0; j < n; ++j) {
+    const auto q = abacus::ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, std::uniform_int_distribution<int>(-2, 1)(rng)));
+    p.os.bias.push_back(std::uniform_int_distribution<int>(-int(acc_std), int(acc_std))(rng));
+    p.os.multiplier.push_back(q.multiplier);
+    p.os.shift.push_back(q.shift);
+  }
+  p.os.zp_out = std::uniform_int_distribution<int>(-10, 10)(rng);
+  std::vector<std::int8_t> want(static_cast<std::size_t>(m) * n), got(want.size());
+  abacus::ref::gemm_i8(m, n, k, a.data(), k, b.data(), n, p.zp_a, p.os, want.data(), n);
+  const double s0 = dev.sim_seconds();
+  const std::uint64_t c0 = dev.cycles();
+  GemmRun r{m, n, k, false, 0, {}, 0, 0};
+  r.stats = abacus::gemm(dev, p, got.data());
+  r.sim_seconds = dev.sim_seconds() - s0;
+  r.sim_cycles = dev.cycles() - c0;
+  for (std::size_t i = 0; i < want.size(); ++i) r.mismatches += got[i] != want[i];
+  r.pass = r.mismatches == 0;
+  return r;
+}
+
+double util(const GemmRun& r, const abacus::HwConfig& hw) {
+  return r.stats.perf.cycles ? double(r.stats.perf.macs) / (double(hw.rows) * hw.cols * double(r.stats.perf.cycles)) : 0.0;
+}
+
+void print_run(const GemmRun& r, const abacus::HwConfig& hw, const SimFlags& f, bool json) {
+  const auto& pc = r.stats.perf;
+  const double cyc = double(std::max<std::uint64_t>(pc.cycles, 1));
+  const double speed = r.sim_seconds > 0 ? double(r.sim_cycles) / r.sim_seconds : 0.0;
+  if (json) {
+    std::printf("{\"m\": %d, \"n\": %d, \"k\": %d, \"result\": \"%s\", \"mismatches\": %ld, \"cycles\": %llu, "
+                "\"macs\": %llu, \"utilization\": %.4f, \"bytes_read\": %llu, \"bytes_written\": %llu, "
+                "\"load_busy\": %u, \"load_stall\": %u, \"compute_busy\": %u, \"compute_stall\": %u, "
+                "\"store_busy\": %u, \"store_stall\": %u, \"instructions\": %zu, \"programs\": %d, "
+                "\"mem_latency\": %u, \"sim_cycles_per_second\": %.0f}\n",
+                r.m, r.n, r.k, r.pass ? "PASS" : "FAIL", r.mismatches, (unsigned long long)pc.cycles,
+                (unsigned long long)pc.macs, util(r, hw), (unsigned long long)pc.bytes_read,
+                (unsigned long long)pc.bytes_written, pc.load_busy, pc.load_stall, pc.compute_busy,
+                pc.compute_stall, pc.store_busy, pc.store_stall, r.stats.instructions, r.stats.programs,
+                f.mem_latency, speed);
+    return;
+  }
+  std::printf("abacus gemm M=%d N=%d K=%d on %s (%ux%u array, %u-bit bus, memory latency %u)\n", r.m, r.n, r.k,
+              f.device.c_str(), hw.rows, hw.cols, hw.bus_bits, f.mem_latency);
+  std::printf("  result         %s: %ld of %d bytes differ from the golden kernel\n", r.pass ? "PASS" : "FAIL",
+              r.mismatches, r.m * r.n);
+  std::printf("  cycles         %llu\n", (unsigned long long)pc.cycles);
+  std::printf("  MACs           %llu (M*N*K = %lld; the array also multiplies padding)\n",
+              (unsigned long long)pc.macs, (long long)r.m * r.n * r.k);
+  std::printf("  utilization    %.1f%% (useful MACs / (%u*%u*cycles)); %.1f%% counting padding\n",
+              100.0 * double(r.m) * r.n * r.k / (double(hw.rows) * hw.cols * cyc), hw.rows, hw.cols, 100.0 * util(r, hw));
+  std::printf("  DRAM bytes     read %llu, written %llu\n", (unsigned long long)pc.bytes_read,
+              (unsigned long long)pc.bytes_written);
+  std::printf("  load engine    busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.load_busy / cyc, 100.0 * pc.load_stall / cyc);
+  std::printf("  compute engine busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.compute_busy / cyc, 100.0 * pc.compute_stall / cyc);
+  std::printf("  store engine   busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.store_busy / cyc, 100.0 * pc.store_stall / cyc);
+  std::printf("  program        %zu instructions in %d program(s)\n", r.stats.instructions, r.stats.programs);
+  std::printf("  sim speed      %.0f cycles/s\n", speed);
+  if (!f.trace.empty()) std::printf("  waveform       %s\n", f.trace.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Abacus: an open INT8 neural-network accelerator"};
+  app.require_subcommand(1);
+  SimFlags f;
+
+  auto* info = app.add_subcommand("info", "print the device's ID and configuration registers");
+  add_device_flags(info, f);
+
+  int m = 64, n = 64, k = 64;
+  bool json = false;
+  auto* gemm = app.add_subcommand("gemm", "run one int8 GEMM and check it against the golden kernel");
+  gemm->add_option("--m", m, "rows of A and C")->check(CLI::Range(1, 65535));
+  gemm->add_option("--n", n, "columns of B and C")->check(CLI::Range(1, 65535));
+  gemm->add_option("--k", k, "columns of A, rows of B")->check(CLI::Range(1, 65535));
+  gemm->add_flag("--json", json, "print one JSON object instead of the table");
+  add_device_flags(gemm, f);
+
+  auto* demo = app.add_subcommand("demo", "run the demonstration GEMMs (make sim)");
+  add_device_flags(demo, f);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "abacus: error: %s (see abacus --help)\n", e.what());
+    return 2;
+  }
+
+  try {
+    auto dev = open_device(f);
+    const abacus::HwConfig hw = abacus::read_config(*dev);
+    if (*info) {
+      std::printf("device         %s\n", dev->name().c_str());
+      std::printf("ID_MAGIC       0x%08x\n", dev->read32(abacus::isa::reg::ID_MAGIC));
+      std::printf("ID_VERSION     %u.%u\n", hw.version >> 16, hw.version & 0xffff);
+      std::printf("BUILD_ID       0x%08x\n", hw.build_id);
+      std::printf("array          %u x %u int8 MACs\n", hw.rows, hw.cols);
+      std::printf("bus            %u bits, %u-byte instructions\n", hw.bus_bits, hw.insn_bytes);
+      std::printf("ibuf           %u rows (%u KiB)\n", hw.ibuf_rows, hw.ibuf_rows * hw.rows / 1024);
+      std::printf("wbuf           %u rows (%u KiB), scratchpad base 0x%x\n", hw.wbuf_rows, hw.wbuf_rows * hw.cols / 1024, hw.wbuf_sp_base);
+      std::printf("accumulators   %u rows of %u int32\n", hw.acc_rows, hw.cols);
+      std::printf("obuf           %u rows\n", hw.obuf_rows);
+      std::printf("parameters     %u slots, scratchpad base 0x%x\n", hw.pbuf_slots, hw.pbuf_sp_base);
+      return 0;
+    }
+    if (*gemm) {
+      const GemmRun r = run_gemm(*dev, m, n, k, f.seed);
+      print_run(r, hw, f, json);
+      return r.pass ? 0 : 1;
+    }
+    // demo
+    const int shapes[][3] = {{1, 1, 1}, {17, 33, 65}, {64, 64, 64}, {100, 7, 300}, {256, 256, 256}};
+    std::printf("abacus demo: int8 GEMMs on the verilated %ux%u accelerator, each checked byte for byte\n"
+                "against the golden kernel (memory latency %u cycles)\n\n", hw.rows, hw.cols, f.mem_latency);
+    std::printf("%6s %6s %6s  %-6s %10s %12s %8s %12s %12s %12s\n", "M", "N", "K", "result", "cycles", "MACs",
+                "util", "DRAM read", "DRAM write", "sim cyc/s");
+    bool all = true;
+    for (const auto& s : shapes) {
+      const GemmRun r = run_gemm(*dev, s[0], s[1], s[2], f.seed);
+      const double cyc = double(std::max<std::uint64_t>(r.stats.perf.cycles, 1));
+      std::printf("%6d %6d %6d  %-6s %10llu %12lld %7.1f%% %12llu %12llu %12.0f\n", s[0], s[1], s[2],
+                  r.pass ? "PASS" : "FAIL", (unsigned long long)r.stats.perf.cycles, (long long)s[0] * s[1] * s[2],
+                  100.0 * double(s[0]) * s[1] * s[2] / (double(hw.rows) * hw.cols * cyc),
+                  (unsigned long long)r.stats.perf.bytes_read, (unsigned long long)r.stats.perf.bytes_written,
+                  r.sim_seconds > 0 ? r.sim_cycles / r.sim_seconds : 0.0);
+      all &= r.pass;
+    }
+    std::printf("\n%s\n", all ? "all PASS" : "FAILURES above");
+    return all ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "abacus: error: %s\n", e.what());
+    return 1;
+  }
+}
