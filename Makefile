@@ -32,14 +32,16 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 sim: build
-	$(BUILD_DIR)/tb/abacus-core-demo --m 128 --n 48 --k 96
-	$(BUILD_DIR)/tb/abacus-core-demo --m 256 --n 64 --k 256
+	$(BUILD_DIR)/sw/abacus info
+	$(BUILD_DIR)/sw/abacus demo --mem-latency 100
 
 lint: deps
 	@scripts/lint.sh
 
 bench: build
 	$(BUILD_DIR)/tb/abacus-dma-bench
+	$(BUILD_DIR)/sw/abacus gemm --m 256 --n 256 --k 256 --mem-latency 100
+	$(BUILD_DIR)/sw/abacus gemm --m 512 --n 512 --k 512 --mem-latency 100
 
 wave: build
 	@mkdir -p $(WAVE_DIR)

@@ -42,6 +42,7 @@ module abacus_fetch #(
   output logic                 r_ready_o,
   input  logic [DataWidth-1:0] r_data_i,
   input  logic [1:0]           r_resp_i,
+  input  logic                 r_last_i,
   // dispatch
   output logic                 ld_valid_o,
   input  logic                 ld_ready_i,
@@ -60,7 +61,7 @@ module abacus_fetch #(
 );
   localparam int unsigned BurstInsns = 16;
   localparam int unsigned QDepth = 64;
-  localparam int unsigned MaxBeatsOut = 2 * BurstInsns * BeatsPerInsn;
+  localparam int unsigned MaxBursts = 2;  // reads in flight from fetch
   localparam int unsigned InsnBytes = IBits / 8;
   localparam int unsigned BeatBytes = DataWidth / 8;
 
@@ -86,6 +87,7 @@ module abacus_fetch #(
   logic [31:0] req_left_q;     // instructions not yet requested
   logic [63:0] req_addr_q;
   logic [31:0] beats_out_q;    // beats requested and not yet received
+  logic [1:0]  bursts_out_q;   // bursts requested and not yet complete
   logic        burst_open_q;   // any beat outstanding
   logic        fetch_err_q;    // a read answered with an error: request nothing more
   logic [6:0]  q_count;
@@ -100,7 +102,7 @@ module abacus_fetch #(
   // room for the whole burst in the buffer, counting what is being assembled
   assign burst_open_q = (beats_out_q != '0);
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q &&
-                     (beats_out_q + n_insns * BeatsPerInsn <= MaxBeatsOut) && (req_left_q != '0) &&
+                     (32'(bursts_out_q) < MaxBursts) && (req_left_q != '0) &&
                      (32'(q_count) + beats_out_q / BeatsPerInsn + n_insns + 32'd1 <= QDepth);
   logic ar_valid_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -219,6 +221,7 @@ module abacus_fetch #(
     if (!rst_ni) begin
       state_q      <= SIdle;
       beats_out_q  <= '0;
+      bursts_out_q <= '0;
       fetch_err_q  <= 1'b0;
       ending_q     <= 1'b0;
       pc_q         <= '0;
@@ -230,6 +233,7 @@ module abacus_fetch #(
     end else if (clear_i) begin
       state_q      <= SIdle;
       beats_out_q  <= '0;
+      bursts_out_q <= '0;
       fetch_err_q  <= 1'b0;
       ending_q     <= 1'b0;
       beat_q       <= '0;
@@ -267,7 +271,8 @@ module abacus_fetch #(
           end
         end
         SRun: begin
-          beats_out_q <= beats_out_q + (issue ? n_insns * BeatsPerInsn : 32'd0) - (r_fire ? 32'd1 : 32'd0);
+          beats_out_q  <= beats_out_q + (issue ? n_insns * BeatsPerInsn : 32'd0) - (r_fire ? 32'd1 : 32'd0);
+          bursts_out_q <= bursts_out_q + (issue ? 2'd1 : 2'd0) - ((r_fire && r_last_i) ? 2'd1 : 2'd0);
           if (issue) begin
             req_left_q <= req_left_q - n_insns;
             req_addr_q <= req_addr_q + 64'(n_insns * InsnBytes);

@@ -317,6 +317,7 @@ module abacus_top #(
     .r_ready_o     (f_r_ready),
     .r_data_i      (axi_rdata_i),
     .r_resp_i      (axi_rresp_i),
+    .r_last_i      (axi_rlast_i),
     .ld_valid_o    (ld_valid),
     .ld_ready_i    (ld_ready),
     .cp_valid_o    (cp_valid),

@@ -23,4 +23,10 @@ inline std::uint64_t test_seed(const std::string& test_name) {
   return seed;
 }
 
+// ABACUS_RAND_RESET=1 turns randomized initial state on for every harness.
+inline bool rand_reset_from_env() {
+  const char* e = std::getenv("ABACUS_RAND_RESET");
+  return e && *e && std::string(e) != "0";
+}
+
 }  // namespace abacus::tb

@@ -11,6 +11,8 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
+#include "common/seed.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -39,11 +41,6 @@ struct SimOptions {
   std::uint64_t trace_end = UINT64_MAX;
 };
 
-// ABACUS_RAND_RESET=1 turns randomized initial state on for every harness.
-inline bool rand_reset_from_env() {
-  const char* e = std::getenv("ABACUS_RAND_RESET");
-  return e && *e && std::string(e) != "0";
-}
 
 template <class Model>
 class Sim {

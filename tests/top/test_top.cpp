@@ -1,0 +1,379 @@
+// The whole accelerator (verilated abacus_top) through SimDevice and the
+// runtime: random GEMMs against the golden kernel with exact performance
+// counters, the register file, error paths, the interrupt, and recovery
+// from a hung program. The AXI monitor checks the memory bus throughout
+// (SimDevice::wait_done fails on any violation).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "abacus/isa.hpp"
+#include "abacus/ref/gemm.hpp"
+#include "abacus/runtime.hpp"
+#include "abacus/sim_device.hpp"
+#include "common/axi.hpp"
+#include "common/seed.hpp"
+
+namespace {
+
+using namespace abacus;
+namespace reg = abacus::isa::reg;
+
+std::string test_name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+class TopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    seed_ = tb::test_seed(test_name());
+    rng_.seed(seed_);
+  }
+  std::unique_ptr<SimDevice> open(unsigned latency = 0, double stall = 0.0) {
+    SimDeviceOptions o;
+    o.memory_size = 16 << 20;
+    o.mem_latency = latency;
+    o.stall_prob = stall;
+    o.max_stall = 20;
+    o.seed = seed_;
+    o.rand_reset = tb::rand_reset_from_env();
+    return std::make_unique<SimDevice>(o);
+  }
+  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  struct Problem {
+    GemmProblem p;
+    std::vector<std::int8_t> a, b, want;
+  };
+  Problem random_problem(int m, int n, int k) {
+    Problem pr;
+    pr.a.resize(static_cast<std::size_t>(m) * k);
+    pr.b.resize(static_cast<std::size_t>(k) * n);
+    for (auto& v : pr.a) v = static_cast<std::int8_t>(uniform(-128, 127));
+    for (auto& v : pr.b) v = static_cast<std::int8_t>(uniform(-128, 127));
+    pr.p.m = m;
+    pr.p.n = n;
+    pr.p.k = k;
+    pr.p.zp_a = uniform(-128, 127);
+    const double acc_std = 128.0 * 74.0 * std::sqrt(double(k));
+    for (int j = 0; j < n; ++j) {
+      const auto q = ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, uniform(-3, 2)));
+      pr.p.os.bias.push_back(uniform(-100000, 100000));
+      pr.p.os.multiplier.push_back(uniform(0, 7) ? q.multiplier : uniform(0, INT32_MAX));
+      pr.p.os.shift.push_back(uniform(0, 7) ? q.shift : uniform(-31, 31));
+    }
+    pr.p.os.zp_out = uniform(-40, 40);
+    if (uniform(0, 2) == 0) {  // fused ReLU-style clamp
+      pr.p.os.act_min = pr.p.os.zp_out;
+      pr.p.os.act_max = uniform(pr.p.os.zp_out, 127);
+    }
+    pr.want.resize(static_cast<std::size_t>(m) * n);
+    ref::gemm_i8(m, n, k, pr.a.data(), k, pr.b.data(), n, pr.p.zp_a, pr.p.os, pr.want.data(), n);
+    return pr;
+  }
+
+  // Runs a problem; checks bytes and the exact counters.
+  void run_checked(SimDevice& dev, int m, int n, int k) {
+    Problem pr = random_problem(m, n, k);
+    pr.p.a = pr.a.data();
+    pr.p.b = pr.b.data();
+    std::vector<std::int8_t> got(pr.want.size());
+    const GemmStats st = gemm(dev, pr.p, got.data());
+    long bad = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) bad += got[i] != pr.want[i];
+    EXPECT_EQ(bad, 0) << m << "x" << n << "x" << k << " seed " << seed_;
+    const HwConfig hw = read_config(dev);
+    const std::uint64_t np = (static_cast<std::uint64_t>(n) + hw.cols - 1) / hw.cols * hw.cols;
+    const std::uint64_t kp = (static_cast<std::uint64_t>(k) + hw.rows - 1) / hw.rows * hw.rows;
+    if (st.programs == 1) {
+      EXPECT_EQ(st.perf.macs, static_cast<std::uint64_t>(m) * np * kp) << "MACs counter";
+      EXPECT_EQ(st.perf.bytes_written, static_cast<std::uint64_t>(m) * n) << "bytes written counter";
+      // A once, the packed weights once per row block, the parameters once
+      const std::uint64_t row_blocks = st.perf.bytes_read ? 0 : 0;
+      (void)row_blocks;
+      EXPECT_GE(st.perf.bytes_read, static_cast<std::uint64_t>(m) * k + kp * np);
+    }
+    EXPECT_TRUE(dev.monitor().violations().empty()) << dev.monitor().report();
+  }
+
+  std::uint64_t seed_ = 0;
+  std::mt19937_64 rng_;
+};
+
+TEST_F(TopTest, RandomGemmsBitExactWithStalls) {
+  auto dev = open(20, 0.02);
+  const int shapes[][3] = {{1, 1, 1}, {16, 16, 16}, {17, 33, 65}, {3, 200, 5}, {130, 17, 40}};
+  for (const auto& s : shapes) run_checked(*dev, s[0], s[1], s[2]);
+  for (int i = 0; i < 8; ++i) run_checked(*dev, uniform(1, 150), uniform(1, 150), uniform(1, 200));
+}
+
+TEST_F(TopTest, LargerGemmNoStalls) {
+  auto dev = open(100);
+  run_checked(*dev, 200, 96, 300);
+}
+
+// MACs, bytes read and written are exact for a shape whose traffic is easy
+// to count by hand: 32x32x32 is one row block, two column blocks, K in one
+// weight block. Reads: A 32*32 + packed B 2*(32*16) + parameters 2 slots *
+// 3 vectors * 64 bytes = 1024 + 1024 + 384.
+TEST_F(TopTest, CountersExactByHand) {
+  auto dev = open();
+  run_checked(*dev, 32, 32, 32);
+  const PerfCounters pc = read_perf(*dev);
+  EXPECT_EQ(pc.macs, 32u * 32u * 32u);
+  EXPECT_EQ(pc.bytes_read, 1024u + 1024u + 384u);
+  EXPECT_EQ(pc.bytes_written, 32u * 32u);
+  EXPECT_EQ(pc.compute_busy, 32u * 2u * 2u) << "one cycle per activation row: 32 rows x 2 K-tiles x 2 blocks";
+  EXPECT_GT(pc.cycles, pc.compute_busy);
+}
+
+TEST_F(TopTest, RegistersResetValuesAndAccess) {
+  auto dev = open();
+  EXPECT_EQ(dev->read32(reg::ID_MAGIC), isa::kIdMagic);
+  EXPECT_EQ(dev->read32(reg::ID_VERSION), isa::kIdVersion);
+  EXPECT_EQ(dev->read32(reg::CFG_ARRAY), (16u << 16) | 16u);
+  EXPECT_EQ(dev->read32(reg::CFG_IBUF_ROWS), 4096u);
+  EXPECT_EQ(dev->read32(reg::CFG_WBUF_ROWS), 2048u);
+  EXPECT_EQ(dev->read32(reg::CFG_ACC_ROWS), 512u);
+  EXPECT_EQ(dev->read32(reg::CFG_OBUF_ROWS), 256u);
+  EXPECT_EQ(dev->read32(reg::CFG_PBUF_SLOTS), 64u);
+  EXPECT_EQ(dev->read32(reg::CFG_BUS), (32u << 16) | 128u);
+  EXPECT_EQ(dev->read32(reg::CFG_SPAD_MAP), (96u << 16) | 64u);
+  for (std::uint32_t r : {reg::CTRL, reg::STATUS, reg::ERR_ADDR_LO, reg::ERR_ADDR_HI, reg::ERR_PC, reg::IRQ_STATUS,
+                          reg::PC, reg::ENGINE_STATE, reg::PROG_BASE_LO, reg::PROG_BASE_HI, reg::PROG_COUNT,
+                          reg::WIN_BASE_LO, reg::WIN_BASE_HI, reg::WIN_LIMIT_LO, reg::WIN_LIMIT_HI,
+                          reg::PERF_CYCLES_LO, reg::PERF_CYCLES_HI, reg::PERF_MACS_LO, reg::PERF_BYTES_READ_LO,
+                          reg::PERF_BYTES_WRITTEN_LO, reg::PERF_LOAD_BUSY, reg::PERF_COMPUTE_BUSY,
+                          reg::PERF_STORE_BUSY}) {
+    EXPECT_EQ(dev->read32(r), 0u) << "reset value of register 0x" << std::hex << r;
+  }
+  // read/write registers hold what is written
+  const std::uint32_t rw[] = {reg::PROG_BASE_LO, reg::PROG_BASE_HI, reg::PROG_COUNT, reg::WIN_BASE_LO,
+                              reg::WIN_BASE_HI, reg::WIN_LIMIT_LO, reg::WIN_LIMIT_HI};
+  for (std::uint32_t r : rw) {
+    const std::uint32_t v = static_cast<std::uint32_t>(rng_());
+    dev->write32(r, v);
+    EXPECT_EQ(dev->read32(r), v) << "register 0x" << std::hex << r;
+  }
+  dev->write32(reg::CTRL, isa::ctrl::IRQ_EN);
+  EXPECT_EQ(dev->read32(reg::CTRL), isa::ctrl::IRQ_EN);
+  // read-only registers ignore writes
+  for (std::uint32_t r : {reg::ID_MAGIC, reg::CFG_ARRAY, reg::STATUS, reg::PERF_CYCLES_LO}) {
+    const std::uint32_t before = dev->read32(r);
+    dev->write32(r, 0x5a5a5a5a);
+    EXPECT_EQ(dev->read32(r), before) << "read-only register 0x" << std::hex << r;
+  }
+  // unmapped addresses answer SLVERR (the device names the offset)
+  for (std::uint32_t r : {0x02Cu, 0x06Cu, 0x0B8u, 0xFFCu}) {
+    EXPECT_THROW(dev->read32(r), DeviceError) << std::hex << r;
+    EXPECT_THROW(dev->write32(r, 1), DeviceError) << std::hex << r;
+  }
+}
+
+// Runs a raw program and returns STATUS; records whether the interrupt rose.
+struct RawRun {
+  std::uint32_t status, err_pc;
+  std::uint64_t err_addr;
+  bool irq;
+};
+RawRun run_raw(SimDevice& dev, const Program& prog, std::uint64_t win_lo, std::uint64_t win_hi) {
+  const auto img = prog.bytes();
+  const std::uint64_t addr = dev.alloc(img.size(), 64);
+  dev.copy_to_device(addr, img.data(), img.size());
+  dev.write32(reg::WIN_BASE_LO, static_cast<std::uint32_t>(win_lo));
+  dev.write32(reg::WIN_BASE_HI, static_cast<std::uint32_t>(win_lo >> 32));
+  dev.write32(reg::WIN_LIMIT_LO, static_cast<std::uint32_t>(win_hi));
+  dev.write32(reg::WIN_LIMIT_HI, static_cast<std::uint32_t>(win_hi >> 32));
+  dev.write32(reg::PROG_BASE_LO, static_cast<std::uint32_t>(addr));
+  dev.write32(reg::PROG_BASE_HI, static_cast<std::uint32_t>(addr >> 32));
+  dev.write32(reg::PROG_COUNT, static_cast<std::uint32_t>(prog.size()));
+  dev.write32(reg::CTRL, isa::ctrl::START | isa::ctrl::IRQ_EN);
+  Timeout t;
+  t.sim_cycles = 200000;
+  dev.wait_done(t);
+  RawRun r;
+  r.irq = dev.irq();
+  r.status = dev.read32(reg::STATUS);
+  r.err_pc = dev.read32(reg::ERR_PC);
+  r.err_addr = dev.read32(reg::ERR_ADDR_LO) | static_cast<std::uint64_t>(dev.read32(reg::ERR_ADDR_HI)) << 32;
+  dev.write32(reg::IRQ_STATUS, 1);
+  EXPECT_FALSE(dev.irq()) << "IRQ_STATUS is write-1-to-clear";
+  return r;
+}
+
+TEST_F(TopTest, ErrorsStopWithCodeAddressAndInterrupt) {
+  auto dev = open(10);
+  const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+  auto then_a_job_works = [&] { run_checked(*dev, 20, 20, 20); };
+
+  {  // illegal opcode at instruction 2
+    Program p;
+    p.finish();
+    p.raw(p.instructions()[0]);
+    isa::Instruction bad{};
+    isa::set_field(bad, isa::field::OPCODE, 9);
+    Program q;
+    q.gemm({16, 0, 1, 0, 0, false});
+    q.gemm({16, 0, 1, 0, 0, false});
+    q.raw(bad);
+    q.finish();
+    const RawRun r = run_raw(*dev, q, lo, hi);
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::IllegalOp));
+    EXPECT_EQ(r.err_pc, 2u);
+    EXPECT_TRUE(r.irq);
+    then_a_job_works();
+  }
+  {  // a reserved bit set
+    isa::Instruction i{};
+    isa::set_field(i, isa::field::OPCODE, static_cast<std::uint64_t>(isa::Op::Gemm));
+    isa::set_field(i, isa::gemm::M, 4);
+    i[3] |= 1ULL << 20;
+    Program q;
+    q.raw(i);
+    const RawRun r = run_raw(*dev, q, lo, hi);
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::IllegalField));
+    EXPECT_EQ(r.err_pc, 0u);
+    then_a_job_works();
+  }
+  {  // fields out of range: M = 0, accumulator rows past the end, a LOAD popping a token it cannot have
+    GemmArgs g0;
+    g0.m = 0;
+    GemmArgs g1;
+    g1.m = 16;
+    g1.acc_row = 500;
+    Deps pop_prev;
+    pop_prev.pop_prev = true;
+    for (int which = 0; which < 3; ++which) {
+      Program q;
+      q.finish();  // index 0 is fine...
+      Program r;
+      r.store({lo, 1, 0, 16, 16, 0, 0, -128, 127});  // STORE at 0 (valid fields, but never runs)
+      if (which == 0) r.gemm(g0);
+      if (which == 1) r.gemm(g1);
+      if (which == 2) r.load({lo, 1, 16, 16, 0, 16}, pop_prev);
+      r.finish();
+      const RawRun rr = run_raw(*dev, r, lo, hi);
+      EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::IllegalField)) << which;
+      EXPECT_EQ(rr.err_pc, 1u) << which;
+    }
+    then_a_job_works();
+  }
+  {  // a LOAD outside the DMA window: DMA_WINDOW with the address, nothing read
+    const std::uint64_t reads_before = dev->monitor().ar_count();
+    Program q;
+    q.load({hi - 8, 1, 64, 64, 0, 64});
+    q.finish();
+    const RawRun r = run_raw(*dev, q, lo, hi);
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::DmaWindow));
+    EXPECT_EQ(r.err_addr, hi);
+    EXPECT_EQ(r.err_pc, 0u);
+    EXPECT_TRUE(r.irq);
+    // only the program itself was read
+    EXPECT_LE(dev->monitor().ar_count() - reads_before, 2u);
+    then_a_job_works();
+  }
+  {  // an AXI error response to a load: DMA_SLVERR at the faulting address
+    const std::uint64_t bad = lo + (8 << 20);
+    dev->memory().add_error_range(bad + 4096, bad + 8192, tb::AxiResp::SlvErr, tb::AxiDir::Read);
+    Program q;
+    q.load({bad, 1, 8192, 8192, 0, 8192});
+    q.finish();
+    const RawRun r = run_raw(*dev, q, lo, hi);
+    dev->memory().clear_errors();
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::DmaSlverr));
+    EXPECT_EQ(r.err_addr, bad + 4096);
+    EXPECT_FALSE(r.status & isa::status::ERROR_IS_STORE);
+    then_a_job_works();
+  }
+  {  // DECERR on a store
+    const std::uint64_t bad = lo + (9 << 20);
+    dev->memory().add_error_range(bad, bad + 64, tb::AxiResp::DecErr, tb::AxiDir::Write);
+    Program q;
+    q.store({bad, 4, 0, 16, 16, 0, 0, -128, 127});
+    q.finish();
+    const RawRun r = run_raw(*dev, q, lo, hi);
+    dev->memory().clear_errors();
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::DmaDecerr));
+    EXPECT_TRUE(r.status & isa::status::ERROR_IS_STORE);
+    EXPECT_EQ(r.err_addr, bad);
+    then_a_job_works();
+  }
+  {  // empty program; a program outside the window
+    Program q;
+    const RawRun r = run_raw(*dev, q, lo, hi);
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::EmptyProgram));
+    Program f;
+    f.finish();
+    const RawRun r2 = run_raw(*dev, f, lo + 4096, hi);  // the program sits below the window
+    EXPECT_EQ(isa::status::error(r2.status), static_cast<std::uint32_t>(isa::Error::Fetch));
+    then_a_job_works();
+  }
+  EXPECT_TRUE(dev->monitor().violations().empty()) << dev->monitor().report();
+}
+
+TEST_F(TopTest, InterruptOnlyWhenEnabled) {
+  auto dev = open();
+  Program p;
+  p.finish();
+  const auto img = p.bytes();
+  const std::uint64_t addr = dev->alloc(img.size());
+  dev->copy_to_device(addr, img.data(), img.size());
+  dev->write32(reg::WIN_BASE_LO, static_cast<std::uint32_t>(dev->memory_base()));
+  dev->write32(reg::WIN_LIMIT_LO, static_cast<std::uint32_t>(dev->memory_base() + dev->memory_size()));
+  dev->write32(reg::PROG_BASE_LO, static_cast<std::uint32_t>(addr));
+  dev->write32(reg::PROG_COUNT, 1);
+  dev->write32(reg::CTRL, isa::ctrl::START);  // IRQ_EN off
+  dev->wait_done({});
+  EXPECT_FALSE(dev->irq());
+  EXPECT_EQ(dev->read32(reg::IRQ_STATUS), 0u);
+  dev->write32(reg::CTRL, isa::ctrl::START | isa::ctrl::IRQ_EN);
+  dev->wait_done({});
+  EXPECT_TRUE(dev->irq());
+  EXPECT_EQ(dev->read32(reg::IRQ_STATUS), 1u);
+  dev->write32(reg::IRQ_STATUS, 0);  // writing 0 changes nothing
+  EXPECT_TRUE(dev->irq());
+  dev->write32(reg::IRQ_STATUS, 1);
+  EXPECT_FALSE(dev->irq());
+}
+
+// A program that waits for a token nobody gives hangs; the timeout names
+// the state, SOFT_RESET recovers, and the next job runs.
+TEST_F(TopTest, TimeoutReportsStateAndSoftResetRecovers) {
+  auto dev = open();
+  Program p;
+  GemmArgs g;
+  g.m = 16;
+  Deps wait;
+  wait.pop_prev = true;  // no LOAD ever pushes this token
+  p.gemm(g, wait);
+  p.finish();
+  const auto img = p.bytes();
+  const std::uint64_t addr = dev->alloc(img.size());
+  dev->copy_to_device(addr, img.data(), img.size());
+  dev->write32(reg::WIN_BASE_LO, static_cast<std::uint32_t>(dev->memory_base()));
+  dev->write32(reg::WIN_LIMIT_LO, static_cast<std::uint32_t>(dev->memory_base() + dev->memory_size()));
+  dev->write32(reg::PROG_BASE_LO, static_cast<std::uint32_t>(addr));
+  dev->write32(reg::PROG_COUNT, 2);
+  dev->write32(reg::CTRL, isa::ctrl::START);
+  Timeout t;
+  t.sim_cycles = 5000;
+  try {
+    dev->wait_done(t);
+    FAIL() << "expected a timeout";
+  } catch (const TimeoutError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("STATUS=0x1"), std::string::npos) << what;
+    EXPECT_NE(what.find("PC=2"), std::string::npos) << what;
+    EXPECT_NE(what.find("ENGINE_STATE=0x5"), std::string::npos) << what << " (fetch and compute busy)";
+  }
+  dev->write32(reg::CTRL, isa::ctrl::SOFT_RESET);
+  dev->step(10);
+  EXPECT_EQ(dev->read32(reg::STATUS) & isa::status::BUSY, 0u);
+  run_checked(*dev, 40, 24, 50);
+}
+
+}  // namespace
