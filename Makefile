@@ -43,14 +43,18 @@ bench: build
 	$(BUILD_DIR)/sw/abacus gemm --m 256 --n 256 --k 256 --mem-latency 100
 	$(BUILD_DIR)/sw/abacus gemm --m 512 --n 512 --k 512 --mem-latency 100
 
+# The whole accelerator running a small GEMM, and the compute core alone.
 wave: build
 	@mkdir -p $(WAVE_DIR)
+	$(BUILD_DIR)/sw/abacus gemm --m 32 --n 32 --k 48 --mem-latency 20 --trace $(WAVE_DIR)/abacus.fst
+	@cp tb/waves/abacus.gtkw $(WAVE_DIR)/abacus.gtkw
 	$(BUILD_DIR)/tb/abacus-core-demo --m 24 --n 16 --k 32 --trace $(WAVE_DIR)/core_demo.fst
 	@cp tb/waves/core.gtkw $(WAVE_DIR)/core_demo.gtkw
 	@if [ -n "$$DISPLAY" ] && command -v gtkwave >/dev/null; then \
-	  gtkwave $(WAVE_DIR)/core_demo.fst $(WAVE_DIR)/core_demo.gtkw & \
+	  gtkwave $(WAVE_DIR)/abacus.fst $(WAVE_DIR)/abacus.gtkw & \
 	else \
-	  echo "No display: open with  gtkwave $(WAVE_DIR)/core_demo.fst $(WAVE_DIR)/core_demo.gtkw"; \
+	  echo "No display: open with  gtkwave $(WAVE_DIR)/abacus.fst $(WAVE_DIR)/abacus.gtkw"; \
+	  echo "      (the core alone:  gtkwave $(WAVE_DIR)/core_demo.fst $(WAVE_DIR)/core_demo.gtkw)"; \
 	fi
 
 format:

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The abacus CLI: impossible arguments give one line on stderr and a
+# non-zero exit; a good run verifies and reports. Usage: test_cli.sh <abacus>
+set -u
+abacus=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect_error <description> <regex the one line must match> <args...>
+expect_error() {
+  local what=$1 pattern=$2
+  shift 2
+  "$abacus" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$tmp/err")
+  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -Eq -e "$pattern" "$tmp/err"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $what: exit $rc, $lines stderr line(s):"
+    cat "$tmp/err"
+  fi
+}
+
+expect_error "zero dimension" "--m.*" gemm --m 0 --n 4 --k 4
+expect_error "negative dimension" "--k" gemm --m 4 --n 4 --k -3
+expect_error "overflowing dimension" "--n" gemm --m 4 --n 99999999999999 --k 4
+expect_error "not a number" "--m" gemm --m twelve
+expect_error "unknown option" "bogus" gemm --bogus
+expect_error "no subcommand" "subcommand" 
+expect_error "unwritable trace path" "cannot write trace file" gemm --m 2 --n 2 --k 2 --trace "$tmp/no/such/dir/x.fst"
+expect_error "trace window backwards" "trace-end" gemm --m 2 --n 2 --k 2 --trace "$tmp/t.fst" --trace-start 100 --trace-end 10
+expect_error "unknown device" "device" info --device xdma:/dev/nothing
+
+# a good run: exit 0 and a PASS in the JSON
+if "$abacus" gemm --m 5 --n 19 --k 33 --json >"$tmp/out" 2>"$tmp/err" &&
+   grep -q '"result": "PASS"' "$tmp/out" && grep -q '"macs": ' "$tmp/out"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: gemm --json"
+  cat "$tmp/out" "$tmp/err"
+fi
+# a trace is written and is an FST file
+if "$abacus" gemm --m 4 --n 4 --k 4 --trace "$tmp/w.fst" --trace-start 10 --trace-end 200 >/dev/null 2>&1 &&
+   [ -s "$tmp/w.fst" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: --trace wrote no file"
+fi
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
