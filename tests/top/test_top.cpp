@@ -5,6 +5,7 @@
 // (SimDevice::wait_done fails on any violation).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -93,9 +94,13 @@ class TopTest : public ::testing::Test {
       EXPECT_EQ(st.perf.macs, static_cast<std::uint64_t>(m) * np * kp) << "MACs counter";
       EXPECT_EQ(st.perf.bytes_written, static_cast<std::uint64_t>(m) * n) << "bytes written counter";
       // A once, the packed weights once per row block, the parameters once
-      const std::uint64_t row_blocks = st.perf.bytes_read ? 0 : 0;
-      (void)row_blocks;
-      EXPECT_GE(st.perf.bytes_read, static_cast<std::uint64_t>(m) * k + kp * np);
+      // (the schedule in docs/architecture.md)
+      const std::uint64_t kt = kp / hw.rows, nt = np / hw.cols;
+      const std::uint64_t mt = std::min<std::uint64_t>({hw.ibuf_rows / 2 / kt, hw.acc_rows / 2, hw.obuf_rows});
+      const std::uint64_t row_blocks = (static_cast<std::uint64_t>(m) + mt - 1) / mt;
+      EXPECT_EQ(st.perf.bytes_read,
+                static_cast<std::uint64_t>(m) * k + row_blocks * nt * kp * hw.cols + nt * 3 * hw.cols * 4)
+          << "bytes read counter";
     }
     EXPECT_TRUE(dev.monitor().violations().empty()) << dev.monitor().report();
   }
