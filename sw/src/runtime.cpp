@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 
 #include "abacus/isa.hpp"
@@ -112,59 +113,43 @@ void run_program(Device& dev, const Program& prog, const Timeout& timeout) {
   }
 }
 
-GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout& timeout) {
-  if (p.m <= 0 || p.n <= 0 || p.k <= 0) {
-    throw std::invalid_argument("gemm: M, N and K must be positive");
-  }
-  p.os.validate(p.n);
-  const HwConfig hw = read_config(dev);
+namespace detail {
+
+GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const Timeout& timeout) {
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
-  const int KT = ceil_div(p.k, R);           // K tiles
+  const int KT = L.kt;
   const int half_ibuf = static_cast<int>(hw.ibuf_rows) / 2;
   if (KT > half_ibuf) {
-    throw std::invalid_argument("gemm: K=" + std::to_string(p.k) + " exceeds what one activation buffer half holds (" +
+    throw std::invalid_argument("K of " + std::to_string(KT * R) + " (padded) exceeds what one activation buffer half holds (" +
                                 std::to_string(half_ibuf * R) + ")");
   }
   const int kc_tiles = std::max(1, static_cast<int>(hw.wbuf_rows) / 2 / R);  // K tiles per weight block
   const int acc_half = static_cast<int>(hw.acc_rows) / 2;
   const int mt_max = std::min({half_ibuf / KT, acc_half, static_cast<int>(hw.obuf_rows)});
-  const int n_per_prog = static_cast<int>(hw.pbuf_slots) * C;
+  const int NT_all = ceil_div(L.n, C);
+  const int nt_per_prog = static_cast<int>(hw.pbuf_slots);
   const std::size_t vec_bytes = static_cast<std::size_t>(C) * 4;
+  const std::size_t block_bytes = static_cast<std::size_t>(KT) * R * C;
 
   GemmStats stats;
-  dev.free_all();
-  // A once for all column chunks.
-  const std::uint64_t a_dev = dev.alloc(static_cast<std::size_t>(p.m) * p.k);
-  dev.copy_to_device(a_dev, p.a, static_cast<std::size_t>(p.m) * p.k);
-  const std::uint64_t c_dev = dev.alloc(static_cast<std::size_t>(p.m) * p.n);
+  const std::uint64_t b_dev = dev.alloc(block_bytes * NT_all);
+  dev.copy_to_device(b_dev, L.bp, block_bytes * NT_all);
 
-  for (int n0 = 0; n0 < p.n; n0 += n_per_prog) {
-    const int nn = std::min(n_per_prog, p.n - n0);
-    const int NT = ceil_div(nn, C);
-    // Weights packed per column block: [NT][KT*R][C], zero padded.
-    std::vector<std::int8_t> bp(static_cast<std::size_t>(NT) * KT * R * C, 0);
+  for (int nb0 = 0; nb0 < NT_all; nb0 += nt_per_prog) {
+    const int NT = std::min(nt_per_prog, NT_all - nb0);
     // Parameters per slot: bias (zero point folded in), multiplier, shift.
     std::vector<std::uint8_t> params(static_cast<std::size_t>(NT) * 3 * vec_bytes, 0);
     for (int nb = 0; nb < NT; ++nb) {
       for (int j = 0; j < C; ++j) {
-        const int n = n0 + nb * C + j;
-        if (n >= p.n) continue;
-        std::uint32_t colsum = 0;
-        for (int k = 0; k < p.k; ++k) {
-          const std::int8_t w = p.b[static_cast<std::size_t>(k) * p.n + n];
-          bp[(static_cast<std::size_t>(nb) * KT * R + k) * C + j] = w;
-          colsum += static_cast<std::uint32_t>(w);
-        }
-        const std::int32_t folded = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.os.bias[n]) -
-                                                              static_cast<std::uint32_t>(p.zp_a) * colsum);
-        const std::int32_t vals[3] = {folded, p.os.multiplier[n], p.os.shift[n]};
+        const int n = (nb0 + nb) * C + j;
+        if (n >= L.n) continue;
+        const std::int32_t vals[3] = {L.bias[static_cast<std::size_t>(n)], L.mult[static_cast<std::size_t>(n)],
+                                      L.shift[static_cast<std::size_t>(n)]};
         for (int v = 0; v < 3; ++v) {
-          std::memcpy(&params[(static_cast<std::size_t>(nb) * 3 + v) * vec_bytes + j * 4], &vals[v], 4);
+          std::memcpy(&params[(static_cast<std::size_t>(nb) * 3 + v) * vec_bytes + static_cast<std::size_t>(j) * 4], &vals[v], 4);
         }
       }
     }
-    const std::uint64_t b_dev = dev.alloc(bp.size());
-    dev.copy_to_device(b_dev, bp.data(), bp.size());
     const std::uint64_t p_dev = dev.alloc(params.size());
     dev.copy_to_device(p_dev, params.data(), params.size());
 
@@ -181,7 +166,7 @@ GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout&
       Deps d;
     };
     std::vector<std::vector<Op>> loads, computes;
-    auto group_ops = [&](std::vector<std::vector<Op>>& v, int g) -> std::vector<Op>& {
+    auto group_ops = [](std::vector<std::vector<Op>>& v, int g) -> std::vector<Op>& {
       if (static_cast<int>(v.size()) <= g) v.resize(static_cast<std::size_t>(g) + 1);
       return v[static_cast<std::size_t>(g)];
     };
@@ -197,37 +182,35 @@ GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout&
     int group = 0;  // weight blocks loaded so far (one buffer half each, alternating)
     int unit = 0;   // output blocks (one accumulator half each, alternating)
     int mb = 0;
-    for (int m0 = 0; m0 < p.m; m0 += mt_max, ++mb) {
-      const int mt = std::min(mt_max, p.m - m0);
+    std::vector<LoadArgs> a_loads;
+    for (int m0 = 0; m0 < L.m; m0 += mt_max, ++mb) {
+      const int mt = std::min(mt_max, L.m - m0);
       const std::uint32_t ibase = static_cast<std::uint32_t>((mb % 2) * half_ibuf);
       for (int nb = 0; nb < NT; ++nb, ++unit) {
         const std::uint32_t acc_base = static_cast<std::uint32_t>((unit % 2) * acc_half);
         for (int kt0 = 0; kt0 < KT; kt0 += kc_tiles, ++group) {
           const int kts = std::min(kc_tiles, KT - kt0);
           const std::uint32_t wbase = static_cast<std::uint32_t>((group % 2) * kc_tiles * R);
-          // group g >= 2 reuses the buffers of group g-2: wait for its release
-          const bool first_of_group_pops = group >= 2;
+          // group g >= 2 reuses the buffers of group g-2: its first load waits for their release
+          bool pop = group >= 2;
           if (nb == 0 && kt0 == 0) {
-            LoadArgs la;  // the activation block of this row block, whole K rows
-            la.dram_addr = a_dev + static_cast<std::uint64_t>(m0) * p.k;
-            la.rows = static_cast<std::uint32_t>(mt);
-            la.row_bytes = static_cast<std::uint32_t>(p.k);
-            la.stride = static_cast<std::uint32_t>(p.k);
-            la.sp_addr = ibase * static_cast<std::uint32_t>(R);
-            la.sp_stride = static_cast<std::uint32_t>(KT * R);
-            la.pad_right = static_cast<std::uint8_t>(KT * R - p.k);
-            Deps d;
-            d.pop_next = first_of_group_pops;
-            group_ops(loads, group).push_back({0, la, {}, {}, d});
+            a_loads.clear();
+            L.load_rows(m0, mt, ibase * static_cast<std::uint32_t>(R), static_cast<std::uint32_t>(KT * R), a_loads);
+            for (const LoadArgs& la : a_loads) {
+              Deps d;
+              d.pop_next = pop;
+              pop = false;
+              group_ops(loads, group).push_back({0, la, {}, {}, d});
+            }
           }
           LoadArgs lb;  // the weight block: kts tiles of one column block, contiguous
-          lb.dram_addr = b_dev + (static_cast<std::uint64_t>(nb) * KT * R + static_cast<std::uint64_t>(kt0) * R) * C;
+          lb.dram_addr = b_dev + (static_cast<std::uint64_t>(nb0 + nb) * KT * R + static_cast<std::uint64_t>(kt0) * R) * C;
           lb.rows = 1;
           lb.row_bytes = static_cast<std::uint32_t>(kts * R * C);
           lb.sp_addr = hw.wbuf_sp_base + wbase * static_cast<std::uint32_t>(C);
           lb.sp_stride = lb.row_bytes;
           Deps dl;
-          dl.pop_next = first_of_group_pops && !(nb == 0 && kt0 == 0);
+          dl.pop_next = pop;
           dl.push_next = true;
           group_ops(loads, group).push_back({0, lb, {}, {}, dl});
           for (int t = 0; t < kts; ++t) {
@@ -240,23 +223,23 @@ GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout&
             g.acc_row = acc_base;
             g.accumulate = kt > 0;
             Deps d;
-            d.pop_prev = t == 0;                             // this group's data is in
-            d.pop_next = kt == 0 && unit >= 2;               // the accumulator half is free
-            d.push_prev = t == kts - 1;                      // this group's buffers are free
-            d.push_next = kt == KT - 1;                      // the output block is done
+            d.pop_prev = t == 0;                // this group's data is in
+            d.pop_next = kt == 0 && unit >= 2;  // the accumulator half is free
+            d.push_prev = t == kts - 1;         // this group's buffers are free
+            d.push_next = kt == KT - 1;         // the output block is done
             group_ops(computes, group).push_back({1, {}, g, {}, d});
           }
         }
         StoreArgs s;
-        s.dram_addr = c_dev + static_cast<std::uint64_t>(m0) * p.n + static_cast<std::uint64_t>(n0 + nb * C);
+        s.dram_addr = L.c_addr + static_cast<std::uint64_t>(m0) * L.ldc + static_cast<std::uint64_t>((nb0 + nb) * C);
         s.m = static_cast<std::uint32_t>(mt);
         s.acc_row = acc_base;
-        s.n_bytes = static_cast<std::uint32_t>(std::min(C, nn - nb * C));
-        s.stride = static_cast<std::uint32_t>(p.n);
+        s.n_bytes = static_cast<std::uint32_t>(std::min(C, L.n - (nb0 + nb) * C));
+        s.stride = L.ldc;
         s.pslot = static_cast<std::uint32_t>(nb);
-        s.zp_out = static_cast<std::int8_t>(p.os.zp_out);
-        s.clamp_min = static_cast<std::int8_t>(p.os.act_min);
-        s.clamp_max = static_cast<std::int8_t>(p.os.act_max);
+        s.zp_out = static_cast<std::int8_t>(L.zp_out);
+        s.clamp_min = static_cast<std::int8_t>(L.act_min);
+        s.clamp_max = static_cast<std::int8_t>(L.act_max);
         Deps d;
         d.pop_prev = true;
         d.push_prev = true;
@@ -292,8 +275,78 @@ GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout&
     stats.instructions += prog.size();
     ++stats.programs;
   }
-  dev.copy_from_device(c, c_dev, static_cast<std::size_t>(p.m) * p.n);
   return stats;
+}
+
+// Weights [k][n] (row stride ldb, column offset n_off) packed as
+// [ceil(n/C)][kt*R][C], K rows placed by k_row(k), zero elsewhere; returns
+// the column sums for the zero-point fold.
+std::vector<std::int8_t> pack_weights(int k, int n, int kt, int R, int C,
+                                      const std::function<std::int8_t(int, int)>& w,
+                                      const std::function<int(int)>& k_row, std::vector<std::uint32_t>& colsum) {
+  const int NT = ceil_div(n, C);
+  std::vector<std::int8_t> bp(static_cast<std::size_t>(NT) * kt * R * C, 0);
+  colsum.assign(static_cast<std::size_t>(n), 0);
+  for (int j = 0; j < n; ++j) {
+    const int nb = j / C, c = j % C;
+    for (int kk = 0; kk < k; ++kk) {
+      const std::int8_t v = w(kk, j);
+      bp[(static_cast<std::size_t>(nb) * kt * R + static_cast<std::size_t>(k_row(kk))) * C + static_cast<std::size_t>(c)] = v;
+      colsum[static_cast<std::size_t>(j)] += static_cast<std::uint32_t>(v);
+    }
+  }
+  return bp;
+}
+
+}  // namespace detail
+
+GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout& timeout) {
+  if (p.m <= 0 || p.n <= 0 || p.k <= 0) {
+    throw std::invalid_argument("gemm: M, N and K must be positive");
+  }
+  p.os.validate(p.n);
+  const HwConfig hw = read_config(dev);
+  const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
+  dev.free_all();
+  const std::uint64_t a_dev = dev.alloc(static_cast<std::size_t>(p.m) * p.k);
+  dev.copy_to_device(a_dev, p.a, static_cast<std::size_t>(p.m) * p.k);
+  const std::uint64_t c_dev = dev.alloc(static_cast<std::size_t>(p.m) * p.n);
+
+  detail::Lowered L;
+  L.m = p.m;
+  L.n = p.n;
+  L.kt = ceil_div(p.k, R);
+  std::vector<std::uint32_t> colsum;
+  const std::vector<std::int8_t> bp = detail::pack_weights(
+      p.k, p.n, L.kt, R, C, [&](int kk, int j) { return p.b[static_cast<std::size_t>(kk) * p.n + j]; },
+      [](int kk) { return kk; }, colsum);
+  L.bp = bp.data();
+  for (int j = 0; j < p.n; ++j) {
+    L.bias.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(p.os.bias[j]) -
+                                               static_cast<std::uint32_t>(p.zp_a) * colsum[static_cast<std::size_t>(j)]));
+  }
+  L.mult = p.os.multiplier;
+  L.shift = p.os.shift;
+  L.zp_out = p.os.zp_out;
+  L.act_min = p.os.act_min;
+  L.act_max = p.os.act_max;
+  L.c_addr = c_dev;
+  L.ldc = static_cast<std::uint32_t>(p.n);
+  const int k = p.k;
+  L.load_rows = [&, k](int m0, int mt, std::uint32_t sp_base, std::uint32_t pitch, std::vector<LoadArgs>& out) {
+    LoadArgs la;  // the row block of A, whole K rows
+    la.dram_addr = a_dev + static_cast<std::uint64_t>(m0) * k;
+    la.rows = static_cast<std::uint32_t>(mt);
+    la.row_bytes = static_cast<std::uint32_t>(k);
+    la.stride = static_cast<std::uint32_t>(k);
+    la.sp_addr = sp_base;
+    la.sp_stride = pitch;
+    la.pad_right = static_cast<std::uint8_t>(pitch - static_cast<std::uint32_t>(k));
+    out.push_back(la);
+  };
+  const GemmStats st = detail::run_lowered(dev, hw, L, timeout);
+  dev.copy_from_device(c, c_dev, static_cast<std::size_t>(p.m) * p.n);
+  return st;
 }
 
 }  // namespace abacus

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,26 @@ struct GemmStats {
   std::size_t instructions = 0;
   int programs = 0;
 };
+
+namespace detail {
+// A GEMM as the hardware runs it: M output rows, N output channels, K in kt
+// tiles of Rows (padded layout), packed weights, folded bias, and a loader
+// that fills the activation buffer for a block of output rows (row i of
+// the block at sp_base + i*pitch, pitch = kt*Rows bytes).
+struct Lowered {
+  int m = 0, n = 0, kt = 0;
+  const std::int8_t* bp = nullptr;  // [ceil(n/Cols)][kt*Rows][Cols]
+  std::vector<std::int32_t> bias, mult, shift;
+  int zp_out = 0, act_min = -128, act_max = 127;
+  std::uint64_t c_addr = 0;  // output row r, channel n at c_addr + r*ldc + n
+  std::uint32_t ldc = 0;
+  std::function<void(int m0, int mt, std::uint32_t sp_base, std::uint32_t pitch, std::vector<LoadArgs>& out)> load_rows;
+};
+GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& lowered, const Timeout& timeout);
+std::vector<std::int8_t> pack_weights(int k, int n, int kt, int rows, int cols,
+                                      const std::function<std::int8_t(int, int)>& w,
+                                      const std::function<int(int)>& k_row, std::vector<std::uint32_t>& colsum);
+}  // namespace detail
 
 // C (M x N, row-major) = the quantized GEMM on the device, bit-exact with
 // ref::gemm_i8. Throws std::invalid_argument for impossible problems and
