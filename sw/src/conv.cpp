@@ -1,0 +1,189 @@
+#include "abacus/conv.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+namespace abacus {
+
+namespace {
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+}  // namespace
+
+GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const Timeout& timeout) {
+  const ref::ConvGeometry& g = p.g;
+  g.validate();
+  p.os.validate(g.out_c);
+  const HwConfig hw = read_config(dev);
+  const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
+  const int OH = g.out_h(), OW = g.out_w(), taps = g.kernel_h * g.kernel_w;
+  const int cin_g = g.in_c / g.groups, cout_g = g.out_c / g.groups;
+  const std::size_t in_bytes = static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c;
+  const std::size_t out_bytes = static_cast<std::size_t>(g.batch) * OH * OW * g.out_c;
+
+  dev.free_all();
+  const std::uint64_t in_dev = dev.alloc(in_bytes);
+  dev.copy_to_device(in_dev, p.input, in_bytes);
+  const std::uint64_t out_dev = dev.alloc(out_bytes);
+
+  // Groups of one input channel (depthwise) are batched: `batch` channels
+  // share one GEMM whose weights are block-diagonal. Otherwise one GEMM per
+  // group.
+  const int batch = cin_g == 1 ? std::max(1, std::min(R, C / std::min(cout_g, C))) : 1;
+  const int cin_b = cin_g * batch;            // input channels of one lowered GEMM
+  const int CinT = ceil_div(cin_b, R);        // channel tiles per tap
+  const int KT = taps * CinT;
+  std::vector<std::int8_t> zp_row(static_cast<std::size_t>(CinT) * R, static_cast<std::int8_t>(p.zp_in));
+  const std::uint64_t zp_dev = dev.alloc(zp_row.size());
+  dev.copy_to_device(zp_dev, zp_row.data(), zp_row.size());
+
+  GemmStats total;
+  for (int g0 = 0; g0 < g.groups; g0 += batch) {
+    const int nb_groups = std::min(batch, g.groups - g0);
+    const int ci0 = g0 * cin_g;                   // first input channel
+    const int co0 = g0 * cout_g;                  // first output channel
+    const int cin_here = nb_groups * cin_g, n_here = nb_groups * cout_g;
+
+    detail::Lowered L;
+    L.m = g.batch * OH * OW;
+    L.n = n_here;
+    L.kt = KT;
+    // K index kk = tap * cin_here + ci; weight of (kk, j) is zero unless ci
+    // belongs to output channel j's group.
+    std::vector<std::uint32_t> colsum;
+    const std::vector<std::int8_t> bp = detail::pack_weights(
+        taps * cin_here, n_here, KT, R, C,
+        [&](int kk, int j) -> std::int8_t {
+          const int tap = kk / cin_here, ci = kk % cin_here;
+          const int grp_of_ci = ci / cin_g, grp_of_j = j / cout_g;
+          if (grp_of_ci != grp_of_j) return 0;
+          const int ky = tap / g.kernel_w, kx = tap % g.kernel_w;
+          const int oc = co0 + j;
+          return p.weights[((static_cast<std::size_t>(ky) * g.kernel_w + kx) * cin_g + ci % cin_g) * g.out_c + oc];
+        },
+        [&](int kk) { return (kk / cin_here) * CinT * R + kk % cin_here; }, colsum);
+    L.bp = bp.data();
+    for (int j = 0; j < n_here; ++j) {
+      const int oc = co0 + j;
+      L.bias.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(p.os.bias[oc]) -
+                                                 static_cast<std::uint32_t>(p.zp_in) * colsum[static_cast<std::size_t>(j)]));
+      L.mult.push_back(p.os.multiplier[oc]);
+      L.shift.push_back(p.os.shift[oc]);
+    }
+    L.zp_out = p.os.zp_out;
+    L.act_min = p.os.act_min;
+    L.act_max = p.os.act_max;
+    L.c_addr = out_dev + static_cast<std::uint64_t>(co0);
+    L.ldc = static_cast<std::uint32_t>(g.out_c);
+    L.load_rows = [&](int m0, int mt, std::uint32_t sp_base, std::uint32_t pitch, std::vector<LoadArgs>& out) {
+      const std::uint32_t tile_bytes = static_cast<std::uint32_t>(CinT * R);
+      auto zp_load = [&](int rows, std::uint32_t sp) {
+        LoadArgs la;
+        la.dram_addr = zp_dev;
+        la.rows = static_cast<std::uint32_t>(rows);
+        la.row_bytes = tile_bytes;
+        la.stride = 0;  // the same zero-point row, again and again
+        la.sp_addr = sp;
+        la.sp_stride = pitch;
+        out.push_back(la);
+      };
+      // segments of consecutive output pixels on one output row
+      for (int pix = m0; pix < m0 + mt;) {
+        const int n = pix / (OH * OW), rem = pix % (OH * OW), oy = rem / OW, ox_a = rem % OW;
+        const int cnt = std::min(OW - ox_a, m0 + mt - pix);
+        const int ox_b = ox_a + cnt - 1;
+        const std::uint32_t sp_seg = sp_base + static_cast<std::uint32_t>(pix - m0) * pitch;
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          for (int kx = 0; kx < g.kernel_w; ++kx) {
+            const int tap = ky * g.kernel_w + kx;
+            const std::uint32_t sp_tap = sp_seg + static_cast<std::uint32_t>(tap) * tile_bytes;
+            const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+            if (iy < 0 || iy >= g.in_h) {
+              zp_load(cnt, sp_tap);
+              continue;
+            }
+            const int d = g.pad_left - kx * g.dilation_w;          // ix = ox*sw - d
+            const int ox_min = d <= 0 ? 0 : ceil_div(d, g.stride_w);
+            const int e = g.in_w - 1 + d;                          // ix <= W-1  <=>  ox*sw <= e
+            const int ox_max = e < 0 ? -1 : e / g.stride_w;
+            const int lo = std::max(ox_a, ox_min), hi = std::min(ox_b, ox_max);
+            if (lo > hi) {
+              zp_load(cnt, sp_tap);
+              continue;
+            }
+            const int left = lo - ox_a, right = ox_b - hi;
+            const int ix = lo * g.stride_w - d;
+            LoadArgs la;
+            la.dram_addr = in_dev + ((static_cast<std::uint64_t>(n) * g.in_h + iy) * g.in_w + ix) * g.in_c + ci0;
+            la.rows = static_cast<std::uint32_t>(hi - lo + 1);
+            la.row_bytes = static_cast<std::uint32_t>(cin_here);
+            la.stride = static_cast<std::uint32_t>(g.stride_w * g.in_c);
+            la.sp_stride = pitch;
+            la.pad_right = static_cast<std::uint8_t>(tile_bytes - static_cast<std::uint32_t>(cin_here));
+            la.pad_value = static_cast<std::uint8_t>(p.zp_in);
+            if (left <= 255 && right <= 255) {
+              la.sp_addr = sp_tap;  // padding rows above and below are pixels off the image
+              la.pad_top = static_cast<std::uint8_t>(left);
+              la.pad_bottom = static_cast<std::uint8_t>(right);
+              out.push_back(la);
+            } else {
+              if (left) zp_load(left, sp_tap);
+              la.sp_addr = sp_tap + static_cast<std::uint32_t>(left) * pitch;
+              out.push_back(la);
+              if (right) zp_load(right, sp_tap + static_cast<std::uint32_t>(hi - ox_a + 1) * pitch);
+            }
+          }
+        }
+        pix += cnt;
+      }
+    };
+    const GemmStats st = detail::run_lowered(dev, hw, L, timeout);
+    total.perf.cycles += st.perf.cycles;
+    total.perf.macs += st.perf.macs;
+    total.perf.bytes_read += st.perf.bytes_read;
+    total.perf.bytes_written += st.perf.bytes_written;
+    total.perf.load_busy += st.perf.load_busy;
+    total.perf.load_stall += st.perf.load_stall;
+    total.perf.compute_busy += st.perf.compute_busy;
+    total.perf.compute_stall += st.perf.compute_stall;
+    total.perf.store_busy += st.perf.store_busy;
+    total.perf.store_stall += st.perf.store_stall;
+    total.instructions += st.instructions;
+    total.programs += st.programs;
+  }
+  dev.copy_from_device(output, out_dev, out_bytes);
+  return total;
+}
+
+void maxpool2d(const std::int8_t* in, int n, int h, int w, int c, int k, int stride, std::int8_t* out) {
+  if (n <= 0 || h < k || w < k || c <= 0 || k <= 0 || stride <= 0) throw std::invalid_argument("maxpool2d: bad geometry");
+  const int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1;
+  for (int b = 0; b < n; ++b)
+    for (int y = 0; y < oh; ++y)
+      for (int x = 0; x < ow; ++x)
+        for (int ch = 0; ch < c; ++ch) {
+          int m = -128;
+          for (int dy = 0; dy < k; ++dy)
+            for (int dx = 0; dx < k; ++dx)
+              m = std::max(m, int(in[((static_cast<std::size_t>(b) * h + y * stride + dy) * w + x * stride + dx) * c + ch]));
+          out[((static_cast<std::size_t>(b) * oh + y) * ow + x) * c + ch] = static_cast<std::int8_t>(m);
+        }
+}
+
+void avgpool2d(const std::int8_t* in, int n, int h, int w, int c, int k, int stride, std::int8_t* out) {
+  if (n <= 0 || h < k || w < k || c <= 0 || k <= 0 || stride <= 0) throw std::invalid_argument("avgpool2d: bad geometry");
+  const int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1, cnt = k * k;
+  for (int b = 0; b < n; ++b)
+    for (int y = 0; y < oh; ++y)
+      for (int x = 0; x < ow; ++x)
+        for (int ch = 0; ch < c; ++ch) {
+          int s = 0;
+          for (int dy = 0; dy < k; ++dy)
+            for (int dx = 0; dx < k; ++dx)
+              s += in[((static_cast<std::size_t>(b) * h + y * stride + dy) * w + x * stride + dx) * c + ch];
+          const int avg = s >= 0 ? (s + cnt / 2) / cnt : -((-s + cnt / 2) / cnt);
+          out[((static_cast<std::size_t>(b) * oh + y) * ow + x) * c + ch] = static_cast<std::int8_t>(avg);
+        }
+}
+
+}  // namespace abacus

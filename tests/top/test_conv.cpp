@@ -1,0 +1,143 @@
+// Convolution on the accelerator (abacus::conv2d through SimDevice) against
+// the golden conv2d, byte for byte, and the host-side pooling layers
+// against hand-worked cases.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "abacus/conv.hpp"
+#include "abacus/ref/conv.hpp"
+#include "abacus/sim_device.hpp"
+#include "common/seed.hpp"
+
+namespace {
+
+using namespace abacus;
+
+class ConvTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    seed_ = tb::test_seed(std::string("ConvTest.") + info->name());
+    rng_.seed(seed_);
+    SimDeviceOptions o;
+    o.memory_size = 16 << 20;
+    o.mem_latency = 20;
+    o.stall_prob = 0.01;
+    o.max_stall = 10;
+    o.seed = seed_;
+    o.rand_reset = tb::rand_reset_from_env();
+    dev_ = std::make_unique<SimDevice>(o);
+  }
+  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  void check(const ref::ConvGeometry& g, const char* what) {
+    SCOPED_TRACE(what);
+    std::vector<std::int8_t> x(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
+    std::vector<std::int8_t> w(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * (g.in_c / g.groups) * g.out_c);
+    for (auto& v : x) v = static_cast<std::int8_t>(uniform(-128, 127));
+    for (auto& v : w) v = static_cast<std::int8_t>(uniform(-128, 127));
+    ConvProblem p;
+    p.g = g;
+    p.input = x.data();
+    p.weights = w.data();
+    p.zp_in = uniform(-100, 100);
+    const double acc_std = 128.0 * 74.0 * std::sqrt(double(g.kernel_h * g.kernel_w * g.in_c / g.groups));
+    for (int c = 0; c < g.out_c; ++c) {
+      const auto q = ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, uniform(-2, 1)));
+      p.os.bias.push_back(uniform(-50000, 50000));
+      p.os.multiplier.push_back(q.multiplier);
+      p.os.shift.push_back(q.shift);
+    }
+    p.os.zp_out = uniform(-20, 20);
+    if (uniform(0, 1)) p.os.act_min = p.os.zp_out;  // fused ReLU
+    std::vector<std::int8_t> want(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c), got(want.size());
+    ref::conv2d_i8(g, x.data(), w.data(), p.zp_in, p.os, want.data());
+    conv2d(*dev_, p, got.data());
+    long bad = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) bad += got[i] != want[i];
+    EXPECT_EQ(bad, 0) << what << ": " << bad << " of " << want.size() << " bytes differ, seed " << seed_;
+  }
+
+  static ref::ConvGeometry geom(int n, int h, int w, int c, int kh, int kw, int oc, int s, int pad, int d = 1,
+                                int groups = 1) {
+    ref::ConvGeometry g;
+    g.batch = n;
+    g.in_h = h;
+    g.in_w = w;
+    g.in_c = c;
+    g.kernel_h = kh;
+    g.kernel_w = kw;
+    g.out_c = oc;
+    g.stride_h = g.stride_w = s;
+    g.pad_top = g.pad_bottom = g.pad_left = g.pad_right = pad;
+    g.dilation_h = g.dilation_w = d;
+    g.groups = groups;
+    return g;
+  }
+
+  std::uint64_t seed_ = 0;
+  std::mt19937_64 rng_;
+  std::unique_ptr<SimDevice> dev_;
+};
+
+TEST_F(ConvTest, ShapesFromTheIssue) {
+  check(geom(1, 9, 9, 16, 1, 1, 16, 1, 0), "1x1");
+  check(geom(1, 12, 11, 20, 3, 3, 24, 2, 1), "3x3 stride 2, channels not multiples of 16");
+  check(geom(1, 19, 19, 3, 7, 7, 17, 2, 3), "7x7 stride 2, 3 input channels");
+  check(geom(1, 10, 10, 16, 3, 3, 16, 1, 2, 2), "dilation 2");
+  check(geom(1, 6, 7, 5, 3, 3, 6, 1, 4), "padding larger than the kernel radius");
+  check(geom(1, 8, 8, 1, 3, 3, 1, 1, 1), "single channel");
+  check(geom(2, 6, 6, 8, 3, 3, 8, 1, 1), "batch 2");
+  ref::ConvGeometry a = geom(1, 9, 8, 12, 3, 2, 10, 1, 0);
+  a.pad_top = 2;
+  a.pad_bottom = 0;
+  a.pad_left = 0;
+  a.pad_right = 3;
+  a.stride_h = 2;
+  check(a, "asymmetric padding and stride, 3x2 kernel");
+}
+
+TEST_F(ConvTest, DepthwiseAndGroups) {
+  check(geom(1, 10, 10, 32, 3, 3, 32, 1, 1, 1, 32), "depthwise 32 channels");
+  check(geom(1, 9, 9, 20, 3, 3, 40, 2, 1, 1, 20), "depthwise with channel multiplier 2, stride 2");
+  check(geom(1, 8, 8, 24, 3, 3, 16, 1, 1, 1, 2), "two groups");
+  check(geom(1, 1, 1, 100, 1, 1, 37, 1, 0), "fully connected (1x1 on 1x1)");
+}
+
+TEST_F(ConvTest, RandomShapes) {
+  for (int i = 0; i < 6; ++i) {
+    ref::ConvGeometry g;
+    g.kernel_h = uniform(1, 5);
+    g.kernel_w = uniform(1, 5);
+    g.stride_h = uniform(1, 3);
+    g.stride_w = uniform(1, 3);
+    g.dilation_h = uniform(1, 2);
+    g.dilation_w = uniform(1, 2);
+    g.pad_top = uniform(0, 3);
+    g.pad_bottom = uniform(0, 3);
+    g.pad_left = uniform(0, 3);
+    g.pad_right = uniform(0, 3);
+    g.in_c = uniform(1, 40);
+    g.out_c = uniform(1, 40);
+    g.in_h = uniform(1, 10) + g.dilation_h * (g.kernel_h - 1);
+    g.in_w = uniform(1, 10) + g.dilation_w * (g.kernel_w - 1);
+    check(g, ("random " + std::to_string(i)).c_str());
+  }
+}
+
+// 4x4 single channel, values by hand: max pool 2/2 and average pool 2/2.
+TEST(HostPool, HandWorked) {
+  const std::int8_t x[16] = {1, 2, 3, 4, 5, 6, 7, 8, -1, -2, -3, -4, -5, -6, -7, -9};
+  std::int8_t mx[4], av[4];
+  maxpool2d(x, 1, 4, 4, 1, 2, 2, mx);
+  avgpool2d(x, 1, 4, 4, 1, 2, 2, av);
+  EXPECT_EQ(std::vector<int>(mx, mx + 4), (std::vector<int>{6, 8, -1, -3}));
+  // (1+2+5+6)/4 = 3.5 -> 4; (3+4+7+8)/4 = 5.5 -> 6; -14/4 = -3.5 -> -4; -23/4 = -5.75 -> -6
+  EXPECT_EQ(std::vector<int>(av, av + 4), (std::vector<int>{4, 6, -4, -6}));
+}
+
+}  // namespace
