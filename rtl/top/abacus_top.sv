@@ -21,7 +21,7 @@ module abacus_top #(
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16,
   parameter int unsigned DataWidth = 128,
-  parameter int unsigned IbufRows = 4096,
+  parameter int unsigned IbufRows = 16384,  // 256 KiB: conv row blocks of >= Rows pixels up to K = 4608
   parameter int unsigned WbufRows = 2048,
   parameter int unsigned AccRows = 512,
   parameter int unsigned ObufRows = 256,
@@ -29,7 +29,7 @@ module abacus_top #(
   parameter logic [31:0] BuildId = 32'd0,
   // Outstanding bursts. Stores write rows of Cols bytes, one burst each, so
   // they need many in flight to cover memory latency.
-  parameter int unsigned LoadMaxReads = 8,
+  parameter int unsigned LoadMaxReads = 32,
   parameter int unsigned StoreMaxWrites = 32,
   localparam int unsigned DataBytes = DataWidth / 8,
   localparam int unsigned VecWords = Cols * 32 / DataWidth,

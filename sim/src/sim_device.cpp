@@ -69,7 +69,7 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   s.mem = std::make_unique<tb::AxiMem>(mc);
   tb::AxiMonitorConfig moncfg;
   moncfg.data_bytes = kBusBytes;
-  moncfg.max_outstanding_reads = 10;   // abacus_top LoadMaxReads + 2 fetch bursts
+  moncfg.max_outstanding_reads = 34;   // abacus_top LoadMaxReads + 2 fetch bursts
   moncfg.max_outstanding_writes = 32;  // abacus_top StoreMaxWrites
   s.mon = std::make_unique<tb::AxiMonitor>(moncfg);
   s.next_free = opt.memory_base;

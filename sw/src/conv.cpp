@@ -138,6 +138,8 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
       }
     };
     const GemmStats st = detail::run_lowered(dev, hw, L, timeout);
+    total.estimated_cycles += st.estimated_cycles;
+    total.dram_bytes += st.dram_bytes;
     total.perf.cycles += st.perf.cycles;
     total.perf.macs += st.perf.macs;
     total.perf.bytes_read += st.perf.bytes_read;

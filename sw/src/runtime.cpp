@@ -115,6 +115,45 @@ void run_program(Device& dev, const Program& prog, const Timeout& timeout) {
 
 namespace detail {
 
+namespace {
+CycleModel g_model;
+}  // namespace
+void set_cycle_model(const CycleModel& m) { g_model = m; }
+
+// A descriptor: fixed engine overhead, the first-beat latency, then beats at
+// one per cycle unless too few bursts fit in flight to cover the latency.
+std::uint64_t CycleModel::load(const LoadArgs& a) const {
+  constexpr std::uint64_t kOverhead = 6;  // engine hand-off, window check, split, done
+  if (a.rows == 0 || a.row_bytes == 0) return kOverhead;
+  const std::uint64_t W = bus_bytes;
+  std::uint64_t beats = 0, bursts = 0;
+  for (std::uint32_t r = 0; r < a.rows; ++r) {
+    const std::uint64_t addr = a.dram_addr + static_cast<std::uint64_t>(r) * a.stride;
+    const std::uint64_t first = addr / W, last = (addr + a.row_bytes - 1) / W;
+    beats += last - first + 1;
+    bursts += (addr + a.row_bytes - 1) / 4096 - addr / 4096 + 1 + (last - first) / 256;
+  }
+  // padding is written a word a cycle between data beats
+  const std::uint64_t pad_words = static_cast<std::uint64_t>(a.pad_top + a.pad_bottom) *
+                                  ((a.pad_left + a.row_bytes + a.pad_right + W - 1) / W);
+  const double per_burst = double(beats) / double(bursts);
+  const double rate = std::min(1.0, double(max_reads) * per_burst / (double(mem_latency) + 2.0 + per_burst));
+  return kOverhead + mem_latency + static_cast<std::uint64_t>(double(beats) / rate) + pad_words;
+}
+
+std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
+  const std::uint64_t W = bus_bytes;
+  const std::uint64_t drain = 12 + s.m + 6;  // parameters, rows through post-processing
+  std::uint64_t beats = 0;
+  for (std::uint32_t r = 0; r < s.m; ++r) {
+    const std::uint64_t addr = s.dram_addr + static_cast<std::uint64_t>(r) * s.stride;
+    beats += (addr + s.n_bytes - 1) / W - addr / W + 1;
+  }
+  const double per_burst = double(beats) / double(s.m);
+  const double rate = std::min(1.0, double(max_writes) * per_burst / (2.0 * mem_latency + 4.0 + per_burst));
+  return drain + 8 + 2 * mem_latency + static_cast<std::uint64_t>(double(beats) / rate);
+}
+
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const Timeout& timeout) {
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
   const int KT = L.kt;
@@ -245,6 +284,40 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
         d.push_prev = true;
         group_ops(computes, group - 1).push_back({2, {}, {}, s, d});
       }
+    }
+    // Cycle model: group g's loads start when the loads of g-1 are done and
+    // (g >= 2) the GEMMs of g-2 released their buffers; its GEMMs start when
+    // its loads are in and the GEMMs of g-1 are done; each GEMM occupies the
+    // array max(M, Rows) cycles. Stores run beside; the last one is the tail.
+    {
+      const std::size_t G = computes.size();
+      std::vector<std::uint64_t> load_end(G, 0), comp_end(G, 0);
+      std::uint64_t last_store = 0;
+      for (std::size_t gi = 0; gi < G; ++gi) {
+        std::uint64_t lt = 0, ct = 0;
+        if (gi < loads.size()) {
+          for (const Op& o : loads[gi]) {
+            lt += g_model.load(o.la);
+            stats.dram_bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
+          }
+        }
+        for (const Op& o : computes[gi]) {
+          if (o.kind == 1) ct += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(R));
+          if (o.kind == 2) {
+            last_store = g_model.store(o.sa);
+            stats.dram_bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
+          }
+        }
+        std::uint64_t ls = gi ? load_end[gi - 1] : 0;
+        if (gi >= 2) ls = std::max(ls, comp_end[gi - 2]);
+        load_end[gi] = ls + lt;
+        const std::uint64_t cs = std::max(gi ? comp_end[gi - 1] : 0, load_end[gi]);
+        comp_end[gi] = cs + ct;
+      }
+      // first weights into the array, the last rows through it, the last store
+      const std::uint64_t fetch = 2 * (g_model.mem_latency + 4);
+      stats.estimated_cycles += fetch + static_cast<std::uint64_t>(R) + comp_end[G - 1] +
+                                static_cast<std::uint64_t>(R + C + 1) + last_store;
     }
     Program prog;
     auto emit = [&](const std::vector<Op>& ops) {

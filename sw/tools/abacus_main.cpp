@@ -1,6 +1,8 @@
 // abacus: the command-line front end.
 //   abacus info                      the device's ID and configuration registers
 //   abacus gemm --m M --n N --k K    one int8 GEMM, verified against the golden kernel
+//   abacus conv --h H --w W --c C --k K --r R --s S ...   one conv2d, verified
+//   abacus bench [--quick]           the benchmark suite: table, JSON, CSV, plot
 //   abacus demo                      the default demonstration (make sim)
 #include <CLI/CLI.hpp>
 
@@ -13,7 +15,13 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include <chrono>
+
+#include "abacus/conv.hpp"
 #include "abacus/isa.hpp"
+#include "bench.hpp"
 #include "abacus/ref/gemm.hpp"
 #include "abacus/runtime.hpp"
 #include "abacus/sim_device.hpp"
@@ -28,6 +36,7 @@ struct SimFlags {
   std::string trace;
   std::uint64_t trace_start = 0, trace_end = UINT64_MAX;
   std::uint64_t seed = 1;
+  double max_error = 10.0;
 };
 
 void add_device_flags(CLI::App* app, SimFlags& f) {
@@ -144,6 +153,73 @@ void print_run(const GemmRun& r, const abacus::HwConfig& hw, const SimFlags& f, 
   if (!f.trace.empty()) std::printf("  waveform       %s\n", f.trace.c_str());
 }
 
+void print_bench(const std::vector<abacus::bench::Row>& rows, const std::string& json, const std::string& csv,
+                 const std::string& plot, unsigned latency) {
+  std::printf("%-12s %-22s %-28s %12s %10s %10s %7s %7s %7s  %-11s %s\n", "net", "layer", "shape", "MACs", "cycles",
+              "estimate", "err", "util", "bound", "limit", "result");
+  for (const auto& r : rows) {
+    std::printf("%-12s %-22s %-28s %12llu %10llu %10llu %6.1f%% %6.1f%% %6.1f%%  %-11s %s\n", r.layer.net.c_str(),
+                r.layer.name.c_str(), r.layer.shape().c_str(), (unsigned long long)r.layer.macs(),
+                (unsigned long long)r.stats.perf.cycles, (unsigned long long)r.stats.estimated_cycles,
+                100.0 * r.est_error, 100.0 * r.util, 100.0 * r.bound, r.limit, r.pass ? "PASS" : "FAIL");
+  }
+  // MAC-weighted utilization per network (each layer as often as it occurs)
+  for (const char* net : {"resnet18", "mobilenetv2"}) {
+    double macs = 0, cycles = 0;
+    for (const auto& r : rows) {
+      if (r.layer.net != net) continue;
+      macs += double(r.layer.macs()) * r.layer.count;
+      cycles += double(r.stats.perf.cycles) * r.layer.count;
+    }
+    if (cycles > 0) std::printf("%s conv stack: %.1f%% utilization (MAC-weighted, %.0f MACs)\n", net, 100.0 * macs / (256.0 * cycles), macs);
+  }
+  if (!json.empty()) {
+    std::FILE* f = std::fopen(json.c_str(), "w");
+    if (!f) throw abacus::DeviceError("cannot write " + json);
+    std::fprintf(f, "{\"mem_latency\": %u, \"layers\": [\n", latency);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      std::fprintf(f, "  {\"net\": \"%s\", \"layer\": \"%s\", \"shape\": \"%s\", \"count\": %d, \"macs\": %llu, "
+                   "\"cycles\": %llu, \"estimate\": %llu, \"utilization\": %.4f, \"roofline_bound\": %.4f, "
+                   "\"limit\": \"%s\", \"result\": \"%s\"}%s\n", r.layer.net.c_str(), r.layer.name.c_str(),
+                   r.layer.shape().c_str(), r.layer.count, (unsigned long long)r.layer.macs(),
+                   (unsigned long long)r.stats.perf.cycles, (unsigned long long)r.stats.estimated_cycles, r.util, r.bound,
+                   r.limit, r.pass ? "PASS" : "FAIL", i + 1 < rows.size() ? "," : "");
+    }
+    std::fprintf(f, "]}\n");
+    std::fclose(f);
+  }
+  if (!csv.empty() || !plot.empty()) {
+    const std::string path = csv.empty() ? plot + ".csv" : csv;
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) throw abacus::DeviceError("cannot write " + path);
+    std::fprintf(f, "net,layer,shape,count,macs,cycles,estimate,utilization,roofline_bound,limit,result\n");
+    for (const auto& r : rows) {
+      std::fprintf(f, "%s,%s,%s,%d,%llu,%llu,%llu,%.4f,%.4f,%s,%s\n", r.layer.net.c_str(), r.layer.name.c_str(),
+                   r.layer.shape().c_str(), r.layer.count, (unsigned long long)r.layer.macs(),
+                   (unsigned long long)r.stats.perf.cycles, (unsigned long long)r.stats.estimated_cycles, r.util, r.bound,
+                   r.limit, r.pass ? "PASS" : "FAIL");
+    }
+    std::fclose(f);
+    if (!plot.empty()) {
+      const std::string gp = plot + ".gp";
+      std::FILE* g = std::fopen(gp.c_str(), "w");
+      if (!g) throw abacus::DeviceError("cannot write " + gp);
+      std::fprintf(g,
+                   "set terminal pngcairo size 1600,700 font ',9'\nset output '%s'\nset datafile separator ','\n"
+                   "set title 'Abacus 16x16: utilization per layer against the roofline bound (memory latency %u)'\n"
+                   "set ylabel 'utilization'\nset yrange [0:1.05]\nset style data histograms\nset style fill solid 0.6\n"
+                   "set boxwidth 0.8\nset xtics rotate by -60 scale 0\nset key top right\nset grid ytics\n"
+                   "plot '%s' every ::1 using 8:xtic(2) title 'measured', '' every ::1 using 0:9 with points pt 7 ps 1.2 "
+                   "lc rgb 'red' title 'roofline bound'\n",
+                   plot.c_str(), latency, path.c_str());
+      std::fclose(g);
+      const std::string cmd = "gnuplot '" + gp + "'";
+      if (std::system(cmd.c_str()) != 0) throw abacus::DeviceError("gnuplot failed on " + gp);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +242,35 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "run the demonstration GEMMs (make sim)");
   add_device_flags(demo, f);
 
+  abacus::ref::ConvGeometry cg;
+  int ksize = 3, stride = 1, pad = -1, dilation = 1;
+  auto* convc = app.add_subcommand("conv", "run one int8 conv2d (NHWC) and check it against the golden kernel");
+  convc->add_option("--h", cg.in_h, "input height")->check(CLI::Range(1, 4096));
+  convc->add_option("--w", cg.in_w, "input width")->check(CLI::Range(1, 4096));
+  convc->add_option("--c", cg.in_c, "input channels")->check(CLI::Range(1, 8192));
+  convc->add_option("--k", cg.out_c, "output channels")->check(CLI::Range(1, 8192));
+  convc->add_option("--r", cg.kernel_h, "kernel height")->check(CLI::Range(1, 64));
+  convc->add_option("--s", cg.kernel_w, "kernel width")->check(CLI::Range(1, 64));
+  convc->add_option("--stride", stride, "stride (both axes)")->check(CLI::Range(1, 64));
+  convc->add_option("--pad", pad, "padding on every side (default: kernel/2)")->check(CLI::Range(0, 255));
+  convc->add_option("--dilation", dilation, "dilation (both axes)")->check(CLI::Range(1, 64));
+  convc->add_option("--groups", cg.groups, "groups (channels for depthwise)")->check(CLI::Range(1, 8192));
+  convc->add_option("--batch", cg.batch, "batch")->check(CLI::Range(1, 64));
+  convc->add_flag("--json", json, "print one JSON object instead of the table");
+  add_device_flags(convc, f);
+  (void)ksize;
+
+  bool quick = false;
+  std::string bench_json, bench_csv, bench_plot;
+  auto* benchc = app.add_subcommand("bench", "run the benchmark suite (GEMMs, ResNet-18 and MobileNetV2 conv layers)");
+  benchc->add_flag("--quick", quick, "the scaled-down subset used by the tests");
+  benchc->add_option("--json", bench_json, "write the results as JSON to this file");
+  benchc->add_option("--csv", bench_csv, "write the results as CSV to this file");
+  benchc->add_option("--plot", bench_plot, "write a utilization plot (PNG, gnuplot) to this file");
+  benchc->add_option("--max-error", f.max_error, "fail if any estimate is further than this fraction from the measurement")
+      ->check(CLI::Range(0.0, 10.0));
+  add_device_flags(benchc, f);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -180,6 +285,76 @@ int main(int argc, char** argv) {
   try {
     auto dev = open_device(f);
     const abacus::HwConfig hw = abacus::read_config(*dev);
+    abacus::detail::CycleModel model;
+    model.mem_latency = f.mem_latency;
+    model.bus_bytes = hw.bus_bits / 8;
+    abacus::detail::set_cycle_model(model);
+    if (*convc) {
+      if (pad < 0) pad = cg.kernel_h / 2;
+      cg.stride_h = cg.stride_w = stride;
+      cg.dilation_h = cg.dilation_w = dilation;
+      cg.pad_top = cg.pad_bottom = cg.pad_left = cg.pad_right = pad;
+      cg.validate();  // impossible geometry: one line, exit 1
+      abacus::bench::Layer l;
+      l.net = "conv";
+      l.name = "conv";
+      l.g = cg;
+      const abacus::bench::Row r = abacus::bench::run_layer(*dev, l, f.seed, f.mem_latency);
+      const auto& pc = r.stats.perf;
+      const double cyc = double(std::max<std::uint64_t>(pc.cycles, 1));
+      if (json) {
+        std::printf("{\"shape\": \"%s\", \"result\": \"%s\", \"mismatches\": %ld, \"macs\": %llu, \"cycles\": %llu, "
+                    "\"estimate\": %llu, \"utilization\": %.4f, \"roofline_bound\": %.4f, \"bytes_read\": %llu, "
+                    "\"bytes_written\": %llu}\n", l.shape().c_str(), r.pass ? "PASS" : "FAIL", r.mismatches,
+                    (unsigned long long)l.macs(), (unsigned long long)pc.cycles, (unsigned long long)r.stats.estimated_cycles,
+                    r.util, r.bound, (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
+      } else {
+        std::printf("abacus conv %s on %s (%ux%u array, memory latency %u)\n", l.shape().c_str(), f.device.c_str(),
+                    hw.rows, hw.cols, f.mem_latency);
+        std::printf("  result         %s: %ld differing bytes against the golden conv2d\n", r.pass ? "PASS" : "FAIL", r.mismatches);
+        std::printf("  cycles         %llu (model estimate %llu, %+.1f%%)\n", (unsigned long long)pc.cycles,
+                    (unsigned long long)r.stats.estimated_cycles, 100.0 * r.est_error);
+        std::printf("  MACs           %llu\n", (unsigned long long)l.macs());
+        std::printf("  utilization    %.1f%% (roofline bound %.1f%%, limited by %s)\n", 100.0 * r.util, 100.0 * r.bound, r.limit);
+        std::printf("  DRAM bytes     read %llu, written %llu\n", (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
+        std::printf("  load engine    busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.load_busy / cyc, 100.0 * pc.load_stall / cyc);
+        std::printf("  compute engine busy %5.1f%%  starved by tokens %5.1f%%\n", 100.0 * pc.compute_busy / cyc, 100.0 * pc.compute_stall / cyc);
+        std::printf("  store engine   busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.store_busy / cyc, 100.0 * pc.store_stall / cyc);
+        std::printf("  program        %zu instructions in %d program(s)\n", r.stats.instructions, r.stats.programs);
+        std::printf("  sim speed      %.0f cycles/s\n", r.sim_seconds > 0 ? cyc / r.sim_seconds : 0.0);
+      }
+      return r.pass ? 0 : 1;
+    }
+    if (*benchc) {
+      const auto layers = abacus::bench::suite(quick);
+      const bool tty = isatty(fileno(stderr));
+      std::vector<abacus::bench::Row> rows;
+      const auto t0 = std::chrono::steady_clock::now();
+      std::uint64_t done_macs = 0, all_macs = 0;
+      for (const auto& l : layers) all_macs += l.macs();
+      for (std::size_t i = 0; i < layers.size(); ++i) {
+        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double rem = done_macs ? el * double(all_macs - done_macs) / double(done_macs) : 0.0;
+        if (tty) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s %s  elapsed %.0fs  remaining ~%.0fs", i + 1, layers.size(),
+                              layers[i].net.c_str(), layers[i].name.c_str(), el, rem);
+        else std::fprintf(stderr, "bench: layer %zu of %zu: %s %s (elapsed %.0fs)\n", i + 1, layers.size(),
+                          layers[i].net.c_str(), layers[i].name.c_str(), el);
+        rows.push_back(abacus::bench::run_layer(*dev, layers[i], f.seed + i, f.mem_latency));
+        done_macs += layers[i].macs();
+      }
+      if (tty) std::fprintf(stderr, "\r\033[K");
+      print_bench(rows, bench_json, bench_csv, bench_plot, f.mem_latency);
+      bool ok = true;
+      for (const auto& r : rows) {
+        if (!r.pass) ok = false;
+        if (std::fabs(r.est_error) > f.max_error) {
+          std::fprintf(stderr, "abacus: bench: %s %s: estimate off by %.1f%% (limit %.1f%%)\n", r.layer.net.c_str(),
+                       r.layer.name.c_str(), 100.0 * r.est_error, 100.0 * f.max_error);
+          ok = false;
+        }
+      }
+      return ok ? 0 : 1;
+    }
     if (*info) {
       std::printf("device         %s\n", dev->name().c_str());
       std::printf("ID_MAGIC       0x%08x\n", dev->read32(abacus::isa::reg::ID_MAGIC));

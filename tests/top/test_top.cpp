@@ -141,13 +141,13 @@ TEST_F(TopTest, RegistersResetValuesAndAccess) {
   EXPECT_EQ(dev->read32(reg::ID_MAGIC), isa::kIdMagic);
   EXPECT_EQ(dev->read32(reg::ID_VERSION), isa::kIdVersion);
   EXPECT_EQ(dev->read32(reg::CFG_ARRAY), (16u << 16) | 16u);
-  EXPECT_EQ(dev->read32(reg::CFG_IBUF_ROWS), 4096u);
+  EXPECT_EQ(dev->read32(reg::CFG_IBUF_ROWS), 16384u);
   EXPECT_EQ(dev->read32(reg::CFG_WBUF_ROWS), 2048u);
   EXPECT_EQ(dev->read32(reg::CFG_ACC_ROWS), 512u);
   EXPECT_EQ(dev->read32(reg::CFG_OBUF_ROWS), 256u);
   EXPECT_EQ(dev->read32(reg::CFG_PBUF_SLOTS), 64u);
   EXPECT_EQ(dev->read32(reg::CFG_BUS), (32u << 16) | 128u);
-  EXPECT_EQ(dev->read32(reg::CFG_SPAD_MAP), (96u << 16) | 64u);
+  EXPECT_EQ(dev->read32(reg::CFG_SPAD_MAP), (288u << 16) | 256u);  // wbuf at 256 KiB, pbuf at 288 KiB
   for (std::uint32_t r : {reg::CTRL, reg::STATUS, reg::ERR_ADDR_LO, reg::ERR_ADDR_HI, reg::ERR_PC, reg::IRQ_STATUS,
                           reg::PC, reg::ENGINE_STATE, reg::PROG_BASE_LO, reg::PROG_BASE_HI, reg::PROG_COUNT,
                           reg::WIN_BASE_LO, reg::WIN_BASE_HI, reg::WIN_LIMIT_LO, reg::WIN_LIMIT_HI,

@@ -59,6 +59,8 @@ struct GemmProblem {
 
 struct GemmStats {
   PerfCounters perf;
+  std::uint64_t estimated_cycles = 0;  // the schedule's cycle model (docs/architecture.md)
+  std::uint64_t dram_bytes = 0;        // bytes the program moves (loads + stores), for the roofline
   std::size_t instructions = 0;
   int programs = 0;
 };
@@ -78,6 +80,16 @@ struct Lowered {
   std::function<void(int m0, int mt, std::uint32_t sp_base, std::uint32_t pitch, std::vector<LoadArgs>& out)> load_rows;
 };
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& lowered, const Timeout& timeout);
+// Cycle model of one LOAD or STORE descriptor on the DMA (memory latency
+// from the device's configuration as the runtime knows it).
+struct CycleModel {
+  unsigned mem_latency = 0;  // cycles from request to first data
+  unsigned bus_bytes = 16;
+  unsigned max_reads = 32, max_writes = 32;  // abacus_top LoadMaxReads, StoreMaxWrites
+  std::uint64_t load(const LoadArgs& a) const;
+  std::uint64_t store(const StoreArgs& s, unsigned rows_bytes_hint = 0) const;
+};
+void set_cycle_model(const CycleModel& m);  // used by run_lowered for estimates
 std::vector<std::int8_t> pack_weights(int k, int n, int kt, int rows, int cols,
                                       const std::function<std::int8_t(int, int)>& w,
                                       const std::function<int(int)>& k_row, std::vector<std::uint32_t>& colsum);

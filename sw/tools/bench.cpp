@@ -1,0 +1,186 @@
+#include "bench.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "abacus/conv.hpp"
+#include "abacus/ref/gemm.hpp"
+
+namespace abacus::bench {
+
+namespace {
+ref::ConvGeometry conv(int hw, int cin, int k, int cout, int stride, int groups = 1) {
+  ref::ConvGeometry g;
+  g.in_h = g.in_w = hw;
+  g.in_c = cin;
+  g.kernel_h = g.kernel_w = k;
+  g.out_c = cout;
+  g.stride_h = g.stride_w = stride;
+  g.pad_top = g.pad_bottom = g.pad_left = g.pad_right = k / 2;
+  g.groups = groups;
+  return g;
+}
+Layer c(const char* net, const char* name, ref::ConvGeometry g, int count = 1) {
+  Layer l;
+  l.net = net;
+  l.name = name;
+  l.g = g;
+  l.count = count;
+  return l;
+}
+Layer gm(int m, int n, int k) {
+  Layer l;
+  l.net = "gemm";
+  l.name = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+  l.is_gemm = true;
+  l.m = m;
+  l.n = n;
+  l.k = k;
+  return l;
+}
+}  // namespace
+
+std::uint64_t Layer::macs() const {
+  if (is_gemm) return static_cast<std::uint64_t>(m) * n * k;
+  return static_cast<std::uint64_t>(g.batch) * g.out_h() * g.out_w() * g.out_c * g.kernel_h * g.kernel_w *
+         (g.in_c / g.groups);
+}
+
+std::string Layer::shape() const {
+  if (is_gemm) return name;
+  std::string s = std::to_string(g.in_h) + "x" + std::to_string(g.in_w) + "x" + std::to_string(g.in_c) + " k" +
+                  std::to_string(g.kernel_h) + " s" + std::to_string(g.stride_h) + " -> " + std::to_string(g.out_c);
+  if (g.groups > 1) s += g.groups == g.in_c ? " dw" : " g" + std::to_string(g.groups);
+  return s;
+}
+
+std::vector<Layer> suite(bool quick) {
+  if (quick) {
+    return {gm(64, 64, 64),
+            c("resnet18", "3x3 (scaled)", conv(14, 64, 3, 64, 1)),
+            c("resnet18", "3x3/2 (scaled)", conv(14, 64, 3, 128, 2)),
+            c("resnet18", "1x1/2 (scaled)", conv(14, 64, 1, 128, 2)),
+            c("resnet18", "conv1 7x7/2 (scaled)", conv(32, 3, 7, 64, 2)),
+            c("mobilenetv2", "dw 3x3 (scaled)", conv(14, 32, 3, 32, 1, 32)),
+            c("mobilenetv2", "pw 1x1 (scaled)", conv(14, 32, 1, 96, 1))};
+  }
+  std::vector<Layer> s = {gm(64, 64, 64), gm(128, 128, 128), gm(256, 256, 256), gm(512, 512, 512)};
+  // ResNet-18 at 224x224: every distinct conv, with how often it occurs.
+  s.push_back(c("resnet18", "conv1", conv(224, 3, 7, 64, 2)));
+  s.push_back(c("resnet18", "layer1 3x3", conv(56, 64, 3, 64, 1), 4));
+  s.push_back(c("resnet18", "layer2.0 3x3/2", conv(56, 64, 3, 128, 2)));
+  s.push_back(c("resnet18", "layer2.0 down 1x1/2", conv(56, 64, 1, 128, 2)));
+  s.push_back(c("resnet18", "layer2 3x3", conv(28, 128, 3, 128, 1), 3));
+  s.push_back(c("resnet18", "layer3.0 3x3/2", conv(28, 128, 3, 256, 2)));
+  s.push_back(c("resnet18", "layer3.0 down 1x1/2", conv(28, 128, 1, 256, 2)));
+  s.push_back(c("resnet18", "layer3 3x3", conv(14, 256, 3, 256, 1), 3));
+  s.push_back(c("resnet18", "layer4.0 3x3/2", conv(14, 256, 3, 512, 2)));
+  s.push_back(c("resnet18", "layer4.0 down 1x1/2", conv(14, 256, 1, 512, 2)));
+  s.push_back(c("resnet18", "layer4 3x3", conv(7, 512, 3, 512, 1), 3));
+  // MobileNetV2 at 224x224: distinct convs (expansion, depthwise, projection).
+  s.push_back(c("mobilenetv2", "conv0 3x3/2", conv(224, 3, 3, 32, 2)));
+  s.push_back(c("mobilenetv2", "dw 32", conv(112, 32, 3, 32, 1, 32)));
+  s.push_back(c("mobilenetv2", "pw 32->16", conv(112, 32, 1, 16, 1)));
+  s.push_back(c("mobilenetv2", "pw 16->96", conv(112, 16, 1, 96, 1)));
+  s.push_back(c("mobilenetv2", "dw 96/2", conv(112, 96, 3, 96, 2, 96)));
+  s.push_back(c("mobilenetv2", "pw 96->24", conv(56, 96, 1, 24, 1)));
+  s.push_back(c("mobilenetv2", "pw 24->144", conv(56, 24, 1, 144, 1), 2));
+  s.push_back(c("mobilenetv2", "dw 144", conv(56, 144, 3, 144, 1, 144)));
+  s.push_back(c("mobilenetv2", "pw 144->24", conv(56, 144, 1, 24, 1)));
+  s.push_back(c("mobilenetv2", "dw 144/2", conv(56, 144, 3, 144, 2, 144)));
+  s.push_back(c("mobilenetv2", "pw 144->32", conv(28, 144, 1, 32, 1)));
+  s.push_back(c("mobilenetv2", "pw 32->192", conv(28, 32, 1, 192, 1), 3));
+  s.push_back(c("mobilenetv2", "dw 192", conv(28, 192, 3, 192, 1, 192), 2));
+  s.push_back(c("mobilenetv2", "pw 192->32", conv(28, 192, 1, 32, 1), 2));
+  s.push_back(c("mobilenetv2", "dw 192/2", conv(28, 192, 3, 192, 2, 192)));
+  s.push_back(c("mobilenetv2", "pw 192->64", conv(14, 192, 1, 64, 1)));
+  s.push_back(c("mobilenetv2", "pw 64->384", conv(14, 64, 1, 384, 1), 4));
+  s.push_back(c("mobilenetv2", "dw 384", conv(14, 384, 3, 384, 1, 384), 4));
+  s.push_back(c("mobilenetv2", "pw 384->64", conv(14, 384, 1, 64, 1), 3));
+  s.push_back(c("mobilenetv2", "pw 384->96", conv(14, 384, 1, 96, 1)));
+  s.push_back(c("mobilenetv2", "pw 96->576", conv(14, 96, 1, 576, 1), 3));
+  s.push_back(c("mobilenetv2", "dw 576", conv(14, 576, 3, 576, 1, 576), 2));
+  s.push_back(c("mobilenetv2", "pw 576->96", conv(14, 576, 1, 96, 1), 2));
+  s.push_back(c("mobilenetv2", "dw 576/2", conv(14, 576, 3, 576, 2, 576)));
+  s.push_back(c("mobilenetv2", "pw 576->160", conv(7, 576, 1, 160, 1)));
+  s.push_back(c("mobilenetv2", "pw 160->960", conv(7, 160, 1, 960, 1), 3));
+  s.push_back(c("mobilenetv2", "dw 960", conv(7, 960, 3, 960, 1, 960), 3));
+  s.push_back(c("mobilenetv2", "pw 960->160", conv(7, 960, 1, 160, 1), 2));
+  s.push_back(c("mobilenetv2", "pw 960->320", conv(7, 960, 1, 320, 1)));
+  s.push_back(c("mobilenetv2", "pw 320->1280", conv(7, 320, 1, 1280, 1)));
+  return s;
+}
+
+Row run_layer(Device& dev, const Layer& l, std::uint64_t seed, unsigned mem_latency) {
+  std::mt19937_64 rng(seed);
+  auto in = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  Row row;
+  row.layer = l;
+  const HwConfig hw = read_config(dev);
+  const int kdepth = l.is_gemm ? l.k : l.g.kernel_h * l.g.kernel_w * (l.g.in_c / l.g.groups);
+  const int nout = l.is_gemm ? l.n : l.g.out_c;
+  ref::OutputStage os;
+  const double acc_std = 128.0 * 74.0 * std::sqrt(double(kdepth));
+  for (int j = 0; j < nout; ++j) {
+    const auto q = ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, in(-2, 1)));
+    os.bias.push_back(in(-30000, 30000));
+    os.multiplier.push_back(q.multiplier);
+    os.shift.push_back(q.shift);
+  }
+  os.zp_out = in(-10, 10);
+  os.act_min = os.zp_out;  // fused ReLU, as in both networks
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::int8_t> want, got;
+  if (l.is_gemm) {
+    std::vector<std::int8_t> a(static_cast<std::size_t>(l.m) * l.k), b(static_cast<std::size_t>(l.k) * l.n);
+    for (auto& v : a) v = static_cast<std::int8_t>(in(-128, 127));
+    for (auto& v : b) v = static_cast<std::int8_t>(in(-128, 127));
+    GemmProblem p;
+    p.m = l.m;
+    p.n = l.n;
+    p.k = l.k;
+    p.a = a.data();
+    p.b = b.data();
+    p.zp_a = in(-20, 20);
+    p.os = os;
+    want.resize(static_cast<std::size_t>(l.m) * l.n);
+    got.resize(want.size());
+    ref::gemm_i8(l.m, l.n, l.k, a.data(), l.k, b.data(), l.n, p.zp_a, os, want.data(), l.n);
+    row.stats = gemm(dev, p, got.data());
+  } else {
+    const ref::ConvGeometry& g = l.g;
+    std::vector<std::int8_t> x(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
+    std::vector<std::int8_t> w(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * (g.in_c / g.groups) * g.out_c);
+    for (auto& v : x) v = static_cast<std::int8_t>(in(-128, 127));
+    for (auto& v : w) v = static_cast<std::int8_t>(in(-128, 127));
+    ConvProblem p;
+    p.g = g;
+    p.input = x.data();
+    p.weights = w.data();
+    p.zp_in = in(-20, 20);
+    p.os = os;
+    want.resize(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c);
+    got.resize(want.size());
+    ref::conv2d_i8(g, x.data(), w.data(), p.zp_in, os, want.data());
+    row.stats = conv2d(dev, p, got.data());
+  }
+  row.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (std::size_t i = 0; i < want.size(); ++i) row.mismatches += want[i] != got[i];
+  row.pass = row.mismatches == 0;
+  const double peak = double(hw.rows) * hw.cols;
+  const double cycles = double(std::max<std::uint64_t>(row.stats.perf.cycles, 1));
+  row.util = double(l.macs()) / (peak * cycles);
+  // Roofline: the array at its useful rate (MACs it performs include
+  // padding of K and N to the array) against the bus moving every byte.
+  const double shape_eff = row.stats.perf.macs ? double(l.macs()) / double(row.stats.perf.macs) : 1.0;
+  const double compute_cycles = double(row.stats.perf.macs) / peak;
+  const double memory_cycles = double(row.stats.dram_bytes) / (hw.bus_bits / 8.0) + mem_latency;
+  row.bound = shape_eff * std::min(1.0, compute_cycles / memory_cycles);
+  row.limit = shape_eff < 0.9 ? "array shape" : memory_cycles > compute_cycles ? "memory" : "compute";
+  row.est_error = (double(row.stats.estimated_cycles) - cycles) / cycles;
+  return row;
+}
+
+}  // namespace abacus::bench

@@ -1,0 +1,46 @@
+// The benchmark suite: fixed GEMMs and the distinct conv layers of
+// ResNet-18 and MobileNetV2 at 224x224, each run on the device, checked
+// against the golden kernel, and compared with the cycle model and the
+// roofline bound.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "abacus/device.hpp"
+#include "abacus/ref/conv.hpp"
+#include "abacus/runtime.hpp"
+
+namespace abacus::bench {
+
+struct Layer {
+  std::string net, name;
+  bool is_gemm = false;
+  int m = 0, n = 0, k = 0;  // GEMM
+  ref::ConvGeometry g;      // conv
+  int count = 1;            // occurrences in the network (for MAC weighting)
+  std::uint64_t macs() const;
+  std::string shape() const;
+};
+
+// The documented suite (docs/performance.md). quick: a scaled-down subset
+// for tests.
+std::vector<Layer> suite(bool quick);
+
+struct Row {
+  Layer layer;
+  bool pass = false;
+  long mismatches = 0;
+  GemmStats stats;
+  double util = 0, bound = 0;    // measured utilization; roofline bound
+  const char* limit = "";        // what bounds the layer
+  double est_error = 0;          // (estimate - measured) / measured
+  double sim_seconds = 0;
+};
+
+// Runs one layer with random data from seed; the device memory latency is
+// needed for the roofline and cycle model.
+Row run_layer(Device& dev, const Layer& l, std::uint64_t seed, unsigned mem_latency);
+
+}  // namespace abacus::bench
