@@ -170,6 +170,45 @@ class DmaHarness {
     return r;
   }
 
+  // Hands over every descriptor as soon as the DMA takes it (pipelined) and
+  // waits for one completion each; returns the statuses in order.
+  std::vector<DmaResult> run_all(const std::vector<DmaDesc>& descs, std::uint64_t max_cycles = 4000000) {
+    std::vector<DmaResult> out;
+    std::size_t next = 0;
+    const std::uint64_t limit = sim_.cycle() + max_cycles;
+    while (out.size() < descs.size()) {
+      if (sim_.cycle() >= limit) throw std::runtime_error("pipelined descriptors did not complete");
+      d_.desc_valid_i = next < descs.size();
+      if (next < descs.size()) {
+        const DmaDesc& desc = descs[next];
+        d_.desc_store_i = desc.store;
+        d_.desc_dram_addr_i = desc.dram_addr;
+        d_.desc_rows_i = desc.rows;
+        d_.desc_row_bytes_i = desc.row_bytes;
+        d_.desc_stride_i = desc.stride;
+        d_.desc_sp_addr_i = desc.sp_addr;
+        d_.desc_sp_stride_i = desc.sp_stride;
+        d_.desc_pad_top_i = desc.pad_top;
+        d_.desc_pad_bottom_i = desc.pad_bottom;
+        d_.desc_pad_left_i = desc.pad_left;
+        d_.desc_pad_right_i = desc.pad_right;
+        d_.desc_pad_value_i = desc.pad_value;
+      }
+      sim_.settle();
+      if (d_.done_o) {
+        DmaResult r;
+        r.status = static_cast<DmaStatus>(d_.status_o);
+        r.store = d_.status_store_o;
+        r.addr = d_.status_addr_o;
+        out.push_back(r);
+      }
+      if (next < descs.size() && d_.desc_ready_o) ++next;
+      cycle();
+    }
+    d_.desc_valid_i = 0;
+    return out;
+  }
+
   // Runs until the bus is quiet (for tests that then look at the monitor).
   void drain(int cycles) {
     for (int i = 0; i < cycles; ++i) cycle();

@@ -13,9 +13,16 @@
 //     else DmaErrWindow with the lowest offending address;
 //   - a store with padding, scratchpad rows that overlap, or a scratchpad
 //     range past SpBytes: DmaErrDesc (address = scratchpad address).
-// Bus errors: see abacus_dma_rd / abacus_dma_wr. done_o pulses once per
-// descriptor; the status holds until the next one. After an error the
-// engine takes no descriptor until clear_i (the soft reset).
+// Descriptors are pipelined: the next one is taken as soon as the previous
+// one's operations have all been issued, so one descriptor's memory latency
+// hides behind the next. done_o pulses once per descriptor, in order, when
+// its data has landed (loads) or every burst was answered (stores); the
+// status holds until the next pulse. A rejected or zero-length descriptor
+// reports once everything before it has completed.
+// Bus errors: see abacus_dma_rd / abacus_dma_wr. After an error, issue
+// stops, everything in flight drains, and one done_o reports the error
+// (descriptors taken after the failing one report nothing); no descriptor
+// is taken until clear_i (the soft reset).
 module abacus_dma #(
   parameter int unsigned DataWidth = 128,
   parameter int unsigned SpBytes = 65536,
@@ -99,7 +106,7 @@ module abacus_dma #(
   typedef enum logic [1:0] {
     SIdle,
     SCheck,
-    SRun
+    SReport
   } state_e;
 
   state_e state_q;
@@ -112,7 +119,9 @@ module abacus_dma #(
   logic [31:0] d_stride, d_sp_addr;
   logic [7:0]  d_top, d_bottom, d_left, d_right, d_pad;
   logic        accept;
-  assign desc_ready_o = (state_q == SIdle) && !sticky_err_q;
+  logic sp_busy, rd_busy, wr_busy, engine_err, engines_idle, err_reported_q;
+  assign engines_idle = !sp_busy && !rd_busy && !wr_busy;
+  assign desc_ready_o = (state_q == SIdle) && !sp_busy && !sticky_err_q && !engine_err;
   assign accept       = desc_valid_i && desc_ready_o;
   always_ff @(posedge clk_i) begin
     if (accept) begin
@@ -158,8 +167,8 @@ module abacus_dma #(
   end
 
   // ---- engines ----------------------------------------------------------------------
-  logic                   sp_start, sp_busy, abort;
-  logic                   op_valid, op_ready, op_fill, op_row_first, op_row_last;
+  logic                   sp_start, abort;
+  logic                   op_valid, op_ready, op_fill, op_row_first, op_row_last, op_last;
   logic [63:0]            op_addr;
   logic [7:0]             op_len;
   logic [OffWidth-1:0]    op_lo;
@@ -193,11 +202,12 @@ module abacus_dma #(
     .op_delta_o     (op_delta),
     .op_row_first_o (op_row_first),
     .op_row_last_o  (op_row_last),
+    .op_last_o      (op_last),
     .op_fill_addr_o (op_fill_addr),
     .op_fill_bytes_o(op_fill_bytes)
   );
 
-  logic        rd_ready, rd_busy, rd_err, wr_ready, wr_busy, wr_err;
+  logic        rd_ready, rd_err, wr_ready, wr_err, rd_done, wr_done;
   logic [1:0]  rd_resp, wr_resp;
   logic [63:0] rd_err_addr, wr_err_addr;
   assign op_ready = d_store ? wr_ready : rd_ready;
@@ -222,6 +232,7 @@ module abacus_dma #(
     .op_delta_i     (op_delta),
     .op_row_first_i (op_row_first),
     .op_row_last_i  (op_row_last),
+    .op_last_i      (op_last),
     .op_fill_addr_i (op_fill_addr),
     .op_fill_bytes_i(op_fill_bytes),
     .ar_valid_o     (axi_arvalid_o),
@@ -239,6 +250,7 @@ module abacus_dma #(
     .sp_wdata_o     (sp_wdata_o),
     .sp_wstrb_o     (sp_wstrb_o),
     .busy_o         (rd_busy),
+    .desc_done_o    (rd_done),
     .err_o          (rd_err),
     .err_resp_o     (rd_resp),
     .err_addr_o     (rd_err_addr)
@@ -261,6 +273,7 @@ module abacus_dma #(
     .op_hi_i       (op_hi),
     .op_delta_i    (op_delta),
     .op_row_first_i(op_row_first),
+    .op_last_i     (op_last),
     .aw_valid_o    (axi_awvalid_o),
     .aw_ready_i    (axi_awready_i),
     .aw_addr_o     (axi_awaddr_o),
@@ -278,6 +291,7 @@ module abacus_dma #(
     .sp_raddr_o    (sp_raddr_o),
     .sp_rdata_i    (sp_rdata_i),
     .busy_o        (wr_busy),
+    .desc_done_o   (wr_done),
     .err_o         (wr_err),
     .err_resp_o    (wr_resp),
     .err_addr_o    (wr_err_addr)
@@ -294,64 +308,81 @@ module abacus_dma #(
   assign axi_arprot_o  = 3'b000;
 
   // ---- sequencing and status -------------------------------------------------------------
-  logic engine_err;
   assign engine_err = rd_err || wr_err;
   assign abort      = engine_err;
-  assign sp_start   = (state_q == SCheck) && !zero_len && !wraps && !below && !above && !sp_bad;
+  assign sp_start   = (state_q == SCheck) && !zero_len && !wraps && !below && !above && !sp_bad &&
+                      !(d_store ? rd_busy : wr_busy);
 
+  logic [2:0]  report_status_q;
+  logic [63:0] report_addr_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q        <= SIdle;
-      sticky_err_q   <= 1'b0;
-      done_o         <= 1'b0;
-      status_o       <= abacus_pkg::DmaOk;
-      status_store_o <= 1'b0;
-      status_addr_o  <= '0;
+      state_q         <= SIdle;
+      sticky_err_q    <= 1'b0;
+      err_reported_q  <= 1'b0;
+      done_o          <= 1'b0;
+      status_o        <= abacus_pkg::DmaOk;
+      status_store_o  <= 1'b0;
+      status_addr_o   <= '0;
+      report_status_q <= abacus_pkg::DmaOk;
+      report_addr_q   <= '0;
     end else begin
       done_o <= 1'b0;
+      // a started descriptor completed
+      if (rd_done || wr_done) begin
+        done_o         <= 1'b1;
+        status_o       <= abacus_pkg::DmaOk;
+        status_store_o <= wr_done;
+      end
       unique case (state_q)
         SIdle: if (accept) state_q <= SCheck;
         SCheck: begin
-          status_store_o <= d_store;
           if (zero_len) begin
-            state_q  <= SIdle;
-            done_o   <= 1'b1;
-            status_o <= abacus_pkg::DmaOk;
+            state_q         <= SReport;
+            report_status_q <= abacus_pkg::DmaOk;
           end else if (wraps || below || above) begin
-            state_q       <= SIdle;
-            done_o        <= 1'b1;
-            sticky_err_q  <= 1'b1;
-            status_o      <= abacus_pkg::DmaErrWindow;
-            status_addr_o <= window_addr;
+            state_q         <= SReport;
+            report_status_q <= abacus_pkg::DmaErrWindow;
+            report_addr_q   <= window_addr;
           end else if (sp_bad) begin
-            state_q       <= SIdle;
-            done_o        <= 1'b1;
-            sticky_err_q  <= 1'b1;
-            status_o      <= abacus_pkg::DmaErrDesc;
-            status_addr_o <= 64'(d_sp_addr);
-          end else begin
-            state_q  <= SRun;
-            status_o <= abacus_pkg::DmaOk;
+            state_q         <= SReport;
+            report_status_q <= abacus_pkg::DmaErrDesc;
+            report_addr_q   <= 64'(d_sp_addr);
+          end else if (!(d_store ? rd_busy : wr_busy)) begin
+            // (a change of direction waits until the other engine is idle:
+            // a store must see the bytes the loads before it wrote)
+            state_q <= SIdle;  // the splitter runs; the next descriptor may follow
           end
         end
-        SRun: begin
-          if (!sp_busy && !rd_busy && !wr_busy) begin
-            state_q <= SIdle;
-            done_o  <= 1'b1;
-            if (engine_err) begin
-              sticky_err_q  <= 1'b1;
-              status_o      <= ((rd_err ? rd_resp : wr_resp) == abacus_pkg::AxiRespDecErr)
-                               ? abacus_pkg::DmaErrDec : abacus_pkg::DmaErrSlv;
-              status_addr_o <= rd_err ? rd_err_addr : wr_err_addr;
-            end
-          end
+        // report in order: after everything taken before has completed
+        SReport: if (engines_idle && !rd_done && !wr_done) begin
+          state_q        <= SIdle;
+          done_o         <= 1'b1;
+          status_o       <= report_status_q;
+          status_store_o <= d_store;
+          status_addr_o  <= report_addr_q;
+          if (report_status_q != abacus_pkg::DmaOk) sticky_err_q <= 1'b1;
         end
         default: state_q <= SIdle;
       endcase
-      if (clear_i && state_q == SIdle) sticky_err_q <= 1'b0;
+      // a bus error: report once, when everything in flight has drained
+      if (engine_err && !err_reported_q && engines_idle && state_q != SCheck) begin
+        err_reported_q <= 1'b1;
+        sticky_err_q   <= 1'b1;
+        done_o         <= 1'b1;
+        status_store_o <= wr_err;
+        status_o       <= ((rd_err ? rd_resp : wr_resp) == abacus_pkg::AxiRespDecErr)
+                          ? abacus_pkg::DmaErrDec : abacus_pkg::DmaErrSlv;
+        status_addr_o  <= rd_err ? rd_err_addr : wr_err_addr;
+        state_q        <= SIdle;
+      end
+      if (clear_i && state_q == SIdle && engines_idle) begin
+        sticky_err_q   <= 1'b0;
+        err_reported_q <= 1'b0;
+      end
     end
   end
-  assign busy_o = (state_q != SIdle);
+  assign busy_o = (state_q != SIdle) || !engines_idle;
 
   logic unused;
   assign unused = ^{axi_bid_i, axi_rid_i, d_sp_addr[31:SpAddrWidth]};

@@ -24,7 +24,7 @@ module abacus_dma_rd #(
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   clear_i,  // drop a latched error (idle only)
-  input  logic [7:0]             pad_value_i,
+  input  logic [7:0]             pad_value_i,  // of the descriptor whose operations are arriving
   // operations from the splitter
   input  logic                   op_valid_i,
   output logic                   op_ready_o,
@@ -36,6 +36,7 @@ module abacus_dma_rd #(
   input  logic [SpAddrWidth-1:0] op_delta_i,
   input  logic                   op_row_first_i,
   input  logic                   op_row_last_i,
+  input  logic                   op_last_i,       // the descriptor's final operation
   input  logic [SpAddrWidth-1:0] op_fill_addr_i,
   input  logic [16:0]            op_fill_bytes_i,
   // AXI4 read address and data
@@ -56,6 +57,7 @@ module abacus_dma_rd #(
   output logic [DataBytes-1:0]   sp_wstrb_o,
   // status
   output logic                   busy_o,
+  output logic                   desc_done_o,     // a descriptor's data is all in the scratchpad
   output logic                   err_o,
   output logic [1:0]             err_resp_o,
   output logic [63:0]            err_addr_o
@@ -65,8 +67,8 @@ module abacus_dma_rd #(
   localparam int unsigned QDepth = (MaxReads > 8) ? 2 ** $clog2(2 * MaxReads) : 16;
 
   // ---- in-flight operation queue ---------------------------------------------
-  localparam int unsigned OpWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 2
-                                    + SpAddrWidth + 17;
+  localparam int unsigned OpWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 3
+                                    + SpAddrWidth + 17 + 8;
   logic               q_wvalid, q_wready, q_rvalid, q_rready;
   logic [OpWidth-1:0] q_wdata, q_rdata;
   abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
@@ -82,17 +84,18 @@ module abacus_dma_rd #(
     .count_o ()
   );
   assign q_wdata = {op_fill_i, op_addr_i, op_len_i, op_lo_i, op_hi_i, op_delta_i, op_row_first_i,
-                    op_row_last_i, op_fill_addr_i, op_fill_bytes_i};
+                    op_row_last_i, op_last_i, op_fill_addr_i, op_fill_bytes_i, pad_value_i};
 
-  logic                   h_fill, h_row_first, h_row_last;
+  logic                   h_fill, h_row_first, h_row_last, h_last;
   logic [63:0]            h_addr;
   logic [7:0]             h_len;
   logic [OffWidth-1:0]    h_lo;
   logic [OffWidth:0]      h_hi;
   logic [SpAddrWidth-1:0] h_delta, h_fill_addr;
   logic [16:0]            h_fill_bytes;
-  assign {h_fill, h_addr, h_len, h_lo, h_hi, h_delta, h_row_first, h_row_last, h_fill_addr,
-          h_fill_bytes} = q_rdata;
+  logic [7:0]             h_pad;  // the pad byte of the operation's own descriptor
+  assign {h_fill, h_addr, h_len, h_lo, h_hi, h_delta, h_row_first, h_row_last, h_last, h_fill_addr,
+          h_fill_bytes, h_pad} = q_rdata;
 
   // ---- issue --------------------------------------------------------------------
   logic                err_q;
@@ -236,7 +239,7 @@ module abacus_dma_rd #(
     end else if (do_fill) begin
       we_d    = !err_q;
       waddr_d = f_pos[SpAddrWidth-1:OffWidth];
-      wdata_d = {DataBytes{pad_value_i}};
+      wdata_d = {DataBytes{h_pad}};
       wstrb_d = f_mask;
     end else if (do_beat) begin
       we_d    = !err_q && !beat_err;
@@ -285,7 +288,17 @@ module abacus_dma_rd #(
     end
   end
 
-  assign busy_o = ar_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q;
+  // A descriptor is complete when its last operation retires and the
+  // writes behind it (the registered write, a carry flush) have landed.
+  logic done_pending;
+  abacus_delay_rst #(.Width(1), .Depth(3)) u_done (
+    .clk_i (clk_i),
+    .rst_ni(rst_ni),
+    .d_i   (q_rready && h_last && !err_q),
+    .q_o   (done_pending)
+  );
+  assign desc_done_o = done_pending && !err_q;
+  assign busy_o = ar_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q || done_pending;
   assign err_o  = err_q;
 
   logic unused;

@@ -38,6 +38,7 @@ module abacus_dma_split #(
   output logic [SpAddrWidth-1:0] op_delta_o,      // DATA: sp address - dram address (mod)
   output logic                   op_row_first_o,  // DATA: first burst of its row
   output logic                   op_row_last_o,   // DATA: last burst of its row
+  output logic                   op_last_o,       // the descriptor's final operation
   output logic [SpAddrWidth-1:0] op_fill_addr_o,  // FILL: first scratchpad byte
   output logic [16:0]            op_fill_bytes_o  // FILL: byte count (> 0)
 );
@@ -95,6 +96,10 @@ module abacus_dma_split #(
   assign op_delta_o     = sp_row_q + SpAddrWidth'(pad_left_q) - dram_row_q[SpAddrWidth-1:0];
   assign op_row_first_o = first_q;
   assign op_row_last_o  = (n_bytes == rem_q);
+  // this operation ends its row, and the row is the descriptor's last
+  assign op_last_o      = (row_q + 17'd1 == total_rows_q) &&
+                          ((state_q == SPadRow) || (state_q == SFillRight) ||
+                           (state_q == SBurst && n_bytes == rem_q && pad_right_q == 8'd0));
   always_comb begin
     op_fill_addr_o  = sp_row_q;
     op_fill_bytes_o = row_width;

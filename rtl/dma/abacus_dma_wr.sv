@@ -32,6 +32,7 @@ module abacus_dma_wr #(
   input  logic [OffWidth:0]      op_hi_i,
   input  logic [SpAddrWidth-1:0] op_delta_i,
   input  logic                   op_row_first_i,
+  input  logic                   op_last_i,
   // AXI4 write address, data, response
   output logic                   aw_valid_o,
   input  logic                   aw_ready_i,
@@ -52,6 +53,7 @@ module abacus_dma_wr #(
   input  logic [DataWidth-1:0]   sp_rdata_i,
   // status
   output logic                   busy_o,
+  output logic                   desc_done_o,  // every burst of a descriptor answered
   output logic                   err_o,
   output logic [1:0]             err_resp_o,
   output logic [63:0]            err_addr_o
@@ -100,18 +102,18 @@ module abacus_dma_wr #(
 
   // Burst start addresses, in issue order, for error reports (one ID: B
   // responses come back in the same order).
-  logic        a_rvalid;
+  logic        a_rvalid, a_last;
   logic [63:0] a_head;
-  abacus_fifo #(.Width(64), .Depth(QDepth)) u_addrq (
+  abacus_fifo #(.Width(65), .Depth(QDepth)) u_addrq (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (1'b0),
     .wvalid_i(issue),
     .wready_o(a_wready),
-    .wdata_i (op_addr_i),
+    .wdata_i ({op_last_i, op_addr_i}),
     .rvalid_o(a_rvalid),
     .rready_i(b_fire),
-    .rdata_o (a_head),
+    .rdata_o ({a_last, a_head}),
     .count_o ()
   );
 
@@ -233,7 +235,11 @@ module abacus_dma_wr #(
     end
   end
 
-  assign busy_o = aw_valid_q || q_rvalid || s1_valid_q || w_valid_o || (outstanding_q != '0);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) desc_done_o <= 1'b0;
+    else desc_done_o <= b_fire && a_last && b_resp_i == abacus_pkg::AxiRespOkay && !err_q;
+  end
+  assign busy_o = aw_valid_q || q_rvalid || s1_valid_q || w_valid_o || (outstanding_q != '0) || desc_done_o;
   assign err_o  = err_q;
 
   logic unused;

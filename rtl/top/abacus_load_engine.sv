@@ -1,8 +1,11 @@
 // Load engine: executes LOAD instructions in order on its DMA.
 // POP_NEXT waits for a compute->load token (a buffer was released) and
 // takes it; PUSH_NEXT gives a load->compute token once the data is in.
-// After halt_i, queued instructions are discarded and a transfer in
-// progress is completed (its bus transactions cannot be abandoned).
+// Descriptors are issued back to back (the DMA pipelines them); a queue of
+// the LOADs in flight, popped by the DMA's in-order completions, holds each
+// one's PUSH_NEXT and instruction index. After halt_i, queued instructions
+// are discarded and transfers in progress complete (bus transactions cannot
+// be abandoned).
 module abacus_load_engine (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -43,17 +46,35 @@ module abacus_load_engine (
   typedef enum logic [1:0] {
     SIdle,
     SToken,
-    SIssue,
-    SWait
+    SIssue
   } state_e;
   state_e       state_q;
   logic [255:0] i_q;
+
+  // LOADs issued and not yet complete: {PUSH_NEXT, instruction index, bytes}
+  logic        pend_wready, pend_rvalid, pend_push;
+  logic [31:0] pend_pc, pend_bytes;
+  logic        issued, failed;
+  assign issued = (state_q == SIssue) && !halt_i && desc_ready_i;
+  assign failed = dma_done_i && dma_status_i != abacus_pkg::DmaOk;
+  abacus_fifo #(.Width(65), .Depth(8)) u_pending (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (failed),  // the failing descriptor and any after it report nothing more
+    .wvalid_i(issued),
+    .wready_o(pend_wready),
+    .wdata_i ({i_q[abacus_isa_pkg::PushNextLsb], i_q[255:224], 32'(desc_rows_o) * 32'(desc_row_bytes_o)}),
+    .rvalid_o(pend_rvalid),
+    .rready_i(dma_done_i),
+    .rdata_o ({pend_push, pend_pc, pend_bytes}),
+    .count_o ()
+  );
 
   assign insn_ready_o = (state_q == SIdle);
   logic take;
   assign take = insn_valid_i && insn_ready_o;
 
-  assign desc_valid_o      = (state_q == SIssue);
+  assign desc_valid_o      = (state_q == SIssue) && pend_wready;
   assign desc_dram_addr_o  = i_q[abacus_isa_pkg::LoadDramAddrLsb +: 64];
   assign desc_rows_o       = i_q[abacus_isa_pkg::LoadRowsLsb +: 16];
   assign desc_row_bytes_o  = i_q[abacus_isa_pkg::LoadRowBytesLsb +: 16];
@@ -66,9 +87,8 @@ module abacus_load_engine (
   assign desc_pad_right_o  = i_q[abacus_isa_pkg::LoadPadRightLsb +: 8];
   assign desc_pad_value_o  = i_q[abacus_isa_pkg::LoadPadValueLsb +: 8];
 
-  logic pop_next, push_next;
+  logic pop_next;
   assign pop_next  = i_q[abacus_isa_pkg::PopNextLsb];
-  assign push_next = i_q[abacus_isa_pkg::PushNextLsb];
   assign tok_pop_o = (state_q == SToken) && tok_avail_i && !halt_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -76,6 +96,7 @@ module abacus_load_engine (
       state_q    <= SIdle;
       err_o      <= 1'b0;
       err_code_o <= '0;
+      err_pc_q   <= '0;
       tok_push_o <= 1'b0;
     end else begin
       err_o      <= 1'b0;
@@ -91,27 +112,28 @@ module abacus_load_engine (
         end
         SIssue: begin
           if (halt_i) state_q <= SIdle;
-          else if (desc_ready_i) state_q <= SWait;
-        end
-        SWait: if (dma_done_i) begin
-          state_q <= SIdle;
-          if (dma_status_i != abacus_pkg::DmaOk) begin
-            err_o      <= 1'b1;
-            err_code_o <= {1'b0, dma_status_i};  // DMA codes equal the ERR_DMA_* codes
-          end else if (push_next) begin
-            tok_push_o <= 1'b1;
-          end
+          else if (desc_valid_o && desc_ready_i) state_q <= SIdle;
         end
         default: state_q <= SIdle;
       endcase
+      if (dma_done_i) begin
+        if (failed) begin
+          err_o      <= 1'b1;
+          err_code_o <= {1'b0, dma_status_i};  // DMA codes equal the ERR_DMA_* codes
+          err_pc_q   <= pend_pc;               // the oldest LOAD in flight
+        end else if (pend_rvalid && pend_push) begin
+          tok_push_o <= 1'b1;
+        end
+      end
     end
   end
 
-  assign busy_o  = (state_q == SIssue) || (state_q == SWait);
+  logic [31:0] err_pc_q;
+  assign busy_o  = (state_q == SIssue) || pend_rvalid;
   assign stall_o = (state_q == SToken);
-  assign idle_o  = (state_q == SIdle);
-  assign pc_o    = i_q[255:224];
-  assign bytes_o = 32'(desc_rows_o) * 32'(desc_row_bytes_o);
+  assign idle_o  = (state_q == SIdle) && !pend_rvalid;
+  assign pc_o    = err_pc_q;
+  assign bytes_o = pend_bytes;  // of the LOAD completing now
 
   logic unused;
   assign unused = ^{i_q[abacus_isa_pkg::OpcodeLsb +: 4], pop_next};

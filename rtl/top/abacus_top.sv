@@ -336,14 +336,16 @@ module abacus_top #(
   logic [255:0] insn_tagged;
   assign insn_tagged = {pc, insn[223:0]};
 
-  // instruction queues
+  // Instruction queues. Dispatch is in order, so the load queue is deep: a
+  // conv row block is dozens of small LOADs, and the GEMMs behind them in
+  // the program must not wait for all of them to be issued.
   logic [255:0] ldq_data, cpq_data, stq_data;
   logic         ldq_ready, cpq_ready, stq_ready;
-  abacus_fifo #(.Width(256), .Depth(4)) u_ldq (
+  abacus_fifo #(.Width(256), .Depth(64)) u_ldq (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
     .wvalid_i(ld_valid), .wready_o(ld_ready), .wdata_i(insn_tagged),
     .rvalid_o(ldq_valid), .rready_i(ldq_ready), .rdata_o(ldq_data), .count_o());
-  abacus_fifo #(.Width(256), .Depth(4)) u_cpq (
+  abacus_fifo #(.Width(256), .Depth(16)) u_cpq (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
     .wvalid_i(cp_valid), .wready_o(cp_ready), .wdata_i(insn_tagged),
     .rvalid_o(cpq_valid), .rready_i(cpq_ready), .rdata_o(cpq_data), .count_o());
