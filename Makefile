@@ -38,10 +38,13 @@ sim: build
 lint: deps
 	@scripts/lint.sh
 
+BENCH_DIR ?= $(BUILD_DIR)/bench
 bench: build
+	@mkdir -p $(BENCH_DIR)
 	$(BUILD_DIR)/tb/abacus-dma-bench
-	$(BUILD_DIR)/sw/abacus gemm --m 256 --n 256 --k 256 --mem-latency 100
-	$(BUILD_DIR)/sw/abacus gemm --m 512 --n 512 --k 512 --mem-latency 100
+	$(BUILD_DIR)/sw/abacus bench --mem-latency 100 --json $(BENCH_DIR)/bench.json \
+	  --csv $(BENCH_DIR)/bench.csv --plot $(BENCH_DIR)/utilization.png
+	@echo "bench: table above; $(BENCH_DIR)/bench.json, bench.csv, utilization.png" 
 
 # The whole accelerator running a small GEMM, and the compute core alone.
 wave: build

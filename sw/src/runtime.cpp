@@ -120,10 +120,12 @@ CycleModel g_model;
 }  // namespace
 void set_cycle_model(const CycleModel& m) { g_model = m; }
 
-// A descriptor: fixed engine overhead, the first-beat latency, then beats at
-// one per cycle unless too few bursts fit in flight to cover the latency.
+// A descriptor's occupancy of the load path: a small hand-off, then its
+// beats at one per cycle unless too few bursts fit in flight to cover the
+// latency, and its padding words. Descriptors are pipelined, so the memory
+// latency is paid once per group of loads (run_lowered adds it).
 std::uint64_t CycleModel::load(const LoadArgs& a) const {
-  constexpr std::uint64_t kOverhead = 6;  // engine hand-off, window check, split, done
+  constexpr std::uint64_t kOverhead = 2;  // engine hand-off and window check
   if (a.rows == 0 || a.row_bytes == 0) return kOverhead;
   const std::uint64_t W = bus_bytes;
   std::uint64_t beats = 0, bursts = 0;
@@ -138,7 +140,9 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
                                   ((a.pad_left + a.row_bytes + a.pad_right + W - 1) / W);
   const double per_burst = double(beats) / double(bursts);
   const double rate = std::min(1.0, double(max_reads) * per_burst / (double(mem_latency) + 2.0 + per_burst));
-  return kOverhead + mem_latency + static_cast<std::uint64_t>(double(beats) / rate) + pad_words;
+  // the splitter emits one operation per cycle: a row is at least one
+  const std::uint64_t ops = std::max<std::uint64_t>(bursts, static_cast<std::uint64_t>(a.rows));
+  return kOverhead + std::max(static_cast<std::uint64_t>(double(beats) / rate), ops) + pad_words;
 }
 
 std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
@@ -150,8 +154,9 @@ std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
     beats += (addr + s.n_bytes - 1) / W - addr / W + 1;
   }
   const double per_burst = double(beats) / double(s.m);
-  const double rate = std::min(1.0, double(max_writes) * per_burst / (2.0 * mem_latency + 4.0 + per_burst));
-  return drain + 8 + 2 * mem_latency + static_cast<std::uint64_t>(double(beats) / rate);
+  // write data follows each AW at once; only the responses wait the latency
+  const double rate = std::min(1.0, double(max_writes) * per_burst / (double(mem_latency) + 4.0 + per_burst));
+  return drain + 6 + mem_latency + static_cast<std::uint64_t>(double(beats) / rate);
 }
 
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const Timeout& timeout) {
@@ -287,37 +292,44 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
     }
     // Cycle model: group g's loads start when the loads of g-1 are done and
     // (g >= 2) the GEMMs of g-2 released their buffers; its GEMMs start when
-    // its loads are in and the GEMMs of g-1 are done; each GEMM occupies the
-    // array max(M, Rows) cycles. Stores run beside; the last one is the tail.
+    // its loads are in, the GEMMs of g-1 are done and, for a GEMM that waits
+    // for an accumulator half, the store of the output block two before has
+    // drained it; each GEMM occupies the array max(M, Rows) cycles. Stores
+    // run one after another once their block's GEMMs are through.
     {
       const std::size_t G = computes.size();
-      std::vector<std::uint64_t> load_end(G, 0), comp_end(G, 0);
-      std::uint64_t last_store = 0;
+      std::vector<std::uint64_t> load_end(G, 0), comp_end(G, 0), store_end;
+      std::size_t next_store_wait = 0;
+      std::uint64_t last_store_end = 0;
+      const std::uint64_t pipe = static_cast<std::uint64_t>(R + C + 1);
       for (std::size_t gi = 0; gi < G; ++gi) {
-        std::uint64_t lt = 0, ct = 0;
+        std::uint64_t lt = g_model.mem_latency + 4;
         if (gi < loads.size()) {
           for (const Op& o : loads[gi]) {
             lt += g_model.load(o.la);
             stats.dram_bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
           }
         }
-        for (const Op& o : computes[gi]) {
-          if (o.kind == 1) ct += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(R));
-          if (o.kind == 2) {
-            last_store = g_model.store(o.sa);
-            stats.dram_bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
-          }
-        }
         std::uint64_t ls = gi ? load_end[gi - 1] : 0;
         if (gi >= 2) ls = std::max(ls, comp_end[gi - 2]);
         load_end[gi] = ls + lt;
-        const std::uint64_t cs = std::max(gi ? comp_end[gi - 1] : 0, load_end[gi]);
-        comp_end[gi] = cs + ct;
+        std::uint64_t t = std::max(gi ? comp_end[gi - 1] : 0, load_end[gi]);
+        for (const Op& o : computes[gi]) {
+          if (o.kind == 1) {
+            if (o.d.pop_next && next_store_wait < store_end.size()) t = std::max(t, store_end[next_store_wait++]);
+            t += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(R));
+          } else if (o.kind == 2) {
+            const std::uint64_t s0 = std::max(t + pipe, last_store_end);
+            last_store_end = s0 + g_model.store(o.sa);
+            store_end.push_back(last_store_end);
+            stats.dram_bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
+          }
+        }
+        comp_end[gi] = t;
       }
-      // first weights into the array, the last rows through it, the last store
+      // program fetch and the first weights into the array before, the last store after
       const std::uint64_t fetch = 2 * (g_model.mem_latency + 4);
-      stats.estimated_cycles += fetch + static_cast<std::uint64_t>(R) + comp_end[G - 1] +
-                                static_cast<std::uint64_t>(R + C + 1) + last_store;
+      stats.estimated_cycles += fetch + static_cast<std::uint64_t>(R) + std::max(comp_end[G - 1] + pipe, last_store_end);
     }
     Program prog;
     auto emit = [&](const std::vector<Op>& ops) {
