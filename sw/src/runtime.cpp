@@ -227,6 +227,24 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
     int unit = 0;   // output blocks (one accumulator half each, alternating)
     int mb = 0;
     std::vector<LoadArgs> a_loads;
+    const int groups_per_block = NT * ceil_div(KT, kc_tiles);
+    // The next row block's activations go into the other ibuf half, whose
+    // last reader is the previous row block's last group. Emitting them with
+    // the second group of the current row block makes that group's first
+    // load wait (compute->load token) for exactly that group, and gives the
+    // load a whole group more to hide behind.
+    auto emit_a = [&](int m0a, int mba, bool& pop, std::vector<Op>& into) {
+      const int mta = std::min(mt_max, L.m - m0a);
+      a_loads.clear();
+      L.load_rows(m0a, mta, static_cast<std::uint32_t>((mba % 2) * half_ibuf * R), static_cast<std::uint32_t>(KT * R),
+                  a_loads);
+      for (const LoadArgs& la : a_loads) {
+        Deps d;
+        d.pop_next = pop;
+        pop = false;
+        into.push_back({0, la, {}, {}, d});
+      }
+    };
     for (int m0 = 0; m0 < L.m; m0 += mt_max, ++mb) {
       const int mt = std::min(mt_max, L.m - m0);
       const std::uint32_t ibase = static_cast<std::uint32_t>((mb % 2) * half_ibuf);
@@ -237,15 +255,12 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
           const std::uint32_t wbase = static_cast<std::uint32_t>((group % 2) * kc_tiles * R);
           // group g >= 2 reuses the buffers of group g-2: its first load waits for their release
           bool pop = group >= 2;
-          if (nb == 0 && kt0 == 0) {
-            a_loads.clear();
-            L.load_rows(m0, mt, ibase * static_cast<std::uint32_t>(R), static_cast<std::uint32_t>(KT * R), a_loads);
-            for (const LoadArgs& la : a_loads) {
-              Deps d;
-              d.pop_next = pop;
-              pop = false;
-              group_ops(loads, group).push_back({0, la, {}, {}, d});
-            }
+          const int group_in_block = nb * ceil_div(KT, kc_tiles) + kt0 / kc_tiles;
+          if (group_in_block == 0 && (mb == 0 || groups_per_block < 2)) {
+            emit_a(m0, mb, pop, group_ops(loads, group));  // not loaded ahead
+          }
+          if (group_in_block == 1 && m0 + mt_max < L.m) {
+            emit_a(m0 + mt_max, mb + 1, pop, group_ops(loads, group));  // the next row block, ahead
           }
           LoadArgs lb;  // the weight block: kts tiles of one column block, contiguous
           lb.dram_addr = b_dev + (static_cast<std::uint64_t>(nb0 + nb) * KT * R + static_cast<std::uint64_t>(kt0) * R) * C;
