@@ -1,6 +1,7 @@
 #include "abacus/conv.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <vector>
 
@@ -186,6 +187,37 @@ void avgpool2d(const std::int8_t* in, int n, int h, int w, int c, int k, int str
           const int avg = s >= 0 ? (s + cnt / 2) / cnt : -((-s + cnt / 2) / cnt);
           out[((static_cast<std::size_t>(b) * oh + y) * ow + x) * c + ch] = static_cast<std::int8_t>(avg);
         }
+}
+
+AddParams AddParams::from_scales(double s1, std::int32_t zp1, double s2, std::int32_t zp2, double s_out,
+                                 std::int32_t zp_out) {
+  if (!(s1 > 0 && s2 > 0 && s_out > 0)) throw std::invalid_argument("add: scales must be positive");
+  const double twice_max = 2.0 * std::max(s1, s2);
+  AddParams p;
+  p.zp1 = zp1;
+  p.zp2 = zp2;
+  p.zp_out = zp_out;
+  const auto q1 = ref::quantize_multiplier(s1 / twice_max);
+  const auto q2 = ref::quantize_multiplier(s2 / twice_max);
+  const auto qo = ref::quantize_multiplier(twice_max / ((1 << 20) * s_out));
+  p.mult1 = q1.multiplier;
+  p.shift1 = q1.shift;
+  p.mult2 = q2.multiplier;
+  p.shift2 = q2.shift;
+  p.mult_out = qo.multiplier;
+  p.shift_out = qo.shift;
+  return p;
+}
+
+void add_requantized(const std::int8_t* a, const std::int8_t* b, std::size_t n, const AddParams& p, std::int8_t* out) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t x1 = (static_cast<std::int32_t>(a[i]) - p.zp1) * (1 << 20);
+    const std::int32_t x2 = (static_cast<std::int32_t>(b[i]) - p.zp2) * (1 << 20);
+    const std::int32_t sum = ref::scale_by_fixed_point(x1, p.mult1, p.shift1) + ref::scale_by_fixed_point(x2, p.mult2, p.shift2);
+    std::int64_t v = static_cast<std::int64_t>(ref::scale_by_fixed_point(sum, p.mult_out, p.shift_out)) + p.zp_out;
+    v = std::min<std::int64_t>(std::max<std::int64_t>(v, p.act_min), p.act_max);
+    out[i] = static_cast<std::int8_t>(v);
+  }
 }
 
 }  // namespace abacus

@@ -140,4 +140,20 @@ TEST(HostPool, HandWorked) {
   EXPECT_EQ(std::vector<int>(av, av + 4), (std::vector<int>{4, 6, -4, -6}));
 }
 
+// Residual add: both inputs scale 0.5, zero points 3 and -2, output scale
+// 1.0, zero point 1: out = 1 + round(0.5*(a-3) + 0.5*(b+2)).
+//   a=13, b=8:   0.5*10 + 0.5*10 = 10   -> 11
+//   a=3,  b=-2:  0                      -> 1
+//   a=-128, b=-128: 0.5*-131 + 0.5*-126 = -128.5 -> -128 (clamped; -127.5 +1)
+//   a=127, b=127: 0.5*124 + 0.5*129 = 126.5 -> 127 after +1 and the clamp
+TEST(HostAdd, HandWorked) {
+  const auto p = AddParams::from_scales(0.5, 3, 0.5, -2, 1.0, 1);
+  const std::int8_t a[] = {13, 3, -128, 127, 4};
+  const std::int8_t b[] = {8, -2, -128, 127, -1};
+  std::int8_t out[5];
+  add_requantized(a, b, 5, p, out);
+  // a=4,b=-1: 0.5*1 + 0.5*1 = 1 -> 2
+  EXPECT_EQ(std::vector<int>(out, out + 5), (std::vector<int>{11, 1, -128, 127, 2}));
+}
+
 }  // namespace

@@ -29,4 +29,19 @@ void maxpool2d(const std::int8_t* in, int n, int h, int w, int c, int k, int str
 // Average with round-half-away-from-zero, as TFLite's integer average pool.
 void avgpool2d(const std::int8_t* in, int n, int h, int w, int c, int k, int stride, std::int8_t* out);
 
+// Residual add of two int8 tensors with their own scales, TFLite's integer
+// algorithm: each input (minus its zero point) is shifted left by 20 and
+// scaled by its (multiplier, shift); the sum is scaled to the output,
+// offset by its zero point and clamped.
+struct AddParams {
+  std::int32_t zp1 = 0, zp2 = 0, zp_out = 0;
+  std::int32_t mult1 = 0, mult2 = 0, mult_out = 0;  // Q31
+  int shift1 = 0, shift2 = 0, shift_out = 0;         // exponents, as ref::scale_by_fixed_point
+  std::int32_t act_min = -128, act_max = 127;
+  // From real scales: s1/s_out and s2/s_out with TFLite's left shift of 20.
+  static AddParams from_scales(double s1, std::int32_t zp1, double s2, std::int32_t zp2, double s_out,
+                               std::int32_t zp_out);
+};
+void add_requantized(const std::int8_t* a, const std::int8_t* b, std::size_t n, const AddParams& p, std::int8_t* out);
+
 }  // namespace abacus
