@@ -32,8 +32,17 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
   // group.
   const int batch = cin_g == 1 ? std::max(1, std::min(R, C / std::min(cout_g, C))) : 1;
   const int cin_b = cin_g * batch;            // input channels of one lowered GEMM
-  const int CinT = ceil_div(cin_b, R);        // channel tiles per tap
-  const int KT = taps * CinT;
+  // Few input channels (an image's RGB): with dilation 1 along the width, a
+  // kernel row's KW pixels are KW*Cin contiguous bytes, so each kernel row
+  // is loaded whole and padded once to the array ("wide taps") instead of
+  // padding every tap's few channels.
+  const bool wide = g.groups == 1 && g.dilation_w == 1 && g.kernel_w > 1 && cin_g < R &&
+                    ceil_div(g.kernel_w * cin_g, R) < g.kernel_w * ceil_div(cin_g, R) &&
+                    ceil_div(g.kernel_w * cin_g, R) * R <= 255;  // padding fields are 8 bits
+  const int tap_w = wide ? 1 : g.kernel_w;                    // taps along the width
+  const int tap_bytes = wide ? g.kernel_w * cin_g : cin_b;    // bytes one tap loads per pixel
+  const int CinT = ceil_div(tap_bytes, R);                    // tiles per tap
+  const int KT = g.kernel_h * tap_w * CinT;
   std::vector<std::int8_t> zp_row(static_cast<std::size_t>(CinT) * R, static_cast<std::int8_t>(p.zp_in));
   const std::uint64_t zp_dev = dev.alloc(zp_row.size());
   dev.copy_to_device(zp_dev, zp_row.data(), zp_row.size());
@@ -52,6 +61,12 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
     // K index kk = tap * cin_here + ci; weight of (kk, j) is zero unless ci
     // belongs to output channel j's group.
     std::vector<std::uint32_t> colsum;
+    // wide taps: K index (ky, kx, ci) sits at ky*CinT*R + kx*cin + ci
+    auto k_row = [&](int kk) {
+      const int tap = kk / cin_here, ci = kk % cin_here;
+      if (wide) return (tap / g.kernel_w) * CinT * R + (tap % g.kernel_w) * cin_here + ci;
+      return tap * CinT * R + ci;
+    };
     const std::vector<std::int8_t> bp = detail::pack_weights(
         taps * cin_here, n_here, KT, R, C,
         [&](int kk, int j) -> std::int8_t {
@@ -62,7 +77,7 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
           const int oc = co0 + j;
           return p.weights[((static_cast<std::size_t>(ky) * g.kernel_w + kx) * cin_g + ci % cin_g) * g.out_c + oc];
         },
-        [&](int kk) { return (kk / cin_here) * CinT * R + kk % cin_here; }, colsum);
+        k_row, colsum);
     L.bp = bp.data();
     for (int j = 0; j < n_here; ++j) {
       const int oc = co0 + j;
@@ -95,12 +110,55 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
         const int ox_b = ox_a + cnt - 1;
         const std::uint32_t sp_seg = sp_base + static_cast<std::uint32_t>(pix - m0) * pitch;
         for (int ky = 0; ky < g.kernel_h; ++ky) {
-          for (int kx = 0; kx < g.kernel_w; ++kx) {
-            const int tap = ky * g.kernel_w + kx;
+          for (int kx = 0; kx < tap_w; ++kx) {
+            const int tap = ky * tap_w + kx;
             const std::uint32_t sp_tap = sp_seg + static_cast<std::uint32_t>(tap) * tile_bytes;
             const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
             if (iy < 0 || iy >= g.in_h) {
               zp_load(cnt, sp_tap);
+              continue;
+            }
+            if (wide) {
+              // pixel ox reads input columns [ox*sw - pad_left, +KW); whole
+              // windows inside the image go in one LOAD, edge pixels alone
+              const std::uint64_t row_base = in_dev + (static_cast<std::uint64_t>(n) * g.in_h + iy) * g.in_w * g.in_c;
+              int ox = ox_a;
+              while (ox <= ox_b) {
+                const int ix0 = ox * g.stride_w - g.pad_left;
+                const std::uint32_t sp_px = sp_tap + static_cast<std::uint32_t>(ox - ox_a) * pitch;
+                if (ix0 >= 0 && ix0 + g.kernel_w <= g.in_w) {
+                  int last = ox;  // extend over pixels whose windows are inside
+                  while (last + 1 <= ox_b && (last + 1) * g.stride_w - g.pad_left + g.kernel_w <= g.in_w) ++last;
+                  LoadArgs la;
+                  la.dram_addr = row_base + static_cast<std::uint64_t>(ix0) * g.in_c;
+                  la.rows = static_cast<std::uint32_t>(last - ox + 1);
+                  la.row_bytes = static_cast<std::uint32_t>(tap_bytes);
+                  la.stride = static_cast<std::uint32_t>(g.stride_w * g.in_c);
+                  la.sp_addr = sp_px;
+                  la.sp_stride = pitch;
+                  la.pad_right = static_cast<std::uint8_t>(tile_bytes - static_cast<std::uint32_t>(tap_bytes));
+                  la.pad_value = static_cast<std::uint8_t>(p.zp_in);
+                  out.push_back(la);
+                  ox = last + 1;
+                } else {
+                  const int lo_ix = std::max(ix0, 0), hi_ix = std::min(ix0 + g.kernel_w, g.in_w);  // [lo, hi)
+                  if (hi_ix <= lo_ix) {
+                    zp_load(1, sp_px);
+                  } else {
+                    LoadArgs la;
+                    la.dram_addr = row_base + static_cast<std::uint64_t>(lo_ix) * g.in_c;
+                    la.rows = 1;
+                    la.row_bytes = static_cast<std::uint32_t>((hi_ix - lo_ix) * g.in_c);
+                    la.sp_addr = sp_px;
+                    la.sp_stride = pitch;
+                    la.pad_left = static_cast<std::uint8_t>((lo_ix - ix0) * g.in_c);
+                    la.pad_right = static_cast<std::uint8_t>(tile_bytes - static_cast<std::uint32_t>((hi_ix - ix0) * g.in_c));
+                    la.pad_value = static_cast<std::uint8_t>(p.zp_in);
+                    out.push_back(la);
+                  }
+                  ++ox;
+                }
+              }
               continue;
             }
             const int d = g.pad_left - kx * g.dilation_w;          // ix = ox*sw - d
