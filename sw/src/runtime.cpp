@@ -135,14 +135,19 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
     beats += last - first + 1;
     bursts += (addr + a.row_bytes - 1) / 4096 - addr / 4096 + 1 + (last - first) / 256;
   }
-  // padding is written a word a cycle between data beats
-  const std::uint64_t pad_words = static_cast<std::uint64_t>(a.pad_top + a.pad_bottom) *
-                                  ((a.pad_left + a.row_bytes + a.pad_right + W - 1) / W);
+  // Padding is written a word a cycle between data beats: whole padding
+  // rows, and per data row a left and a right run (each its own operation).
+  const std::uint64_t width = a.pad_left + a.row_bytes + a.pad_right;
+  const std::uint64_t side_ops = (a.pad_left ? 1u : 0u) + (a.pad_right ? 1u : 0u);
+  const std::uint64_t side_words = (a.pad_left ? (a.pad_left + W - 1) / W + 1 : 0) +
+                                   (a.pad_right ? (a.pad_right + W - 1) / W + 1 : 0);
+  const std::uint64_t pad_rows = static_cast<std::uint64_t>(a.pad_top) + a.pad_bottom;
+  const std::uint64_t fill_words = pad_rows * ((width + W - 1) / W + 1) + static_cast<std::uint64_t>(a.rows) * side_words;
   const double per_burst = double(beats) / double(bursts);
   const double rate = std::min(1.0, double(max_reads) * per_burst / (double(mem_latency) + 2.0 + per_burst));
-  // the splitter emits one operation per cycle: a row is at least one
-  const std::uint64_t ops = std::max<std::uint64_t>(bursts, static_cast<std::uint64_t>(a.rows));
-  return kOverhead + std::max(static_cast<std::uint64_t>(double(beats) / rate), ops) + pad_words;
+  // the splitter emits one operation per cycle
+  const std::uint64_t ops = bursts + pad_rows + static_cast<std::uint64_t>(a.rows) * side_ops;
+  return kOverhead + std::max(static_cast<std::uint64_t>(double(beats) / rate) + fill_words, ops);
 }
 
 std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
@@ -343,7 +348,7 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
         comp_end[gi] = t;
       }
       // program fetch and the first weights into the array before, the last store after
-      const std::uint64_t fetch = 2 * (g_model.mem_latency + 4);
+      const std::uint64_t fetch = g_model.mem_latency + 4;  // the first instructions
       stats.estimated_cycles += fetch + static_cast<std::uint64_t>(R) + std::max(comp_end[G - 1] + pipe, last_store_end);
     }
     Program prog;
