@@ -209,7 +209,7 @@ void print_bench(const std::vector<abacus::bench::Row>& rows, const std::string&
                    "set terminal pngcairo size 1600,700 font ',9'\nset output '%s'\nset datafile separator ','\n"
                    "set title 'Abacus 16x16: utilization per layer against the roofline bound (memory latency %u)'\n"
                    "set ylabel 'utilization'\nset yrange [0:1.05]\nset style data histograms\nset style fill solid 0.6\n"
-                   "set boxwidth 0.8\nset xtics rotate by -60 scale 0\nset key top right\nset grid ytics\n"
+                   "set boxwidth 0.8\nset xtics rotate by -60 scale 0\nset key outside top center horizontal\nset grid ytics\n"
                    "plot '%s' every ::1 using 8:xtic(2) title 'measured', '' every ::1 using 0:9 with points pt 7 ps 1.2 "
                    "lc rgb 'red' title 'roofline bound'\n",
                    plot.c_str(), latency, path.c_str());
