@@ -135,19 +135,21 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
     beats += last - first + 1;
     bursts += (addr + a.row_bytes - 1) / 4096 - addr / 4096 + 1 + (last - first) / 256;
   }
-  // Padding is written a word a cycle between data beats: whole padding
-  // rows, and per data row a left and a right run (each its own operation).
+  // Three resources work in parallel: the bus (beats, at a rate set by the
+  // reads in flight), the splitter (one operation a cycle: bursts, padding
+  // rows, left/right padding runs) and the write-back (one beat, fill word
+  // or end-of-row flush a cycle).
   const std::uint64_t width = a.pad_left + a.row_bytes + a.pad_right;
+  const std::uint64_t rows = a.rows;
   const std::uint64_t side_ops = (a.pad_left ? 1u : 0u) + (a.pad_right ? 1u : 0u);
-  const std::uint64_t side_words = (a.pad_left ? (a.pad_left + W - 1) / W + 1 : 0) +
-                                   (a.pad_right ? (a.pad_right + W - 1) / W + 1 : 0);
+  const std::uint64_t side_words = (a.pad_left + W - 1) / W + (a.pad_right + W - 1) / W;
   const std::uint64_t pad_rows = static_cast<std::uint64_t>(a.pad_top) + a.pad_bottom;
-  const std::uint64_t fill_words = pad_rows * ((width + W - 1) / W + 1) + static_cast<std::uint64_t>(a.rows) * side_words;
   const double per_burst = double(beats) / double(bursts);
   const double rate = std::min(1.0, double(max_reads) * per_burst / (double(mem_latency) + 2.0 + per_burst));
-  // the splitter emits one operation per cycle
-  const std::uint64_t ops = bursts + pad_rows + static_cast<std::uint64_t>(a.rows) * side_ops;
-  return kOverhead + std::max(static_cast<std::uint64_t>(double(beats) / rate) + fill_words, ops);
+  const std::uint64_t bus = static_cast<std::uint64_t>(double(beats) / rate);
+  const std::uint64_t split = bursts + pad_rows + rows * side_ops;
+  const std::uint64_t writeback = beats + rows + rows * side_words + pad_rows * ((width + W - 1) / W);
+  return kOverhead + std::max({bus, split, writeback});
 }
 
 std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
@@ -158,10 +160,12 @@ std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
     const std::uint64_t addr = s.dram_addr + static_cast<std::uint64_t>(r) * s.stride;
     beats += (addr + s.n_bytes - 1) / W - addr / W + 1;
   }
-  const double per_burst = double(beats) / double(s.m);
-  // write data follows each AW at once; only the responses wait the latency
-  const double rate = std::min(1.0, double(max_writes) * per_burst / (double(mem_latency) + 4.0 + per_burst));
-  return drain + 6 + mem_latency + static_cast<std::uint64_t>(double(beats) / rate);
+  // One burst per row. Write data follows each AW at once; with max_writes
+  // in flight the bursts go out in rounds of one response latency each.
+  const std::uint64_t bursts = s.m;
+  const std::uint64_t rounds = (bursts + max_writes - 1) / max_writes;
+  const std::uint64_t dma = rounds * (mem_latency + 4) + beats;
+  return drain + 6 + dma;
 }
 
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const Timeout& timeout) {
