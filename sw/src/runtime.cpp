@@ -160,11 +160,17 @@ std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
     const std::uint64_t addr = s.dram_addr + static_cast<std::uint64_t>(r) * s.stride;
     beats += (addr + s.n_bytes - 1) / W - addr / W + 1;
   }
-  // One burst per row. Write data follows each AW at once; with max_writes
-  // in flight the bursts go out in rounds of one response latency each.
+  // One burst per row; the data generator reads each row's words plus one
+  // (the row's first word) from the output buffer. With max_writes bursts in
+  // flight they go out in rounds, each lasting the longer of one response
+  // latency and generating its rows; the last round ends a latency after
+  // its last row.
   const std::uint64_t bursts = s.m;
+  const std::uint64_t per_row = beats / bursts + 1;
   const std::uint64_t rounds = (bursts + max_writes - 1) / max_writes;
-  const std::uint64_t dma = rounds * (mem_latency + 4) + beats;
+  const std::uint64_t last_round = bursts - (rounds - 1) * max_writes;
+  const std::uint64_t round = std::max<std::uint64_t>(mem_latency + 6, max_writes * per_row);
+  const std::uint64_t dma = (rounds - 1) * round + last_round * per_row + mem_latency + 6;
   return drain + 6 + dma;
 }
 
