@@ -21,6 +21,8 @@ foreach(_line IN LISTS _abacus_f_lines)
   endif()
 endforeach()
 
+set(ABACUS_MODEL_CFLAGS "-march=native" CACHE STRING "extra compiler flags for the verilated models' hot code")
+
 # abacus_verilate(<target> PREFIX <class> TOP <module> [EXTRA <test-only sources>...]
 #                 [ARGS <verilator args>...])
 # A static library holding the verilated model, FST tracing compiled in
@@ -36,7 +38,9 @@ function(abacus_verilate target)
     SOURCES ${ABACUS_RTL_SOURCES} ${V_EXTRA}
     INCLUDE_DIRS ${ABACUS_RTL_INCDIRS}
     VERILATOR_ARGS --assert -O3 --x-assign unique --x-initial unique
-                   -Wno-fatal ${ABACUS_RTL_VLT} ${V_ARGS})
+                   -Wno-fatal ${ABACUS_RTL_VLT} ${V_ARGS}
+    # the model is built where it runs: let the compiler use the host's vector units
+    OPT_FAST ${ABACUS_MODEL_CFLAGS})
   # verilate() sets these privately; harness code needs them to trace.
   target_compile_definitions(${target} INTERFACE VM_TRACE=1 VM_TRACE_FST=1)
   target_link_libraries(${target} PUBLIC Threads::Threads)

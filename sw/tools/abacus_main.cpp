@@ -321,7 +321,7 @@ int main(int argc, char** argv) {
         std::printf("  compute engine busy %5.1f%%  starved by tokens %5.1f%%\n", 100.0 * pc.compute_busy / cyc, 100.0 * pc.compute_stall / cyc);
         std::printf("  store engine   busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.store_busy / cyc, 100.0 * pc.store_stall / cyc);
         std::printf("  program        %zu instructions in %d program(s)\n", r.stats.instructions, r.stats.programs);
-        std::printf("  sim speed      %.0f cycles/s\n", r.sim_seconds > 0 ? cyc / r.sim_seconds : 0.0);
+        std::printf("  sim speed      %.0f cycles/s\n", r.sim_seconds > 0 ? double(r.sim_cycles) / r.sim_seconds : 0.0);
       }
       return r.pass ? 0 : 1;
     }

@@ -36,7 +36,8 @@ struct Row {
   double util = 0, bound = 0;    // measured utilization; roofline bound
   const char* limit = "";        // what bounds the layer
   double est_error = 0;          // (estimate - measured) / measured
-  double sim_seconds = 0;
+  double sim_seconds = 0;           // host time inside the simulation
+  std::uint64_t sim_cycles = 0;     // clock cycles simulated (program runs and register accesses)
 };
 
 // Runs one layer with random data from seed; the device memory latency is
