@@ -176,6 +176,7 @@ std::uint64_t SimDevice::alloc(std::size_t bytes, std::size_t align) {
 }
 
 void SimDevice::free_all() { impl_->next_free = impl_->opt.memory_base; }
+std::uint64_t SimDevice::allocated_end() const { return impl_->next_free; }
 
 void SimDevice::copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) {
   if (!impl_->mem->contains(addr, bytes)) {

@@ -90,8 +90,9 @@ void run_program(Device& dev, const Program& prog, const Timeout& timeout) {
   const std::vector<std::uint8_t> img = prog.bytes();
   const std::uint64_t addr = dev.alloc(img.size(), 64);
   dev.copy_to_device(addr, img.data(), img.size());
+  // the DMA window covers exactly this job's buffers (and the program)
   write64(dev, isa::reg::WIN_BASE_LO, dev.memory_base());
-  write64(dev, isa::reg::WIN_LIMIT_LO, dev.memory_base() + dev.memory_size());
+  write64(dev, isa::reg::WIN_LIMIT_LO, dev.allocated_end());
   write64(dev, isa::reg::PROG_BASE_LO, addr);
   dev.write32(isa::reg::PROG_COUNT, static_cast<std::uint32_t>(prog.size()));
   dev.write32(isa::reg::IRQ_STATUS, 1);

@@ -19,6 +19,7 @@
 
 #include <chrono>
 
+#include "abacus/board_device.hpp"
 #include "abacus/conv.hpp"
 #include "abacus/isa.hpp"
 #include "bench.hpp"
@@ -40,8 +41,8 @@ struct SimFlags {
 };
 
 void add_device_flags(CLI::App* app, SimFlags& f) {
-  app->add_option("--device", f.device, "device: sim (the verilated accelerator)")
-      ->check(CLI::IsMember({"sim"}));
+  app->add_option("--device", f.device,
+                  "sim (the verilated accelerator), xdma:/dev/xdmaN (PCIe board), uio:/dev/uioN@phys_base:size (SoC)");
   app->add_option("--mem-latency", f.mem_latency, "simulated memory latency in cycles")
       ->check(CLI::Range(0u, 100000u));
   app->add_option("--mem-stall", f.stall, "probability per cycle of a random memory stall")
@@ -53,7 +54,10 @@ void add_device_flags(CLI::App* app, SimFlags& f) {
   app->add_option("--seed", f.seed, "random seed for data (and stalls)");
 }
 
-std::unique_ptr<abacus::SimDevice> open_device(const SimFlags& f) {
+std::unique_ptr<abacus::Device> open_device(const SimFlags& f) {
+  const abacus::DeviceSpec spec = abacus::parse_device_spec(f.device);
+  if (spec.kind == "xdma") return std::make_unique<abacus::XdmaDevice>(spec.path);
+  if (spec.kind == "uio") return std::make_unique<abacus::UioDevice>(spec.path, abacus::posix_os(), spec.uio);
   if (!f.trace.empty()) {
     std::ofstream probe(f.trace, std::ios::binary | std::ios::app);
     if (!probe) throw abacus::DeviceError("cannot write trace file " + f.trace);
@@ -79,7 +83,7 @@ struct GemmRun {
   std::uint64_t sim_cycles;
 };
 
-GemmRun run_gemm(abacus::SimDevice& dev, int m, int n, int k, std::uint64_t seed) {
+GemmRun run_gemm(abacus::Device& dev, int m, int n, int k, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto i8 = [&] { return static_cast<std::int8_t>(std::uniform_int_distribution<int>(-128, 127)(rng)); };
   std::vector<std::int8_t> a(static_cast<std::size_t>(m) * k), b(static_cast<std::size_t>(k) * n);
@@ -102,12 +106,13 @@ GemmRun run_gemm(abacus::SimDevice& dev, int m, int n, int k, std::uint64_t seed
   p.os.zp_out = std::uniform_int_distribution<int>(-10, 10)(rng);
   std::vector<std::int8_t> want(static_cast<std::size_t>(m) * n), got(want.size());
   abacus::ref::gemm_i8(m, n, k, a.data(), k, b.data(), n, p.zp_a, p.os, want.data(), n);
-  const double s0 = dev.sim_seconds();
-  const std::uint64_t c0 = dev.cycles();
+  auto* sim = dynamic_cast<abacus::SimDevice*>(&dev);
+  const double s0 = sim ? sim->sim_seconds() : 0.0;
+  const std::uint64_t c0 = sim ? sim->cycles() : 0;
   GemmRun r{m, n, k, false, 0, {}, 0, 0};
   r.stats = abacus::gemm(dev, p, got.data());
-  r.sim_seconds = dev.sim_seconds() - s0;
-  r.sim_cycles = dev.cycles() - c0;
+  r.sim_seconds = sim ? sim->sim_seconds() - s0 : 0.0;
+  r.sim_cycles = sim ? sim->cycles() - c0 : 0;
   for (std::size_t i = 0; i < want.size(); ++i) r.mismatches += got[i] != want[i];
   r.pass = r.mismatches == 0;
   return r;

@@ -33,7 +33,9 @@ expect_error "unknown option" "bogus" gemm --bogus
 expect_error "no subcommand" "subcommand" 
 expect_error "unwritable trace path" "cannot write trace file" gemm --m 2 --n 2 --k 2 --trace "$tmp/no/such/dir/x.fst"
 expect_error "trace window backwards" "trace-end" gemm --m 2 --n 2 --k 2 --trace "$tmp/t.fst" --trace-start 100 --trace-end 10
-expect_error "unknown device" "device" info --device xdma:/dev/nothing
+expect_error "unknown device kind" "expected sim, xdma" info --device bogus
+expect_error "missing board node" "cannot open /dev/abacus-none_user" info --device xdma:/dev/abacus-none
+expect_error "uio without a region" "buffer region" info --device uio:/dev/null
 
 # a good run: exit 0 and a PASS in the JSON
 if "$abacus" gemm --m 5 --n 19 --k 33 --json >"$tmp/out" 2>"$tmp/err" &&

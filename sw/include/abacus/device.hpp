@@ -42,6 +42,9 @@ class Device {
   virtual std::uint64_t memory_size() const = 0;
   virtual std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) = 0;
   virtual void free_all() = 0;
+  // End of what alloc() has handed out since free_all(): a job's buffers lie
+  // in [memory_base(), allocated_end()), and the DMA window is set to that.
+  virtual std::uint64_t allocated_end() const = 0;
   virtual void copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) = 0;
   virtual void copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) = 0;
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Synthesis check with Yosys synth_xilinx (Vivado is not needed): reads
+# rtl/abacus.f, synthesizes abacus_top for a Xilinx family at an array size,
+# and prints LUT, FF, DSP, BRAM/URAM, LUT-RAM and latch counts, DSPs per
+# MAC and the longest combinational path (cell delays only, no routing).
+# Fails if a MAC is not in a DSP slice, if a latch appears, or if the
+# scratchpads did not become block RAM.
+#
+#   scripts/synth_check.sh FAMILY ROWS [IBUF_ROWS WBUF_ROWS ACC_ROWS OBUF_ROWS]
+#   FAMILY: xcup (UltraScale+, VCU118) or xc7 (7-series, VC707)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+family=${1:?family: xcup or xc7}
+rows=${2:?array rows (= columns)}
+ibuf=${3:-16384}
+wbuf=${4:-2048}
+acc=${5:-512}
+obuf=${6:-256}
+bus=$((rows * 8))
+out=${SYNTH_OUT:-build/synth}
+mkdir -p "$out"
+tag="${family}_${rows}x${rows}"
+log="$out/$tag.log"
+
+incs=$(sed -n 's|^+incdir+\(.*\)$|-Irtl/\1|p' rtl/abacus.f | tr '\n' ' ')
+srcs=$(grep -v -e '^//' -e '^+' -e '^[[:space:]]*$' rtl/abacus.f | sed 's|^|rtl/|' | tr '\n' ' ')
+cat >"$out/$tag.ys" <<YS
+read_verilog -sv -DSYNTHESIS $incs $srcs
+chparam -set Rows $rows -set Cols $rows -set DataWidth $bus -set IbufRows $ibuf -set WbufRows $wbuf -set AccRows $acc -set ObufRows $obuf abacus_top
+synth_xilinx -family $family -flatten -top abacus_top
+tee -o $out/$tag.stat stat
+read_verilog -lib -specify +/xilinx/cells_sim.v
+tee -o $out/$tag.sta sta
+YS
+echo "synth-check: $tag (bus $bus bits, ibuf $ibuf, wbuf $wbuf, acc $acc, obuf $obuf rows); log $log"
+start=$(date +%s)
+if ! yosys -q -l "$log" -s "$out/$tag.ys" >/dev/null 2>&1; then
+  grep -E "ERROR" "$log" | head -5 >&2
+  echo "synth-check: yosys failed; see $log" >&2
+  exit 1
+fi
+secs=$(( $(date +%s) - start ))
+
+count() { awk -v pat="$1" '$2 ~ pat {s += $1} END {print s + 0}' "$out/$tag.cells"; }
+# cell table: "count name"
+awk '/Number of cells/{f=1; next} f && NF==2 && $2 ~ /^[A-Z$]/ {print $2, $1}' "$out/$tag.stat" |
+  awk '{print $2, $1}' >"$out/$tag.cells"
+lut=$(count '^LUT[1-6]$')
+ff=$(count '^FD')
+dsp=$(count '^DSP48')
+bram=$(count '^RAMB(36|18)')
+uram=$(count '^URAM')
+lutram=$(count '^RAM(32|64|128|256)|^RAM[0-9]+[MX]|^SRL')
+latch=$(count '^(LD|\$_DLATCH|\$dlatch)')
+macs=$((rows * rows))
+path=$(grep -Eo 'Latest arrival time in .* is [0-9.]+' "$out/$tag.sta" | tail -1 | awk '{print $NF}')
+printf '%-16s %8s %8s %6s %6s %5s %9s %7s %9s %12s %6s\n' config LUT FF DSP BRAM URAM LUTRAM/SRL latch DSP/MAC "path (ps)" secs
+printf '%-16s %8d %8d %6d %6d %5d %9d %7d %9.2f %12s %6d\n' "$tag" "$lut" "$ff" "$dsp" "$bram" "$uram" "$lutram" "$latch" \
+  "$(echo "$dsp / $macs" | bc -l)" "${path:-?}" "$secs"
+fail=0
+if [ "$dsp" -lt "$macs" ]; then echo "synth-check: FAIL: $dsp DSPs for $macs MACs: a MAC is in fabric" >&2; fail=1; fi
+if [ "$latch" -ne 0 ]; then echo "synth-check: FAIL: $latch latches" >&2; fail=1; fi
+if [ "$bram" -eq 0 ] && [ "$uram" -eq 0 ]; then echo "synth-check: FAIL: no block RAM: the scratchpads were not inferred" >&2; fail=1; fi
+exit $fail
