@@ -6,6 +6,9 @@
 #   make lint    verilator -Wall and Yosys elaboration of rtl/abacus.f
 #   make bench   performance measurements (docs/performance.md)
 #   make wave    a short traced job: FST + GTKWave layout (opens with a display)
+#   make synth-check  Yosys synth_xilinx of abacus_top: LUT/FF/DSP/BRAM table
+#   make bitstream BOARD=vcu118|vc707   Vivado build (needs Vivado on PATH)
+#   make program BOARD=vcu118|vc707     load the bitstream over JTAG
 #   make format  clang-format the C++ sources
 #   make clean   remove build outputs
 
@@ -14,7 +17,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WAVE_DIR ?= $(BUILD_DIR)/waves
 
-.PHONY: all deps configure build test sim lint bench wave format clean
+.PHONY: all deps configure build test sim lint bench wave format clean synth-check bitstream program
 
 all: build
 
@@ -59,6 +62,18 @@ wave: build
 	  echo "No display: open with  gtkwave $(WAVE_DIR)/abacus.fst $(WAVE_DIR)/abacus.gtkw"; \
 	  echo "      (the core alone:  gtkwave $(WAVE_DIR)/core_demo.fst $(WAVE_DIR)/core_demo.gtkw)"; \
 	fi
+
+# FPGA configuration (32x32) for both families; SYNTH_ROWS=16 for a quicker run.
+SYNTH_ROWS ?= 32
+synth-check: deps
+	scripts/synth_check.sh xcup $(SYNTH_ROWS)
+	scripts/synth_check.sh xc7 $(SYNTH_ROWS)
+
+BOARDS := $(notdir $(wildcard fpga/vcu118 fpga/vc707))
+bitstream program:
+	@if [ -z "$(BOARD)" ] || [ ! -d fpga/$(BOARD) ]; then \
+	  echo "error: say which board: make $@ BOARD=<$(subst $(subst ,, ),|,$(BOARDS))>" >&2; exit 1; fi
+	$(MAKE) -C fpga/$(BOARD) $@
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

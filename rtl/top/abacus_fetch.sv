@@ -101,9 +101,18 @@ module abacus_fetch #(
   end
   // room for the whole burst in the buffer, counting what is being assembled
   assign burst_open_q = (beats_out_q != '0);
+  // Room for a whole burst, registered to keep this adder chain off the
+  // issue path. It lags one cycle, which is safe: an issue leaves ARVALID
+  // set for at least the next cycle, and by the one after that room_q has
+  // seen the new outstanding count; arriving beats and dispatch only ever
+  // make room.
+  logic room_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) room_q <= 1'b0;
+    else room_q <= (32'(q_count) + beats_out_q / BeatsPerInsn + BurstInsns + 32'd1 <= QDepth);
+  end
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q &&
-                     (32'(bursts_out_q) < MaxBursts) && (req_left_q != '0) &&
-                     (32'(q_count) + beats_out_q / BeatsPerInsn + n_insns + 32'd1 <= QDepth);
+                     (32'(bursts_out_q) < MaxBursts) && (req_left_q != '0) && room_q;
   logic ar_valid_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) ar_valid_q <= 1'b0;

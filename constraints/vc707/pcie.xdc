@@ -1,0 +1,27 @@
+# VC707 PCIe edge connector (x8): reference clock, PERST#, lanes 0-7 (GTX
+# quads 115 and 114; the 7-series integrated block sits at X1Y0).
+set_property PACKAGE_PIN AB8 [get_ports pcie_refclk_p]
+set_property PACKAGE_PIN AB7 [get_ports pcie_refclk_n]
+create_clock -period 10.000 -name pcie_refclk [get_ports pcie_refclk_p]
+
+set_property PACKAGE_PIN AV35 [get_ports pcie_reset_n]
+set_property IOSTANDARD LVCMOS18 [get_ports pcie_reset_n]
+set_property PULLUP true [get_ports pcie_reset_n]
+set_false_path -from [get_ports pcie_reset_n]
+
+set_property PACKAGE_PIN Y4 [get_ports {pcie_rx_p[0]}]
+set_property PACKAGE_PIN W2 [get_ports {pcie_tx_p[0]}]
+set_property PACKAGE_PIN AA6 [get_ports {pcie_rx_p[1]}]
+set_property PACKAGE_PIN AA2 [get_ports {pcie_tx_p[1]}]
+set_property PACKAGE_PIN AB4 [get_ports {pcie_rx_p[2]}]
+set_property PACKAGE_PIN AC2 [get_ports {pcie_tx_p[2]}]
+set_property PACKAGE_PIN AC6 [get_ports {pcie_rx_p[3]}]
+set_property PACKAGE_PIN AE2 [get_ports {pcie_tx_p[3]}]
+set_property PACKAGE_PIN AD4 [get_ports {pcie_rx_p[4]}]
+set_property PACKAGE_PIN AG2 [get_ports {pcie_tx_p[4]}]
+set_property PACKAGE_PIN AE6 [get_ports {pcie_rx_p[5]}]
+set_property PACKAGE_PIN AH4 [get_ports {pcie_tx_p[5]}]
+set_property PACKAGE_PIN AF4 [get_ports {pcie_rx_p[6]}]
+set_property PACKAGE_PIN AJ2 [get_ports {pcie_tx_p[6]}]
+set_property PACKAGE_PIN AG6 [get_ports {pcie_rx_p[7]}]
+set_property PACKAGE_PIN AK4 [get_ports {pcie_tx_p[7]}]

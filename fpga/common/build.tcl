@@ -1,0 +1,65 @@
+# Vivado non-project build: IP from Tcl, RTL from rtl/abacus.f, the board's
+# thin top and constraints; synthesis, implementation, reports, bitstream.
+# Arguments (from vivado.mk): --part --board --top --root --filelist --syn
+# --xdc --ip --defines --generics
+proc arg {name} {
+  global argv
+  set i [lsearch -exact $argv "--$name"]
+  if {$i < 0} { error "build.tcl: missing --$name" }
+  return [lindex $argv [expr {$i + 1}]]
+}
+set part     [arg part]
+set board    [arg board]
+set top      [arg top]
+set root     [arg root]
+set filelist [arg filelist]
+
+set_part $part
+set_property board_part $board [current_project]
+file mkdir reports ip
+
+# IP first: each script creates and configures its IP under ./ip
+foreach t [arg ip] {
+  source $t
+}
+foreach ip [get_ips] {
+  generate_target all $ip
+  synth_ip $ip
+}
+
+# RTL from the one file list
+set fdir [file dirname $filelist]
+set incdirs {}
+set f [open $filelist r]
+foreach line [split [read $f] "\n"] {
+  set line [string trim $line]
+  if {$line eq "" || [string match "//*" $line]} continue
+  if {[string match "+incdir+*" $line]} {
+    lappend incdirs [file join $fdir [string range $line 8 end]]
+    continue
+  }
+  read_verilog -sv [file join $fdir $line]
+}
+close $f
+foreach s [arg syn] { read_verilog -sv $s }
+foreach x [arg xdc] { read_xdc $x }
+
+set defines {}
+foreach d [arg defines] { lappend defines -verilog_define $d }
+set generics {}
+foreach g [arg generics] { lappend generics -generic $g }
+
+synth_design -top $top -part $part -include_dirs $incdirs {*}$defines {*}$generics
+opt_design
+place_design
+phys_opt_design
+route_design
+report_utilization -hierarchical -file reports/utilization.rpt
+report_timing_summary -max_paths 20 -file reports/timing.rpt
+report_clock_interaction -file reports/clocks.rpt
+write_checkpoint -force $top.dcp
+set wns [get_property SLACK [get_timing_paths -max_paths 1 -nworst 1 -setup]]
+if {$wns < 0} {
+  puts "build.tcl: WARNING: timing not met (WNS $wns ns), see reports/timing.rpt"
+}
+write_bitstream -force $top.bit

@@ -1,0 +1,46 @@
+# Shared Vivado non-project flow. A board Makefile sets these and includes
+# this file (never a copy per board):
+#   FPGA_PART     device, e.g. xcvu9p-flga2104-2L-e
+#   FPGA_BOARD    board part for IP board interfaces, e.g. xilinx.com:vcu118:part0:2.4
+#   FPGA_TOP      top module
+#   SYN_FILES     board-specific HDL (the thin top)
+#   XDC_FILES     constraints
+#   IP_TCL_FILES  Tcl scripts that create and configure the IP (create_ip + set_property)
+#   DEFINES       Verilog defines
+# The RTL itself comes from rtl/abacus.f. Targets: bitstream, program, clean.
+# Outputs land in build/ next to the board Makefile: the .bit, utilization
+# and timing reports, logs.
+
+ROOT ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+BUILD ?= build
+VIVADO ?= vivado
+BUILD_ID ?= $(shell git -C $(ROOT) rev-parse --short=8 HEAD 2>/dev/null || echo 0)
+ARRAY ?= 32
+VIVADO_ARGS = -mode batch -notrace -nojournal
+
+.PHONY: bitstream program clean check-vivado
+
+# make print-VAR: the value of a variable (used by tests/fpga/check_flow.sh)
+print-%:
+	@echo '$($*)'
+
+check-vivado:
+	@command -v $(VIVADO) >/dev/null 2>&1 || { \
+	  echo "error: '$(VIVADO)' is not on PATH: 'make bitstream' needs AMD Vivado (2022.2 or later)." >&2; \
+	  echo "       Install it, source its settings64.sh, and run again. Nothing was built." >&2; \
+	  exit 1; }
+
+bitstream: check-vivado
+	@mkdir -p $(BUILD)
+	cd $(BUILD) && $(VIVADO) $(VIVADO_ARGS) -source $(ROOT)/fpga/common/build.tcl -tclargs \
+	  --part "$(FPGA_PART)" --board "$(FPGA_BOARD)" --top "$(FPGA_TOP)" --root "$(ROOT)" \
+	  --filelist "$(ROOT)/rtl/abacus.f" --syn "$(abspath $(SYN_FILES))" --xdc "$(abspath $(XDC_FILES))" \
+	  --ip "$(abspath $(IP_TCL_FILES))" --defines "$(DEFINES)" --generics "BuildId=32'h$(BUILD_ID) Array=$(ARRAY)"
+	@echo "bitstream: $(BUILD)/$(FPGA_TOP).bit (reports in $(BUILD)/reports)"
+
+program: check-vivado
+	@test -f $(BUILD)/$(FPGA_TOP).bit || { echo "error: $(BUILD)/$(FPGA_TOP).bit missing: run 'make bitstream' first" >&2; exit 1; }
+	cd $(BUILD) && $(VIVADO) $(VIVADO_ARGS) -source $(ROOT)/fpga/common/program.tcl -tclargs --bit $(FPGA_TOP).bit
+
+clean:
+	rm -rf $(BUILD) .Xil
