@@ -23,6 +23,11 @@ endforeach()
 
 set(ABACUS_MODEL_CFLAGS "-march=native" CACHE STRING "extra compiler flags for the verilated models' hot code")
 
+# verilate() lists the C++ files it generates at configure time; a changed
+# module can change that list, so any RTL change re-runs the configuration.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ABACUS_RTL_SOURCES}
+             ${ABACUS_RTL_VLT} ${PROJECT_SOURCE_DIR}/tb/rtl/abacus_dma_tb.sv)
+
 # abacus_verilate(<target> PREFIX <class> TOP <module> [EXTRA <test-only sources>...]
 #                 [ARGS <verilator args>...])
 # A static library holding the verilated model, FST tracing compiled in

@@ -6,7 +6,7 @@
 //   y   = RoundingDivideByPOT(y, max(-shift,0))        ties away from zero
 //   out = clamp(y + zp_out, clamp_min, clamp_max)       (computed wide, then int8)
 //
-// Four register stages, all advancing on en_i (the caller's pipeline stall).
+// Five register stages, all advancing on en_i (the caller's pipeline stall).
 // Datapath registers carry no reset; validity is tracked by the caller.
 module abacus_requant (
   input  logic        clk_i,
@@ -66,27 +66,38 @@ module abacus_requant (
     end
   end
 
-  // ---- stage 3: doubling high multiply rounding, rounding right shift ------
+  // ---- stage 3: doubling high multiply rounding ------------------------------
   // gemmlowp computes (ab + nudge) / 2^31 with C++ truncation, nudge = 2^30
   // for ab >= 0 and 1 - 2^30 otherwise; that equals floor((ab + 2^30) / 2^31)
   // for every ab, which is an arithmetic shift.
   logic signed [63:0] rounded;
   logic               unused_rounded;
-  logic signed [31:0] high, mask, remainder, threshold, s3_y_d;
   always_comb begin
-    rounded = s2_prod_q + 64'sd1073741824;
-    high    = s2_ovf_q ? Int32Max : rounded[62:31];
+    rounded        = s2_prod_q + 64'sd1073741824;
     unused_rounded = ^{rounded[63], rounded[30:0]};
-    mask      = $signed((32'd1 << s2_rshift_q) - 32'd1);
-    remainder = high & mask;
-    threshold = (mask >>> 1) + ((high < 0) ? 32'sd1 : 32'sd0);
-    s3_y_d    = (high >>> s2_rshift_q) + ((remainder > threshold) ? 32'sd1 : 32'sd0);
   end
-
-  logic signed [31:0] s3_y_q;
+  logic signed [31:0] s3_high_q;
+  logic        [4:0]  s3_rshift_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s3_y_q <= s3_y_d;
+      s3_high_q   <= s2_ovf_q ? Int32Max : rounded[62:31];
+      s3_rshift_q <= s2_rshift_q;
+    end
+  end
+
+  // ---- stage 4: rounding right shift -----------------------------------------------
+  logic signed [31:0] mask, remainder, threshold, s4_y_d;
+  always_comb begin
+    mask      = $signed((32'd1 << s3_rshift_q) - 32'd1);
+    remainder = s3_high_q & mask;
+    threshold = (mask >>> 1) + ((s3_high_q < 0) ? 32'sd1 : 32'sd0);
+    s4_y_d    = (s3_high_q >>> s3_rshift_q) + ((remainder > threshold) ? 32'sd1 : 32'sd0);
+  end
+
+  logic signed [31:0] s3_y_q;  // (stage 4's register)
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s3_y_q <= s4_y_d;
     end
   end
 

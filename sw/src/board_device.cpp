@@ -331,7 +331,7 @@ DeviceSpec parse_device_spec(const std::string& spec) {
   d.path = spec.substr(colon + 1);
   if (d.kind != "xdma" && d.kind != "uio") throw DeviceError("device '" + spec + "': unknown kind '" + d.kind + "'");
   if (d.path.empty()) throw DeviceError("device '" + spec + "': no device node");
-  if (d.kind == "uio") {
+  {  // optional @base:size: the UIO buffer region, or the card memory for XDMA
     const auto at = d.path.find('@');
     if (at != std::string::npos) {
       const std::string region = d.path.substr(at + 1);
@@ -341,6 +341,7 @@ DeviceSpec parse_device_spec(const std::string& spec) {
       try {
         d.uio.phys_base = std::stoull(region.substr(0, c), nullptr, 0);
         d.uio.size = std::stoull(region.substr(c + 1), nullptr, 0);
+        d.has_region = true;
       } catch (const std::exception&) {
         throw DeviceError("device '" + spec + "': region must be @phys_base:size (numbers)");
       }

@@ -101,11 +101,12 @@ class UioDevice : public Device {
   std::uint8_t* buf_ = nullptr;
 };
 
-// "sim", "xdma:/dev/xdma0" or "uio:/dev/uio0[@phys_base:size]".
+// "sim", "xdma:/dev/xdma0[@card_base:size]" or "uio:/dev/uio0@phys_base:size".
 // Throws DeviceError naming what is wrong.
 struct DeviceSpec {
   std::string kind, path;
-  UioRegion uio;
+  UioRegion uio;          // the @base:size part
+  bool has_region = false;
 };
 DeviceSpec parse_device_spec(const std::string& spec);
 
