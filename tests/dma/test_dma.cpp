@@ -359,11 +359,11 @@ TYPED_TEST(DmaTest, LongBackPressureOnEveryChannel) {
     d.row_bytes = 5000;
     d.stride = 6000;
     d.sp_stride = 5000;
-    this->mem_->hold(ch, 0);
-    // a hold of 3000 cycles starting 40 cycles in
-    this->dma_->drain(0);
+    // the channel is held for 3000 cycles from the descriptor's start
     this->mem_->hold(ch, 3000);
+    const std::uint64_t before = this->sim_->cycle();
     ASSERT_TRUE(this->run_checked(d));
+    EXPECT_GT(this->sim_->cycle() - before, 3000u) << "the hold did not delay the transfer";
   }
 }
 
