@@ -212,18 +212,47 @@ module abacus_fetch #(
     endcase
   end
 
+  // Decode register: the checks above (a multiply and compares) get a cycle
+  // of their own; dispatch works from the registered result.
+  logic             d_valid_q, d_op_bad_q, d_field_bad_q, d_finish_q;
+  logic [3:0]       d_op_q;
+  logic [IBits-1:0] d_insn_q;
+  logic             d_load;
+
   logic [31:0] pc_q;
   logic        ending_q;  // FINISH (or the end) seen: waiting for the engines
   logic        dispatch_ok, can_go;
-  assign dispatch_ok = (state_q == SRun) && q_rvalid && !halt_i && !ending_q && !op_bad && !field_bad;
-  assign ld_valid_o  = dispatch_ok && op == abacus_isa_pkg::OpLoad;
-  assign cp_valid_o  = dispatch_ok && op == abacus_isa_pkg::OpGemm;
-  assign st_valid_o  = dispatch_ok && op == abacus_isa_pkg::OpStore;
-  assign insn_o      = i;
+  assign dispatch_ok = (state_q == SRun) && d_valid_q && !halt_i && !ending_q && !d_op_bad_q && !d_field_bad_q;
+  assign ld_valid_o  = dispatch_ok && d_op_q == abacus_isa_pkg::OpLoad;
+  assign cp_valid_o  = dispatch_ok && d_op_q == abacus_isa_pkg::OpGemm;
+  assign st_valid_o  = dispatch_ok && d_op_q == abacus_isa_pkg::OpStore;
+  assign insn_o      = d_insn_q;
   assign can_go      = (ld_valid_o && ld_ready_i) || (cp_valid_o && cp_ready_i) ||
-                       (st_valid_o && st_ready_i) || (dispatch_ok && is_finish);
-  assign q_rready    = can_go;
+                       (st_valid_o && st_ready_i) || (dispatch_ok && d_finish_q);
+  assign d_load      = q_rvalid && (!d_valid_q || can_go);
+  assign q_rready    = d_load;
   assign pc_o        = pc_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      d_valid_q <= 1'b0;
+    end else if (clear_i || start_i) begin
+      d_valid_q <= 1'b0;
+    end else if (d_load) begin
+      d_valid_q <= 1'b1;
+    end else if (can_go) begin
+      d_valid_q <= 1'b0;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (d_load) begin
+      d_insn_q      <= i;
+      d_op_q        <= op;
+      d_op_bad_q    <= op_bad;
+      d_field_bad_q <= field_bad;
+      d_finish_q    <= is_finish;
+    end
+  end
 
   // ---- sequencing ----------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -300,11 +329,11 @@ module abacus_fetch #(
           end
           if (can_go) begin
             pc_q <= pc_q + 32'd1;
-            if (is_finish) ending_q <= 1'b1;
+            if (d_finish_q) ending_q <= 1'b1;
           end
-          if (q_rvalid && !halt_i && !ending_q && (op_bad || field_bad)) begin
+          if (d_valid_q && !halt_i && !ending_q && (d_op_bad_q || d_field_bad_q)) begin
             err_o      <= 1'b1;
-            err_code_o <= op_bad ? abacus_isa_pkg::ErrIllegalOp : abacus_isa_pkg::ErrIllegalField;
+            err_code_o <= d_op_bad_q ? abacus_isa_pkg::ErrIllegalOp : abacus_isa_pkg::ErrIllegalField;
             err_addr_o <= 64'(pc_q);
           end
           // The end: FINISH dispatched, or every instruction dispatched.
