@@ -20,9 +20,11 @@ declare -A probe=(
   [ccache]=/usr/bin/ccache
   [gtkwave]=/usr/bin/gtkwave
   [gnuplot-nox]=/usr/bin/gnuplot
+  [tcl]=/usr/bin/tclsh
+  [bc]=/usr/bin/bc
 )
 order=(build-essential make cmake python3 verilator yosys libgtest-dev libgmock-dev
-       libcli11-dev libgemmlowp-dev libbenchmark-dev ccache gtkwave gnuplot-nox)
+       libcli11-dev libgemmlowp-dev libbenchmark-dev ccache gtkwave gnuplot-nox tcl bc)
 
 missing=()
 for p in "${order[@]}"; do
