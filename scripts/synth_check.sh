@@ -8,6 +8,11 @@
 #
 #   scripts/synth_check.sh FAMILY ROWS [IBUF_ROWS WBUF_ROWS ACC_ROWS OBUF_ROWS]
 #   FAMILY: xcup (UltraScale+, VCU118) or xc7 (7-series, VC707)
+#
+# SYNTH_HIER=1 keeps the hierarchy: each distinct module is synthesized once
+# and the totals come from Yosys's design-hierarchy count, so large arrays
+# (64x64) finish in minutes. No cross-module optimization and no path
+# figure in this mode; the counts are an upper bound on the flat run's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 family=${1:?family: xcup or xc7}
@@ -19,7 +24,10 @@ obuf=${6:-256}
 bus=$((rows * 8))
 out=${SYNTH_OUT:-build/synth}
 mkdir -p "$out"
+hier=${SYNTH_HIER:-0}
 tag="${family}_${rows}x${rows}"
+flat=-flatten
+[ "$hier" = 1 ] && { tag="${tag}_hier"; flat=; }
 log="$out/$tag.log"
 
 incs=$(sed -n 's|^+incdir+\(.*\)$|-Irtl/\1|p' rtl/abacus.f | tr '\n' ' ')
@@ -27,11 +35,12 @@ srcs=$(grep -v -e '^//' -e '^+' -e '^[[:space:]]*$' rtl/abacus.f | sed 's|^|rtl/
 cat >"$out/$tag.ys" <<YS
 read_verilog -sv -DSYNTHESIS $incs $srcs
 chparam -set Rows $rows -set Cols $rows -set DataWidth $bus -set IbufRows $ibuf -set WbufRows $wbuf -set AccRows $acc -set ObufRows $obuf abacus_top
-synth_xilinx -family $family -flatten -top abacus_top
+synth_xilinx -family $family $flat -top abacus_top
 tee -o $out/$tag.stat stat
-read_verilog -lib -specify +/xilinx/cells_sim.v
-tee -o $out/$tag.sta sta
 YS
+if [ "$hier" != 1 ]; then
+  printf 'read_verilog -lib -specify +/xilinx/cells_sim.v\ntee -o %s sta\n' "$out/$tag.sta" >>"$out/$tag.ys"
+fi
 echo "synth-check: $tag (bus $bus bits, ibuf $ibuf, wbuf $wbuf, acc $acc, obuf $obuf rows); log $log"
 start=$(date +%s)
 # SYNTH_REPORT_ONLY=1 re-reads a finished run's statistics
@@ -45,8 +54,12 @@ fi
 secs=$(( $(date +%s) - start ))
 
 count() { awk -v pat="$1" '$2 ~ pat {s += $1} END {print s + 0}' "$out/$tag.cells"; }
-# cell table, one "count name" per line
-awk '/Number of cells/{f=1; next} f && NF==2 && $1 ~ /^[A-Z$]/ {print $2, $1}' "$out/$tag.stat" >"$out/$tag.cells"
+# cell table, one "count name" per line; with the hierarchy kept, only the
+# whole-design count that follows the "design hierarchy" heading
+awk -v hier="$hier" '
+  /=== design hierarchy ===/ {h=1}
+  /Number of cells/ {f = (hier != 1 || h); next}
+  f && NF==2 && $1 ~ /^[A-Z$]/ {print $2, $1}' "$out/$tag.stat" >"$out/$tag.cells"
 lut=$(count '^LUT[1-6]$')
 ff=$(count '^FD')
 dsp=$(count '^DSP48')
@@ -55,7 +68,8 @@ uram=$(count '^URAM')
 lutram=$(count '^RAM(32|64|128|256)|^SRL')
 latch=$(count '^(LD|\$_DLATCH|\$dlatch)')
 macs=$((rows * rows))
-path=$(grep -Eo 'Latest arrival time in .* is [0-9.]+' "$out/$tag.sta" | tail -1 | awk '{print $NF}')
+path=; [ "$hier" = 1 ] && path="(hier)"
+[ -f "$out/$tag.sta" ] && path=$(grep -Eo 'Latest arrival time in .* is [0-9.]+' "$out/$tag.sta" | tail -1 | awk '{print $NF}')
 printf '%-16s %8s %8s %6s %6s %5s %9s %7s %9s %12s %6s\n' config LUT FF DSP BRAM URAM LUTRAM/SRL latch DSP/MAC "path (ps)" secs
 printf '%-16s %8d %8d %6d %6d %5d %9d %7d %9.2f %12s %6d\n' "$tag" "$lut" "$ff" "$dsp" "$bram" "$uram" "$lutram" "$latch" \
   "$(echo "$dsp / $macs" | bc -l)" "${path:-?}" "$secs"
