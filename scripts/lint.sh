@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # RTL lint: verilator --lint-only -Wall over rtl/abacus.f at several
-# geometries, then Yosys parses and elaborates the same list, so the RTL
-# stays inside what synthesis accepts. Exits non-zero on any warning.
+# geometries (the FPGA's 32x32 included), then Yosys parses and elaborates
+# the same list, so the RTL stays inside what synthesis accepts; then the
+# board tops (tests/fpga/elaborate.sh). Exits non-zero on any warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ configs=(
   "abacus_dma"
   "abacus_dma -GDataWidth=256"
   "abacus_top"
+  "abacus_top -GRows=32 -GCols=32 -GDataWidth=256"
 )
 
 for c in "${configs[@]}"; do
@@ -42,4 +44,10 @@ for top in $tops; do
     exit 1
   fi
 done
+# The board tops (fpga/) with Abacus at the board size, against stubs of
+# their IP derived from the IP scripts.
+if ! tests/fpga/elaborate.sh; then
+  echo "lint: board tops above" >&2
+  exit 1
+fi
 echo "lint: clean"

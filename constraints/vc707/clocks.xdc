@@ -9,7 +9,7 @@ create_clock -period 5.000 -name sys_clk [get_ports sys_clk_p]
 
 set_clock_groups -asynchronous \
   -group [get_clocks -of_objects [get_pins u_ddr/ui_clk]] \
-  -group [get_clocks -of_objects [get_pins u_xdma/axi_aclk]]
+  -group [get_clocks -of_objects [get_pins u_shell/u_xdma/axi_aclk]]
 
 set_property CFGBVS GND [current_design]
 set_property CONFIG_VOLTAGE 1.8 [current_design]

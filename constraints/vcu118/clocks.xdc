@@ -10,7 +10,7 @@ create_clock -period 8.000 -name clk_125mhz [get_ports clk_125mhz_p]
 
 set_clock_groups -asynchronous \
   -group [get_clocks -of_objects [get_pins u_clk/clk_out1]] \
-  -group [get_clocks -of_objects [get_pins u_xdma/axi_aclk]] \
+  -group [get_clocks -of_objects [get_pins u_shell/u_xdma/axi_aclk]] \
   -group [get_clocks -of_objects [get_pins u_ddr/c0_ddr4_ui_clk]]
 
 set_property CFGBVS GND [current_design]

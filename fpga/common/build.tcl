@@ -18,7 +18,11 @@ set_part $part
 set_property board_part $board [current_project]
 file mkdir reports ip
 
-# IP first: each script creates and configures its IP under ./ip
+# IP first: each script creates and configures its IP under ./ip. The
+# interconnect's Abacus port is sized from the array (generic Array, make
+# ARRAY=...): one array row per bus word, 8 bits per column.
+set abacus_array 32
+foreach g [arg generics] { regexp {^Array=(\d+)$} $g -> abacus_array }
 foreach t [arg ip] {
   source $t
 }
@@ -41,6 +45,8 @@ foreach line [split [read $f] "\n"] {
   read_verilog -sv [file join $fdir $line]
 }
 close $f
+# the board tops' shared sources (abacus_pcie_shell, abacus_axi.svh)
+lappend incdirs [file join $root fpga/common]
 foreach s [arg syn] { read_verilog -sv $s }
 foreach x [arg xdc] { read_xdc $x }
 

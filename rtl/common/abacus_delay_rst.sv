@@ -12,20 +12,14 @@ module abacus_delay_rst #(
   if (Depth == 0) begin : g_wire
     assign q_o = d_i;
   end else begin : g_regs
-    // unpacked: Yosys 0.23 rejects multi-dimensional packed arrays in generate blocks
-    logic [Width-1:0] stage_q [Depth];
+    // One flat shift register (no loops: Verilator does not unroll a loop
+    // of delayed assignments deeper than --unroll-count, and the array's
+    // control lines are Rows + Cols deep).
+    logic [Depth*Width-1:0] stage_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        for (int unsigned i = 0; i < Depth; i++) begin
-          stage_q[i] <= '0;
-        end
-      end else begin
-        stage_q[0] <= d_i;
-        for (int unsigned i = 1; i < Depth; i++) begin
-          stage_q[i] <= stage_q[i-1];
-        end
-      end
+      if (!rst_ni) stage_q <= '0;
+      else stage_q <= (Depth*Width)'({stage_q, d_i});  // shift in d_i, drop the oldest
     end
-    assign q_o = stage_q[Depth-1];
+    assign q_o = stage_q[Depth*Width-1 -: Width];
   end
 endmodule

@@ -14,9 +14,45 @@ set ports {}
 foreach {m name} [regexp -all -inline {(?:input|output|inout)\s+(?:logic|wire)?\s*(?:\[[^\]]*\]\s*)?(\w+)} $src] {
   lappend ports $name
 }
-# IP modules the top instantiates
+# Instances in the board's sources (the top and the shared shell): for
+# each module, instance name -> module type. A named instance is
+# "u_<name> (", preceded by its type and an optional "#( ... )" block.
+proc instances_of {body} {
+  set out {}
+  foreach {whole name} [regexp -all -indices -inline {\m(u_\w+)\s*\(} $body] {
+    set before [string trimright [string range $body 0 [expr {[lindex $name 0] - 1}]]]
+    if {[string index $before end] eq ")"} {
+      # skip back over the parameter block to its "#("
+      set depth 0
+      for {set i [expr {[string length $before] - 1}]} {$i >= 0} {incr i -1} {
+        set c [string index $before $i]
+        if {$c eq ")"} { incr depth } elseif {$c eq "("} { incr depth -1; if {$depth == 0} break }
+      }
+      set before [string trimright [string range $before 0 [expr {$i - 1}]]]
+      set before [string trimright [string trimright $before "#"]]
+    }
+    if {[regexp {(\w+)$} $before -> type]} {
+      dict set out [string range $body {*}$name] $type
+    }
+  }
+  return $out
+}
+set modules {}
+foreach s $syn {
+  if {![file exists $s]} continue
+  set f [open $s r]; set text [read $f]; close $f
+  regsub -all {\mendmodule\M} $text "\x01" text
+  foreach chunk [split $text "\x01"] {
+    if {[regexp {\mmodule\s+(\w+)} $chunk -> mname]} { dict set modules $mname [instances_of $chunk] }
+  }
+}
+# IP modules (no source of their own) the board's sources instantiate
 set instantiated {}
-foreach {m mod} [regexp -all -inline {\n\s*(\w+_0)\s+u_\w+\s*\(} $src] { lappend instantiated $mod }
+dict for {mname insts} $modules {
+  dict for {inst type} $insts {
+    if {![dict exists $modules $type] && [string match *_0 $type]} { lappend instantiated $type }
+  }
+}
 set created {}
 
 proc need_file {path what} { if {![file exists $path]} { fail "$what $path does not exist" } }
@@ -39,7 +75,22 @@ proc set_property {args} { return {} }
 proc get_property {args} { return 0.1 }
 proc get_timing_paths {args} { return path }
 proc get_hw_devices {args} { return xcvu9p_0 }
-proc get_pins {args} { return pin }
+# get_pins INST/INST/PIN (not -hierarchical): every instance on the path
+# must exist where the path says, starting at the board top.
+proc get_pins {args} {
+  global modules top
+  if {[lsearch -exact $args -hierarchical] >= 0 || [lsearch -exact $args -of_objects] >= 0} { return pin }
+  foreach pat $args {
+    if {[string match -* $pat] || [string first / $pat] < 0} continue
+    set mod $top
+    foreach inst [lrange [split $pat /] 0 end-1] {
+      if {![dict exists $modules $mod]} { break }
+      if {![dict exists $modules $mod $inst]} { fail "get_pins $pat: no instance $inst in $mod"; break }
+      set mod [dict get $modules $mod $inst]
+    }
+  }
+  return pin
+}
 proc get_cells {args} { return cell }
 proc get_clocks {args} { return clk }
 proc get_ips {args} { global created; return $created }
@@ -69,9 +120,9 @@ cd [file join $cwd [file tail [file rootname $top]]_check]
 if {[catch {source [file join $root fpga/common/build.tcl]} msg]} { fail "build.tcl: $msg" }
 cd $cwd
 foreach m $instantiated {
-  if {[lsearch -exact $created $m] < 0} { fail "the board top instantiates $m but no IP script creates it" }
+  if {[lsearch -exact $created $m] < 0} { fail "the board design instantiates IP $m but no IP script creates it" }
 }
 set argv [list --bit $top.bit]
 if {[catch {source [file join $root fpga/common/program.tcl]} msg]} { fail "program.tcl: $msg" }
-puts "check_flow: $top: [llength $ports] ports, IP created: $created, [expr {$errors ? "FAILED" : "ok"}]"
+puts "check_flow: $top: [llength $ports] ports, modules [dict keys $modules], IP created: $created, [expr {$errors ? "FAILED" : "ok"}]"
 exit [expr {$errors ? 1 : 0}]

@@ -1,0 +1,394 @@
+// The part of an Abacus PCIe board design that does not depend on the
+// board: XDMA endpoint, the register BAR into the core clock domain,
+// Abacus itself, its interrupt into the PCIe domain, and the interconnect
+// that gives XDMA's DMA and Abacus's master one memory port. The board top
+// (fpga/<board>/) keeps what differs: reference clocks, the memory
+// controller and its pins, LEDs.
+//
+//   PCIe (xdma_0) ─ AXI4 XdmaBits @axi_aclk ──────────────┐
+//                └ AXI-Lite BAR0 ─ axil_cc_0 ─ Abacus regs │
+//   Abacus (Array x Array, core_clk) ─ AXI4 Array*8 bits ──┤ axi_ic_0 ─ mem_* (mem_clk, 512b, ID 8)
+//   Abacus irq ─ abacus_bit_sync ─ XDMA usr_irq_req[0]
+//
+// Address map (docs/fpga.md): card memory at 0x0 for both masters;
+// Abacus's registers at BAR0 offset 0x0 (4 KiB).
+//
+// Each board's fpga/<board>/ip/*.tcl creates the IP named here (xdma_0,
+// axil_cc_0, axi_ic_0) with the widths used here; tests/fpga/elaborate.sh
+// checks the two agree. UltraScale+ XDMA takes the GT reference clock on a
+// second port: boards that have it define ABACUS_XDMA_GT_REFCLK.
+`include "abacus_axi.svh"
+
+module abacus_pcie_shell #(
+  parameter logic [31:0] BuildId = 32'd0,
+  parameter int unsigned Array = 32,     // array rows = columns
+  parameter int unsigned XdmaBits = 256, // XDMA AXI4 data width
+  parameter int unsigned Lanes = 8,
+  localparam int unsigned BusBits = Array * 8,  // Abacus: one array row per bus word
+  localparam int unsigned MemBits = 512,
+  localparam int unsigned MemIdBits = 8   // interconnect: THREAD_ID_WIDTH (4) + 4 master-ID bits
+) (
+  // PCIe
+  input  logic                   pcie_sys_clk_i,   // reference clock after its IBUFDS
+`ifdef ABACUS_XDMA_GT_REFCLK
+  input  logic                   pcie_refclk_gt_i, // UltraScale+: the GT copy of the reference
+`endif
+  input  logic                   pcie_reset_ni,    // PERST#
+  input  logic [Lanes-1:0]       pcie_rx_p_i,
+  input  logic [Lanes-1:0]       pcie_rx_n_i,
+  output logic [Lanes-1:0]       pcie_tx_p_o,
+  output logic [Lanes-1:0]       pcie_tx_n_o,
+  output logic                   link_up_o,
+  // Abacus core clock and its (asynchronous) reset request
+  input  logic                   core_clk_i,
+  input  logic                   core_arst_ni,
+  output logic                   core_rst_no,      // synchronized: Abacus is out of reset
+  output logic                   irq_o,            // Abacus's interrupt, core clock domain
+  // card memory: AXI4 master in the memory controller's clock domain
+  input  logic                   mem_clk_i,
+  input  logic                   mem_rst_ni,       // synchronous to mem_clk_i
+  output logic [MemIdBits-1:0]   mem_awid_o,
+  output logic [63:0]            mem_awaddr_o,
+  output logic [7:0]             mem_awlen_o,
+  output logic [2:0]             mem_awsize_o,
+  output logic [1:0]             mem_awburst_o,
+  output logic                   mem_awlock_o,
+  output logic [3:0]             mem_awcache_o,
+  output logic [2:0]             mem_awprot_o,
+  output logic                   mem_awvalid_o,
+  input  logic                   mem_awready_i,
+  output logic [MemBits-1:0]     mem_wdata_o,
+  output logic [MemBits/8-1:0]   mem_wstrb_o,
+  output logic                   mem_wlast_o,
+  output logic                   mem_wvalid_o,
+  input  logic                   mem_wready_i,
+  input  logic [MemIdBits-1:0]   mem_bid_i,
+  input  logic [1:0]             mem_bresp_i,
+  input  logic                   mem_bvalid_i,
+  output logic                   mem_bready_o,
+  output logic [MemIdBits-1:0]   mem_arid_o,
+  output logic [63:0]            mem_araddr_o,
+  output logic [7:0]             mem_arlen_o,
+  output logic [2:0]             mem_arsize_o,
+  output logic [1:0]             mem_arburst_o,
+  output logic                   mem_arlock_o,
+  output logic [3:0]             mem_arcache_o,
+  output logic [2:0]             mem_arprot_o,
+  output logic                   mem_arvalid_o,
+  input  logic                   mem_arready_i,
+  input  logic [MemIdBits-1:0]   mem_rid_i,
+  input  logic [MemBits-1:0]     mem_rdata_i,
+  input  logic [1:0]             mem_rresp_i,
+  input  logic                   mem_rlast_i,
+  input  logic                   mem_rvalid_i,
+  output logic                   mem_rready_o
+);
+  logic axi_aclk, axi_aresetn;
+  abacus_reset_sync u_core_rst (.clk_i(core_clk_i), .arst_ni(core_arst_ni), .rst_no(core_rst_no));
+
+  // ---- XDMA ----------------------------------------------------------------------------
+  `ABACUS_AXI_WIRES(xd, 4, 64, XdmaBits)
+  logic [31:0] bar_awaddr, bar_wdata, bar_rdata;
+  logic [2:0]  bar_awprot, bar_arprot;
+  logic [3:0]  bar_wstrb;
+  logic [1:0]  bar_bresp, bar_rresp;
+  logic [31:0] bar_araddr;
+  logic bar_awvalid, bar_awready, bar_wvalid, bar_wready, bar_bvalid, bar_bready;
+  logic bar_arvalid, bar_arready, bar_rvalid, bar_rready;
+  logic irq_pcie;
+  // The level interrupt is held until the host clears IRQ_STATUS, so the
+  // acknowledge carries nothing the design needs.
+  logic irq_ack_unused;
+
+  xdma_0 u_xdma (
+    .sys_clk(pcie_sys_clk_i),
+`ifdef ABACUS_XDMA_GT_REFCLK
+    .sys_clk_gt(pcie_refclk_gt_i),
+`endif
+    .sys_rst_n(pcie_reset_ni),
+    .user_lnk_up(link_up_o),
+    .pci_exp_txp(pcie_tx_p_o),
+    .pci_exp_txn(pcie_tx_n_o),
+    .pci_exp_rxp(pcie_rx_p_i),
+    .pci_exp_rxn(pcie_rx_n_i),
+    .axi_aclk(axi_aclk),
+    .axi_aresetn(axi_aresetn),
+    .usr_irq_req(irq_pcie),
+    .usr_irq_ack(irq_ack_unused),
+    .msi_enable(),
+    .msi_vector_width(),
+    .m_axi_awid(xd_awid),
+    .m_axi_awaddr(xd_awaddr),
+    .m_axi_awlen(xd_awlen),
+    .m_axi_awsize(xd_awsize),
+    .m_axi_awburst(xd_awburst),
+    .m_axi_awlock(xd_awlock),
+    .m_axi_awcache(xd_awcache),
+    .m_axi_awprot(xd_awprot),
+    .m_axi_awvalid(xd_awvalid),
+    .m_axi_awready(xd_awready),
+    .m_axi_wdata(xd_wdata),
+    .m_axi_wstrb(xd_wstrb),
+    .m_axi_wlast(xd_wlast),
+    .m_axi_wvalid(xd_wvalid),
+    .m_axi_wready(xd_wready),
+    .m_axi_bid(xd_bid),
+    .m_axi_bresp(xd_bresp),
+    .m_axi_bvalid(xd_bvalid),
+    .m_axi_bready(xd_bready),
+    .m_axi_arid(xd_arid),
+    .m_axi_araddr(xd_araddr),
+    .m_axi_arlen(xd_arlen),
+    .m_axi_arsize(xd_arsize),
+    .m_axi_arburst(xd_arburst),
+    .m_axi_arlock(xd_arlock),
+    .m_axi_arcache(xd_arcache),
+    .m_axi_arprot(xd_arprot),
+    .m_axi_arvalid(xd_arvalid),
+    .m_axi_arready(xd_arready),
+    .m_axi_rid(xd_rid),
+    .m_axi_rdata(xd_rdata),
+    .m_axi_rresp(xd_rresp),
+    .m_axi_rlast(xd_rlast),
+    .m_axi_rvalid(xd_rvalid),
+    .m_axi_rready(xd_rready),
+    .m_axil_awaddr(bar_awaddr),
+    .m_axil_awprot(bar_awprot),
+    .m_axil_awvalid(bar_awvalid),
+    .m_axil_awready(bar_awready),
+    .m_axil_wdata(bar_wdata),
+    .m_axil_wstrb(bar_wstrb),
+    .m_axil_wvalid(bar_wvalid),
+    .m_axil_wready(bar_wready),
+    .m_axil_bvalid(bar_bvalid),
+    .m_axil_bresp(bar_bresp),
+    .m_axil_bready(bar_bready),
+    .m_axil_araddr(bar_araddr),
+    .m_axil_arprot(bar_arprot),
+    .m_axil_arvalid(bar_arvalid),
+    .m_axil_arready(bar_arready),
+    .m_axil_rdata(bar_rdata),
+    .m_axil_rresp(bar_rresp),
+    .m_axil_rvalid(bar_rvalid),
+    .m_axil_rready(bar_rready)
+  );
+
+  // ---- register BAR into the core clock domain ---------------------------------------------
+  // Abacus decodes 4 KiB; the upper BAR address bits are not routed (the
+  // 1 MiB BAR aliases the register file).
+  logic [11:0] reg_awaddr, reg_araddr;
+  logic [31:0] reg_wdata, reg_rdata;
+  logic [3:0]  reg_wstrb;
+  logic [1:0]  reg_bresp, reg_rresp;
+  logic reg_awvalid, reg_awready, reg_wvalid, reg_wready, reg_bvalid, reg_bready;
+  logic reg_arvalid, reg_arready, reg_rvalid, reg_rready;
+  logic unused_bar_addr;
+  assign unused_bar_addr = ^{bar_awaddr[31:12], bar_araddr[31:12]};
+  axil_cc_0 u_bar_cc (
+    .s_axi_aclk(axi_aclk), .s_axi_aresetn(axi_aresetn),
+    .s_axi_awaddr(bar_awaddr[11:0]), .s_axi_awprot(bar_awprot), .s_axi_awvalid(bar_awvalid), .s_axi_awready(bar_awready),
+    .s_axi_wdata(bar_wdata), .s_axi_wstrb(bar_wstrb), .s_axi_wvalid(bar_wvalid), .s_axi_wready(bar_wready),
+    .s_axi_bresp(bar_bresp), .s_axi_bvalid(bar_bvalid), .s_axi_bready(bar_bready),
+    .s_axi_araddr(bar_araddr[11:0]), .s_axi_arprot(bar_arprot), .s_axi_arvalid(bar_arvalid), .s_axi_arready(bar_arready),
+    .s_axi_rdata(bar_rdata), .s_axi_rresp(bar_rresp), .s_axi_rvalid(bar_rvalid), .s_axi_rready(bar_rready),
+    .m_axi_aclk(core_clk_i), .m_axi_aresetn(core_rst_no),
+    .m_axi_awaddr(reg_awaddr), .m_axi_awprot(), .m_axi_awvalid(reg_awvalid), .m_axi_awready(reg_awready),
+    .m_axi_wdata(reg_wdata), .m_axi_wstrb(reg_wstrb), .m_axi_wvalid(reg_wvalid), .m_axi_wready(reg_wready),
+    .m_axi_bresp(reg_bresp), .m_axi_bvalid(reg_bvalid), .m_axi_bready(reg_bready),
+    .m_axi_araddr(reg_araddr), .m_axi_arprot(), .m_axi_arvalid(reg_arvalid), .m_axi_arready(reg_arready),
+    .m_axi_rdata(reg_rdata), .m_axi_rresp(reg_rresp), .m_axi_rvalid(reg_rvalid), .m_axi_rready(reg_rready));
+
+  // ---- Abacus ------------------------------------------------------------------------------------
+  `ABACUS_AXI_WIRES(ab, 4, 64, BusBits)
+  abacus_top #(
+    .Rows     (Array),
+    .Cols     (Array),
+    .DataWidth(BusBits),
+    .BuildId  (BuildId)
+  ) u_abacus (
+    .clk_i           (core_clk_i),
+    .rst_ni          (core_rst_no),
+    .s_axil_awvalid_i(reg_awvalid),
+    .s_axil_awready_o(reg_awready),
+    .s_axil_awaddr_i (reg_awaddr),
+    .s_axil_wvalid_i (reg_wvalid),
+    .s_axil_wready_o (reg_wready),
+    .s_axil_wdata_i  (reg_wdata),
+    .s_axil_wstrb_i  (reg_wstrb),
+    .s_axil_bvalid_o (reg_bvalid),
+    .s_axil_bready_i (reg_bready),
+    .s_axil_bresp_o  (reg_bresp),
+    .s_axil_arvalid_i(reg_arvalid),
+    .s_axil_arready_o(reg_arready),
+    .s_axil_araddr_i (reg_araddr),
+    .s_axil_rvalid_o (reg_rvalid),
+    .s_axil_rready_i (reg_rready),
+    .s_axil_rdata_o  (reg_rdata),
+    .s_axil_rresp_o  (reg_rresp),
+    .axi_awid_o      (ab_awid),
+    .axi_awaddr_o    (ab_awaddr),
+    .axi_awlen_o     (ab_awlen),
+    .axi_awsize_o    (ab_awsize),
+    .axi_awburst_o   (ab_awburst),
+    .axi_awcache_o   (ab_awcache),
+    .axi_awprot_o    (ab_awprot),
+    .axi_awvalid_o   (ab_awvalid),
+    .axi_awready_i   (ab_awready),
+    .axi_wdata_o     (ab_wdata),
+    .axi_wstrb_o     (ab_wstrb),
+    .axi_wlast_o     (ab_wlast),
+    .axi_wvalid_o    (ab_wvalid),
+    .axi_wready_i    (ab_wready),
+    .axi_bid_i       (ab_bid),
+    .axi_bresp_i     (ab_bresp),
+    .axi_bvalid_i    (ab_bvalid),
+    .axi_bready_o    (ab_bready),
+    .axi_arid_o      (ab_arid),
+    .axi_araddr_o    (ab_araddr),
+    .axi_arlen_o     (ab_arlen),
+    .axi_arsize_o    (ab_arsize),
+    .axi_arburst_o   (ab_arburst),
+    .axi_arcache_o   (ab_arcache),
+    .axi_arprot_o    (ab_arprot),
+    .axi_arvalid_o   (ab_arvalid),
+    .axi_arready_i   (ab_arready),
+    .axi_rid_i       (ab_rid),
+    .axi_rdata_i     (ab_rdata),
+    .axi_rresp_i     (ab_rresp),
+    .axi_rlast_i     (ab_rlast),
+    .axi_rvalid_i    (ab_rvalid),
+    .axi_rready_o    (ab_rready),
+    .irq_o           (irq_o)
+  );
+  assign ab_awlock = 1'b0;
+  assign ab_arlock = 1'b0;
+
+  // level interrupt into the PCIe clock domain; the host clears it through IRQ_STATUS
+  abacus_bit_sync u_irq_sync (.clk_i(axi_aclk), .d_i(irq_o), .q_o(irq_pcie));
+
+  // ---- memory interconnect: XDMA (S00) and Abacus (S01) onto card memory (M00) ---------------------
+  axi_ic_0 u_ic (
+    .INTERCONNECT_ACLK(mem_clk_i),
+    .INTERCONNECT_ARESETN(mem_rst_ni),
+    .S00_AXI_ARESET_OUT_N(),
+    .S00_AXI_ACLK(axi_aclk),
+    .S00_AXI_AWID(xd_awid),
+    .S00_AXI_AWADDR(xd_awaddr),
+    .S00_AXI_AWLEN(xd_awlen),
+    .S00_AXI_AWSIZE(xd_awsize),
+    .S00_AXI_AWBURST(xd_awburst),
+    .S00_AXI_AWLOCK(xd_awlock),
+    .S00_AXI_AWCACHE(xd_awcache),
+    .S00_AXI_AWPROT(xd_awprot),
+    .S00_AXI_AWVALID(xd_awvalid),
+    .S00_AXI_AWREADY(xd_awready),
+    .S00_AXI_WDATA(xd_wdata),
+    .S00_AXI_WSTRB(xd_wstrb),
+    .S00_AXI_WLAST(xd_wlast),
+    .S00_AXI_WVALID(xd_wvalid),
+    .S00_AXI_WREADY(xd_wready),
+    .S00_AXI_BID(xd_bid),
+    .S00_AXI_BRESP(xd_bresp),
+    .S00_AXI_BVALID(xd_bvalid),
+    .S00_AXI_BREADY(xd_bready),
+    .S00_AXI_ARID(xd_arid),
+    .S00_AXI_ARADDR(xd_araddr),
+    .S00_AXI_ARLEN(xd_arlen),
+    .S00_AXI_ARSIZE(xd_arsize),
+    .S00_AXI_ARBURST(xd_arburst),
+    .S00_AXI_ARLOCK(xd_arlock),
+    .S00_AXI_ARCACHE(xd_arcache),
+    .S00_AXI_ARPROT(xd_arprot),
+    .S00_AXI_ARVALID(xd_arvalid),
+    .S00_AXI_ARREADY(xd_arready),
+    .S00_AXI_RID(xd_rid),
+    .S00_AXI_RDATA(xd_rdata),
+    .S00_AXI_RRESP(xd_rresp),
+    .S00_AXI_RLAST(xd_rlast),
+    .S00_AXI_RVALID(xd_rvalid),
+    .S00_AXI_RREADY(xd_rready),
+    .S00_AXI_AWQOS(4'd0),
+    .S00_AXI_ARQOS(4'd0),
+    .S01_AXI_ARESET_OUT_N(),
+    .S01_AXI_ACLK(core_clk_i),
+    .S01_AXI_AWID(ab_awid),
+    .S01_AXI_AWADDR(ab_awaddr),
+    .S01_AXI_AWLEN(ab_awlen),
+    .S01_AXI_AWSIZE(ab_awsize),
+    .S01_AXI_AWBURST(ab_awburst),
+    .S01_AXI_AWLOCK(ab_awlock),
+    .S01_AXI_AWCACHE(ab_awcache),
+    .S01_AXI_AWPROT(ab_awprot),
+    .S01_AXI_AWVALID(ab_awvalid),
+    .S01_AXI_AWREADY(ab_awready),
+    .S01_AXI_WDATA(ab_wdata),
+    .S01_AXI_WSTRB(ab_wstrb),
+    .S01_AXI_WLAST(ab_wlast),
+    .S01_AXI_WVALID(ab_wvalid),
+    .S01_AXI_WREADY(ab_wready),
+    .S01_AXI_BID(ab_bid),
+    .S01_AXI_BRESP(ab_bresp),
+    .S01_AXI_BVALID(ab_bvalid),
+    .S01_AXI_BREADY(ab_bready),
+    .S01_AXI_ARID(ab_arid),
+    .S01_AXI_ARADDR(ab_araddr),
+    .S01_AXI_ARLEN(ab_arlen),
+    .S01_AXI_ARSIZE(ab_arsize),
+    .S01_AXI_ARBURST(ab_arburst),
+    .S01_AXI_ARLOCK(ab_arlock),
+    .S01_AXI_ARCACHE(ab_arcache),
+    .S01_AXI_ARPROT(ab_arprot),
+    .S01_AXI_ARVALID(ab_arvalid),
+    .S01_AXI_ARREADY(ab_arready),
+    .S01_AXI_RID(ab_rid),
+    .S01_AXI_RDATA(ab_rdata),
+    .S01_AXI_RRESP(ab_rresp),
+    .S01_AXI_RLAST(ab_rlast),
+    .S01_AXI_RVALID(ab_rvalid),
+    .S01_AXI_RREADY(ab_rready),
+    .S01_AXI_AWQOS(4'd0),
+    .S01_AXI_ARQOS(4'd0),
+    .M00_AXI_ARESET_OUT_N(),
+    .M00_AXI_ACLK(mem_clk_i),
+    .M00_AXI_AWID(mem_awid_o),
+    .M00_AXI_AWADDR(mem_awaddr_o),
+    .M00_AXI_AWLEN(mem_awlen_o),
+    .M00_AXI_AWSIZE(mem_awsize_o),
+    .M00_AXI_AWBURST(mem_awburst_o),
+    .M00_AXI_AWLOCK(mem_awlock_o),
+    .M00_AXI_AWCACHE(mem_awcache_o),
+    .M00_AXI_AWPROT(mem_awprot_o),
+    .M00_AXI_AWVALID(mem_awvalid_o),
+    .M00_AXI_AWREADY(mem_awready_i),
+    .M00_AXI_WDATA(mem_wdata_o),
+    .M00_AXI_WSTRB(mem_wstrb_o),
+    .M00_AXI_WLAST(mem_wlast_o),
+    .M00_AXI_WVALID(mem_wvalid_o),
+    .M00_AXI_WREADY(mem_wready_i),
+    .M00_AXI_BID(mem_bid_i),
+    .M00_AXI_BRESP(mem_bresp_i),
+    .M00_AXI_BVALID(mem_bvalid_i),
+    .M00_AXI_BREADY(mem_bready_o),
+    .M00_AXI_ARID(mem_arid_o),
+    .M00_AXI_ARADDR(mem_araddr_o),
+    .M00_AXI_ARLEN(mem_arlen_o),
+    .M00_AXI_ARSIZE(mem_arsize_o),
+    .M00_AXI_ARBURST(mem_arburst_o),
+    .M00_AXI_ARLOCK(mem_arlock_o),
+    .M00_AXI_ARCACHE(mem_arcache_o),
+    .M00_AXI_ARPROT(mem_arprot_o),
+    .M00_AXI_ARVALID(mem_arvalid_o),
+    .M00_AXI_ARREADY(mem_arready_i),
+    .M00_AXI_RID(mem_rid_i),
+    .M00_AXI_RDATA(mem_rdata_i),
+    .M00_AXI_RRESP(mem_rresp_i),
+    .M00_AXI_RLAST(mem_rlast_i),
+    .M00_AXI_RVALID(mem_rvalid_i),
+    .M00_AXI_RREADY(mem_rready_o),
+    .M00_AXI_AWQOS(),
+    .M00_AXI_ARQOS(),
+    .S00_AXI_ARESETN(axi_aresetn),
+    .S01_AXI_ARESETN(core_rst_no),
+    .M00_AXI_ARESETN(mem_rst_ni)
+  );
+endmodule

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Elaborates each board top (fpga/<board>/) with Abacus at the board's array
+# size, against black-box stubs of its Vivado IP whose port widths come from
+# the board's IP scripts (tests/fpga/ip_stubs.tcl). Verilator -Wall then
+# reports any connection whose width disagrees with the IP configuration (an
+# AXI ID the memory controller would truncate, a data width the interconnect
+# is not set up for) or a port the IP does not have; Yosys checks the same
+# sources with its own Xilinx primitive library. ABACUS_ARRAY=16 checks
+# another array size (make bitstream ARRAY=16).
+set -u
+array=${ABACUS_ARRAY:-32}
+export ABACUS_ARRAY=$array
+root=$(cd "$(dirname "$0")/../.." && pwd)
+fail=0
+for board in vcu118 vc707; do
+  dir=$root/fpga/$board
+  get() { make -s -C "$dir" "print-$1"; }
+  top=$(get FPGA_TOP)
+  part=$(get FPGA_PART)
+  syn=$(for f in $(get SYN_FILES); do (cd "$dir" && realpath "$f"); done)
+  ips=$(for f in $(get IP_TCL_FILES); do (cd "$dir" && realpath "$f"); done)
+  defs=$(for d in $(get DEFINES); do echo "-D$d"; done)
+  work=$(mktemp -d)
+  if ! (cd "$work" && tclsh "$root/tests/fpga/ip_stubs.tcl" "$work/ip_stubs.sv" "$part" $ips); then
+    echo "elaborate: FAIL: $board: could not derive IP stubs"; fail=1; rm -rf "$work"; continue
+  fi
+  # shellcheck disable=SC2086
+  if verilator --lint-only -Wall --top-module "$top" -GArray="$array" $defs -I"$root/fpga/common" \
+       "$root/rtl/lint.vlt" "$work/ip_stubs.sv" $syn -F "$root/rtl/abacus.f" 2>"$work/vl.log"; then
+    echo "elaborate: $board: verilator -Wall $top (Array=$array) against the IP configuration: clean"
+  else
+    echo "elaborate: FAIL: $board: verilator -Wall $top:"; grep -E "^%(Warning|Error)" "$work/vl.log" | head -20
+    fail=1
+  fi
+  incs=$(sed -n 's|^+incdir+\(.*\)$|-I'"$root"'/rtl/\1|p' "$root/rtl/abacus.f" | tr '\n' ' ')
+  srcs=$(grep -v -e '^//' -e '^+' -e '^[[:space:]]*$' "$root/rtl/abacus.f" | sed "s|^|$root/rtl/|" | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  if yosys -q -l "$work/ys.log" -p "read_verilog -lib -sv $work/ip_stubs.sv; \
+       read_verilog -sv -DSYNTHESIS $defs -I$root/fpga/common $incs $srcs $(echo $syn); \
+       chparam -set Array $array $top; hierarchy -check -top $top" >/dev/null 2>&1; then
+    echo "elaborate: $board: yosys hierarchy -check $top: clean"
+  else
+    echo "elaborate: FAIL: $board: yosys:"; grep -E "ERROR" "$work/ys.log" | head -5
+    fail=1
+  fi
+  rm -rf "$work"
+done
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
