@@ -105,7 +105,8 @@ module abacus_dma #(
 );
   typedef enum logic [1:0] {
     SIdle,
-    SCheck,
+    SSpan,    // the descriptor's extents: two multiplies, registered
+    SCheck,   // window and scratchpad checks on the registered extents
     SReport
   } state_e;
 
@@ -141,28 +142,40 @@ module abacus_dma #(
   end
 
   // ---- checks ---------------------------------------------------------------------
+  // Two steps, so no multiply and wide compare share a cycle: SSpan registers
+  // the extents (rows x stride in DRAM, padded rows x stride in the
+  // scratchpad), SCheck compares them with the window and the scratchpad.
   logic        zero_len, has_pad, wraps, below, above, sp_bad;
   logic [64:0] dram_end;       // exclusive
-  logic [48:0] span;
+  logic [48:0] span_q;         // DRAM bytes from the first to the end of the last row
   logic [15:0] rows_m1;
   logic [16:0] total_rows, total_m1, row_width;
+  logic [16:0] total_rows_q, row_width_q;
+  logic [48:0] sp_span_q;      // scratchpad bytes from the first row to the last row's start
   logic [48:0] sp_end;         // exclusive
   logic [63:0] window_addr;
+  assign rows_m1    = d_rows - 16'd1;
+  assign total_rows = 17'(d_top) + 17'(d_rows) + 17'(d_bottom);
+  assign row_width  = 17'(d_left) + 17'(d_row_bytes) + 17'(d_right);
+  assign total_m1   = total_rows - 17'd1;
+  always_ff @(posedge clk_i) begin
+    if (state_q == SSpan) begin
+      span_q       <= 49'(rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
+      sp_span_q    <= 49'(total_m1) * 49'(d_sp_stride);
+      total_rows_q <= total_rows;
+      row_width_q  <= row_width;
+    end
+  end
   always_comb begin
     zero_len   = (d_rows == '0) || (d_row_bytes == '0);
     has_pad    = (d_top | d_bottom | d_left | d_right) != '0;
-    rows_m1    = d_rows - 16'd1;
-    span       = 49'(rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
-    dram_end   = {1'b0, d_addr} + 65'(span);
+    dram_end   = {1'b0, d_addr} + 65'(span_q);
     wraps      = dram_end > {1'b1, 64'd0};
     below      = d_addr < window_base_i;
     above      = dram_end > {1'b0, window_limit_i};
-    total_rows = 17'(d_top) + 17'(d_rows) + 17'(d_bottom);
-    row_width  = 17'(d_left) + 17'(d_row_bytes) + 17'(d_right);
-    total_m1   = total_rows - 17'd1;
-    sp_end     = 49'(d_sp_addr) + 49'(total_m1) * 49'(d_sp_stride) + 49'(row_width);
+    sp_end     = 49'(d_sp_addr) + sp_span_q + 49'(row_width_q);
     sp_bad     = (d_store && has_pad) || sp_end > 49'(SpBytes) ||
-                 (total_rows > 17'd1 && 17'(d_sp_stride) < row_width);
+                 (total_rows_q > 17'd1 && 17'(d_sp_stride) < row_width_q);
     window_addr = (wraps || below || d_addr >= window_limit_i) ? d_addr : window_limit_i;
   end
 
@@ -335,7 +348,8 @@ module abacus_dma #(
         status_store_o <= wr_done;
       end
       unique case (state_q)
-        SIdle: if (accept) state_q <= SCheck;
+        SIdle: if (accept) state_q <= SSpan;
+        SSpan: state_q <= SCheck;
         SCheck: begin
           if (zero_len) begin
             state_q         <= SReport;
@@ -366,7 +380,7 @@ module abacus_dma #(
         default: state_q <= SIdle;
       endcase
       // a bus error: report once, when everything in flight has drained
-      if (engine_err && !err_reported_q && engines_idle && state_q != SCheck) begin
+      if (engine_err && !err_reported_q && engines_idle && state_q != SSpan && state_q != SCheck) begin
         err_reported_q <= 1'b1;
         sticky_err_q   <= 1'b1;
         done_o         <= 1'b1;

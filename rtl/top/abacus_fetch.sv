@@ -150,16 +150,23 @@ module abacus_fetch #(
   end
   assign q_wdata  = shifted;
   assign q_wvalid = insn_done && !fetch_err_q && !bad_beat;
-  abacus_fifo #(.Width(IBits), .Depth(QDepth)) u_q (
+  // A GEMM's ibuf extent, (m - 1) x stride, is multiplied as the
+  // instruction enters the buffer and travels with it, so decode (below)
+  // only adds and compares: the multiply and the buffer's read mux are not
+  // in one cycle. Exact in 32 bits for m >= 1 (m = 0 is rejected anyway).
+  logic [31:0] q_wspan, q_rspan;
+  assign q_wspan = (32'(shifted[abacus_isa_pkg::GemmMLsb +: 16]) - 32'd1) *
+                   32'(shifted[abacus_isa_pkg::GemmIbufStrideLsb +: 16]);
+  abacus_fifo #(.Width(32 + IBits), .Depth(QDepth)) u_q (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (clear_i || start_i),
     .wvalid_i(q_wvalid),
     .wready_o(),
-    .wdata_i (q_wdata),
+    .wdata_i ({q_wspan, q_wdata}),
     .rvalid_o(q_rvalid),
     .rready_i(q_rready),
-    .rdata_o (q_rdata),
+    .rdata_o ({q_rspan, q_rdata}),
     .count_o (q_count)
   );
 
@@ -168,7 +175,7 @@ module abacus_fetch #(
   logic [3:0]       op;
   logic             pop_prev, pop_next, push_prev, push_next;
   logic             op_bad, field_bad, is_finish;
-  logic [31:0]      g_m, g_ibuf, g_stride, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot;
+  logic [31:0]      g_m, g_ibuf, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot;
   logic [31:0]      g_last_row;
   logic signed [7:0] s_min, s_max;
   assign i = q_rdata;
@@ -180,10 +187,9 @@ module abacus_fetch #(
     push_next = i[abacus_isa_pkg::PushNextLsb];
     g_m      = 32'(i[abacus_isa_pkg::GemmMLsb +: 16]);
     g_ibuf   = 32'(i[abacus_isa_pkg::GemmIbufRowLsb +: 16]);
-    g_stride = 32'(i[abacus_isa_pkg::GemmIbufStrideLsb +: 16]);
     g_wbuf   = 32'(i[abacus_isa_pkg::GemmWbufRowLsb +: 16]);
     g_acc    = 32'(i[abacus_isa_pkg::GemmAccRowLsb +: 16]);
-    g_last_row = g_ibuf + (g_m - 32'd1) * g_stride;
+    g_last_row = g_ibuf + q_rspan;
     s_m      = 32'(i[abacus_isa_pkg::StoreMLsb +: 16]);
     s_acc    = 32'(i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
     s_n      = 32'(i[abacus_isa_pkg::StoreNBytesLsb +: 16]);
