@@ -126,7 +126,7 @@ void set_cycle_model(const CycleModel& m) { g_model = m; }
 // latency, and its padding words. Descriptors are pipelined, so the memory
 // latency is paid once per group of loads (run_lowered adds it).
 std::uint64_t CycleModel::load(const LoadArgs& a) const {
-  constexpr std::uint64_t kOverhead = 3;  // engine hand-off, extents, window check (abacus_dma)
+  constexpr std::uint64_t kOverhead = 2;  // engine hand-off and window check
   if (a.rows == 0 || a.row_bytes == 0) return kOverhead;
   const std::uint64_t W = bus_bytes;
   std::uint64_t beats = 0, bursts = 0;
