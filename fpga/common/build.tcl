@@ -1,7 +1,7 @@
 # Vivado non-project build: IP from Tcl, RTL from rtl/abacus.f, the board's
 # thin top and constraints; synthesis, implementation, reports, bitstream.
 # Arguments (from vivado.mk): --part --board --top --root --filelist --syn
-# --xdc --ip --defines --generics
+# --xdc --ip --defines --generics --core-mhz
 proc arg {name} {
   global argv
   set i [lsearch -exact $argv "--$name"]
@@ -23,6 +23,12 @@ file mkdir reports ip
 # ARRAY=...): one array row per bus word, 8 bits per column.
 set abacus_array 32
 foreach g [arg generics] { regexp {^Array=(\d+)$} $g -> abacus_array }
+# Abacus's clock in MHz: the board's clock IP (clk_wiz_0, the MIG's extra
+# clock) generates it.
+set abacus_core_mhz [arg core-mhz]
+if {![string is double -strict $abacus_core_mhz] || $abacus_core_mhz < 10 || $abacus_core_mhz > 400} {
+  error "build.tcl: CORE_MHZ '$abacus_core_mhz' is not a clock frequency in MHz (10..400)"
+}
 foreach t [arg ip] {
   source $t
 }

@@ -7,6 +7,7 @@
 #   XDC_FILES     constraints
 #   IP_TCL_FILES  Tcl scripts that create and configure the IP (create_ip + set_property)
 #   DEFINES       Verilog defines
+#   CORE_MHZ      Abacus's clock (the board sets its default; make CORE_MHZ=... overrides)
 # The RTL itself comes from rtl/abacus.f. Targets: bitstream, program, clean.
 # Outputs land in build/ next to the board Makefile: the .bit, utilization
 # and timing reports, logs.
@@ -16,9 +17,10 @@ BUILD ?= build
 VIVADO ?= vivado
 BUILD_ID ?= $(shell git -C $(ROOT) rev-parse --short=8 HEAD 2>/dev/null || echo 0)
 ARRAY ?= 32
+CORE_MHZ ?= 100
 VIVADO_ARGS = -mode batch -notrace -nojournal
 
-.PHONY: bitstream program clean check-vivado
+.PHONY: bitstream program clean check-vivado check-config
 
 # make print-VAR: the value of a variable (used by tests/fpga/check_flow.sh)
 print-%:
@@ -30,12 +32,23 @@ check-vivado:
 	  echo "       Install it, source its settings64.sh, and run again. Nothing was built." >&2; \
 	  exit 1; }
 
-bitstream: check-vivado
+# The build's own settings, checked before Vivado is looked for: ARRAY sets
+# Abacus's bus (8 bits per column), which must be an AXI data width.
+check-config:
+	@case " 4 8 16 32 64 " in *" $(ARRAY) "*) ;; *) \
+	  echo "error: ARRAY=$(ARRAY): the array size must be 4, 8, 16, 32 or 64 (bus = 8 bits per column). Nothing was built." >&2; \
+	  exit 1;; esac
+	@echo "$(CORE_MHZ)" | grep -Eq '^[0-9]+(\.[0-9]+)?$$' && \
+	  awk 'BEGIN { exit !($(CORE_MHZ) >= 10 && $(CORE_MHZ) <= 400) }' || { \
+	  echo "error: CORE_MHZ=$(CORE_MHZ): Abacus's clock must be a frequency in MHz, 10 to 400. Nothing was built." >&2; \
+	  exit 1; }
+
+bitstream: check-config check-vivado
 	@mkdir -p $(BUILD)
 	cd $(BUILD) && $(VIVADO) $(VIVADO_ARGS) -source $(ROOT)/fpga/common/build.tcl -tclargs \
 	  --part "$(FPGA_PART)" --board "$(FPGA_BOARD)" --top "$(FPGA_TOP)" --root "$(ROOT)" \
 	  --filelist "$(ROOT)/rtl/abacus.f" --syn "$(abspath $(SYN_FILES))" --xdc "$(abspath $(XDC_FILES))" \
-	  --ip "$(abspath $(IP_TCL_FILES))" --defines "$(DEFINES)" --generics "BuildId=32'h$(BUILD_ID) Array=$(ARRAY)"
+	  --ip "$(abspath $(IP_TCL_FILES))" --defines "$(DEFINES)" --generics "BuildId=32'h$(BUILD_ID) Array=$(ARRAY)" --core-mhz "$(CORE_MHZ)"
 	@echo "bitstream: $(BUILD)/$(FPGA_TOP).bit (reports in $(BUILD)/reports)"
 
 program: check-vivado

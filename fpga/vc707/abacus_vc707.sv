@@ -5,7 +5,7 @@
 // abacus_pcie_shell (fpga/common); this file holds the board's clocks,
 // resets, the DDR3 SODIMM controller and LEDs.
 //
-//   PCIe Gen2 x8 ── abacus_pcie_shell (XDMA 128b @250 MHz, Abacus Array x Array (32x32) on the MIG ui clock, 200 MHz)
+//   PCIe Gen2 x8 ── abacus_pcie_shell (XDMA 128b @250 MHz, Abacus Array x Array (32x32) @CORE_MHZ from the MIG's MMCM)
 //                       └ AXI4 512b, ID 8 ── mig_7series_0 (DDR3-1600 SODIMM, 1 GiB)
 //
 // Address map (docs/fpga.md): DDR3 at 0x0 for both masters; Abacus's
@@ -45,8 +45,9 @@ module abacus_vc707 #(
   logic pcie_sys_clk;
   IBUFDS_GTE2 u_refclk (.I(pcie_refclk_p), .IB(pcie_refclk_n), .CEB(1'b0), .O(pcie_sys_clk), .ODIV2());
 
-  // Abacus runs on the MIG's user interface clock (200 MHz)
-  logic ddr_clk, ddr_rst, ddr_calib, ddr_aresetn, mmcm_locked;
+  // Abacus runs on the MIG's extra user clock (ui_addn_clk_0, CORE_MHZ:
+  // fpga/vc707/ip/mig.tcl), the memory side on its 200 MHz ui_clk
+  logic core_clk, ddr_clk, ddr_rst, ddr_calib, ddr_aresetn, mmcm_locked;
   abacus_reset_sync u_ddr_rst (.clk_i(ddr_clk), .arst_ni(!ddr_rst), .rst_no(ddr_aresetn));
 
   // ---- PCIe endpoint, Abacus, memory interconnect ------------------------------------------
@@ -68,7 +69,7 @@ module abacus_vc707 #(
     .pcie_tx_p_o   (pcie_tx_p),
     .pcie_tx_n_o   (pcie_tx_n),
     .link_up_o     (link_up),
-    .core_clk_i    (ddr_clk),
+    .core_clk_i    (core_clk),
     .core_arst_ni  (mmcm_locked && ddr_calib && !reset),
     .core_rst_no   (core_rst_n),
     .irq_o         (irq),
@@ -100,6 +101,11 @@ module abacus_vc707 #(
     .init_calib_complete(ddr_calib),
     .ui_clk(ddr_clk),
     .ui_clk_sync_rst(ddr_rst),
+    .ui_addn_clk_0(core_clk),
+    .ui_addn_clk_1(),
+    .ui_addn_clk_2(),
+    .ui_addn_clk_3(),
+    .ui_addn_clk_4(),
     .mmcm_locked(mmcm_locked),
     .aresetn(ddr_aresetn),
     .app_sr_req(1'b0),

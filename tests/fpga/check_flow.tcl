@@ -114,7 +114,7 @@ proc get_ports {pat} {
 proc file_mkdir_stub {args} {}
 
 set argv [list --part $part --board $board --top $top --root $root --filelist $filelist \
-              --syn $syn --xdc $xdc --ip $ip --defines "" --generics "BuildId=32'h0 Array=32"]
+              --syn $syn --xdc $xdc --ip $ip --defines "" --generics "BuildId=32'h0 Array=32" --core-mhz [exec make -s -C [file dirname $top_sv] print-CORE_MHZ]]
 set cwd [pwd]
 cd [file join $cwd [file tail [file rootname $top]]_check]
 if {[catch {source [file join $root fpga/common/build.tcl]} msg]} { fail "build.tcl: $msg" }

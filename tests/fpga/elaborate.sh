@@ -20,6 +20,8 @@ for board in vcu118 vc707; do
   syn=$(for f in $(get SYN_FILES); do (cd "$dir" && realpath "$f"); done)
   ips=$(for f in $(get IP_TCL_FILES); do (cd "$dir" && realpath "$f"); done)
   defs=$(for d in $(get DEFINES); do echo "-D$d"; done)
+  ABACUS_CORE_MHZ=$(get CORE_MHZ)
+  export ABACUS_CORE_MHZ
   work=$(mktemp -d)
   if ! (cd "$work" && tclsh "$root/tests/fpga/ip_stubs.tcl" "$work/ip_stubs.sv" "$part" $ips); then
     echo "elaborate: FAIL: $board: could not derive IP stubs"; fail=1; rm -rf "$work"; continue

@@ -34,6 +34,7 @@ proc set_property {args} {
 }
 # the array size the IP scripts size Abacus's interconnect port from (build.tcl sets it)
 set abacus_array [expr {[info exists env(ABACUS_ARRAY)] ? $env(ABACUS_ARRAY) : 32}]
+set abacus_core_mhz [expr {[info exists env(ABACUS_CORE_MHZ)] ? $env(ABACUS_CORE_MHZ) : 100}]
 foreach s $scripts { source $s }
 
 proc cfg {ip key} {
@@ -152,7 +153,7 @@ dict for {ip info} $ips {
     mig_7series {
       # everything comes from the .prj the script wrote
       set f [open [file join ip $ip [cfg $ip XML_INPUT_FILE]] r]; set prj [read $f]; close $f
-      foreach key {PortInterface C0_S_AXI_ID_WIDTH C0_S_AXI_ADDR_WIDTH C0_S_AXI_DATA_WIDTH XADC_En SysResetPolarity} {
+      foreach key {PortInterface C0_S_AXI_ID_WIDTH C0_S_AXI_ADDR_WIDTH C0_S_AXI_DATA_WIDTH XADC_En SysResetPolarity UIExtraClocks MMCMClkOut0} {
         if {![regexp "<$key>(\[^<\]*)</$key>" $prj -> v]} { error "ip_stubs: $ip: <$key> missing from the .prj" }
         set prjv($key) $v
       }
@@ -173,6 +174,10 @@ dict for {ip info} $ips {
         [port output 1 mmcm_locked] [port input 1 aresetn] \
         [port input 1 app_sr_req] [port input 1 app_ref_req] [port input 1 app_zq_req] \
         [port output 1 app_sr_active] [port output 1 app_ref_ack] [port output 1 app_zq_ack]
+      if {$prjv(UIExtraClocks) == 1} {
+        for {set c 0} {$c < 5} {incr c} { lappend ports [port output 1 ui_addn_clk_$c] }
+        append text "// $ip: ui_addn_clk_0 = 800 MHz / [string trim $prjv(MMCMClkOut0)]\n"
+      }
       if {$prjv(XADC_En) eq "Enabled"} { lappend ports [port output 12 device_temp] } else { lappend ports [port input 12 device_temp_i] }
       lappend ports {*}[axi4 s s_axi_%s $prjv(C0_S_AXI_ID_WIDTH) $prjv(C0_S_AXI_ADDR_WIDTH) $prjv(C0_S_AXI_DATA_WIDTH) 1]
       append text "// $ip: sys_rst is $prjv(SysResetPolarity)\n"

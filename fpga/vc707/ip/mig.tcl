@@ -11,6 +11,8 @@
 #     non-modifiable narrow transfers through unchanged);
 #   - 200 MHz differential system clock on E19/E18 (SYSCLK, bank 38), also
 #     the IDELAY reference; 800 MHz memory clock, 200 MHz ui_clk;
+#   - one extra user clock, ui_addn_clk_0, for Abacus: the MIG's 800 MHz
+#     MMCM VCO divided down to CORE_MHZ (abacus_core_mhz, from build.tcl);
 #   - sys_rst active high (the CPU_RESET button drives it directly);
 #   - XADC enabled (the MIG's temperature compensation; device_temp out).
 # Pins: the VC707's DDR3 SODIMM interface (UG885, "DDR3 SODIMM Memory"),
@@ -51,7 +53,14 @@ set i 0
 foreach pad $mig_dq { append pins [mig_pin "ddr3_dq\[$i\]" $pad SSTL15_T_DCI]; incr i }
 append pins [mig_pin ddr3_reset_n C29 LVCMOS15]
 
-set mig_prj [string map [list @PINS@ $pins] {<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
+# ui_addn_clk_0 = 800 MHz VCO / divide; the MMCM's CLKOUT0 divides in steps of 1/8
+set mig_div [expr {800.0 / $abacus_core_mhz}]
+if {$mig_div < 2.0 || $mig_div > 128.0 || abs($mig_div * 8 - round($mig_div * 8)) > 1e-6} {
+  error "mig.tcl: CORE_MHZ $abacus_core_mhz is not 800 MHz divided by a multiple of 1/8 between 2 and 128 (e.g. 100, 80, 160)"
+}
+set mig_clkout0 [format " %.3f" $mig_div]
+
+set mig_prj [string map [list @PINS@ $pins @CLKOUT0@ $mig_clkout0] {<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
 <Project NoOfControllers="1">
   <ModuleName>mig_7series_0</ModuleName>
   <dci_inouts_inputs>1</dci_inouts_inputs>
@@ -75,9 +84,9 @@ set mig_prj [string map [list @PINS@ $pins] {<?xml version="1.0" encoding="UTF-8
     <VccAuxIO>2.0V</VccAuxIO>
     <PHYRatio>4:1</PHYRatio>
     <InputClkFreq>200</InputClkFreq>
-    <UIExtraClocks>0</UIExtraClocks>
+    <UIExtraClocks>1</UIExtraClocks>
     <MMCM_VCO>800</MMCM_VCO>
-    <MMCMClkOut0> 1.000</MMCMClkOut0>
+    <MMCMClkOut0>@CLKOUT0@</MMCMClkOut0>
     <MMCMClkOut1>1</MMCMClkOut1>
     <MMCMClkOut2>1</MMCMClkOut2>
     <MMCMClkOut3>1</MMCMClkOut3>
