@@ -6,7 +6,7 @@
 //   y   = RoundingDivideByPOT(y, max(-shift,0))        ties away from zero
 //   out = clamp(y + zp_out, clamp_min, clamp_max)       (computed wide, then int8)
 //
-// Five register stages, all advancing on en_i (the caller's pipeline stall).
+// Six register stages, all advancing on en_i (the caller's pipeline stall).
 // Datapath registers carry no reset; validity is tracked by the caller.
 module abacus_requant (
   input  logic        clk_i,
@@ -23,17 +23,32 @@ module abacus_requant (
   localparam logic signed [31:0] Int32Max = 32'sh7fff_ffff;
   localparam logic signed [31:0] Int32Min = -32'sh7fff_ffff - 32'sh1;
 
-  // ---- stage 1: bias, saturating left shift --------------------------------
-  logic signed [31:0] biased, s1_x_d;
-  logic signed [63:0] shifted;
+  // ---- stage 0: bias -----------------------------------------------------------
+  // (its own cycle: the accumulator RAM's read, the 32-bit add, the 64-bit
+  // shift and the saturating compares in one cycle were the longest path)
   logic        [4:0]  lshift, rshift;
   logic signed [5:0]  shift_s;
   always_comb begin
     shift_s = $signed(shift_i);
     lshift  = (shift_s > 6'sd0) ? 5'(shift_s) : 5'd0;
     rshift  = (shift_s < 6'sd0) ? 5'(-shift_s) : 5'd0;
-    biased  = $signed(acc_i + bias_i);
-    shifted = {{32{biased[31]}}, biased} <<< lshift;
+  end
+  logic signed [31:0] s0_biased_q, s0_mult_q;
+  logic        [4:0]  s0_lshift_q, s0_rshift_q;
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s0_biased_q <= $signed(acc_i + bias_i);
+      s0_mult_q   <= $signed(mult_i);
+      s0_lshift_q <= lshift;
+      s0_rshift_q <= rshift;
+    end
+  end
+
+  // ---- stage 1: saturating left shift ------------------------------------------
+  logic signed [31:0] s1_x_d;
+  logic signed [63:0] shifted;
+  always_comb begin
+    shifted = {{32{s0_biased_q[31]}}, s0_biased_q} <<< s0_lshift_q;
     if (shifted > 64'sh0000_0000_7fff_ffff) begin
       s1_x_d = Int32Max;
     end else if (shifted < -64'sh0000_0000_8000_0000) begin
@@ -48,8 +63,8 @@ module abacus_requant (
   always_ff @(posedge clk_i) begin
     if (en_i) begin
       s1_x_q      <= s1_x_d;
-      s1_mult_q   <= $signed(mult_i);
-      s1_rshift_q <= rshift;
+      s1_mult_q   <= s0_mult_q;
+      s1_rshift_q <= s0_rshift_q;
     end
   end
 

@@ -155,7 +155,7 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
 
 std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
   const std::uint64_t W = bus_bytes;
-  const std::uint64_t drain = 12 + s.m + 7;  // parameters, rows through post-processing
+  const std::uint64_t drain = 12 + s.m + 8;  // parameters, rows through post-processing
   std::uint64_t beats = 0;
   for (std::uint32_t r = 0; r < s.m; ++r) {
     const std::uint64_t addr = s.dram_addr + static_cast<std::uint64_t>(r) * s.stride;
