@@ -1,5 +1,3 @@
-`include "abacus_assert.svh"
-
 // DMA descriptor splitter: walks a 2-D descriptor row by row and emits, in
 // order, the operations its engine carries out:
 //   DATA  one AXI INCR burst of at most 256 beats that does not cross a 4 KiB
@@ -64,10 +62,6 @@ module abacus_dma_split #(
   logic [SpAddrWidth-1:0] sp_row_q, sp_row_d;
   logic [15:0]            rem_q, rem_d;
   logic                   first_q, first_d;
-  // cur_q's 4 KiB page plus one, kept beside it: a burst never crosses a
-  // page, so the next position is in the same page or starts the next one,
-  // and no 64-bit add follows the burst-length choice (the longest path).
-  logic [51:0]            page_inc_q, page_inc_d;
 
   // ---- burst arithmetic for the current position ---------------------------
   localparam int unsigned MaxBurstBytes = 256 * DataBytes;
@@ -130,15 +124,11 @@ module abacus_dma_split #(
   assign fire     = op_valid_o && op_ready_i;
   assign data_row = (state_q != SPadRow);
 
-  logic [12:0] low_sum;   // <= 4096: n_bytes never passes the page end
-  assign low_sum = {1'b0, cur_q[11:0]} + 13'(n_bytes);
-
   always_comb begin
     state_d    = state_q;
     row_d      = row_q;
     dram_row_d = dram_row_q;
     cur_d      = cur_q;
-    page_inc_d = page_inc_q;
     sp_row_d   = sp_row_q;
     rem_d      = rem_q;
     first_d    = first_q;
@@ -149,12 +139,7 @@ module abacus_dma_split #(
       SFillLeft: if (fire) state_d = SBurst;
       SBurst: begin
         if (fire) begin
-          if (low_sum[12]) begin  // exactly at the next page
-            cur_d      = {page_inc_q, 12'd0};
-            page_inc_d = page_inc_q + 52'd1;
-          end else begin
-            cur_d = {cur_q[63:12], low_sum[11:0]};
-          end
+          cur_d   = cur_q + 64'(n_bytes);
           rem_d   = rem_q - n_bytes;
           first_d = 1'b0;
           if (n_bytes == rem_q) begin
@@ -170,8 +155,7 @@ module abacus_dma_split #(
       row_d    = row_q + 17'd1;
       sp_row_d = SpAddrWidth'(32'(sp_row_q) + 32'(sp_stride_q));
       if (data_row) dram_row_d = dram_row_q + 64'(stride_q);
-      cur_d      = dram_row_d;
-      page_inc_d = dram_row_d[63:12] + 52'd1;
+      cur_d   = dram_row_d;
       rem_d   = row_bytes_q;
       first_d = 1'b1;
       state_d = (row_d == total_rows_q) ? SIdle : row_state(row_d, pad_top_q, rows_q, pad_left_q);
@@ -180,7 +164,6 @@ module abacus_dma_split #(
       row_d      = '0;
       dram_row_d = dram_addr_i;
       cur_d      = dram_addr_i;
-      page_inc_d = dram_addr_i[63:12] + 52'd1;
       sp_row_d   = sp_addr_i;
       rem_d      = row_bytes_i;
       first_d    = 1'b1;
@@ -201,7 +184,6 @@ module abacus_dma_split #(
     row_q      <= row_d;
     dram_row_q <= dram_row_d;
     cur_q      <= cur_d;
-    page_inc_q <= page_inc_d;
     sp_row_q   <= sp_row_d;
     rem_q      <= rem_d;
     first_q    <= first_d;
@@ -216,7 +198,4 @@ module abacus_dma_split #(
       total_rows_q <= 17'(pad_top_i) + 17'(rows_i) + 17'(pad_bottom_i);
     end
   end
-
-  `ABACUS_ASSERT(PageIncTracksCur, state_q == SIdle || page_inc_q == cur_q[63:12] + 52'd1)
-  `ABACUS_ASSERT(BurstInPage, (state_q == SBurst) |-> low_sum <= 13'd4096)
 endmodule
