@@ -5,7 +5,7 @@
 // abacus_pcie_shell (fpga/common); this file holds the board's clocks,
 // resets, DDR4 C1 and LEDs.
 //
-//   PCIe Gen3 x8 ── abacus_pcie_shell (XDMA 256b @250 MHz, Abacus Array x Array (32x32) @200 MHz from clk_wiz_0)
+//   PCIe Gen3 x8 ── abacus_pcie_shell (XDMA 256b @250 MHz, Abacus Array x Array (32x32) @CORE_MHZ from clk_wiz_0)
 //                       └ AXI4 512b, ID 8 ── ddr4_0 (DDR4 C1, 2 GiB, in its ui clock domain)
 //
 // Address map (docs/fpga.md): DDR4 at 0x0 for both masters; Abacus's
