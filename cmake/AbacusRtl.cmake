@@ -24,9 +24,22 @@ endforeach()
 set(ABACUS_MODEL_CFLAGS "-march=native" CACHE STRING "extra compiler flags for the verilated models' hot code")
 
 # verilate() lists the C++ files it generates at configure time; a changed
-# module can change that list, so any RTL change re-runs the configuration.
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ABACUS_RTL_SOURCES}
-             ${ABACUS_RTL_VLT} ${PROJECT_SOURCE_DIR}/tb/rtl/abacus_dma_tb.sv)
+# module can change that list (Verilator names files by content hash), so
+# any RTL change re-runs the configuration. verilate() only re-runs
+# Verilator at configure time when its command line changes, so a digest of
+# the RTL is part of the command line (-DABACUS_RTL_DIGEST=...): otherwise
+# the first build after an RTL change compiles the old file list and fails
+# to link, and only the next one reconfigures.
+file(GLOB_RECURSE ABACUS_RTL_HEADERS CONFIGURE_DEPENDS ${ABACUS_RTL_DIR}/*.svh)
+set(ABACUS_RTL_DIGEST_FILES ${ABACUS_RTL_SOURCES} ${ABACUS_RTL_HEADERS} ${ABACUS_RTL_VLT}
+    ${PROJECT_SOURCE_DIR}/tb/rtl/abacus_dma_tb.sv)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ABACUS_RTL_DIGEST_FILES})
+set(_abacus_digests "")
+foreach(_f IN LISTS ABACUS_RTL_DIGEST_FILES)
+  file(MD5 ${_f} _d)
+  string(APPEND _abacus_digests ${_d})
+endforeach()
+string(MD5 ABACUS_RTL_DIGEST "${_abacus_digests}")
 
 # abacus_verilate(<target> PREFIX <class> TOP <module> [EXTRA <test-only sources>...]
 #                 [ARGS <verilator args>...])
@@ -42,7 +55,7 @@ function(abacus_verilate target)
     TOP_MODULE ${V_TOP}
     SOURCES ${ABACUS_RTL_SOURCES} ${V_EXTRA}
     INCLUDE_DIRS ${ABACUS_RTL_INCDIRS}
-    VERILATOR_ARGS --assert -O3 --x-assign unique --x-initial unique
+    VERILATOR_ARGS --assert -O3 --x-assign unique --x-initial unique -DABACUS_RTL_DIGEST=${ABACUS_RTL_DIGEST}
                    -Wno-fatal ${ABACUS_RTL_VLT} ${V_ARGS}
     # the model is built where it runs: let the compiler use the host's vector units
     OPT_FAST ${ABACUS_MODEL_CFLAGS})
