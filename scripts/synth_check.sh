@@ -10,10 +10,11 @@
 #   FAMILY: xcup (UltraScale+, VCU118) or xc7 (7-series, VC707)
 #
 # SYNTH_HIER=1 keeps the hierarchy: each distinct module is synthesized once
-# and the totals come from Yosys's design-hierarchy count, which makes
-# 64x64 practical (23 min here; 32x32 in ~5 min). No cross-module
-# optimization and no path figure in this mode: the counts are an upper
-# bound on the flat run's (+13% LUT, +18% FF at xcup 32x32).
+# and the totals come from Yosys's design-hierarchy count: a quicker
+# estimate for large arrays (xcup 64x64: 23 min against 75 flat on this
+# 2-core machine). No cross-module optimization and no path figure in this
+# mode: the counts are an upper bound on the flat run's (xcup 64x64: +6%
+# LUT, +18% FF; xc7 32x32: +11%, +26%).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 family=${1:?family: xcup or xc7}
