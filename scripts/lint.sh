@@ -18,36 +18,66 @@ configs=(
   "abacus_top -GRows=32 -GCols=32 -GDataWidth=256"
 )
 
+# Every check runs at once (a log each), then the logs are read in order:
+# the checks are independent and single-threaded, and lint sits in front of
+# every change.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+jobs_run=()
+run() {  # run NAME CMD...: start CMD in the background, its output in $work/NAME.log
+  local name=$1
+  shift
+  "$@" >"$work/$name.log" 2>&1 &
+  jobs_run+=("$name:$!")
+}
+
+i=0
 for c in "${configs[@]}"; do
   set -- $c
   top=$1
   shift
-  echo "lint: verilator -Wall $top $*"
-  verilator --lint-only -Wall --top-module "$top" "$@" rtl/lint.vlt -F rtl/abacus.f
+  run "vl$i" verilator --lint-only -Wall --top-module "$top" "$@" rtl/lint.vlt -F rtl/abacus.f
+  echo "$c" >"$work/vl$i.what"
+  i=$((i + 1))
 done
 
 # Yosys reads the same list: +incdir+ lines become -I, the rest are sources.
 incs=$(sed -n 's|^+incdir+\(.*\)$|-Irtl/\1|p' rtl/abacus.f | tr '\n' ' ')
 srcs=$(grep -v -e '^//' -e '^+' -e '^[[:space:]]*$' rtl/abacus.f | sed 's|^|rtl/|' | tr '\n' ' ')
 tops=$(printf '%s\n' "${configs[@]}" | awk '{print $1}' | sort -u)
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 for top in $tops; do
-  echo "lint: yosys read_verilog -sv + hierarchy -check ($top)"
-  if ! yosys -q -l "$log" -p "read_verilog -sv -DSYNTHESIS $incs $srcs; hierarchy -check -top $top; proc" >/dev/null 2>&1; then
-    grep -E "ERROR|Error" "$log" >&2 || tail -20 "$log" >&2
-    exit 1
-  fi
-  # Yosys warnings other than the expected unpacked-array-to-registers note fail lint.
-  if grep "^Warning:" "$log" | grep -v "Replacing memory .* with list of registers" >&2; then
-    echo "lint: yosys warnings above" >&2
-    exit 1
-  fi
+  run "ys_$top" yosys -q -l "$work/ys_$top.ylog" -p "read_verilog -sv -DSYNTHESIS $incs $srcs; hierarchy -check -top $top; proc"
 done
-# The board tops (fpga/) with Abacus at the board size, against stubs of
-# their IP derived from the IP scripts.
-if ! tests/fpga/elaborate.sh; then
-  echo "lint: board tops above" >&2
-  exit 1
-fi
+
+# The board tops (fpga/), against stubs of their IP derived from the IP scripts.
+run boards tests/fpga/elaborate.sh
+
+fail=0
+for j in "${jobs_run[@]}"; do
+  name=${j%%:*}
+  if ! wait "${j##*:}"; then rc=1; else rc=0; fi
+  case $name in
+    vl*)
+      what=$(cat "$work/$name.what")
+      if [ $rc -eq 0 ]; then echo "lint: verilator -Wall $what: clean"
+      else echo "lint: verilator -Wall $what:" >&2; cat "$work/$name.log" >&2; fail=1; fi ;;
+    ys_*)
+      top=${name#ys_}
+      if [ $rc -ne 0 ]; then
+        echo "lint: yosys ($top):" >&2
+        grep -E "ERROR|Error" "$work/$name.ylog" >&2 || tail -20 "$work/$name.ylog" >&2
+        fail=1
+      # Yosys warnings other than the expected unpacked-array-to-registers note fail lint.
+      elif grep "^Warning:" "$work/$name.ylog" | grep -v "Replacing memory .* with list of registers" >&2; then
+        echo "lint: yosys ($top): warnings above" >&2
+        fail=1
+      else
+        echo "lint: yosys read_verilog -sv + hierarchy -check ($top): clean"
+      fi ;;
+    boards)
+      cat "$work/$name.log"
+      [ $rc -eq 0 ] || { echo "lint: board tops above" >&2; fail=1; } ;;
+  esac
+done
+[ $fail -eq 0 ] || exit 1
 echo "lint: clean"
