@@ -1,21 +1,6 @@
-# PCIe Gen3 x8 endpoint, AXI memory-mapped: a 256-bit AXI4 master into card
-# memory (host DMA through /dev/xdma0_h2c_0, c2h_0), a 1 MiB AXI-Lite BAR0
-# onto Abacus's registers (/dev/xdma0_user), one user interrupt.
-create_ip -name xdma -vendor xilinx.com -library ip -module_name xdma_0 -dir ip
-set_property -dict [list \
-  CONFIG.PCIE_BOARD_INTERFACE   {pci_express_x8} \
-  CONFIG.mode_selection         {Advanced} \
-  CONFIG.pl_link_cap_max_link_width {X8} \
-  CONFIG.pl_link_cap_max_link_speed {8.0_GT/s} \
-  CONFIG.axi_data_width         {256_bit} \
-  CONFIG.axisten_freq           {250} \
-  CONFIG.xdma_axi_intf_mm       {AXI_Memory_Mapped} \
-  CONFIG.axilite_master_en      {true} \
-  CONFIG.axilite_master_size    {1} \
-  CONFIG.axilite_master_scale   {Megabytes} \
-  CONFIG.xdma_rnum_chnl         {1} \
-  CONFIG.xdma_wnum_chnl         {1} \
-  CONFIG.xdma_num_usr_irq       {1} \
-  CONFIG.pf0_device_id          {9038} \
-  CONFIG.pf0_msi_enabled        {true} \
-] [get_ips xdma_0]
+# VCU118: PCIe Gen3 x8 (XCVU9P integrated block), 256-bit AXI at 250 MHz.
+set xdma_board_interface pci_express_x8
+set xdma_link_speed      8.0_GT/s
+set xdma_bits            256
+set xdma_device_id       9038
+source [file join [file dirname [info script]] .. .. common ip xdma.tcl]
