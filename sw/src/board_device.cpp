@@ -169,7 +169,7 @@ int XdmaDevice::open_node(const std::string& suffix, int flags) {
 }
 
 XdmaDevice::XdmaDevice(const std::string& path, OsIo& os, CardMemory mem)
-    : os_(os), path_(path), mem_(mem), alloc_(mem) {
+    : BoardDevice(mem), os_(os), path_(path) {
   user_ = open_node("_user", O_RDWR);
   h2c_ = open_node("_h2c_0", O_WRONLY);
   c2h_ = open_node("_c2h_0", O_RDONLY);
@@ -250,7 +250,7 @@ void XdmaDevice::wait_done(const Timeout& timeout) {
 // ---------------------------------------------------------------- UIO
 
 UioDevice::UioDevice(const std::string& path, OsIo& os, UioRegion region)
-    : os_(os), path_(path), region_(region), alloc_({region.phys_base, region.size}) {
+    : BoardDevice({region.phys_base, region.size}), os_(os), path_(path) {
   if (region.size == 0) throw DeviceError(path + ": the buffer region (UIO map 1) has no size; see docs/fpga.md");
   do {
     fd_ = os_.open(path, O_RDWR);
@@ -265,7 +265,7 @@ UioDevice::UioDevice(const std::string& path, OsIo& os, UioRegion region)
 }
 
 UioDevice::~UioDevice() {
-  if (buf_) os_.munmap(buf_, region_.size);
+  if (buf_) os_.munmap(buf_, mem_.size);
   if (regs_) os_.munmap(regs_, 0x1000);
   if (fd_ >= 0) os_.close(fd_);
 }
@@ -288,14 +288,14 @@ void UioDevice::copy_to_device(std::uint64_t addr, const void* src, std::size_t 
   if (!alloc_.contains(addr, bytes)) {
     throw DeviceError("copy to buffer region: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside it");
   }
-  std::memcpy(buf_ + (addr - region_.phys_base), src, bytes);
+  std::memcpy(buf_ + (addr - mem_.base), src, bytes);
 }
 
 void UioDevice::copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) {
   if (!alloc_.contains(addr, bytes)) {
     throw DeviceError("copy from buffer region: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside it");
   }
-  std::memcpy(dst, buf_ + (addr - region_.phys_base), bytes);
+  std::memcpy(dst, buf_ + (addr - mem_.base), bytes);
 }
 
 void UioDevice::wait_done(const Timeout& timeout) {

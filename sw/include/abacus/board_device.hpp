@@ -43,7 +43,23 @@ class CardAllocator {
   std::uint64_t next_;
 };
 
-class XdmaDevice : public Device {
+// What the board drivers share: card memory [base, base + size) as the
+// accelerator sees it, and the allocator the runtime takes job buffers from.
+class BoardDevice : public Device {
+ public:
+  std::uint64_t memory_base() const override { return mem_.base; }
+  std::uint64_t memory_size() const override { return mem_.size; }
+  std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) override { return alloc_.alloc(bytes, align); }
+  void free_all() override { alloc_.free_all(); }
+  std::uint64_t allocated_end() const override { return alloc_.used_end(); }
+
+ protected:
+  explicit BoardDevice(CardMemory mem) : mem_(mem), alloc_(mem) {}
+  const CardMemory mem_;
+  CardAllocator alloc_;
+};
+
+class XdmaDevice : public BoardDevice {
  public:
   // path: the device node prefix, e.g. /dev/xdma0
   XdmaDevice(const std::string& path, OsIo& os = posix_os(), CardMemory mem = {});
@@ -51,11 +67,6 @@ class XdmaDevice : public Device {
   std::string name() const override { return "xdma:" + path_; }
   std::uint32_t read32(std::uint32_t offset) override;
   void write32(std::uint32_t offset, std::uint32_t value) override;
-  std::uint64_t memory_base() const override { return mem_.base; }
-  std::uint64_t memory_size() const override { return mem_.size; }
-  std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) override { return alloc_.alloc(bytes, align); }
-  void free_all() override { alloc_.free_all(); }
-  std::uint64_t allocated_end() const override { return alloc_.used_end(); }
   void copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) override;
   void copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) override;
   void wait_done(const Timeout& timeout) override;
@@ -64,8 +75,6 @@ class XdmaDevice : public Device {
   int open_node(const std::string& suffix, int flags);
   OsIo& os_;
   std::string path_;
-  CardMemory mem_;
-  CardAllocator alloc_;
   int user_ = -1, h2c_ = -1, c2h_ = -1, events_ = -1;
 };
 
@@ -74,7 +83,7 @@ struct UioRegion {
   std::uint64_t size = 0;       // bytes of map 1
 };
 
-class UioDevice : public Device {
+class UioDevice : public BoardDevice {
  public:
   // path: /dev/uioN; map 0 (4 KiB) registers, map 1 the buffer region
   UioDevice(const std::string& path, OsIo& os = posix_os(), UioRegion region = {});
@@ -82,11 +91,6 @@ class UioDevice : public Device {
   std::string name() const override { return "uio:" + path_; }
   std::uint32_t read32(std::uint32_t offset) override;
   void write32(std::uint32_t offset, std::uint32_t value) override;
-  std::uint64_t memory_base() const override { return region_.phys_base; }
-  std::uint64_t memory_size() const override { return region_.size; }
-  std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) override { return alloc_.alloc(bytes, align); }
-  void free_all() override { alloc_.free_all(); }
-  std::uint64_t allocated_end() const override { return alloc_.used_end(); }
   void copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) override;
   void copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) override;
   void wait_done(const Timeout& timeout) override;
@@ -94,8 +98,6 @@ class UioDevice : public Device {
  private:
   OsIo& os_;
   std::string path_;
-  UioRegion region_;
-  CardAllocator alloc_;
   int fd_ = -1;
   void* regs_ = nullptr;
   std::uint8_t* buf_ = nullptr;
