@@ -24,6 +24,7 @@ module abacus_pcie_shell #(
   parameter int unsigned Array = 32,     // array rows = columns
   parameter int unsigned XdmaBits = 256, // XDMA AXI4 data width
   parameter int unsigned Lanes = 8,
+  parameter int unsigned MemAddrBits = 31,  // card memory the controller decodes: 2^MemAddrBits bytes
   localparam int unsigned BusBits = Array * 8,  // Abacus: one array row per bus word
   localparam int unsigned MemBits = 512,
   localparam int unsigned MemIdBits = 8   // interconnect: THREAD_ID_WIDTH (4) + 4 master-ID bits
@@ -48,7 +49,7 @@ module abacus_pcie_shell #(
   input  logic                   mem_clk_i,
   input  logic                   mem_rst_ni,       // synchronous to mem_clk_i
   output logic [MemIdBits-1:0]   mem_awid_o,
-  output logic [63:0]            mem_awaddr_o,
+  output logic [MemAddrBits-1:0] mem_awaddr_o,
   output logic [7:0]             mem_awlen_o,
   output logic [2:0]             mem_awsize_o,
   output logic [1:0]             mem_awburst_o,
@@ -67,7 +68,7 @@ module abacus_pcie_shell #(
   input  logic                   mem_bvalid_i,
   output logic                   mem_bready_o,
   output logic [MemIdBits-1:0]   mem_arid_o,
-  output logic [63:0]            mem_araddr_o,
+  output logic [MemAddrBits-1:0] mem_araddr_o,
   output logic [7:0]             mem_arlen_o,
   output logic [2:0]             mem_arsize_o,
   output logic [1:0]             mem_arburst_o,
@@ -267,6 +268,14 @@ module abacus_pcie_shell #(
   abacus_bit_sync u_irq_sync (.clk_i(axi_aclk), .d_i(irq_o), .q_o(irq_pcie));
 
   // ---- memory interconnect: XDMA (S00) and Abacus (S01) onto card memory (M00) ---------------------
+  // The controller decodes 2^MemAddrBits bytes and higher addresses alias
+  // (one slave: the interconnect does no address decode); the driver's
+  // allocator and Abacus's DMA window keep both masters below that.
+  logic [63:0] ic_awaddr, ic_araddr;
+  logic unused_ic_addr;
+  assign mem_awaddr_o   = ic_awaddr[MemAddrBits-1:0];
+  assign mem_araddr_o   = ic_araddr[MemAddrBits-1:0];
+  assign unused_ic_addr = ^{ic_awaddr[63:MemAddrBits], ic_araddr[63:MemAddrBits]};
   axi_ic_0 u_ic (
     .INTERCONNECT_ACLK(mem_clk_i),
     .INTERCONNECT_ARESETN(mem_rst_ni),
@@ -351,7 +360,7 @@ module abacus_pcie_shell #(
     .M00_AXI_ARESET_OUT_N(),
     .M00_AXI_ACLK(mem_clk_i),
     .M00_AXI_AWID(mem_awid_o),
-    .M00_AXI_AWADDR(mem_awaddr_o),
+    .M00_AXI_AWADDR(ic_awaddr),
     .M00_AXI_AWLEN(mem_awlen_o),
     .M00_AXI_AWSIZE(mem_awsize_o),
     .M00_AXI_AWBURST(mem_awburst_o),
@@ -370,7 +379,7 @@ module abacus_pcie_shell #(
     .M00_AXI_BVALID(mem_bvalid_i),
     .M00_AXI_BREADY(mem_bready_o),
     .M00_AXI_ARID(mem_arid_o),
-    .M00_AXI_ARADDR(mem_araddr_o),
+    .M00_AXI_ARADDR(ic_araddr),
     .M00_AXI_ARLEN(mem_arlen_o),
     .M00_AXI_ARSIZE(mem_arsize_o),
     .M00_AXI_ARBURST(mem_arburst_o),

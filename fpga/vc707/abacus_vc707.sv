@@ -51,15 +51,12 @@ module abacus_vc707 #(
   abacus_reset_sync u_ddr_rst (.clk_i(ddr_clk), .arst_ni(!ddr_rst), .rst_no(ddr_aresetn));
 
   // ---- PCIe endpoint, Abacus, memory interconnect ------------------------------------------
-  `ABACUS_AXI_WIRES(mem, 8, 64, 512)
-  // The controller decodes 1 GiB and higher addresses alias (one slave: the interconnect
-  // does no address decode); the driver's allocator and Abacus's DMA window stay below it.
-  logic unused_mem_addr;
-  assign unused_mem_addr = ^{mem_awaddr[63:30], mem_araddr[63:30]};
+  `ABACUS_AXI_WIRES(mem, 8, 30, 512)  // 1 GiB
   logic link_up, core_rst_n, irq;
   abacus_pcie_shell #(
     .BuildId (BuildId),
     .Array   (Array),
+    .MemAddrBits(30),
     .XdmaBits(128)
   ) u_shell (
     .pcie_sys_clk_i(pcie_sys_clk),
@@ -115,7 +112,7 @@ module abacus_vc707 #(
     .app_ref_ack(),
     .app_zq_ack(),
     .s_axi_awid(mem_awid),
-    .s_axi_awaddr(mem_awaddr[29:0]),
+    .s_axi_awaddr(mem_awaddr),
     .s_axi_awlen(mem_awlen),
     .s_axi_awsize(mem_awsize),
     .s_axi_awburst(mem_awburst),
@@ -134,7 +131,7 @@ module abacus_vc707 #(
     .s_axi_bvalid(mem_bvalid),
     .s_axi_bready(mem_bready),
     .s_axi_arid(mem_arid),
-    .s_axi_araddr(mem_araddr[29:0]),
+    .s_axi_araddr(mem_araddr),
     .s_axi_arlen(mem_arlen),
     .s_axi_arsize(mem_arsize),
     .s_axi_arburst(mem_arburst),

@@ -56,15 +56,12 @@ module abacus_vcu118 #(
   abacus_reset_sync u_ddr_rst (.clk_i(ddr_clk), .arst_ni(!ddr_rst), .rst_no(ddr_aresetn));
 
   // ---- PCIe endpoint, Abacus, memory interconnect ------------------------------------------
-  `ABACUS_AXI_WIRES(mem, 8, 64, 512)
-  // The controller decodes 2 GiB and higher addresses alias (one slave: the interconnect
-  // does no address decode); the driver's allocator and Abacus's DMA window stay below it.
-  logic unused_mem_addr;
-  assign unused_mem_addr = ^{mem_awaddr[63:31], mem_araddr[63:31]};
+  `ABACUS_AXI_WIRES(mem, 8, 31, 512)  // 2 GiB
   logic link_up, core_rst_n, irq;
   abacus_pcie_shell #(
     .BuildId (BuildId),
     .Array   (Array),
+    .MemAddrBits(31),
     .XdmaBits(256)
   ) u_shell (
     .pcie_sys_clk_i  (pcie_sys_clk),
@@ -110,7 +107,7 @@ module abacus_vcu118 #(
     .dbg_clk(),
     .dbg_bus(),
     .c0_ddr4_s_axi_awid(mem_awid),
-    .c0_ddr4_s_axi_awaddr(mem_awaddr[30:0]),
+    .c0_ddr4_s_axi_awaddr(mem_awaddr),
     .c0_ddr4_s_axi_awlen(mem_awlen),
     .c0_ddr4_s_axi_awsize(mem_awsize),
     .c0_ddr4_s_axi_awburst(mem_awburst),
@@ -129,7 +126,7 @@ module abacus_vcu118 #(
     .c0_ddr4_s_axi_bvalid(mem_bvalid),
     .c0_ddr4_s_axi_bready(mem_bready),
     .c0_ddr4_s_axi_arid(mem_arid),
-    .c0_ddr4_s_axi_araddr(mem_araddr[30:0]),
+    .c0_ddr4_s_axi_araddr(mem_araddr),
     .c0_ddr4_s_axi_arlen(mem_arlen),
     .c0_ddr4_s_axi_arsize(mem_arsize),
     .c0_ddr4_s_axi_arburst(mem_arburst),
