@@ -128,7 +128,8 @@ class DmaHarness {
     return img;
   }
 
-  DmaResult run(const DmaDesc& desc, std::uint64_t max_cycles = 2000000) {
+  // Puts a descriptor on the descriptor port (valid is the caller's).
+  void drive(const DmaDesc& desc) {
     d_.desc_store_i = desc.store;
     d_.desc_dram_addr_i = desc.dram_addr;
     d_.desc_rows_i = desc.rows;
@@ -141,6 +142,10 @@ class DmaHarness {
     d_.desc_pad_left_i = desc.pad_left;
     d_.desc_pad_right_i = desc.pad_right;
     d_.desc_pad_value_i = desc.pad_value;
+  }
+
+  DmaResult run(const DmaDesc& desc, std::uint64_t max_cycles = 2000000) {
+    drive(desc);
     d_.desc_valid_i = 1;
     const std::uint64_t limit = sim_.cycle() + max_cycles;
     std::uint64_t start = 0;
@@ -180,19 +185,7 @@ class DmaHarness {
       if (sim_.cycle() >= limit) throw std::runtime_error("pipelined descriptors did not complete");
       d_.desc_valid_i = next < descs.size();
       if (next < descs.size()) {
-        const DmaDesc& desc = descs[next];
-        d_.desc_store_i = desc.store;
-        d_.desc_dram_addr_i = desc.dram_addr;
-        d_.desc_rows_i = desc.rows;
-        d_.desc_row_bytes_i = desc.row_bytes;
-        d_.desc_stride_i = desc.stride;
-        d_.desc_sp_addr_i = desc.sp_addr;
-        d_.desc_sp_stride_i = desc.sp_stride;
-        d_.desc_pad_top_i = desc.pad_top;
-        d_.desc_pad_bottom_i = desc.pad_bottom;
-        d_.desc_pad_left_i = desc.pad_left;
-        d_.desc_pad_right_i = desc.pad_right;
-        d_.desc_pad_value_i = desc.pad_value;
+        drive(descs[next]);
       }
       sim_.settle();
       if (d_.done_o) {
