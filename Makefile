@@ -1,5 +1,6 @@
 # Abacus front door. `make sim` and `make test` install missing Debian
-# packages (scripts/install-deps.sh), configure, build and run.
+# packages (scripts/install-deps.sh; SKIP_DEPS=1 to leave packages alone),
+# configure, build and run.
 #
 #   make sim     build everything, run the demonstration job
 #   make test    build everything, run every test (ctest)
@@ -21,8 +22,12 @@ WAVE_DIR ?= $(BUILD_DIR)/waves
 
 all: build
 
+# SKIP_DEPS=1 (or ABACUS_SKIP_DEPS=1 in the environment): packages are managed
+# otherwise; nothing is installed.
+SKIP_DEPS ?= $(ABACUS_SKIP_DEPS)
 deps:
-	@scripts/install-deps.sh
+	@if [ -n "$(SKIP_DEPS)" ] && [ "$(SKIP_DEPS)" != 0 ]; then echo "deps: SKIP_DEPS set, not checking packages"; \
+	 else scripts/install-deps.sh; fi
 
 configure: deps
 	@mkdir -p $(BUILD_DIR) && cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR)/configure.log 2>&1 \

@@ -1,48 +1,72 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages Abacus needs to build, lint and test.
-# Idempotent: installs only what is missing and says what it installs.
-# Usage: scripts/install-deps.sh [--check]   (--check: report missing, exit 1 if any)
+# Install the Debian 12 packages that every Makefile target needs (sim, test,
+# bench, wave, lint, synth-check) on a bare system: only what is missing, and
+# it says what it installs. Called by those targets; runs apt-get as root, or
+# through sudo when not root.
+#
+#   scripts/install-deps.sh           install what is missing
+#   scripts/install-deps.sh --check   report what is missing; exit 1 if anything is
+#   scripts/install-deps.sh --list    print the package list, one per line
+#
+# To manage packages yourself, skip it: `make test SKIP_DEPS=1` (or set
+# ABACUS_SKIP_DEPS=1), and configure with -DABACUS_DEPS_AUDIT=OFF when the
+# system is not Debian (the deps.* tests read dpkg's database).
+#
+# The list is checked: the deps.declared test maps every header, library and
+# build program the build used to its package, and the script and CLI tests
+# run with a PATH holding only the commands these packages (and Debian's base
+# system) provide, so a package missing here fails `make test` on a machine
+# that happens to have it (scripts/deps_audit.py).
 set -euo pipefail
 
-# Package -> a file or command that proves it is present.
-declare -A probe=(
-  [build-essential]=/usr/bin/g++
-  [cmake]=/usr/bin/cmake
-  [make]=/usr/bin/make
-  [python3]=/usr/bin/python3
-  [verilator]=/usr/bin/verilator
-  [yosys]=/usr/bin/yosys
-  [libgtest-dev]=/usr/include/gtest/gtest.h
-  [libgmock-dev]=/usr/include/gmock/gmock.h
-  [libcli11-dev]=/usr/include/CLI/CLI.hpp
-  [libgemmlowp-dev]=/usr/include/gemmlowp/public/gemmlowp.h
-  [libbenchmark-dev]=/usr/include/benchmark/benchmark.h
-  [ccache]=/usr/bin/ccache
-  [gtkwave]=/usr/bin/gtkwave
-  [gnuplot-nox]=/usr/bin/gnuplot
-  [tcl]=/usr/bin/tclsh
-  [bc]=/usr/bin/bc
-)
-order=(build-essential make cmake python3 verilator yosys libgtest-dev libgmock-dev
-       libcli11-dev libgemmlowp-dev libbenchmark-dev ccache gtkwave gnuplot-nox tcl bc)
+# package   what the build uses from it (a command on PATH or a file), probed as is
+table="
+g++               cmd:g++                                    compiler (Verilator models, host code, tests)
+make              cmd:make                                   the front door and Verilator's makefiles
+cmake             cmd:cmake                                  build configuration, ctest
+python3           cmd:python3                                register-map generator (scripts/gen_isa.py), scripts/deps_audit.py
+verilator         cmd:verilator                              RTL to C++; lint
+zlib1g-dev        file:/usr/include/zlib.h                   Verilator's FST writer (fstapi.h includes zlib.h, links -lz)
+yosys             cmd:yosys                                  RTL elaboration (lint), synthesis check
+libgtest-dev      file:/usr/include/gtest/gtest.h            unit tests
+libcli11-dev      file:/usr/include/CLI/CLI.hpp              the abacus command line
+libgemmlowp-dev   file:/usr/include/gemmlowp/public/gemmlowp.h  oracle for the golden GEMM kernel
+ccache            cmd:ccache                                 compiler cache (rebuilds of verilated models)
+gnuplot-nox       cmd:gnuplot                                make bench's utilization plot
+gtkwave           cmd:gtkwave                                make wave opens the traces when a display is present
+tcl               cmd:tclsh                                  Vivado-flow check without Vivado (tests/fpga)
+"
 
+pkgs=()
 missing=()
-for p in "${order[@]}"; do
-  [ -e "${probe[$p]}" ] || missing+=("$p")
-done
+while read -r pkg probe _; do
+  [ -n "$pkg" ] || continue
+  pkgs+=("$pkg")
+  case $probe in
+    cmd:*) command -v "${probe#cmd:}" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    file:*) [ -e "${probe#file:}" ] || missing+=("$pkg") ;;
+    *) echo "install-deps: bad probe '$probe' for $pkg" >&2; exit 2 ;;
+  esac
+done <<<"$table"
+
+case ${1:-} in
+  --list) printf '%s\n' "${pkgs[@]}"; exit 0 ;;
+  --check | "") ;;
+  *) echo "usage: $0 [--check|--list]" >&2; exit 2 ;;
+esac
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "${1:-}" = "--check" ]; then
-  echo "missing packages: ${missing[*]}" >&2
+  echo "install-deps: missing packages: ${missing[*]}" >&2
   exit 1
 fi
 
 echo "install-deps: missing Debian packages: ${missing[*]}"
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: error: apt-get not found; this script supports Debian 12." >&2
-  echo "install-deps: install these packages by hand: ${missing[*]}" >&2
+  echo "install-deps: install the equivalents of: ${missing[*]}, then run make with SKIP_DEPS=1" >&2
   exit 1
 fi
 sudo=""
@@ -51,8 +75,8 @@ if [ "$(id -u)" -ne 0 ]; then
     sudo="sudo"
     echo "install-deps: not root; using sudo"
   else
-    echo "install-deps: error: not root and no sudo; run as root:" >&2
-    echo "  apt-get install -y ${missing[*]}" >&2
+    echo "install-deps: error: not root and no sudo; as root, run:" >&2
+    echo "  apt-get install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
   fi
 fi

@@ -74,7 +74,7 @@ path=; [ "$hier" = 1 ] && path="(hier)"
 [ -f "$out/$tag.sta" ] && path=$(grep -Eo 'Latest arrival time in .* is [0-9.]+' "$out/$tag.sta" | tail -1 | awk '{print $NF}')
 printf '%-16s %8s %8s %6s %6s %5s %9s %7s %9s %12s %6s\n' config LUT FF DSP BRAM URAM LUTRAM/SRL latch DSP/MAC "path (ps)" secs
 printf '%-16s %8d %8d %6d %6d %5d %9d %7d %9.2f %12s %6d\n' "$tag" "$lut" "$ff" "$dsp" "$bram" "$uram" "$lutram" "$latch" \
-  "$(echo "$dsp / $macs" | bc -l)" "${path:-?}" "$secs"
+  "$(awk -v d="$dsp" -v m="$macs" 'BEGIN { print d / m }')" "${path:-?}" "$secs"
 fail=0
 if [ "$dsp" -lt "$macs" ]; then echo "synth-check: FAIL: $dsp DSPs for $macs MACs: a MAC is in fabric" >&2; fail=1; fi
 if [ "$latch" -ne 0 ]; then echo "synth-check: FAIL: $latch latches" >&2; fail=1; fi

@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -226,6 +228,11 @@ void print_bench(const std::vector<abacus::bench::Row>& rows, const std::string&
       std::fclose(g);
       const std::string cmd = "gnuplot '" + gp + "'";
       if (std::system(cmd.c_str()) != 0) throw abacus::DeviceError("gnuplot failed on " + gp);
+      std::FILE* png = std::fopen(plot.c_str(), "rb");
+      unsigned char magic[8] = {};
+      const bool is_png = png && std::fread(magic, 1, 8, png) == 8 && std::memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0;
+      if (png) std::fclose(png);
+      if (!is_png) throw abacus::DeviceError("gnuplot wrote no PNG to " + plot + " (script " + gp + ")");
     }
   }
 }
