@@ -1,4 +1,6 @@
-# VCU118 LEDs (GPIO_LED_0..7) and the CPU_RESET button.
+# VCU118 LEDs (GPIO_LED_0..7) and the CPU_RESET button. LVCMOS12 DRIVE 8 as
+# the board file's part0_pins.xml (vcu118 2.4); SLEW SLOW as public VCU118
+# designs use for these static outputs (the board file names no slew).
 set_property PACKAGE_PIN AT32 [get_ports {led[0]}]
 set_property IOSTANDARD LVCMOS12 [get_ports {led[0]}]
 set_property PACKAGE_PIN AV34 [get_ports {led[1]}]
@@ -15,6 +17,8 @@ set_property PACKAGE_PIN AV36 [get_ports {led[6]}]
 set_property IOSTANDARD LVCMOS12 [get_ports {led[6]}]
 set_property PACKAGE_PIN BA37 [get_ports {led[7]}]
 set_property IOSTANDARD LVCMOS12 [get_ports {led[7]}]
+set_property DRIVE 8 [get_ports {led[*]}]
+set_property SLEW SLOW [get_ports {led[*]}]
 set_false_path -to [get_ports {led[*]}]
 
 set_property PACKAGE_PIN L19 [get_ports reset]

@@ -40,14 +40,17 @@ module abacus_pcie_shell #(
   output logic [Lanes-1:0]       pcie_tx_p_o,
   output logic [Lanes-1:0]       pcie_tx_n_o,
   output logic                   link_up_o,
-  // Abacus core clock and its (asynchronous) reset request
+  // The board's reset request (asynchronous, active low): its clocks are
+  // locked, its memory is ready, no reset button is pressed. With XDMA's
+  // axi_aresetn it resets every AXI interface of the design together.
+  input  logic                   sys_arst_ni,
+  // Abacus core clock
   input  logic                   core_clk_i,
-  input  logic                   core_arst_ni,
   output logic                   core_rst_no,      // synchronized: Abacus is out of reset
   output logic                   irq_o,            // Abacus's interrupt, core clock domain
   // card memory: AXI4 master in the memory controller's clock domain
   input  logic                   mem_clk_i,
-  input  logic                   mem_rst_ni,       // synchronous to mem_clk_i
+  output logic                   mem_rst_no,       // the memory controller's AXI reset (its aresetn)
   output logic [MemIdBits-1:0]   mem_awid_o,
   output logic [MemAddrBits-1:0] mem_awaddr_o,
   output logic [7:0]             mem_awlen_o,
@@ -84,8 +87,19 @@ module abacus_pcie_shell #(
   input  logic                   mem_rvalid_i,
   output logic                   mem_rready_o
 );
-  logic axi_aclk, axi_aresetn;
-  abacus_reset_sync u_core_rst (.clk_i(core_clk_i), .arst_ni(core_arst_ni), .rst_no(core_rst_no));
+  // ---- one reset for every AXI interface ----------------------------------------------
+  // PG059 (AXI Interconnect, "Resets"): no partial reset; whenever one
+  // interface is reset, all are, overlapping; the same holds for the
+  // register BAR's clock converter and the masters and slaves on both. So
+  // one request -- the board's (clocks, memory, CPU_RESET) and XDMA's
+  // axi_aresetn (PERST#, link down) -- is synchronized into each clock
+  // domain, and every aresetn in the design comes from one of the three.
+  // tests/fpga/check_clocking.py checks this on the elaborated netlist.
+  logic axi_aclk, axi_aresetn, pcie_rst_n, arst_n;
+  assign arst_n = sys_arst_ni & axi_aresetn;
+  abacus_reset_sync u_pcie_rst (.clk_i(axi_aclk),   .arst_ni(arst_n), .rst_no(pcie_rst_n));
+  abacus_reset_sync u_core_rst (.clk_i(core_clk_i), .arst_ni(arst_n), .rst_no(core_rst_no));
+  abacus_reset_sync u_mem_rst  (.clk_i(mem_clk_i),  .arst_ni(arst_n), .rst_no(mem_rst_no));
 
   // ---- XDMA ----------------------------------------------------------------------------
   `ABACUS_AXI_WIRES(xd, 4, 64, XdmaBits)
@@ -186,7 +200,7 @@ module abacus_pcie_shell #(
   logic unused_bar_addr;
   assign unused_bar_addr = ^{bar_awaddr[31:12], bar_araddr[31:12]};
   axil_cc_0 u_bar_cc (
-    .s_axi_aclk(axi_aclk), .s_axi_aresetn(axi_aresetn),
+    .s_axi_aclk(axi_aclk), .s_axi_aresetn(pcie_rst_n),
     .s_axi_awaddr(bar_awaddr[11:0]), .s_axi_awprot(bar_awprot), .s_axi_awvalid(bar_awvalid), .s_axi_awready(bar_awready),
     .s_axi_wdata(bar_wdata), .s_axi_wstrb(bar_wstrb), .s_axi_wvalid(bar_wvalid), .s_axi_wready(bar_wready),
     .s_axi_bresp(bar_bresp), .s_axi_bvalid(bar_bvalid), .s_axi_bready(bar_bready),
@@ -278,7 +292,7 @@ module abacus_pcie_shell #(
   assign unused_ic_addr = ^{ic_awaddr[63:MemAddrBits], ic_araddr[63:MemAddrBits]};
   axi_ic_0 u_ic (
     .INTERCONNECT_ACLK(mem_clk_i),
-    .INTERCONNECT_ARESETN(mem_rst_ni),
+    .INTERCONNECT_ARESETN(mem_rst_no),
     .S00_AXI_ARESET_OUT_N(),
     .S00_AXI_ACLK(axi_aclk),
     .S00_AXI_AWID(xd_awid),
@@ -396,8 +410,8 @@ module abacus_pcie_shell #(
     .M00_AXI_RREADY(mem_rready_o),
     .M00_AXI_AWQOS(),
     .M00_AXI_ARQOS(),
-    .S00_AXI_ARESETN(axi_aresetn),
+    .S00_AXI_ARESETN(pcie_rst_n),
     .S01_AXI_ARESETN(core_rst_no),
-    .M00_AXI_ARESETN(mem_rst_ni)
+    .M00_AXI_ARESETN(mem_rst_no)
   );
 endmodule

@@ -1,7 +1,12 @@
 # Vivado non-project build: IP from Tcl, RTL from rtl/abacus.f, the board's
 # thin top and constraints; synthesis, implementation, reports, bitstream.
 # Arguments (from vivado.mk): --part --board --top --root --filelist --syn
-# --xdc --ip --defines --generics --core-mhz
+# --xdc --ip --defines --generics --core-mhz --allow-violations
+# The bitstream is written only when routing is complete and clean: setup,
+# hold and pulse-width slack >= 0, no unrouted net, no DRC error
+# (--allow-violations 1, make ALLOW_VIOLATIONS=1, writes it anyway, for
+# experiments). Reports land beside it: <top>.timing.rpt, .utilization.rpt,
+# .drc.rpt, .route.rpt, .clocks.rpt.
 proc arg {name} {
   global argv
   set i [lsearch -exact $argv "--$name"]
@@ -14,9 +19,14 @@ set top      [arg top]
 set root     [arg root]
 set filelist [arg filelist]
 
+set allow_violations [arg allow-violations]
+
 set_part $part
 set_property board_part $board [current_project]
-file mkdir reports ip
+# Every IP is created anew from its script: an ip/ left by an earlier run
+# would make create_ip stop ("already exists"), so it goes first.
+file delete -force ip
+file mkdir ip
 
 # IP first: each script creates and configures its IP under ./ip. The
 # interconnect's Abacus port is sized from the array (generic Array, make
@@ -66,12 +76,54 @@ opt_design
 place_design
 phys_opt_design
 route_design
-report_utilization -hierarchical -file reports/utilization.rpt
-report_timing_summary -max_paths 20 -file reports/timing.rpt
-report_clock_interaction -file reports/clocks.rpt
+report_utilization -hierarchical -file $top.utilization.rpt
+report_timing_summary -max_paths 20 -file $top.timing.rpt
+report_clock_interaction -file $top.clocks.rpt
+report_route_status -file $top.route.rpt
+report_drc -file $top.drc.rpt
 write_checkpoint -force $top.dcp
-set wns [get_property SLACK [get_timing_paths -max_paths 1 -nworst 1 -setup]]
-if {$wns < 0} {
-  puts "build.tcl: WARNING: timing not met (WNS $wns ns), see reports/timing.rpt"
+
+# Sign-off: what would make the bitstream unreliable or unbuildable.
+proc worst_slack {type} {
+  set p [get_timing_paths -delay_type $type -max_paths 1 -nworst 1]
+  if {$p eq ""} { return "" }
+  return [get_property SLACK $p]
+}
+set problems {}
+foreach {type what} {max setup min hold} {
+  set slack [worst_slack $type]
+  if {$slack eq ""} {
+    lappend problems "no timed $what path: the clocks are not constrained"
+  } elseif {$slack < 0} {
+    lappend problems "$what slack $slack ns"
+  }
+}
+# pulse width: the WPWS column of the timing summary's design table
+set summary [report_timing_summary -no_detailed_paths -return_string]
+if {[regexp {WPWS\(ns\)[^\n]*\n[ -]+\n\s*((?:-?[0-9.]+\s+){9})} $summary -> row]} {
+  set wpws [lindex $row 8]
+  if {$wpws eq "" || ![string is double -strict $wpws]} {
+    lappend problems "pulse-width slack not found in the timing summary"
+  } elseif {$wpws < 0} {
+    lappend problems "pulse-width slack $wpws ns"
+  }
+} else {
+  lappend problems "design timing summary not found (pulse width unchecked)"
+}
+set route [report_route_status -return_string]
+if {![regexp {# of nets with routing errors\.*\s*:\s*(\d+)} $route -> route_errors]} {
+  lappend problems "route status not found"
+} elseif {$route_errors > 0} {
+  lappend problems "$route_errors nets with routing errors (unrouted or conflicting)"
+}
+set drc_errors [llength [get_drc_violations -quiet -filter {SEVERITY == Error}]]
+if {$drc_errors > 0} { lappend problems "$drc_errors DRC errors ($top.drc.rpt)" }
+
+if {[llength $problems]} {
+  foreach p $problems { puts "build.tcl: FAILED sign-off: $p" }
+  if {!$allow_violations} {
+    error "build.tcl: no bitstream written: [join $problems {; }] (reports: $top.*.rpt; ALLOW_VIOLATIONS=1 writes it anyway)"
+  }
+  puts "build.tcl: WARNING: writing the bitstream despite the above (ALLOW_VIOLATIONS=1): not for a board you rely on"
 }
 write_bitstream -force $top.bit

@@ -8,9 +8,12 @@
 #   IP_TCL_FILES  Tcl scripts that create and configure the IP (create_ip + set_property)
 #   DEFINES       Verilog defines
 #   CORE_MHZ      Abacus's clock (the board sets its default; make CORE_MHZ=... overrides)
+#   BOARD_OPTIONS board settings with their allowed values, VAR:v1,v2 (checked here;
+#                 the board Makefile exports them to its IP scripts)
 # The RTL itself comes from rtl/abacus.f. Targets: bitstream, program, clean.
-# Outputs land in build/ next to the board Makefile: the .bit, utilization
-# and timing reports, logs.
+# Outputs land in build/ next to the board Makefile: the .bit, and beside it
+# the timing, utilization, DRC, route-status and clock reports, logs. The
+# bitstream is written only if sign-off passes (fpga/common/build.tcl).
 
 ROOT ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 BUILD ?= build
@@ -18,6 +21,8 @@ VIVADO ?= vivado
 BUILD_ID ?= $(shell git -C $(ROOT) rev-parse --short=8 HEAD 2>/dev/null || echo 0)
 ARRAY ?= 32
 CORE_MHZ ?= 100
+# 1: write the bitstream even when sign-off fails (timing, routing, DRC); experiments only
+ALLOW_VIOLATIONS ?= 0
 VIVADO_ARGS = -mode batch -notrace -nojournal
 
 .PHONY: bitstream program clean check-vivado check-config
@@ -43,13 +48,22 @@ check-config:
 	  echo "error: CORE_MHZ=$(CORE_MHZ): Abacus's clock must be a frequency in MHz, 10 to 400. Nothing was built." >&2; \
 	  exit 1; }
 
+	@case "$(ALLOW_VIOLATIONS)" in 0|1) ;; *) \
+	  echo "error: ALLOW_VIOLATIONS=$(ALLOW_VIOLATIONS): must be 0 or 1. Nothing was built." >&2; exit 1;; esac
+	@for opt in $(BOARD_OPTIONS); do \
+	  var=$${opt%%:*}; allowed=$${opt#*:}; eval val=\"\$$$$var\"; \
+	  case ",$$allowed," in *",$$val,"*) ;; *) \
+	    echo "error: $$var=$$val: must be one of $$allowed (docs/fpga.md). Nothing was built." >&2; exit 1;; esac; \
+	done
+
 bitstream: check-config check-vivado
 	@mkdir -p $(BUILD)
 	cd $(BUILD) && $(VIVADO) $(VIVADO_ARGS) -source $(ROOT)/fpga/common/build.tcl -tclargs \
 	  --part "$(FPGA_PART)" --board "$(FPGA_BOARD)" --top "$(FPGA_TOP)" --root "$(ROOT)" \
 	  --filelist "$(ROOT)/rtl/abacus.f" --syn "$(abspath $(SYN_FILES))" --xdc "$(abspath $(XDC_FILES))" \
-	  --ip "$(abspath $(IP_TCL_FILES))" --defines "$(DEFINES)" --generics "BuildId=32'h$(BUILD_ID) Array=$(ARRAY)" --core-mhz "$(CORE_MHZ)"
-	@echo "bitstream: $(BUILD)/$(FPGA_TOP).bit (reports in $(BUILD)/reports)"
+	  --ip "$(abspath $(IP_TCL_FILES))" --defines "$(DEFINES)" --generics "BuildId=32'h$(BUILD_ID) Array=$(ARRAY)" --core-mhz "$(CORE_MHZ)" \
+	  --allow-violations "$(ALLOW_VIOLATIONS)"
+	@echo "bitstream: $(BUILD)/$(FPGA_TOP).bit (reports beside it: $(BUILD)/$(FPGA_TOP).*.rpt)"
 
 program: check-vivado
 	@test -f $(BUILD)/$(FPGA_TOP).bit || { echo "error: $(BUILD)/$(FPGA_TOP).bit missing: run 'make bitstream' first" >&2; exit 1; }

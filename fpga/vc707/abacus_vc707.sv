@@ -48,7 +48,6 @@ module abacus_vc707 #(
   // Abacus runs on the MIG's extra user clock (ui_addn_clk_0, CORE_MHZ:
   // fpga/vc707/ip/mig.tcl), the memory side on its 200 MHz ui_clk
   logic core_clk, ddr_clk, ddr_rst, ddr_calib, ddr_aresetn, mmcm_locked;
-  abacus_reset_sync u_ddr_rst (.clk_i(ddr_clk), .arst_ni(!ddr_rst), .rst_no(ddr_aresetn));
 
   // ---- PCIe endpoint, Abacus, memory interconnect ------------------------------------------
   `ABACUS_AXI_WIRES(mem, 8, 30, 512)  // 1 GiB
@@ -60,18 +59,18 @@ module abacus_vc707 #(
     .XdmaBits(128)
   ) u_shell (
     .pcie_sys_clk_i(pcie_sys_clk),
-    .pcie_reset_ni (pcie_reset_n),
+    .pcie_reset_ni (pcie_reset_n && !reset),  // CPU_RESET resets the endpoint too: one reset for all
     .pcie_rx_p_i   (pcie_rx_p),
     .pcie_rx_n_i   (pcie_rx_n),
     .pcie_tx_p_o   (pcie_tx_p),
     .pcie_tx_n_o   (pcie_tx_n),
     .link_up_o     (link_up),
+    .sys_arst_ni   (mmcm_locked && ddr_calib && !ddr_rst && !reset),
     .core_clk_i    (core_clk),
-    .core_arst_ni  (mmcm_locked && ddr_calib && !reset),
     .core_rst_no   (core_rst_n),
     .irq_o         (irq),
     .mem_clk_i     (ddr_clk),
-    .mem_rst_ni    (ddr_aresetn),
+    .mem_rst_no    (ddr_aresetn),
     `ABACUS_AXI_MASTER_PORTS(mem, mem)
   );
 

@@ -43,17 +43,18 @@ module abacus_vcu118 #(
   output logic [7:0]  led
 );
   // ---- clocks and resets -----------------------------------------------------------
-  logic pcie_refclk_gt, pcie_refclk_div2, pcie_sys_clk;
+  // The PCIe reference: the GT copy (O) to XDMA's sys_clk_gt, the fabric
+  // copy (ODIV2) straight to its sys_clk, which XDMA buffers itself with a
+  // BUFG_GT (PG195/PG213; UG572: only GTs and IBUFDS_GTE ODIV2 may drive a
+  // BUFG_GT, so a BUFG_GT of ours in between would not place).
+  logic pcie_refclk_gt, pcie_sys_clk;
   IBUFDS_GTE4 #(.REFCLK_HROW_CK_SEL(2'b00)) u_refclk (
-    .I(pcie_refclk_p), .IB(pcie_refclk_n), .CEB(1'b0), .O(pcie_refclk_gt), .ODIV2(pcie_refclk_div2));
-  BUFG_GT u_refclk_bufg (
-    .I(pcie_refclk_div2), .CE(1'b1), .CEMASK(1'b0), .CLR(1'b0), .CLRMASK(1'b0), .DIV(3'b000), .O(pcie_sys_clk));
+    .I(pcie_refclk_p), .IB(pcie_refclk_n), .CEB(1'b0), .O(pcie_refclk_gt), .ODIV2(pcie_sys_clk));
 
   logic core_clk, core_locked, ddr_clk, ddr_rst, ddr_calib, ddr_aresetn;
   clk_wiz_0 u_clk (
     .clk_in1_p(clk_125mhz_p), .clk_in1_n(clk_125mhz_n), .reset(reset),
     .clk_out1(core_clk), .locked(core_locked));
-  abacus_reset_sync u_ddr_rst (.clk_i(ddr_clk), .arst_ni(!ddr_rst), .rst_no(ddr_aresetn));
 
   // ---- PCIe endpoint, Abacus, memory interconnect ------------------------------------------
   `ABACUS_AXI_WIRES(mem, 8, 31, 512)  // 2 GiB
@@ -66,18 +67,18 @@ module abacus_vcu118 #(
   ) u_shell (
     .pcie_sys_clk_i  (pcie_sys_clk),
     .pcie_refclk_gt_i(pcie_refclk_gt),
-    .pcie_reset_ni   (pcie_reset_n),
+    .pcie_reset_ni   (pcie_reset_n && !reset),  // CPU_RESET resets the endpoint too: one reset for all
     .pcie_rx_p_i     (pcie_rx_p),
     .pcie_rx_n_i     (pcie_rx_n),
     .pcie_tx_p_o     (pcie_tx_p),
     .pcie_tx_n_o     (pcie_tx_n),
     .link_up_o       (link_up),
+    .sys_arst_ni     (core_locked && ddr_calib && !ddr_rst && !reset),
     .core_clk_i      (core_clk),
-    .core_arst_ni    (core_locked && ddr_calib && !reset),
     .core_rst_no     (core_rst_n),
     .irq_o           (irq),
     .mem_clk_i       (ddr_clk),
-    .mem_rst_ni      (ddr_aresetn),
+    .mem_rst_no      (ddr_aresetn),
     `ABACUS_AXI_MASTER_PORTS(mem, mem)
   );
 

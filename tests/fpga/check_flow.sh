@@ -1,38 +1,93 @@
 #!/usr/bin/env bash
 # Checks each board's Vivado flow without Vivado (tests/fpga/check_flow.tcl),
-# and that 'make bitstream' stops at once, with a message, when Vivado is
-# not on PATH.
+# that build.tcl's sign-off refuses a bitstream on failed timing, routing or
+# DRC (and writes it with ALLOW_VIOLATIONS), and that 'make bitstream' stops
+# at once, with a message, when Vivado is not on PATH or a setting is
+# impossible.
+#   check_flow.sh [ROOT]   (default: this checkout; tests/fpga/test_planted_faults.sh
+#                           runs it on a copy with a fault planted, with
+#                           CHECK_FLOW_ONLY=flow: the flow check of each board alone)
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 fail=0
-for board in vcu118 vc707; do
-  dir=$root/fpga/$board
+passed=0
+pass() { passed=$((passed + 1)); echo "check_flow: $1"; }
+bad() { fail=$((fail + 1)); echo "check_flow: FAIL: $1"; }
+
+# flow BOARD [IP_TCL...]: check_flow.tcl on the board (all its IP scripts by default)
+flow() {
+  local board=$1
+  shift
+  local dir=$root/fpga/$board
   get() { make -s -C "$dir" "print-$1"; }
   abs() { local out=""; for p in $1; do out="$out $(cd "$dir" && realpath -m "$p")"; done; echo "$out"; }
+  local top ips work rc
   top=$(get FPGA_TOP)
+  ips=${1:-$(abs "$(get IP_TCL_FILES)")}
   work=$(mktemp -d)
   mkdir -p "$work/${top}_check"
-  (cd "$work" && tclsh "$root/tests/fpga/check_flow.tcl" "$dir/$top.sv" "$(get FPGA_PART)" "$(get FPGA_BOARD)" "$top" \
-     "$root" "$root/rtl/abacus.f" "$(abs "$(get SYN_FILES)")" "$(abs "$(get XDC_FILES)")" "$(abs "$(get IP_TCL_FILES)")") || fail=1
+  (cd "$work" && DDR4_PART=${DDR4_PART:-$(get DDR4_PART)} tclsh "$root/tests/fpga/check_flow.tcl" "$dir/$top.sv" \
+     "$(get FPGA_PART)" "$(get FPGA_BOARD)" "$top" "$root" "$root/rtl/abacus.f" "$(abs "$(get SYN_FILES)")" \
+     "$(abs "$(get XDC_FILES)")" "$ips")
+  rc=$?
   rm -rf "$work"
+  return $rc
+}
+
+for board in vcu118 vc707; do
+  dir=$root/fpga/$board
+  if out=$(flow $board 2>&1); then
+    echo "$out"; pass "$board: flow, IP settings and constraints"
+  else
+    echo "$out"; bad "$board: flow check"
+  fi
+  [ "${CHECK_FLOW_ONLY:-}" = flow ] && continue
+  # sign-off: a hold violation stops the bitstream; ALLOW_VIOLATIONS writes it
+  out=$(CHECK_FLOW_SIGNOFF="0.2 -0.031 0.5 0 0" flow $board 2>&1)
+  if [ $? -ne 0 ] && echo "$out" | grep -q "no bitstream written: hold slack -0.031" \
+     && ! echo "$out" | grep -q "run: bitstream written"; then
+    pass "$board: hold violation: no bitstream"
+  else bad "$board: a hold violation did not stop the bitstream"; echo "$out"; fi
+  out=$(CHECK_FLOW_SIGNOFF="0.2 0.01 0.5 3 2" flow $board 2>&1)
+  if [ $? -ne 0 ] && echo "$out" | grep -q "3 nets with routing errors" && echo "$out" | grep -q "2 DRC errors"; then
+    pass "$board: unrouted nets and DRC errors: no bitstream"
+  else bad "$board: routing or DRC errors did not stop the bitstream"; echo "$out"; fi
+  out=$(CHECK_FLOW_SIGNOFF="-0.4 0.01 -0.1 0 0" CHECK_FLOW_ALLOW=1 flow $board 2>&1)
+  if [ $? -eq 0 ] && echo "$out" | grep -q "FAILED sign-off: setup slack -0.4" \
+     && echo "$out" | grep -q "FAILED sign-off: pulse-width slack -0.1" && echo "$out" | grep -q "second run: bitstream written"; then
+    pass "$board: ALLOW_VIOLATIONS=1 writes the bitstream, saying why it should not"
+  else bad "$board: ALLOW_VIOLATIONS=1"; echo "$out"; fi
+
   # without Vivado: a clear message, a non-zero exit, nothing built
   out=$(PATH=/usr/bin:/bin make -C "$dir" bitstream VIVADO=vivado-not-installed BUILD="$(mktemp -d)/b" 2>&1)
   rc=$?
   if [ $rc -ne 0 ] && echo "$out" | grep -q "needs AMD Vivado"; then
-    echo "check_flow: $board: make bitstream without Vivado stops cleanly"
+    pass "$board: make bitstream without Vivado stops cleanly"
   else
-    echo "check_flow: FAIL: $board: make bitstream without Vivado: exit $rc"; echo "$out"; fail=1
+    bad "$board: make bitstream without Vivado: exit $rc"; echo "$out"
   fi
   # impossible settings: stopped before anything runs, with the reason
-  for bad in ARRAY=12 CORE_MHZ=fast CORE_MHZ=1000; do
-    out=$(PATH=/usr/bin:/bin make -C "$dir" bitstream VIVADO=vivado-not-installed "$bad" BUILD="$(mktemp -d)/b" 2>&1)
+  bads="ARRAY=12 CORE_MHZ=fast CORE_MHZ=1000 ALLOW_VIOLATIONS=yes"
+  [ "$board" = vcu118 ] && bads="$bads DDR4_PART=999 DDR4_PART=c1"
+  for b in $bads; do
+    out=$(PATH=/usr/bin:/bin make -C "$dir" bitstream VIVADO=vivado-not-installed "$b" BUILD="$(mktemp -d)/b" 2>&1)
     rc=$?
-    if [ $rc -ne 0 ] && echo "$out" | grep -q "error: ${bad%%=*}=${bad#*=}: .*Nothing was built"; then
-      echo "check_flow: $board: make bitstream $bad refused"
+    if [ $rc -ne 0 ] && echo "$out" | grep -q "error: ${b%%=*}=${b#*=}: .*Nothing was built"; then
+      pass "$board: make bitstream $b refused"
     else
-      echo "check_flow: FAIL: $board: make bitstream $bad: exit $rc"; echo "$out"; fail=1
+      bad "$board: make bitstream $b: exit $rc"; echo "$out"
     fi
   done
+done
+if [ "${CHECK_FLOW_ONLY:-}" = flow ]; then
+  echo "$passed passed, $fail failed"
+  [ $fail -eq 0 ]
+  exit
+fi
+# each DDR4 revision of the VCU118 names its own board interface
+for part in 083 062; do
+  if out=$(DDR4_PART=$part flow vcu118 2>&1); then pass "vcu118: DDR4_PART=$part accepted by the board file"
+  else bad "vcu118: DDR4_PART=$part"; echo "$out"; fi
 done
 # a clock the VC707's MIG cannot make (800 MHz / 5.33) is refused by its IP script
 work=$(mktemp -d); mkdir -p "$work/abacus_vc707_check"
@@ -41,10 +96,10 @@ out=$(cd "$work" && CORE_MHZ=150 tclsh "$root/tests/fpga/check_flow.tcl" "$dir/a
         "$(make -s -C "$dir" print-FPGA_PART)" "$(make -s -C "$dir" print-FPGA_BOARD)" abacus_vc707 "$root" \
         "$root/rtl/abacus.f" "" "" "$(cd "$dir" && realpath ip/mig.tcl)" 2>&1)
 if echo "$out" | grep -q "mig.tcl: CORE_MHZ 150 is not 800 MHz divided by"; then
-  echo "check_flow: vc707: CORE_MHZ=150 refused by mig.tcl"
+  pass "vc707: CORE_MHZ=150 refused by mig.tcl"
 else
-  echo "check_flow: FAIL: vc707: CORE_MHZ=150 was not refused"; echo "$out"; fail=1
+  bad "vc707: CORE_MHZ=150 was not refused"; echo "$out"
 fi
 rm -rf "$work"
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+echo "$passed passed, $fail failed"
+[ $fail -eq 0 ]

@@ -10,16 +10,25 @@
 # a width that should follow the array but was written as the 32x32 value
 # shows up as a mismatch, and it takes seconds instead of half a minute.
 # abacus_top itself is linted at 32x32 by scripts/lint.sh.
+# Then the clock-buffer and reset rules on the elaborated netlist
+# (tests/fpga/check_clocking.py: what may drive a BUFG_GT or BUFG, one
+# input buffer per reference clock, XDMA's reference inputs, one reset for
+# every AXI interface).
+#   elaborate.sh [BOARD...]   (default: every board)
 set -u
 array=${ABACUS_ARRAY:-4}
 export ABACUS_ARRAY=$array
 root=$(cd "$(dirname "$0")/../.." && pwd)
 fail=0
-for board in vcu118 vc707; do
+boards=("$@")
+[ ${#boards[@]} -gt 0 ] || boards=(vcu118 vc707)
+for board in "${boards[@]}"; do
   dir=$root/fpga/$board
   get() { make -s -C "$dir" "print-$1"; }
   top=$(get FPGA_TOP)
   part=$(get FPGA_PART)
+  DDR4_PART=$(get DDR4_PART)
+  export DDR4_PART
   syn=$(for f in $(get SYN_FILES); do (cd "$dir" && realpath "$f"); done)
   ips=$(for f in $(get IP_TCL_FILES); do (cd "$dir" && realpath "$f"); done)
   defs=$(for d in $(get DEFINES); do echo "-D$d"; done)
@@ -46,6 +55,21 @@ for board in vcu118 vc707; do
     echo "elaborate: $board: yosys hierarchy -check $top: clean"
   else
     echo "elaborate: FAIL: $board: yosys:"; grep -E "ERROR" "$work/ys.log" | head -5
+    fail=1
+  fi
+  # the netlist for the clocking and reset rules: Abacus as a black box
+  family=xc7; case $part in xcvu*|xczu*|xcku*) family=xcup;; esac
+  # shellcheck disable=SC2086
+  if yosys -q -l "$work/net.log" -p "read_verilog -lib -sv $work/ip_stubs.sv; \
+       read_verilog -lib -sv -DSYNTHESIS $incs $srcs; \
+       read_verilog -sv -DSYNTHESIS $defs -I$root/fpga/common $(echo $syn); \
+       hierarchy -top $top -chparam Array $array; \
+       setattr -mod -set keep_hierarchy 1 abacus_reset_sync abacus_bit_sync; proc; flatten; \
+       write_json $work/netlist.json" >/dev/null 2>&1 \
+     && python3 "$root/tests/fpga/check_clocking.py" "$work/netlist.json" "$top" "$family" >"$work/ck.log" 2>&1; then
+    echo "elaborate: $board: clock buffers, reference clocks and AXI resets: $(tail -1 "$work/ck.log" | sed 's/^check_clocking: [a-z0-9_]*: //')"
+  else
+    echo "elaborate: FAIL: $board: clocking and reset rules:"; cat "$work/ck.log" 2>/dev/null; grep -E "ERROR" "$work/net.log" | head -5
     fail=1
   fi
   rm -rf "$work"

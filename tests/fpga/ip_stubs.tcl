@@ -137,7 +137,7 @@ dict for {ip info} $ips {
     }
     ddr4 {
       if {[cfg $ip C0.DDR4_AxiSelection] ne "true"} { error "ip_stubs: $ip: the AXI4 slave is not selected" }
-      # pins of the VCU118's ddr4_sdram_c1 board interface (UG1224): 64 DQ, x16 devices
+      # pins of the VCU118's ddr4_sdram_c1_083/_062 board interfaces (UG1224): 64 DQ, x16 devices
       lappend ports [port input 1 sys_rst] [port input 1 c0_sys_clk_p] [port input 1 c0_sys_clk_n] \
         [port output 1 c0_ddr4_act_n] [port output 17 c0_ddr4_adr] [port output 2 c0_ddr4_ba] \
         [port output 1 c0_ddr4_bg] [port output 1 c0_ddr4_cke] [port output 1 c0_ddr4_odt] \
@@ -184,7 +184,7 @@ dict for {ip info} $ips {
     }
     default { error "ip_stubs: IP type $type ($ip) is not modelled" }
   }
-  append text "(* blackbox *)\n" [module_text $ip $ports]
+  append text "(* blackbox, abacus_ip_type = \"$type\" *)\n" [module_text $ip $ports]
 }
 
 # Device primitives the board tops instantiate (UG974 port lists)

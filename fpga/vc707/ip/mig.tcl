@@ -14,7 +14,9 @@
 #   - one extra user clock, ui_addn_clk_0, for Abacus: the MIG's 800 MHz
 #     MMCM VCO divided down to CORE_MHZ (abacus_core_mhz, from build.tcl);
 #   - sys_rst active high (the CPU_RESET button drives it directly);
-#   - XADC enabled (the MIG's temperature compensation; device_temp out).
+#   - XADC enabled (the MIG's temperature compensation; device_temp out);
+#   - VccAuxIO 1.8 V (pins VCCAUX_IO NORMAL), as the board file's own mig.prj
+#     (vc707 1.4) states the board's rail.
 # Pins: the VC707's DDR3 SODIMM interface (UG885, "DDR3 SODIMM Memory"),
 # the same placement the board part's ddr3_sdram interface uses.
 set mig_pins {
@@ -42,7 +44,7 @@ set mig_dq {
 }
 
 proc mig_pin {name pad iostd} {
-  return "      <Pin IN_TERM=\"\" IOSTANDARD=\"$iostd\" PADName=\"$pad\" SLEW=\"FAST\" VCCAUX_IO=\"HIGH\" name=\"$name\"/>\n"
+  return "      <Pin IN_TERM=\"\" IOSTANDARD=\"$iostd\" PADName=\"$pad\" SLEW=\"FAST\" VCCAUX_IO=\"NORMAL\" name=\"$name\"/>\n"
 }
 set pins ""
 foreach {name pad} $mig_pins { append pins [mig_pin $name $pad SSTL15] }
@@ -81,7 +83,7 @@ set mig_prj [string map [list @PINS@ $pins @CLKOUT0@ $mig_clkout0] {<?xml versio
   <Controller number="0">
     <MemoryDevice>DDR3_SDRAM/SODIMMs/MT8JTF12864HZ-1G6</MemoryDevice>
     <TimePeriod>1250</TimePeriod>
-    <VccAuxIO>2.0V</VccAuxIO>
+    <VccAuxIO>1.8V</VccAuxIO>
     <PHYRatio>4:1</PHYRatio>
     <InputClkFreq>200</InputClkFreq>
     <UIExtraClocks>1</UIExtraClocks>
