@@ -1,5 +1,5 @@
 // Two-flop synchronizer for a slow level signal (the interrupt) into
-// another clock domain. constraints/<board>/cdc.xdc names its first flop.
+// another clock domain. constraints/common/cdc.xdc names its first flop.
 module abacus_bit_sync (
   input  logic clk_i,
   input  logic d_i,

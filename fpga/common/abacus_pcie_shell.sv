@@ -93,8 +93,13 @@ module abacus_pcie_shell #(
   // register BAR's clock converter and the masters and slaves on both. So
   // one request -- the board's (clocks, memory, CPU_RESET) and XDMA's
   // axi_aresetn (PERST#, link down) -- is synchronized into each clock
-  // domain, and every aresetn in the design comes from one of the three.
-  // tests/fpga/check_clocking.py checks this on the elaborated netlist.
+  // domain, and every aresetn in the design comes from one of the three:
+  // the interconnect's single INTERCONNECT_ARESETN (the IP-catalog
+  // interconnect synchronizes it into each slot's domain itself), the BAR
+  // converter's two sides, the memory controller's AXI port and Abacus.
+  // XDMA's own masters are reset by its sys_rst_n, which the board drives
+  // from PERST# and CPU_RESET. tests/fpga/check_clocking.py checks this on
+  // the elaborated netlist.
   logic axi_aclk, axi_aresetn, pcie_rst_n, arst_n;
   assign arst_n = sys_arst_ni & axi_aresetn;
   abacus_reset_sync u_pcie_rst (.clk_i(axi_aclk),   .arst_ni(arst_n), .rst_no(pcie_rst_n));
@@ -409,9 +414,6 @@ module abacus_pcie_shell #(
     .M00_AXI_RVALID(mem_rvalid_i),
     .M00_AXI_RREADY(mem_rready_o),
     .M00_AXI_AWQOS(),
-    .M00_AXI_ARQOS(),
-    .S00_AXI_ARESETN(pcie_rst_n),
-    .S01_AXI_ARESETN(core_rst_no),
-    .M00_AXI_ARESETN(mem_rst_no)
+    .M00_AXI_ARQOS()
   );
 endmodule

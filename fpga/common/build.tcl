@@ -73,6 +73,14 @@ foreach g [arg generics] { lappend generics -generic $g }
 
 synth_design -top $top -part $part -include_dirs $incdirs {*}$defines {*}$generics
 opt_design
+# The PCIe block and every transceiver must be placed by a constraint (the
+# IP's own from the board interface, or ours for a Custom one): a LOC whose
+# pattern matched nothing is only a critical warning, and the placer would
+# then pick sites that are not wired to the edge connector.
+set unplaced [get_cells -hierarchical -quiet -filter {IS_PRIMITIVE && IS_LOC_FIXED == 0 && (REF_NAME =~ GT*_CHANNEL || REF_NAME =~ PCIE*)}]
+if {[llength $unplaced] > 0} {
+  error "build.tcl: [llength $unplaced] PCIe/transceiver cells have no LOC constraint: [lrange $unplaced 0 3] (constraints/<board>/pcie.xdc)"
+}
 place_design
 phys_opt_design
 route_design
@@ -116,7 +124,10 @@ if {![regexp {# of nets with routing errors\.*\s*:\s*(\d+)} $route -> route_erro
 } elseif {$route_errors > 0} {
   lappend problems "$route_errors nets with routing errors (unrouted or conflicting)"
 }
-set drc_errors [llength [get_drc_violations -quiet -filter {SEVERITY == Error}]]
+set drc_errors 0
+foreach v [get_drc_violations -quiet] {
+  if {[string toupper [get_property SEVERITY $v]] in {ERROR FATAL}} { incr drc_errors }
+}
 if {$drc_errors > 0} { lappend problems "$drc_errors DRC errors ($top.drc.rpt)" }
 
 if {[llength $problems]} {

@@ -52,6 +52,7 @@ check-config:
 	  echo "error: ALLOW_VIOLATIONS=$(ALLOW_VIOLATIONS): must be 0 or 1. Nothing was built." >&2; exit 1;; esac
 	@for opt in $(BOARD_OPTIONS); do \
 	  var=$${opt%%:*}; allowed=$${opt#*:}; eval val=\"\$$$$var\"; \
+	  case "$$val" in ""|*,*) val="$$val (one value)";; esac; \
 	  case ",$$allowed," in *",$$val,"*) ;; *) \
 	    echo "error: $$var=$$val: must be one of $$allowed (docs/fpga.md). Nothing was built." >&2; exit 1;; esac; \
 	done

@@ -18,9 +18,12 @@ Clocks (UG572 UltraScale clocking, UG472 7-series clocking, PG195 XDMA):
     IBUFDS) per reference clock, or one IP input that buffers it itself.
 Resets (PG059 "Resets": no partial reset, all interfaces reset together):
   - every AXI reset input of the interconnect, the clock converter, the
-    memory controller and Abacus comes, through at most one reset
-    synchronizer, from the same reset request: the same set of sources;
-  - that request includes XDMA's axi_aresetn (PERST#, link down).
+    memory controller and Abacus comes from a reset synchronizer clocked by
+    that interface's own clock;
+  - the synchronizers all take the same reset request: the same set of sources;
+  - that request includes XDMA's axi_aresetn (PERST#, link down), and every
+    board input (a reset button) that resets the AXI fabric also resets
+    XDMA itself (its sys_rst_n), so that its masters are not left mid-transfer.
 Usage: check_clocking.py NETLIST.json TOP FAMILY(xcup|xc7)
 Exit 0 when every rule holds; the findings otherwise, one per line.
 """
@@ -41,7 +44,15 @@ REFCLK_RULES = {
     ("xdma", "sys_clk_gt", "xcup"): ("IBUFDS_GTE4", "O", "PG195: sys_clk_gt from the IBUFDS_GTE O output"),
     ("xdma", "sys_clk", "xc7"): ("IBUFDS_GTE2", "O", "PG195: 7-series sys_clk from the IBUFDS_GTE2 O output"),
 }
-RESET_SINKS = {"axi_interconnect", "axi_clock_converter", "ddr4", "mig_7series"}
+# reset input -> the clock of its interface, per IP type (product guides:
+# PG059, PG164, PG150, UG586) and for Abacus
+RESET_CLOCKS = {
+    "axi_interconnect": {"INTERCONNECT_ARESETN": "INTERCONNECT_ACLK"},
+    "axi_clock_converter": {"s_axi_aresetn": "s_axi_aclk", "m_axi_aresetn": "m_axi_aclk"},
+    "ddr4": {"c0_ddr4_aresetn": "c0_ddr4_ui_clk"},
+    "mig_7series": {"aresetn": "ui_clk"},
+    "abacus_top": {"rst_ni": "clk_i"},
+}
 
 
 def main():
@@ -147,21 +158,24 @@ def main():
 
     sinks = {}
     for cname, c in cells.items():
-        k = kind(cname)
-        ports = []
-        if k in RESET_SINKS:
-            ports = [p for p in c["connections"] if p.lower().endswith("aresetn")
-                     and c["port_directions"].get(p) == "input"]
-        elif ctype(cname).endswith("abacus_top"):
-            ports = ["rst_ni"]
-        for port in ports:
+        k = "abacus_top" if ctype(cname).endswith("abacus_top") else kind(cname)
+        for port, clk in RESET_CLOCKS.get(k, {}).items():
+            if port not in c["connections"]:
+                findings.append(f"{cname} ({k}) has no {port}: the IP stub and the rule table disagree")
+                continue
             bits = c["connections"][port]
+            name = f"{cname} ({k}).{port}"
             d = driver.get(bits[0]) if bits and not isinstance(bits[0], str) else None
-            via = ""
-            if d is not None and d[0] is not None and ctype(d[0]).endswith("abacus_reset_sync") and d[1] == "rst_no":
-                via = f" via {d[0]}"
-                bits = cells[d[0]]["connections"]["arst_ni"]
-            sinks[f"{cname} ({k}).{port}{via}"] = cone(bits)
+            if d is None or d[0] is None or not ctype(d[0]).endswith("abacus_reset_sync") or d[1] != "rst_no":
+                findings.append(f"{name} is driven by {describe(d)}, not by a reset synchronizer in its clock domain")
+                sinks[name] = cone(bits)
+                continue
+            sync = cells[d[0]]["connections"]
+            want = c["connections"].get(clk, [None])[0]
+            if sync["clk_i"][0] != want:
+                findings.append(f"{name}: its synchronizer {d[0]} is clocked by {describe(driver.get(sync['clk_i'][0]))}, "
+                                f"but the interface runs on {clk} ({describe(driver.get(want))})")
+            sinks[f"{name} via {d[0]}"] = cone(sync["arst_ni"])
     if not sinks:
         findings.append("no AXI reset inputs found: the netlist has no interconnect, converter or memory controller")
     groups = {}
@@ -171,11 +185,16 @@ def main():
         lines = [f"  {{{', '.join(sorted(l)) or 'constant'}}}: {', '.join(sorted(s))}" for l, s in groups.items()]
         findings.append("AXI interfaces are reset from different requests (PG059: no partial reset; every interface "
                         "resets together):\n" + "\n".join(lines))
-    xdma_rst = {f"{c}.axi_aresetn" for c in cells if kind(c) == "xdma"}
+    xdmas = [c for c in cells if kind(c) == "xdma"]
     for leaves, ss in groups.items():
-        if xdma_rst and not (xdma_rst & leaves):
+        if xdmas and not ({f"{c}.axi_aresetn" for c in xdmas} & leaves):
             findings.append(f"reset request {{{', '.join(sorted(leaves))}}} does not include XDMA's axi_aresetn: "
                             f"a PERST# or link-down leaves {', '.join(sorted(ss))} out of reset")
+        for x in xdmas:
+            xdma_rst = cone(cells[x]["connections"].get("sys_rst_n", []))
+            for leaf in sorted(l for l in leaves if l.startswith("port ") and l not in xdma_rst):
+                findings.append(f"board input {leaf[5:]} resets the AXI fabric but not {x}'s sys_rst_n: XDMA's masters "
+                                f"would be left mid-transfer against a reset interconnect")
 
     for f in findings:
         print(f"check_clocking: {top}: {f}")

@@ -52,6 +52,10 @@ for board in vcu118 vc707; do
   if [ $? -ne 0 ] && echo "$out" | grep -q "3 nets with routing errors" && echo "$out" | grep -q "2 DRC errors"; then
     pass "$board: unrouted nets and DRC errors: no bitstream"
   else bad "$board: routing or DRC errors did not stop the bitstream"; echo "$out"; fi
+  out=$(CHECK_FLOW_UNPLACED="u_shell/u_xdma/inst/gt_lane0" flow $board 2>&1)
+  if [ $? -ne 0 ] && echo "$out" | grep -q "PCIe/transceiver cells have no LOC constraint: u_shell/u_xdma/inst/gt_lane0"; then
+    pass "$board: an unplaced transceiver stops the build"
+  else bad "$board: an unplaced transceiver did not stop the build"; echo "$out"; fi
   out=$(CHECK_FLOW_SIGNOFF="-0.4 0.01 -0.1 0 0" CHECK_FLOW_ALLOW=1 flow $board 2>&1)
   if [ $? -eq 0 ] && echo "$out" | grep -q "FAILED sign-off: setup slack -0.4" \
      && echo "$out" | grep -q "FAILED sign-off: pulse-width slack -0.1" && echo "$out" | grep -q "second run: bitstream written"; then
@@ -68,7 +72,7 @@ for board in vcu118 vc707; do
   fi
   # impossible settings: stopped before anything runs, with the reason
   bads="ARRAY=12 CORE_MHZ=fast CORE_MHZ=1000 ALLOW_VIOLATIONS=yes"
-  [ "$board" = vcu118 ] && bads="$bads DDR4_PART=999 DDR4_PART=c1"
+  [ "$board" = vcu118 ] && bads="$bads DDR4_PART=999 DDR4_PART=c1 DDR4_PART=083,062"
   for b in $bads; do
     out=$(PATH=/usr/bin:/bin make -C "$dir" bitstream VIVADO=vivado-not-installed "$b" BUILD="$(mktemp -d)/b" 2>&1)
     rc=$?

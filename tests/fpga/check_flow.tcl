@@ -92,14 +92,20 @@ proc set_clock_groups {args} {
         on their asynchronous crossings included (UG903, Exceptions Priority); constrain each crossing instead"
 }
 proc current_design {args} { return design }
+set locs {}
 proc set_property {args} {
-  global board
+  global board locs ipconfig
+  if {[lindex $args 0] eq "LOC"} { lappend locs [lindex $args 1] }
+  if {[string match CONFIG.* [lindex $args 0]] && [string match ip:* [lindex $args 2]]} {
+    set args [list -dict [list [lindex $args 0] [lindex $args 1]] [lindex $args 2]]
+  }
   if {[lindex $args 0] eq "board_part"} {
     if {![dict exists $::board_interfaces [lindex $args 1]]} {
       fail "set_property board_part [lindex $args 1]: not a board-file version recorded in tests/fpga/board_files.tcl"
     }
   } elseif {[lindex $args 0] eq "-dict" && [string match ip:* [lindex $args 2]]} {
     foreach {k v} [lindex $args 1] {
+      dict set ipconfig [string range [lindex $args 2] 3 end] [string map {CONFIG. ""} $k] $v
       set why [check_board_setting $board [string range [lindex $args 2] 3 end] $k $v]
       if {$why ne ""} { fail $why }
     }
@@ -108,6 +114,7 @@ proc set_property {args} {
 }
 proc get_property {prop obj} {
   global signoff
+  if {$prop eq "SEVERITY"} { return Error }
   if {$prop eq "IP_DIR"} { return [file join ip [string range $obj 3 end]] }
   if {$prop eq "SLACK"} { return [lindex $signoff [expr {$obj eq "path:max" ? 0 : 1}]] }
   error "check_flow: get_property $prop not modelled"
@@ -143,6 +150,7 @@ proc get_hw_devices {args} { return xcvu9p_0 }
 # must exist where the path says, starting at the board top.
 proc get_pins {args} {
   global modules top
+  check_name_filter get_pins $args
   if {[lsearch -exact $args -hierarchical] >= 0 || [lsearch -exact $args -of_objects] >= 0} { return pin }
   foreach pat $args {
     if {[string match -* $pat] || [string first / $pat] < 0} continue
@@ -155,7 +163,30 @@ proc get_pins {args} {
   }
   return pin
 }
-proc get_cells {args} { return cell }
+# get_cells: the unplaced-transceiver query of build.tcl finds what
+# CHECK_FLOW_UNPLACED names (default nothing); a NAME filter's instance
+# names must exist in the board's sources
+proc get_cells {args} {
+  global env
+  set f [lsearch -exact $args -filter]
+  if {$f >= 0 && [string match *IS_LOC_FIXED* [lindex $args [expr {$f + 1}]]]} {
+    return [expr {[info exists env(CHECK_FLOW_UNPLACED)] ? $env(CHECK_FLOW_UNPLACED) : ""}]
+  }
+  check_name_filter get_cells $args
+  return cell
+}
+proc check_name_filter {cmd argl} {
+  global modules
+  set f [lsearch -exact $argl -filter]
+  if {$f < 0 || ![regexp {NAME\s*=~\s*(\S+)} [lindex $argl [expr {$f + 1}]] -> pat]} return
+  set insts {}
+  dict for {m is} $modules { lappend insts {*}[dict keys $is] }
+  foreach part [split $pat /] {
+    if {[regexp {^\*?(u_\w+)$} $part -> inst] && [lsearch -exact $insts $inst] < 0} {
+      fail "$cmd -filter {NAME =~ $pat}: no instance $inst in the board's sources: the constraint would match nothing"
+    }
+  }
+}
 proc get_clocks {args} { return clk }
 proc get_ips {args} {
   global created
@@ -199,6 +230,17 @@ foreach run {first second} {
   puts "check_flow: $top: $run run: bitstream [expr {$bitstreams > $before ? "written" : "not written"}]"
 }
 cd $cwd
+# A PCIe endpoint configured Custom has no board interface to place it:
+# our constraints must place its block and every lane.
+set ipconfig [expr {[info exists ipconfig] ? $ipconfig : {}}]
+dict for {ipn cfg} $ipconfig {
+  if {[dict exists $cfg PCIE_BOARD_INTERFACE] && [dict get $cfg PCIE_BOARD_INTERFACE] eq "Custom"} {
+    set lanes [regsub {^X} [dict get $cfg pl_link_cap_max_link_width] ""]
+    set gts [lsort -unique [lsearch -all -inline -glob $locs GT*_CHANNEL_*]]
+    if {![llength [lsearch -all -inline -glob $locs PCIE_*]]} { fail "$ipn is Custom but no constraint places its PCIe block (LOC PCIE_...)" }
+    if {[llength $gts] != $lanes} { fail "$ipn is Custom x$lanes but the constraints place [llength $gts] transceivers: $gts" }
+  }
+}
 foreach m $instantiated {
   if {[lsearch -exact $created $m] < 0} { fail "the board design instantiates IP $m but no IP script creates it" }
 }

@@ -118,16 +118,20 @@ dict for {ip info} $ips {
         [port input 1 m_axi_aclk] [port input 1 m_axi_aresetn] {*}[axilite m m_axi_%s $aw $dw]
     }
     axi_interconnect {
+      # The IP-catalog AXI Interconnect (v1.7) has one reset input,
+      # INTERCONNECT_ARESETN, which it synchronizes into each slot's clock
+      # domain and hands out as <slot>_ARESET_OUT_N; per-slot ARESETN inputs
+      # exist only in the block-design interconnect.
       set aw [cfg $ip AXI_ADDR_WIDTH]
       set tid [cfg $ip THREAD_ID_WIDTH]
       lappend ports [port input 1 INTERCONNECT_ACLK] [port input 1 INTERCONNECT_ARESETN]
       for {set s 0} {$s < [cfg $ip NUM_SLAVE_PORTS]} {incr s} {
         set S [format S%02d $s]
-        lappend ports [port output 1 ${S}_AXI_ARESET_OUT_N] [port input 1 ${S}_AXI_ACLK] [port input 1 ${S}_AXI_ARESETN]
+        lappend ports [port output 1 ${S}_AXI_ARESET_OUT_N] [port input 1 ${S}_AXI_ACLK]
         lappend ports {*}[axi4 s "${S}_AXI_%s" $tid $aw [cfg $ip ${S}_AXI_DATA_WIDTH] 1 1]
       }
       # PG059: the crossbar prefixes a 4-bit master ID to each slave slot's thread ID
-      lappend ports [port output 1 M00_AXI_ARESET_OUT_N] [port input 1 M00_AXI_ACLK] [port input 1 M00_AXI_ARESETN]
+      lappend ports [port output 1 M00_AXI_ARESET_OUT_N] [port input 1 M00_AXI_ACLK]
       lappend ports {*}[axi4 m "M00_AXI_%s" [expr {$tid + 4}] $aw [cfg $ip M00_AXI_DATA_WIDTH] 1 1]
     }
     clk_wiz {

@@ -61,12 +61,35 @@ expect "fault 3 (BUFG_GT driving XDMA's own BUFG_GT)" "u_shell.u_xdma \(xdma\)\.
 fresh; plant fpga/vcu118/abacus_vcu118.sv '.CEB(1'"'"'b0), .O(pcie_refclk_gt), .ODIV2(pcie_sys_clk));' '.CEB(1'"'"'b0), .O(), .ODIV2(pcie_sys_clk));
   IBUFDS_GTE4 u_refclk2 (.I(pcie_refclk_p), .IB(pcie_refclk_n), .CEB(1'"'"'b0), .O(pcie_refclk_gt), .ODIV2());'
 expect "fault 3b (two buffers on one reference clock)" "top port pcie_refclk_p is a differential reference pad with 2 loads" elab vcu118
+# 3c (7-series): XDMA's sys_clk from ODIV2 instead of O
+fresh; plant fpga/vc707/abacus_vc707.sv '.O(pcie_sys_clk), .ODIV2());' '.O(), .ODIV2(pcie_sys_clk));'
+expect "fault 3c (vc707 sys_clk from ODIV2)" "u_shell.u_xdma \(xdma\)\.sys_clk is driven by u_refclk \(IBUFDS_GTE2\)\.ODIV2, not directly by IBUFDS_GTE2\.O" elab vc707
+# 2b: the VC707's Custom PCIe endpoint without its lane placement
+fresh; python3 - "$tmp/t/constraints/vc707/pcie.xdc" <<'PY'
+import sys
+p = sys.argv[1]
+open(p, "w").writelines(l for l in open(p) if "GTXE2_CHANNEL" not in l or l.startswith("#"))
+PY
+expect "fault 2b (vc707 lanes not placed)" "xdma_0 is Custom x8 but the constraints place 0 transceivers" flow
 # 4: a second make bitstream over an existing ip/ directory
 fresh; plant fpga/common/build.tcl 'file delete -force ip' '# (ip/ kept)'
 expect "fault 4 (ip/ from an earlier run)" "second run.*create_ip [a-z0-9_]+: the IP already exists" flow
-# 5: the interconnect's XDMA side reset by XDMA alone
-fresh; plant fpga/common/abacus_pcie_shell.sv '.S00_AXI_ARESETN(pcie_rst_n),' '.S00_AXI_ARESETN(axi_aresetn),'
+# 5: the interconnect reset by XDMA alone
+fresh; plant fpga/common/abacus_pcie_shell.sv '.INTERCONNECT_ARESETN(mem_rst_no),' '.INTERCONNECT_ARESETN(axi_aresetn),'
 expect "fault 5 (partial reset of the interconnect)" "AXI interfaces are reset from different requests" elab vcu118
+# 5a: per-slot reset inputs the IP-catalog interconnect does not have
+fresh; plant fpga/common/abacus_pcie_shell.sv '.M00_AXI_ARQOS()' '.M00_AXI_ARQOS(),
+    .S00_AXI_ARESETN(pcie_rst_n)'
+expect "fault 5a (a port the interconnect does not have)" "Pin not found: 'S00_AXI_ARESETN'" elab vcu118
+# 5c: a reset synchronizer on another domain's clock
+fresh; plant fpga/common/abacus_pcie_shell.sv '(.clk_i(mem_clk_i),  .arst_ni(arst_n)' '(.clk_i(core_clk_i), .arst_ni(arst_n)'
+expect "fault 5c (synchronizer on the wrong clock)" "its synchronizer u_shell.u_mem_rst is clocked by .*but the interface runs on" elab vcu118
+# 5d: CPU_RESET resets the fabric but not XDMA's masters
+fresh; plant fpga/vc707/abacus_vc707.sv '.pcie_reset_ni (pcie_reset_n && !reset),' '.pcie_reset_ni (pcie_reset_n),'
+expect "fault 5d (button resets the fabric, not XDMA)" "board input reset resets the AXI fabric but not u_shell.u_xdma's sys_rst_n" elab vc707
+# 6b: a constraint naming a synchronizer that does not exist
+fresh; plant constraints/common/cdc.xdc 'u_shell/u_mem_rst/' 'u_shell/u_memory_rst/'
+expect "fault 6b (constraint on a renamed instance)" "no instance u_memory_rst in the board's sources" flow
 # 5b: a request without XDMA's reset (PERST# would reset nothing of ours)
 fresh; plant fpga/common/abacus_pcie_shell.sv 'assign arst_n = sys_arst_ni & axi_aresetn;' 'assign arst_n = sys_arst_ni;'
 expect "fault 5b (PERST# not in the reset request)" "does not include XDMA's axi_aresetn" elab vcu118
