@@ -47,13 +47,12 @@ check-config:
 	  awk 'BEGIN { exit !($(CORE_MHZ) >= 10 && $(CORE_MHZ) <= 400) }' || { \
 	  echo "error: CORE_MHZ=$(CORE_MHZ): Abacus's clock must be a frequency in MHz, 10 to 400. Nothing was built." >&2; \
 	  exit 1; }
-
 	@case "$(ALLOW_VIOLATIONS)" in 0|1) ;; *) \
 	  echo "error: ALLOW_VIOLATIONS=$(ALLOW_VIOLATIONS): must be 0 or 1. Nothing was built." >&2; exit 1;; esac
 	@for opt in $(BOARD_OPTIONS); do \
 	  var=$${opt%%:*}; allowed=$${opt#*:}; eval val=\"\$$$$var\"; \
-	  case "$$val" in ""|*,*) val="$$val (one value)";; esac; \
-	  case ",$$allowed," in *",$$val,"*) ;; *) \
+	  ok=0; case "$$val" in ""|*,*) ;; *) case ",$$allowed," in *",$$val,"*) ok=1;; esac;; esac; \
+	  case $$ok in 1) ;; *) \
 	    echo "error: $$var=$$val: must be one of $$allowed (docs/fpga.md). Nothing was built." >&2; exit 1;; esac; \
 	done
 
