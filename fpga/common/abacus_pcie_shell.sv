@@ -117,7 +117,10 @@ module abacus_pcie_shell #(
   logic bar_arvalid, bar_arready, bar_rvalid, bar_rready;
   logic irq_pcie;
   // The level interrupt is held until the host clears IRQ_STATUS, so the
-  // acknowledge carries nothing the design needs.
+  // acknowledge carries nothing the design needs. With MSI (which the host
+  // driver requires, docs/fpga.md) XDMA sends one message per rising edge;
+  // in legacy INTx mode the XDMA driver would neither mask nor acknowledge
+  // a held line: an interrupt storm.
   logic irq_ack_unused;
 
   xdma_0 u_xdma (

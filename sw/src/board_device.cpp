@@ -1,16 +1,23 @@
 #include "abacus/board_device.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "abacus/isa.hpp"
 
@@ -26,7 +33,7 @@ std::string hex(std::uint64_t v) {
 
 class PosixOs : public OsIo {
  public:
-  int open(const std::string& path, int flags) override { return rec(::open(path.c_str(), flags)); }
+  int open(const std::string& path, int flags) override { return rec(::open(path.c_str(), flags | O_CLOEXEC)); }
   int close(int fd) override { return rec(::close(fd)); }
   ssize_t pread(int fd, void* buf, std::size_t n, off_t off) override { return rec(::pread(fd, buf, n, off)); }
   ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t off) override { return rec(::pwrite(fd, buf, n, off)); }
@@ -34,8 +41,41 @@ class PosixOs : public OsIo {
   ssize_t write(int fd, const void* buf, std::size_t n) override { return rec(::write(fd, buf, n)); }
   int poll_in(int fd, int timeout_ms) override {
     pollfd p{fd, POLLIN, 0};
-    return static_cast<int>(rec(::poll(&p, 1, timeout_ms)));
+    const int r = rec(::poll(&p, 1, timeout_ms));
+    if (r <= 0) return r;
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) {  // e.g. a UIO device without an interrupt
+      err_ = EIO;
+      return -1;
+    }
+    return (p.revents & POLLIN) ? 1 : 0;
   }
+  int lock_exclusive(int fd) override { return rec(::flock(fd, LOCK_EX | LOCK_NB)); }
+  bool read_text(const std::string& path, std::string& out) override {
+    std::ifstream f(path);
+    if (!f) {
+      err_ = errno ? errno : ENOENT;
+      return false;
+    }
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    out = ss.str();
+    return true;
+  }
+  bool list_dir(const std::string& path, std::vector<std::string>& names) override {
+    DIR* d = ::opendir(path.c_str());
+    if (!d) {
+      err_ = errno;
+      return false;
+    }
+    names.clear();
+    while (const dirent* e = ::readdir(d)) {
+      const std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    ::closedir(d);
+    return true;
+  }
+  long page_size() override { return ::sysconf(_SC_PAGESIZE); }
   void* mmap(std::size_t len, int fd, off_t off) override {
     void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
     if (p == MAP_FAILED) {
@@ -45,15 +85,24 @@ class PosixOs : public OsIo {
     return p;
   }
   int munmap(void* p, std::size_t len) override { return rec(::munmap(p, len)); }
-  std::uint32_t mmio_read32(void* base, std::uint32_t off) override {
-    return *reinterpret_cast<volatile std::uint32_t*>(static_cast<std::uint8_t*>(base) + off);
-  }
-  void mmio_write32(void* base, std::uint32_t off, std::uint32_t v) override {
-    *reinterpret_cast<volatile std::uint32_t*>(static_cast<std::uint8_t*>(base) + off) = v;
+  std::uint32_t mmio_read32(void* base, std::uint64_t off) override { return *at<std::uint32_t>(base, off); }
+  void mmio_write32(void* base, std::uint64_t off, std::uint32_t v) override { *at<std::uint32_t>(base, off) = v; }
+  std::uint64_t mmio_read64(void* base, std::uint64_t off) override { return *at<std::uint64_t>(base, off); }
+  void mmio_write64(void* base, std::uint64_t off, std::uint64_t v) override { *at<std::uint64_t>(base, off) = v; }
+  void barrier() override {
+#if defined(__aarch64__)
+    __asm__ volatile("dsb sy" ::: "memory");
+#else
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
   }
   int err() const override { return err_; }
 
  private:
+  template <class W>
+  static volatile W* at(void* base, std::uint64_t off) {
+    return reinterpret_cast<volatile W*>(static_cast<std::uint8_t*>(base) + off);
+  }
   template <class T>
   T rec(T r) {
     if (r < 0) err_ = errno;
@@ -62,33 +111,46 @@ class PosixOs : public OsIo {
   int err_ = 0;
 };
 
+// Every signal that can be held back, for the duration of one XDMA
+// transfer: the XDMA driver aborts a transfer that a signal interrupts
+// (the engine is stopped, the call returns a partial count or ETIMEDOUT,
+// never EINTR), so a SIGALRM/SIGPROF handler, Ctrl-Z or a resize would
+// otherwise fail a job. Held-back signals are delivered when it ends.
+// Synchronous fault signals stay open (blocking them is undefined).
+class HoldSignals {
+ public:
+  HoldSignals() {
+    sigset_t all;
+    sigfillset(&all);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT}) sigdelset(&all, s);
+    pthread_sigmask(SIG_BLOCK, &all, &old_);
+  }
+  ~HoldSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  HoldSignals(const HoldSignals&) = delete;
+  HoldSignals& operator=(const HoldSignals&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
+// A whole number, all of the text (after trimming one newline): decimal or
+// 0x hex, no sign, no trailing characters, no overflow.
+bool parse_u64(std::string text, std::uint64_t& out) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.empty() || text[0] == '-' || text[0] == '+' || text[0] == ' ') return false;
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  if (!hex && !(text[0] >= '0' && text[0] <= '9')) return false;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text.c_str(), &end, hex ? 16 : 10);
+  if (errno == ERANGE || end != text.c_str() + text.size()) return false;
+  out = v;
+  return true;
+}
+
 void check_reg(std::uint32_t off) {
   if (off % 4 != 0 || off >= 0x1000) {
     throw DeviceError("register offset " + hex(off) + " must be 4-byte aligned and below 0x1000");
-  }
-}
-
-// The whole transfer or an exception: EINTR is retried, a short transfer
-// continues with the rest, and no progress at all is an error.
-template <class Op>
-void full_transfer(OsIo& os, const char* what, const std::string& node, std::uint64_t addr, std::size_t n, Op op) {
-  std::size_t done = 0;
-  int stalls = 0;
-  while (done < n) {
-    const ssize_t r = op(done);
-    if (r < 0) {
-      if (os.err() == EINTR) continue;
-      throw DeviceError(std::string(what) + " " + node + " at " + hex(addr + done) + ": " + std::strerror(os.err()));
-    }
-    if (r == 0) {
-      if (++stalls > 3) {
-        throw DeviceError(std::string(what) + " " + node + " at " + hex(addr + done) + ": no progress after " +
-                          std::to_string(done) + " of " + std::to_string(n) + " bytes");
-      }
-      continue;
-    }
-    stalls = 0;
-    done += static_cast<std::size_t>(r);
   }
 }
 
@@ -153,34 +215,116 @@ std::uint64_t CardAllocator::alloc(std::size_t bytes, std::size_t align) {
   return start;
 }
 
+// ---------------------------------------------------------------- RAII
+
+void OsFd::reset(int fd) {
+  if (fd_ >= 0) os_.close(fd_);
+  fd_ = fd;
+}
+
+void OsMapping::reset(void* p, std::size_t len) {
+  if (p_) os_.munmap(p_, len_);
+  p_ = p;
+  len_ = len;
+}
+
 // ---------------------------------------------------------------- XDMA
 
-int XdmaDevice::open_node(const std::string& suffix, int flags) {
+namespace {
+
+const XdmaBoard kXdmaBoards[] = {
+    {0x9038, "VCU118", {0, 2ULL << 30}},  // DDR4 C1, 31 address bits decoded
+    {0x7028, "VC707", {0, 1ULL << 30}},   // DDR3 SODIMM, 30 address bits decoded
+};
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The board behind /dev/xdmaN: the XDMA driver's class device
+// /sys/class/xdma/xdmaN_user has the PCI function as its parent, whose
+// device file holds the ID the bitstream set; its msi_irqs directory lists
+// the function's MSI vectors (empty or absent: legacy INTx).
+const XdmaBoard& identify_xdma(OsIo& os, const std::string& path) {
+  const std::string pci = "/sys/class/xdma/" + base_name(path) + "_user/device/";
+  std::string text;
+  std::uint64_t vendor = 0, id = 0;
+  if (!os.read_text(pci + "vendor", text) || !parse_u64(text, vendor) || !os.read_text(pci + "device", text) ||
+      !parse_u64(text, id)) {
+    throw DeviceError(path + ": cannot identify the card from " + pci + "{vendor,device}: " + std::strerror(os.err()) +
+                      " (is the XDMA driver loaded? docs/fpga.md)");
+  }
+  if (vendor != 0x10ee) throw DeviceError(path + ": PCI vendor " + hex(vendor) + " is not Xilinx (0x10ee)");
+  const XdmaBoard* b = find_xdma_board(static_cast<std::uint16_t>(id));
+  if (!b || id > 0xffff) {
+    throw DeviceError(path + ": PCI device ID " + hex(id) + " is not an Abacus board (0x9038 VCU118, 0x7028 VC707)");
+  }
+  std::vector<std::string> vectors;
+  if (!os.list_dir(pci + "msi_irqs", vectors) || vectors.empty()) {
+    throw DeviceError(path + ": the card's interrupt is not MSI (" + pci +
+                      "msi_irqs is empty): in legacy INTx mode the XDMA driver does not mask Abacus's level "
+                      "interrupt and the host sees an interrupt storm; load the driver with MSI "
+                      "(modprobe xdma interrupt_mode=1, docs/fpga.md)");
+  }
+  return *b;
+}
+
+CardMemory card_memory(const std::string& path, const XdmaBoard& b, std::optional<CardMemory> want) {
+  if (!want) return b.memory;
+  const CardMemory& m = *want;
+  if (m.size == 0 || m.base < b.memory.base || m.size > b.memory.size ||
+      m.base - b.memory.base > b.memory.size - m.size) {
+    throw DeviceError(path + ": card memory [" + hex(m.base) + ", +" + hex(m.size) + ") is not inside what the " +
+                      b.name + " decodes, [" + hex(b.memory.base) + ", +" + hex(b.memory.size) +
+                      "): addresses beyond it alias onto low memory");
+  }
+  return m;
+}
+
+}  // namespace
+
+const XdmaBoard* find_xdma_board(std::uint16_t device_id) {
+  for (const auto& b : kXdmaBoards) {
+    if (b.device_id == device_id) return &b;
+  }
+  return nullptr;
+}
+
+void XdmaDevice::open_node(OsFd& fd, const std::string& suffix, int flags) {
   const std::string node = path_ + suffix;
-  int fd;
+  int f;
   do {
-    fd = os_.open(node, flags);
-  } while (fd < 0 && os_.err() == EINTR);
-  if (fd < 0) {
+    f = os_.open(node, flags);
+  } while (f < 0 && os_.err() == EINTR);
+  if (f < 0) {
     throw DeviceError("cannot open " + node + ": " + std::strerror(os_.err()) +
                       " (is the XDMA driver loaded and the bitstream programmed? see docs/fpga.md)");
   }
-  return fd;
+  fd.reset(f);
 }
 
-XdmaDevice::XdmaDevice(const std::string& path, OsIo& os, CardMemory mem)
-    : BoardDevice(mem), os_(os), path_(path) {
-  user_ = open_node("_user", O_RDWR);
-  h2c_ = open_node("_h2c_0", O_WRONLY);
-  c2h_ = open_node("_c2h_0", O_RDONLY);
-  events_ = open_node("_events_0", O_RDONLY);
-  check_id(*this);
-}
+XdmaDevice::XdmaDevice(const std::string& path, OsIo& os, std::optional<CardMemory> mem)
+    : XdmaDevice(path, os, identify_xdma(os, path), mem) {}
 
-XdmaDevice::~XdmaDevice() {
-  for (int fd : {user_, h2c_, c2h_, events_}) {
-    if (fd >= 0) os_.close(fd);
+XdmaDevice::XdmaDevice(const std::string& path, OsIo& os, const XdmaBoard& board, std::optional<CardMemory> mem)
+    : BoardDevice(card_memory(path, board, mem)),
+      os_(os),
+      path_(path),
+      board_(board),
+      user_(os),
+      h2c_(os),
+      c2h_(os),
+      events_(os) {
+  open_node(user_, "_user", O_RDWR);
+  if (os_.lock_exclusive(user_.get()) != 0) {
+    throw DeviceError(path_ + ": in use by another process (" + std::strerror(os_.err()) +
+                      "): two programs would allocate the same card memory and drive the same registers");
   }
+  open_node(h2c_, "_h2c_0", O_WRONLY);
+  open_node(c2h_, "_c2h_0", O_RDONLY);
+  open_node(events_, "_events_0", O_RDONLY);
+  check_id(*this);
 }
 
 std::uint32_t XdmaDevice::read32(std::uint32_t offset) {
@@ -188,7 +332,7 @@ std::uint32_t XdmaDevice::read32(std::uint32_t offset) {
   std::uint32_t v = 0;
   ssize_t r;
   do {
-    r = os_.pread(user_, &v, 4, offset);
+    r = os_.pread(user_.get(), &v, 4, offset);
   } while (r < 0 && os_.err() == EINTR);
   if (r != 4) {
     throw DeviceError(path_ + "_user: register read at " + hex(offset) +
@@ -204,7 +348,7 @@ void XdmaDevice::write32(std::uint32_t offset, std::uint32_t value) {
   check_reg(offset);
   ssize_t r;
   do {
-    r = os_.pwrite(user_, &value, 4, offset);
+    r = os_.pwrite(user_.get(), &value, 4, offset);
   } while (r < 0 && os_.err() == EINTR);
   if (r != 4) {
     throw DeviceError(path_ + "_user: register write at " + hex(offset) +
@@ -212,68 +356,157 @@ void XdmaDevice::write32(std::uint32_t offset, std::uint32_t value) {
   }
 }
 
+// The XDMA driver could not pin a read-only source for writing (EFAULT).
+class SourceNotWritable : public DeviceError {
+ public:
+  using DeviceError::DeviceError;
+};
+
+// One DMA transfer in chunks, each all-or-error: the XDMA driver returns a
+// short count only when a descriptor failed or the transfer was aborted.
+void XdmaDevice::dma(bool to_card, std::uint64_t addr, std::uint8_t* p, std::size_t n) {
+  const std::string node = path_ + (to_card ? "_h2c_0" : "_c2h_0");
+  HoldSignals hold;
+  for (std::size_t done = 0; done < n;) {
+    const std::size_t len = std::min(n - done, kDmaChunk);
+    const off_t at = static_cast<off_t>(addr + done);
+    const ssize_t r = to_card ? os_.pwrite(h2c_.get(), p + done, len, at) : os_.pread(c2h_.get(), p + done, len, at);
+    if (r < 0 && to_card && done == 0 && os_.err() == EFAULT) throw SourceNotWritable(node + ": EFAULT");
+    if (r != static_cast<ssize_t>(len)) {
+      throw DeviceError(std::string(to_card ? "write to " : "read from ") + node + " at " + hex(addr + done) +
+                        (r < 0 ? std::string(": ") + std::strerror(os_.err())
+                               : ": the driver moved " + std::to_string(r) + " of " + std::to_string(len) +
+                                     " bytes (a failed or aborted transfer)"));
+    }
+    done += len;
+  }
+}
+
 void XdmaDevice::copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) {
   if (!alloc_.contains(addr, bytes)) {
     throw DeviceError("copy to card: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside card memory");
   }
-  const auto* p = static_cast<const std::uint8_t*>(src);
-  full_transfer(os_, "write to", path_ + "_h2c_0", addr, bytes, [&](std::size_t done) {
-    return os_.pwrite(h2c_, p + done, bytes - done, static_cast<off_t>(addr + done));
-  });
+  // The driver pins the source pages for writing whatever the direction, so
+  // a read-only source (a mapped weights file) fails with EFAULT: stage
+  // through a writable buffer.
+  try {
+    dma(true, addr, const_cast<std::uint8_t*>(static_cast<const std::uint8_t*>(src)), bytes);
+    return;
+  } catch (const SourceNotWritable&) {
+  }
+  std::vector<std::uint8_t> stage(std::min(bytes, kDmaChunk));
+  for (std::size_t done = 0; done < bytes; done += stage.size()) {
+    const std::size_t len = std::min(bytes - done, stage.size());
+    std::memcpy(stage.data(), static_cast<const std::uint8_t*>(src) + done, len);
+    dma(true, addr + done, stage.data(), len);
+  }
 }
 
 void XdmaDevice::copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) {
   if (!alloc_.contains(addr, bytes)) {
     throw DeviceError("copy from card: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside card memory");
   }
-  auto* p = static_cast<std::uint8_t*>(dst);
-  full_transfer(os_, "read from", path_ + "_c2h_0", addr, bytes, [&](std::size_t done) {
-    return os_.pread(c2h_, p + done, bytes - done, static_cast<off_t>(addr + done));
-  });
+  dma(false, addr, static_cast<std::uint8_t*>(dst), bytes);
 }
 
 void XdmaDevice::wait_done(const Timeout& timeout) {
+  // events_0: poll reports the latched interrupt flag, read (4 bytes)
+  // returns and clears it. Only this node has a poll of its own.
   wait_with_recovery(*this, timeout, [&](int ms) {
-    const int r = os_.poll_in(events_, ms);
+    const int r = os_.poll_in(events_.get(), ms);
     if (r < 0 && os_.err() != EINTR) throw DeviceError(path_ + "_events_0: poll: " + std::strerror(os_.err()));
     if (r > 0) {
       std::uint32_t count;
       ssize_t n;
       do {
-        n = os_.read(events_, &count, 4);
+        n = os_.read(events_.get(), &count, 4);
       } while (n < 0 && os_.err() == EINTR);
-      if (n != 4) throw DeviceError(path_ + "_events_0: short event read");
+      if (n != 4) {
+        throw DeviceError(path_ + "_events_0: event read: " +
+                          (n < 0 ? std::string(std::strerror(os_.err())) : std::to_string(n) + " bytes"));
+      }
     }
   });
 }
 
 // ---------------------------------------------------------------- UIO
 
-UioDevice::UioDevice(const std::string& path, OsIo& os, UioRegion region)
-    : BoardDevice({region.phys_base, region.size}), os_(os), path_(path) {
-  if (region.size == 0) throw DeviceError(path + ": the buffer region (UIO map 1) has no size; see docs/fpga.md");
+UioRegion read_uio_map(OsIo& os, const std::string& dev_path, int map) {
+  const std::string dir = "/sys/class/uio/" + base_name(dev_path) + "/maps/map" + std::to_string(map) + "/";
+  std::string text;
+  UioRegion r;
+  if (!os.read_text(dir + "addr", text) || !parse_u64(text, r.phys_base) || !os.read_text(dir + "size", text) ||
+      !parse_u64(text, r.size)) {
+    throw DeviceError(dev_path + ": cannot read UIO map " + std::to_string(map) + " from " + dir +
+                      "{addr,size}: " + std::strerror(os.err()) +
+                      (map == 1 ? " (the device tree must give the UIO device the buffer region as its second "
+                                  "reg entry; docs/fpga.md)"
+                                : ""));
+  }
+  return r;
+}
+
+UioDevice::UioDevice(const std::string& path, OsIo& os, std::optional<UioRegion> region)
+    : UioDevice(path, os, read_uio_map(os, path, 1), region) {}
+
+UioDevice::UioDevice(const std::string& path, OsIo& os, UioRegion sysfs, std::optional<UioRegion> region)
+    : BoardDevice({sysfs.phys_base, region ? region->size : sysfs.size}),
+      os_(os),
+      path_(path),
+      fd_(os),
+      regs_(os),
+      buf_(os) {
+  if (sysfs.size == 0) throw DeviceError(path + ": UIO map 1 (the buffer region) is empty");
+  if (region && (region->phys_base != sysfs.phys_base || region->size == 0 || region->size > sysfs.size)) {
+    throw DeviceError(path + ": @" + hex(region->phys_base) + ":" + hex(region->size) +
+                      " does not match UIO map 1, which the kernel describes as " + hex(sysfs.phys_base) + ":" +
+                      hex(sysfs.size) + " (/sys/class/uio/" + base_name(path) +
+                      "/maps/map1): the accelerator would use other memory than the one mapped here");
+  }
+  const UioRegion regs = read_uio_map(os, path, 0);
+  if (regs.size < 0x1000) throw DeviceError(path + ": UIO map 0 (registers) is " + hex(regs.size) + " bytes, not 4 KiB");
+  int f;
   do {
-    fd_ = os_.open(path, O_RDWR);
-  } while (fd_ < 0 && os_.err() == EINTR);
-  if (fd_ < 0) throw DeviceError("cannot open " + path + ": " + std::strerror(os_.err()));
-  const long page = sysconf(_SC_PAGESIZE);
-  regs_ = os_.mmap(0x1000, fd_, 0);
-  if (!regs_) throw DeviceError(path + ": cannot map the registers (map 0): " + std::strerror(os_.err()));
-  buf_ = static_cast<std::uint8_t*>(os_.mmap(region.size, fd_, page));
-  if (!buf_) throw DeviceError(path + ": cannot map the buffer region (map 1): " + std::strerror(os_.err()));
+    f = os_.open(path, O_RDWR);
+  } while (f < 0 && os_.err() == EINTR);
+  if (f < 0) throw DeviceError("cannot open " + path + ": " + std::strerror(os_.err()));
+  fd_.reset(f);
+  if (os_.lock_exclusive(fd_.get()) != 0) {
+    throw DeviceError(path_ + ": in use by another process (" + std::strerror(os_.err()) + ")");
+  }
+  // UIO selects map N by mmap offset N * page size.
+  const long page = os_.page_size();
+  void* r = os_.mmap(0x1000, fd_.get(), 0);
+  if (!r) throw DeviceError(path + ": cannot map the registers (map 0): " + std::strerror(os_.err()));
+  regs_.reset(r, 0x1000);
+  void* b = os_.mmap(mem_.size, fd_.get(), page);
+  if (!b) throw DeviceError(path + ": cannot map the buffer region (map 1): " + std::strerror(os_.err()));
+  buf_.reset(b, mem_.size);
+  // The interrupt is enabled by writing 1; a device without one refuses
+  // (EIO, or ENOSYS without interrupt control): then the driver polls.
+  irq_ = irq_control(1);
   check_id(*this);
 }
 
-UioDevice::~UioDevice() {
-  if (buf_) os_.munmap(buf_, mem_.size);
-  if (regs_) os_.munmap(regs_, 0x1000);
-  if (fd_ >= 0) os_.close(fd_);
+bool UioDevice::irq_control(std::uint32_t on) {
+  ssize_t n;
+  do {
+    n = os_.write(fd_.get(), &on, 4);
+  } while (n < 0 && os_.err() == EINTR);
+  if (n == 4) return true;
+  if (n < 0 && (os_.err() == EIO || os_.err() == ENOSYS)) return false;
+  throw DeviceError(path_ + ": interrupt enable: " + (n < 0 ? std::string(std::strerror(os_.err())) : "short write"));
 }
 
+// Register accesses are ordered against the buffer's like the kernel's
+// writel/readl: a barrier before each register write (the buffer writes
+// land first), and after each register read (nothing is read from the
+// buffer before the register said it was done).
 std::uint32_t UioDevice::read32(std::uint32_t offset) {
   check_reg(offset);
-  const std::uint32_t v = os_.mmio_read32(regs_, offset);
-  if (v == 0xffffffffu && (offset == isa::reg::ID_MAGIC || os_.mmio_read32(regs_, isa::reg::ID_MAGIC) == 0xffffffffu)) {
+  const std::uint32_t v = os_.mmio_read32(regs_.get(), offset);
+  os_.barrier();
+  if (v == 0xffffffffu && (offset == isa::reg::ID_MAGIC || os_.mmio_read32(regs_.get(), isa::reg::ID_MAGIC) == 0xffffffffu)) {
     throw DeviceError(path_ + ": register " + hex(offset) + " reads all ones: the device is not responding");
   }
   return v;
@@ -281,38 +514,84 @@ std::uint32_t UioDevice::read32(std::uint32_t offset) {
 
 void UioDevice::write32(std::uint32_t offset, std::uint32_t value) {
   check_reg(offset);
-  os_.mmio_write32(regs_, offset, value);
+  os_.barrier();
+  os_.mmio_write32(regs_.get(), offset, value);
 }
 
+// The buffer region is uncached device memory: aligned 8-byte words, and
+// the unaligned head and tail byte by byte inside aligned 4-byte words
+// (read, merge, write). The accelerator is idle while the host copies.
 void UioDevice::copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) {
   if (!alloc_.contains(addr, bytes)) {
     throw DeviceError("copy to buffer region: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside it");
   }
-  std::memcpy(buf_ + (addr - mem_.base), src, bytes);
+  const auto* s = static_cast<const std::uint8_t*>(src);
+  std::uint64_t off = addr - mem_.base;
+  auto put_byte = [&](std::uint8_t v) {
+    const std::uint64_t word = off & ~std::uint64_t{3};
+    std::uint32_t w = os_.mmio_read32(buf_.get(), word);
+    const unsigned shift = static_cast<unsigned>(off - word) * 8;
+    w = (w & ~(0xffu << shift)) | (std::uint32_t{v} << shift);  // little-endian, as both boards' CPUs
+    os_.mmio_write32(buf_.get(), word, w);
+    ++off;
+  };
+  while (bytes && off % 8) {
+    put_byte(*s++);
+    --bytes;
+  }
+  for (; bytes >= 8; bytes -= 8, s += 8, off += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s, 8);
+    os_.mmio_write64(buf_.get(), off, w);
+  }
+  while (bytes--) put_byte(*s++);
 }
 
 void UioDevice::copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) {
   if (!alloc_.contains(addr, bytes)) {
     throw DeviceError("copy from buffer region: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside it");
   }
-  std::memcpy(dst, buf_ + (addr - mem_.base), bytes);
+  auto* d = static_cast<std::uint8_t*>(dst);
+  std::uint64_t off = addr - mem_.base;
+  auto get_byte = [&] {
+    const std::uint64_t word = off & ~std::uint64_t{3};
+    const std::uint32_t w = os_.mmio_read32(buf_.get(), word);
+    const auto v = static_cast<std::uint8_t>(w >> (static_cast<unsigned>(off - word) * 8));
+    ++off;
+    return v;
+  };
+  while (bytes && off % 8) {
+    *d++ = get_byte();
+    --bytes;
+  }
+  for (; bytes >= 8; bytes -= 8, d += 8, off += 8) {
+    const std::uint64_t w = os_.mmio_read64(buf_.get(), off);
+    std::memcpy(d, &w, 8);
+  }
+  while (bytes--) *d++ = get_byte();
 }
 
 void UioDevice::wait_done(const Timeout& timeout) {
+  if (!irq_) {  // no interrupt: poll STATUS every millisecond
+    wait_with_recovery(*this, timeout, [](int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, 1))); });
+    return;
+  }
+  // uio_pdrv_genirq disables the interrupt in its handler (the line is
+  // level): re-enable it with a write of 1, then wait for the event count.
   wait_with_recovery(*this, timeout, [&](int ms) {
-    const std::uint32_t enable = 1;  // UIO: re-arm the interrupt
-    ssize_t n;
-    do {
-      n = os_.write(fd_, &enable, 4);
-    } while (n < 0 && os_.err() == EINTR);
-    const int r = os_.poll_in(fd_, ms);
+    irq_control(1);
+    const int r = os_.poll_in(fd_.get(), ms);
     if (r < 0 && os_.err() != EINTR) throw DeviceError(path_ + ": poll: " + std::strerror(os_.err()));
     if (r > 0) {
       std::uint32_t count;
+      ssize_t n;
       do {
-        n = os_.read(fd_, &count, 4);
+        n = os_.read(fd_.get(), &count, 4);
       } while (n < 0 && os_.err() == EINTR);
-      if (n != 4) throw DeviceError(path_ + ": short interrupt read");
+      if (n != 4) {
+        throw DeviceError(path_ + ": interrupt read: " +
+                          (n < 0 ? std::string(std::strerror(os_.err())) : std::to_string(n) + " bytes"));
+      }
     }
   });
 }
@@ -330,20 +609,25 @@ DeviceSpec parse_device_spec(const std::string& spec) {
   d.kind = spec.substr(0, colon);
   d.path = spec.substr(colon + 1);
   if (d.kind != "xdma" && d.kind != "uio") throw DeviceError("device '" + spec + "': unknown kind '" + d.kind + "'");
+  const auto at = d.path.find('@');
+  if (at != std::string::npos) {  // @base:size: the UIO buffer region, or the card memory for XDMA
+    const std::string region = d.path.substr(at + 1);
+    d.path = d.path.substr(0, at);
+    const auto c = region.find(':');
+    UioRegion r;
+    if (c == std::string::npos || !parse_u64(region.substr(0, c), r.phys_base) ||
+        !parse_u64(region.substr(c + 1), r.size) || r.size == 0) {
+      throw DeviceError("device '" + spec + "': the region must be @base:size, two numbers (0x hex or decimal), size > 0");
+    }
+    d.region = r;
+  }
   if (d.path.empty()) throw DeviceError("device '" + spec + "': no device node");
-  {  // optional @base:size: the UIO buffer region, or the card memory for XDMA
-    const auto at = d.path.find('@');
-    if (at != std::string::npos) {
-      const std::string region = d.path.substr(at + 1);
-      d.path = d.path.substr(0, at);
-      const auto c = region.find(':');
-      if (c == std::string::npos) throw DeviceError("device '" + spec + "': region must be @phys_base:size");
-      try {
-        d.uio.phys_base = std::stoull(region.substr(0, c), nullptr, 0);
-        d.uio.size = std::stoull(region.substr(c + 1), nullptr, 0);
-        d.has_region = true;
-      } catch (const std::exception&) {
-        throw DeviceError("device '" + spec + "': region must be @phys_base:size (numbers)");
+  if (d.kind == "xdma") {  // the node prefix: /dev/xdma0, not one of its nodes
+    for (const char* node : {"_user", "_control", "_h2c_0", "_c2h_0", "_events_0"}) {
+      const std::string n = node;
+      if (d.path.size() > n.size() && d.path.compare(d.path.size() - n.size(), n.size(), n) == 0) {
+        throw DeviceError("device '" + spec + "': give the XDMA device prefix (" +
+                          d.path.substr(0, d.path.size() - n.size()) + "), not its " + n.substr(1) + " node");
       }
     }
   }

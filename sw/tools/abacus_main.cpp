@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -44,8 +45,9 @@ struct SimFlags {
 
 void add_device_flags(CLI::App* app, SimFlags& f) {
   app->add_option("--device", f.device,
-                  "sim (the verilated accelerator), xdma:/dev/xdmaN[@card_base:size] (PCIe board), "
-                  "uio:/dev/uioN@phys_base:size (SoC)");
+                  "sim (the verilated accelerator), xdma:/dev/xdmaN[@card_base:size] (PCIe board; the card "
+                  "memory defaults to what the board decodes), uio:/dev/uioN[@phys_base:size] (SoC; the region "
+                  "must match UIO map 1)");
   app->add_option("--mem-latency", f.mem_latency, "simulated memory latency in cycles")
       ->check(CLI::Range(0u, 100000u));
   app->add_option("--mem-stall", f.stall, "probability per cycle of a random memory stall")
@@ -59,12 +61,12 @@ void add_device_flags(CLI::App* app, SimFlags& f) {
 
 std::unique_ptr<abacus::Device> open_device(const SimFlags& f) {
   const abacus::DeviceSpec spec = abacus::parse_device_spec(f.device);
-  if (spec.kind == "xdma") {
-    abacus::CardMemory mem;  // default: the VCU118's 2 GiB of DDR4 at 0
-    if (spec.has_region) mem = {spec.uio.phys_base, spec.uio.size};
+  if (spec.kind == "xdma") {  // card memory: what the identified board decodes, or a range inside it
+    std::optional<abacus::CardMemory> mem;
+    if (spec.region) mem = abacus::CardMemory{spec.region->phys_base, spec.region->size};
     return std::make_unique<abacus::XdmaDevice>(spec.path, abacus::posix_os(), mem);
   }
-  if (spec.kind == "uio") return std::make_unique<abacus::UioDevice>(spec.path, abacus::posix_os(), spec.uio);
+  if (spec.kind == "uio") return std::make_unique<abacus::UioDevice>(spec.path, abacus::posix_os(), spec.region);
   if (!f.trace.empty()) {
     std::ofstream probe(f.trace, std::ios::binary | std::ios::app);
     if (!probe) throw abacus::DeviceError("cannot write trace file " + f.trace);

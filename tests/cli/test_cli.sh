@@ -34,8 +34,12 @@ expect_error "no subcommand" "subcommand"
 expect_error "unwritable trace path" "cannot write trace file" gemm --m 2 --n 2 --k 2 --trace "$tmp/no/such/dir/x.fst"
 expect_error "trace window backwards" "trace-end" gemm --m 2 --n 2 --k 2 --trace "$tmp/t.fst" --trace-start 100 --trace-end 10
 expect_error "unknown device kind" "expected sim, xdma" info --device bogus
-expect_error "missing board node" "cannot open /dev/abacus-none_user" info --device xdma:/dev/abacus-none
-expect_error "uio without a region" "buffer region" info --device uio:/dev/null
+expect_error "missing board" "abacus-none: cannot identify the card from /sys/class/xdma/abacus-none_user/device/" info --device xdma:/dev/abacus-none
+expect_error "a node, not the device prefix" "give the XDMA device prefix \(/dev/xdma0\), not its user node" info --device xdma:/dev/xdma0_user
+expect_error "region with trailing junk" "@base:size, two numbers" info --device xdma:/dev/xdma0@0:0x1000zz
+expect_error "region with a sign" "@base:size, two numbers" info --device uio:/dev/uio0@-1:0x1000
+expect_error "empty region" "size > 0" info --device uio:/dev/uio0@0x80000000:0
+expect_error "uio without its maps" "cannot read UIO map 1 .*buffer region" info --device uio:/dev/null
 
 # a good run: exit 0 and a PASS in the JSON
 if "$abacus" gemm --m 5 --n 19 --k 33 --json >"$tmp/out" 2>"$tmp/err" &&
