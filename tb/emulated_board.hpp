@@ -16,9 +16,11 @@
 //     then reports that the real call would never have returned.
 //   - h2c/c2h: the source pages are pinned for writing, so a read-only
 //     source fails with EFAULT; a signal that is not blocked in the calling
-//     thread aborts the transfer (partial count, or ETIMEDOUT when nothing
-//     was moved), never EINTR; an engine error gives a partial count or EIO;
-//     calls are capped at MAX_RW_COUNT.
+//     thread aborts the transfer, never EINTR; the result is the bytes of
+//     the sub-transfers (0x800 descriptors: 8 MiB of 4 KiB pages) completed
+//     before it, or ETIMEDOUT when none was; an engine error likewise, or
+//     EIO; calls are capped at MAX_RW_COUNT; each node only in the
+//     direction it was opened for (EBADF).
 //   - the board's address map: the memory controller decodes 31 bits
 //     (VCU118) or 30 (VC707); higher addresses alias onto low memory.
 //   - sysfs: /sys/class/xdma/xdma0_user/device/{vendor,device,msi_irqs/}.
@@ -37,11 +39,13 @@
 //   - ordering: a register write that follows buffer writes, or a buffer
 //     read that follows a register read, with no barrier between, is an
 //     error (arm64 reorders device-memory accesses to different devices).
-//   - sysfs: /sys/class/uio/uio0/maps/map{0,1}/{addr,size} as "%pa".
-// Both: flock(LOCK_EX|LOCK_NB) per device; open descriptors and mappings are
-// counted, so a test can see a leak.
+//   - sysfs: /sys/class/uio/uio0/{name,maps/map{0,1}/{addr,size,offset}},
+//     addr and size as "%pa"; mmap needs a descriptor opened read-write.
+// Both: flock(LOCK_EX|LOCK_NB) per node (per inode, as the kernel's);
+// open descriptors and mappings are counted, so a test can see a leak.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -83,10 +87,13 @@ class EmulatedBoard : public OsIo {
     decode_bits_ = board == Board::vcu118 ? 31 : 30;
     msi_dir_ = pci + "msi_irqs";
     const std::string maps = "/sys/class/uio/" + base(uio_) + "/maps/";
+    files_["/sys/class/uio/" + base(uio_) + "/name"] = "abacus\n";
     files_[maps + "map0/addr"] = pa(0xa0000000ULL);
     files_[maps + "map0/size"] = pa(0x1000);
+    files_[maps + "map0/offset"] = "0x0\n";
     files_[maps + "map1/addr"] = pa(sim.memory_base());
     files_[maps + "map1/size"] = pa(sim.memory_size());
+    files_[maps + "map1/offset"] = "0x0\n";
   }
   ~EmulatedBoard() override {
     for (auto& m : maps_) ::munmap(m.first, m.second.len);
@@ -94,7 +101,8 @@ class EmulatedBoard : public OsIo {
 
   // ---- failure injection
   int short_every = 0;        // user node: every Nth register access moves 2 bytes (a broken driver)
-  int dma_fail_every = 0;     // every Nth DMA call fails half way (an engine error: partial count)
+  int dma_fail_every = 0;     // every Nth DMA call meets an engine error
+  int abort_next = 0;         // the next N DMA calls are aborted (SIGSTOP, the freezer: what cannot be held)
   int eintr_every = 0;        // every Nth interruptible call (open, poll, events/UIO read) fails with EINTR
   int signal_during_dma = 0;  // this signal arrives during every DMA call
   bool all_ones = false;      // every register reads 0xffffffff (link down)
@@ -102,6 +110,7 @@ class EmulatedBoard : public OsIo {
   bool no_interrupt = false;  // the interrupt line never rises
   bool intx = false;          // XDMA in legacy interrupt mode: msi_irqs is empty
   bool uio_irq = true;        // the UIO device has an interrupt
+  bool uio_irqcontrol = true; // ...and interrupt control (uio_pdrv_genirq has; without: write gives ENOSYS)
   std::uint64_t cycles_per_ms = 2000;  // simulated clock per millisecond of waiting
   // how long a read that would block forever runs the device before it is
   // reported as such (a job still running finishes well within it)
@@ -118,7 +127,7 @@ class EmulatedBoard : public OsIo {
   int missed_interrupts() const { return missed_; }
 
   // ---- OsIo
-  int open(const std::string& path, int) override {
+  int open(const std::string& path, int flags) override {
     if (inject(eintr_every, eintrs_)) return fail(EINTR);
     Node n;
     if (path == xdma_ + "_user") n = Node::user;
@@ -128,7 +137,7 @@ class EmulatedBoard : public OsIo {
     else if (path == uio_) n = Node::uio;
     else return fail(ENOENT);
     const int fd = next_fd_++;
-    fds_[fd] = {n, uio_count_};
+    fds_[fd] = {n, uio_count_, flags & O_ACCMODE};
     return fd;
   }
   int close(int fd) override {
@@ -141,10 +150,9 @@ class EmulatedBoard : public OsIo {
   int lock_exclusive(int fd) override {
     const File* f = file(fd);
     if (!f) return fail(EBADF);
-    const Node dev = f->node == Node::uio ? Node::uio : Node::user;  // one lock per device
-    auto it = locks_.find(dev);
+    auto it = locks_.find(f->node);  // flock is per inode: per node
     if (it != locks_.end() && it->second != fd) return fail(EWOULDBLOCK);
-    locks_[dev] = fd;
+    locks_[f->node] = fd;
     return 0;
   }
   bool read_text(const std::string& path, std::string& out) override {
@@ -169,7 +177,7 @@ class EmulatedBoard : public OsIo {
 
   ssize_t pread(int fd, void* buf, std::size_t n, off_t off) override {
     const File* f = file(fd);
-    if (!f) return fail(EBADF);
+    if (!f || f->mode == O_WRONLY) return fail(EBADF);
     if (f->node == Node::user) {
       if (off & 3) return fail(EPROTO);
       const std::uint32_t v = reg(static_cast<std::uint32_t>(off));
@@ -184,6 +192,7 @@ class EmulatedBoard : public OsIo {
   ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t off) override {
     const File* f = file(fd);
     if (!f) return fail(EBADF);
+    if (f->mode == O_RDONLY) return fail(EBADF);
     if (f->node == Node::user) {
       if (off & 3) return fail(EPROTO);
       if (inject(short_every, shorts_)) return 2;
@@ -197,7 +206,7 @@ class EmulatedBoard : public OsIo {
   }
   ssize_t read(int fd, void* buf, std::size_t n) override {
     File* f = file(fd);
-    if (!f) return fail(EBADF);
+    if (!f || f->mode == O_WRONLY) return fail(EBADF);
     if (f->node == Node::events) {
       if (n != 4) return fail(EPROTO);
       if (inject(eintr_every, eintrs_)) return fail(EINTR);
@@ -232,9 +241,11 @@ class EmulatedBoard : public OsIo {
   ssize_t write(int fd, const void* buf, std::size_t n) override {
     const File* f = file(fd);
     if (!f) return fail(EBADF);
+    if (f->mode == O_RDONLY) return fail(EBADF);
     if (f->node != Node::uio) return fail(EINVAL);
     if (n != 4) return fail(EINVAL);
     if (!uio_irq) return fail(EIO);
+    if (!uio_irqcontrol) return fail(ENOSYS);
     std::int32_t v;
     std::memcpy(&v, buf, 4);
     uio_irq_enabled_ = v != 0;
@@ -257,6 +268,7 @@ class EmulatedBoard : public OsIo {
   void* mmap(std::size_t len, int fd, off_t off) override {
     const File* f = file(fd);
     if (!f || f->node != Node::uio) return fail_ptr(EBADF);
+    if (f->mode != O_RDWR) return fail_ptr(EACCES);  // MAP_SHARED with PROT_WRITE
     if (off % page_size() != 0 || len == 0) return fail_ptr(EINVAL);
     const off_t index = off / page_size();
     const std::uint64_t map_size = index == 0 ? 0x1000 : index == 1 ? sim_.memory_size() : 0;
@@ -320,12 +332,14 @@ class EmulatedBoard : public OsIo {
   struct File {
     Node node;
     std::int32_t seen;  // UIO: the event count this open file last read
+    int mode;           // O_RDONLY, O_WRONLY or O_RDWR
   };
   struct Map {
     int index;
     std::size_t len;
   };
   static constexpr std::size_t kMaxRw = 0x7ffff000;      // MAX_RW_COUNT (4 KiB pages)
+  static constexpr std::size_t kSubTransfer = 0x800 * 4096;  // XDMA_ENGINE_XFER_MAX_DESC pages
 
   static std::string base(const std::string& p) { return p.substr(p.rfind('/') + 1); }
   static std::string hex(std::uint64_t v) {
@@ -412,7 +426,12 @@ class EmulatedBoard : public OsIo {
       pthread_sigmask(SIG_SETMASK, nullptr, &cur);
       if (!sigismember(&cur, signal_during_dma)) aborted = true;  // a pending, unblocked signal
     }
-    if (aborted || inject(dma_fail_every, dma_fails_)) k = (++aborts_ % 2) ? n / 2 : 0;
+    if (abort_next > 0) {
+      --abort_next;
+      aborted = true;
+    }
+    const bool failed = !aborted && inject(dma_fail_every, dma_fails_);
+    if (aborted || failed) k = (n - 1) / kSubTransfer * kSubTransfer;  // the sub-transfers done before it
     const std::uint64_t mask = (std::uint64_t{1} << decode_bits_) - 1;
     for (std::size_t done = 0; done < k;) {  // the controller decodes decode_bits_: higher addresses alias
       const std::uint64_t a = (static_cast<std::uint64_t>(off) + done) & mask;
@@ -425,7 +444,7 @@ class EmulatedBoard : public OsIo {
       else sim_.copy_from_device(p + done, a, len);
       done += len;
     }
-    if (k == n) return static_cast<ssize_t>(n);
+    if (!aborted && !failed) return static_cast<ssize_t>(n);
     return k ? static_cast<ssize_t>(k) : fail(aborted ? ETIMEDOUT : EIO);
   }
   static bool inject(int every, int& count) { return every && ++count % every == 0; }
@@ -447,7 +466,7 @@ class EmulatedBoard : public OsIo {
   int next_fd_ = 3;
   int decode_bits_ = 31;
   int err_ = 0;
-  int shorts_ = 0, eintrs_ = 0, dma_fails_ = 0, aborts_ = 0;
+  int shorts_ = 0, eintrs_ = 0, dma_fails_ = 0;
   bool prev_line_ = false, latched_ = false;
   bool uio_irq_enabled_ = true;  // enabled at probe
   std::int32_t uio_count_ = 0;

@@ -356,22 +356,39 @@ void XdmaDevice::write32(std::uint32_t offset, std::uint32_t value) {
   }
 }
 
-// The XDMA driver could not pin a read-only source for writing (EFAULT).
-class SourceNotWritable : public DeviceError {
- public:
-  using DeviceError::DeviceError;
-};
-
-// One DMA transfer in chunks, each all-or-error: the XDMA driver returns a
-// short count only when a descriptor failed or the transfer was aborted.
+// One DMA transfer in chunks of at most kDmaChunk, every blockable signal
+// held back during each call (the driver aborts a transfer an unblocked
+// signal interrupts). A chunk is all or nothing: the driver returns a short
+// count only when a sub-transfer failed or was aborted, and EIO for an
+// engine error. An aborted chunk (ETIMEDOUT or a short count: the 10 s
+// engine timeout, or what cannot be held back -- SIGSTOP, ptrace, the
+// freezer) is sent once more from its start, which is harmless (the same
+// bytes to the same place); a second failure is an error. A source chunk the
+// driver cannot pin for writing (EFAULT: a read-only mapping such as an
+// mmap'ed weights file) goes through a writable staging buffer.
 void XdmaDevice::dma(bool to_card, std::uint64_t addr, std::uint8_t* p, std::size_t n) {
   const std::string node = path_ + (to_card ? "_h2c_0" : "_c2h_0");
-  HoldSignals hold;
+  std::vector<std::uint8_t> stage;
   for (std::size_t done = 0; done < n;) {
     const std::size_t len = std::min(n - done, kDmaChunk);
     const off_t at = static_cast<off_t>(addr + done);
-    const ssize_t r = to_card ? os_.pwrite(h2c_.get(), p + done, len, at) : os_.pread(c2h_.get(), p + done, len, at);
-    if (r < 0 && to_card && done == 0 && os_.err() == EFAULT) throw SourceNotWritable(node + ": EFAULT");
+    std::uint8_t* src = p + done;
+    ssize_t r = -1;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      {
+        HoldSignals hold;
+        r = to_card ? os_.pwrite(h2c_.get(), src, len, at) : os_.pread(c2h_.get(), src, len, at);
+      }
+      if (r < 0 && to_card && os_.err() == EFAULT && src == p + done) {
+        stage.resize(std::min(n, kDmaChunk));
+        std::memcpy(stage.data(), p + done, len);
+        src = stage.data();
+        --attempt;  // staging is not a retry
+        continue;
+      }
+      const bool aborted = (r >= 0 && r < static_cast<ssize_t>(len)) || (r < 0 && os_.err() == ETIMEDOUT);
+      if (!aborted) break;
+    }
     if (r != static_cast<ssize_t>(len)) {
       throw DeviceError(std::string(to_card ? "write to " : "read from ") + node + " at " + hex(addr + done) +
                         (r < 0 ? std::string(": ") + std::strerror(os_.err())
@@ -386,20 +403,8 @@ void XdmaDevice::copy_to_device(std::uint64_t addr, const void* src, std::size_t
   if (!alloc_.contains(addr, bytes)) {
     throw DeviceError("copy to card: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside card memory");
   }
-  // The driver pins the source pages for writing whatever the direction, so
-  // a read-only source (a mapped weights file) fails with EFAULT: stage
-  // through a writable buffer.
-  try {
-    dma(true, addr, const_cast<std::uint8_t*>(static_cast<const std::uint8_t*>(src)), bytes);
-    return;
-  } catch (const SourceNotWritable&) {
-  }
-  std::vector<std::uint8_t> stage(std::min(bytes, kDmaChunk));
-  for (std::size_t done = 0; done < bytes; done += stage.size()) {
-    const std::size_t len = std::min(bytes - done, stage.size());
-    std::memcpy(stage.data(), static_cast<const std::uint8_t*>(src) + done, len);
-    dma(true, addr + done, stage.data(), len);
-  }
+  // only read: a read-only source is staged by dma()
+  dma(true, addr, const_cast<std::uint8_t*>(static_cast<const std::uint8_t*>(src)), bytes);
 }
 
 void XdmaDevice::copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) {
@@ -435,13 +440,21 @@ UioRegion read_uio_map(OsIo& os, const std::string& dev_path, int map) {
   const std::string dir = "/sys/class/uio/" + base_name(dev_path) + "/maps/map" + std::to_string(map) + "/";
   std::string text;
   UioRegion r;
+  std::uint64_t offset = 0;
   if (!os.read_text(dir + "addr", text) || !parse_u64(text, r.phys_base) || !os.read_text(dir + "size", text) ||
-      !parse_u64(text, r.size)) {
+      !parse_u64(text, r.size) || !os.read_text(dir + "offset", text) || !parse_u64(text, offset)) {
     throw DeviceError(dev_path + ": cannot read UIO map " + std::to_string(map) + " from " + dir +
                       "{addr,size}: " + std::strerror(os.err()) +
                       (map == 1 ? " (the device tree must give the UIO device the buffer region as its second "
                                   "reg entry; docs/fpga.md)"
                                 : ""));
+  }
+  // uio_pdrv_genirq maps whole pages: addr is the reg entry's start rounded
+  // down, offset where it really starts. Abacus's entries must start on a
+  // page, or the mapping would begin at other memory.
+  if (offset != 0) {
+    throw DeviceError(dev_path + ": UIO map " + std::to_string(map) + " starts " + hex(offset) + " bytes into its page (" +
+                      dir + "offset): the device tree's reg entry must be page-aligned");
   }
   return r;
 }
@@ -456,6 +469,12 @@ UioDevice::UioDevice(const std::string& path, OsIo& os, UioRegion sysfs, std::op
       fd_(os),
       regs_(os),
       buf_(os) {
+  std::string name;
+  const std::string name_file = "/sys/class/uio/" + base_name(path) + "/name";
+  if (!os.read_text(name_file, name) || name != "abacus\n") {
+    throw DeviceError(path + ": not an Abacus UIO device (" + name_file + " is '" +
+                      name.substr(0, name.find('\n')) + "', expected 'abacus': linux,uio-name in the device tree)");
+  }
   if (sysfs.size == 0) throw DeviceError(path + ": UIO map 1 (the buffer region) is empty");
   if (region && (region->phys_base != sysfs.phys_base || region->size == 0 || region->size > sysfs.size)) {
     throw DeviceError(path + ": @" + hex(region->phys_base) + ":" + hex(region->size) +
@@ -517,6 +536,8 @@ void UioDevice::write32(std::uint32_t offset, std::uint32_t value) {
   os_.barrier();
   os_.mmio_write32(regs_.get(), offset, value);
 }
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the UIO byte merge assumes a little-endian host");
 
 // The buffer region is uncached device memory: aligned 8-byte words, and
 // the unaligned head and tail byte by byte inside aligned 4-byte words

@@ -4,6 +4,7 @@
 // interrupts, sharing and failures, and the emulation's own strictness
 // (it must reject what the kernel rejects, or the driver tests prove
 // nothing).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -91,14 +92,22 @@ class BoardTest : public ::testing::Test {
     gemm(dev, g.p, got.data());
     EXPECT_EQ(got, g.want) << dev.name() << " " << m << "x" << n << "x" << k << " seed " << seed_;
   }
-  // bytes at an odd address and of an odd length, there and back
+  // bytes at an odd address and of an odd length (an unaligned head and
+  // tail), there and back, the bytes around them untouched
   void odd_copy(Device& dev) {
-    std::vector<std::uint8_t> data(901), back(901);
+    const std::uint64_t base = dev.alloc(2048);
+    std::vector<std::uint8_t> around(2048, 0xa5), data(903), back(903), all(2048);
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 13 + 7);
-    const std::uint64_t at = dev.alloc(2048) + 3;
-    dev.copy_to_device(at, data.data(), data.size());
-    dev.copy_from_device(back.data(), at, back.size());
+    dev.copy_to_device(base, around.data(), around.size());
+    dev.copy_to_device(base + 3, data.data(), data.size());
+    dev.copy_from_device(back.data(), base + 3, back.size());
     EXPECT_EQ(back, data);
+    dev.copy_from_device(all.data(), base, all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (i < 3 || i >= 3 + data.size()) {
+        ASSERT_EQ(all[i], 0xa5) << "byte " << i << " next to the copy was changed";
+      }
+    }
   }
   std::uint64_t seed_ = 0;
   std::unique_ptr<SimDevice> sim_;
@@ -121,14 +130,18 @@ TEST_F(BoardTest, XdmaGemmBitExactOnTheIdentifiedBoard) {
 
 TEST_F(BoardTest, XdmaHoldsSignalsDuringDma) {
   // The XDMA driver aborts a transfer that an unblocked signal interrupts
-  // (partial count or ETIMEDOUT); the driver holds signals back meanwhile.
-  board_->signal_during_dma = SIGALRM;
+  // (partial count or ETIMEDOUT); the driver holds signals back meanwhile:
+  // a profiler's SIGPROF, a timer, Ctrl-C and Ctrl-Z, a child, a resize.
   XdmaDevice dev("/dev/xdma0", *board_);
+  for (int sig : {SIGALRM, SIGPROF, SIGINT, SIGTSTP, SIGCHLD, SIGWINCH, SIGUSR1, SIGTERM}) {
+    board_->signal_during_dma = sig;
+    odd_copy(dev);
+    sigset_t now;
+    pthread_sigmask(SIG_SETMASK, nullptr, &now);
+    EXPECT_FALSE(sigismember(&now, sig)) << "the signal mask is restored after each transfer";
+  }
+  board_->signal_during_dma = SIGALRM;
   gemm_through(dev, 24, 24, 40);
-  odd_copy(dev);
-  sigset_t now;
-  pthread_sigmask(SIG_SETMASK, nullptr, &now);
-  EXPECT_FALSE(sigismember(&now, SIGALRM)) << "the signal mask is restored after each transfer";
   // interruptible waits (poll, the event read) see EINTR and retry
   board_->eintr_every = 3;
   gemm_through(dev, 16, 24, 32);
@@ -136,13 +149,21 @@ TEST_F(BoardTest, XdmaHoldsSignalsDuringDma) {
 
 TEST_F(BoardTest, XdmaShortCountsAreErrors) {
   XdmaDevice dev("/dev/xdma0", *board_);
-  std::vector<std::uint8_t> data(5000, 0x5a);
+  std::vector<std::uint8_t> data(12 << 20, 0x5a);  // two sub-transfers of the XDMA driver
   const std::uint64_t at = dev.alloc(data.size());
-  board_->dma_fail_every = 1;  // an engine error half way: the driver returns a partial count
-  const std::string e = error_of([&] { dev.copy_to_device(at, data.data(), data.size()); });
-  EXPECT_NE(e.find("moved 2500 of 5000 bytes"), std::string::npos) << e;
-  const std::string e2 = error_of([&] { dev.copy_from_device(data.data(), at, data.size()); });
-  EXPECT_NE(e2.find("xdma0_c2h_0"), std::string::npos) << e2;  // the next call: nothing moved, EIO
+  board_->dma_fail_every = 1;  // an engine error in the second: the driver returns the first's 8 MiB
+  std::string e = error_of([&] { dev.copy_to_device(at, data.data(), data.size()); });
+  EXPECT_NE(e.find("moved 8388608 of 12582912 bytes"), std::string::npos) << e;
+  e = error_of([&] { dev.copy_from_device(data.data(), at, 4096); });  // nothing moved: EIO
+  EXPECT_NE(e.find("xdma0_c2h_0 at 0x0: Input/output error"), std::string::npos) << e;
+  // an abort the driver could not hold back (SIGSTOP, the freezer) is retried once
+  board_->dma_fail_every = 0;
+  board_->abort_next = 1;
+  dev.copy_to_device(at, data.data(), 4096);
+  EXPECT_EQ(board_->abort_next, 0);
+  board_->abort_next = 2;
+  e = error_of([&] { dev.copy_to_device(at, data.data(), 4096); });
+  EXPECT_NE(e.find("Connection timed out"), std::string::npos) << e;
   board_->dma_fail_every = 0;
   board_->short_every = 1;  // a short register access is an error, never a half value
   EXPECT_THROW(dev.read32(isa::reg::STATUS), DeviceError);
@@ -175,6 +196,18 @@ TEST_F(BoardTest, Vc707DecodesOneGiB) {
     const std::string e = error_of([&] { dev.copy_to_device(1ULL << 30, b, sizeof b); });
     EXPECT_NE(e.find("outside card memory"), std::string::npos) << e;  // not aliased onto address 0
     gemm_through(dev, 16, 16, 16);
+  }
+  // what the driver protects against: the controller decodes 30 bits, so
+  // 1 GiB + 64 is address 64 again
+  {
+    OsIo& os = *board_;
+    const int h2c = os.open("/dev/xdma0_h2c_0", O_WRONLY), c2h = os.open("/dev/xdma0_c2h_0", O_RDONLY);
+    std::vector<std::uint8_t> mark(64, 0x3c), back(64);
+    ASSERT_EQ(os.pwrite(h2c, mark.data(), 64, (1 << 30) + 64), 64);
+    ASSERT_EQ(os.pread(c2h, back.data(), 64, 64), 64);
+    EXPECT_EQ(back, mark);
+    os.close(h2c);
+    os.close(c2h);
   }
   // a larger card memory than the board decodes is refused
   const std::string e = error_of([&] { XdmaDevice("/dev/xdma0", *board_, CardMemory{0, 2ULL << 30}); });
@@ -224,9 +257,28 @@ TEST_F(BoardTest, UioRegionMustMatchSysfs) {
 TEST_F(BoardTest, UioWithoutInterruptPolls) {
   start_soc();
   board_->uio_irq = false;  // write/read: EIO, poll: POLLERR
+  {
+    UioDevice dev("/dev/uio0", *board_);
+    EXPECT_FALSE(dev.has_interrupt());
+    gemm_through(dev, 16, 20, 24);
+  }
+  board_->uio_irq = true;
+  board_->uio_irqcontrol = false;  // an interrupt but no control over it: write gives ENOSYS
   UioDevice dev("/dev/uio0", *board_);
   EXPECT_FALSE(dev.has_interrupt());
-  gemm_through(dev, 16, 20, 24);
+  gemm_through(dev, 16, 16, 16);
+}
+
+TEST_F(BoardTest, UioRefusesOtherDevicesAndUnalignedMaps) {
+  start_soc();
+  board_->set_file("/sys/class/uio/uio0/name", "fpga-manager\n");
+  std::string e = error_of([&] { UioDevice("/dev/uio0", *board_); });
+  EXPECT_NE(e.find("not an Abacus UIO device"), std::string::npos) << e;
+  board_->set_file("/sys/class/uio/uio0/name", "abacus\n");
+  board_->set_file("/sys/class/uio/uio0/maps/map1/offset", "0x200\n");  // reg entry 512 bytes into a page
+  e = error_of([&] { UioDevice("/dev/uio0", *board_); });
+  EXPECT_NE(e.find("starts 0x200 bytes into its page"), std::string::npos) << e;
+  EXPECT_EQ(board_->open_fds(), 0);
 }
 
 // ---------------------------------------------------------------- both
@@ -236,6 +288,7 @@ TEST_F(BoardTest, ExclusiveAccess) {
     XdmaDevice first("/dev/xdma0", *board_);
     const std::string e = error_of([&] { XdmaDevice("/dev/xdma0", *board_); });
     EXPECT_NE(e.find("in use by another process"), std::string::npos) << e;
+    EXPECT_EQ(board_->open_fds(), 4) << "the refused open left descriptors behind";
   }
   { XdmaDevice again("/dev/xdma0", *board_); }  // released with the first
   start_soc();
@@ -317,24 +370,26 @@ TEST(DeviceSpec, ParsesStrictly) {
 
 TEST_F(BoardTest, EmulationRejectsWhatTheKernelRejects) {
   OsIo& os = *board_;
-  const int user = os.open("/dev/xdma0_user", 0);
-  const int h2c = os.open("/dev/xdma0_h2c_0", 0);
-  const int events = os.open("/dev/xdma0_events_0", 0);
+  const int user = os.open("/dev/xdma0_user", O_RDWR);
+  const int h2c = os.open("/dev/xdma0_h2c_0", O_WRONLY);
+  const int events = os.open("/dev/xdma0_events_0", O_RDONLY);
   std::uint32_t v = 0;
   EXPECT_EQ(os.pread(user, &v, 4, 2), -1);  // user node: 4-aligned offsets only
   EXPECT_EQ(os.err(), EPROTO);
   std::uint64_t wide = 0;
   EXPECT_EQ(os.read(events, &wide, 8), -1);  // events: exactly 4 bytes
   EXPECT_EQ(os.err(), EPROTO);
+  std::uint8_t small[64] = {};
+  EXPECT_EQ(os.pread(h2c, small, 64, 0), -1);  // h2c opened write-only
+  EXPECT_EQ(os.err(), EBADF);
   EXPECT_EQ(os.poll_in(h2c, 0), 1);  // no .poll of its own: "ready" at once, which means nothing
   static const std::uint8_t rodata[64] = {1};
   EXPECT_EQ(os.pwrite(h2c, rodata, sizeof rodata, 0), -1);  // pinned for writing
   EXPECT_EQ(os.err(), EFAULT);
   std::vector<std::uint8_t> buf(8192, 1);
   board_->signal_during_dma = SIGALRM;  // not blocked here: the transfer is aborted
-  const ssize_t r1 = os.pwrite(h2c, buf.data(), buf.size(), 0);
-  const ssize_t r2 = os.pwrite(h2c, buf.data(), buf.size(), 0);
-  EXPECT_TRUE((r1 == 4096 && r2 == -1 && os.err() == ETIMEDOUT)) << r1 << " " << r2;
+  EXPECT_EQ(os.pwrite(h2c, buf.data(), buf.size(), 0), -1);  // under one sub-transfer: nothing moved
+  EXPECT_EQ(os.err(), ETIMEDOUT);
   board_->signal_during_dma = 0;
   board_->forever_cycles = 10000;
   EXPECT_THROW(os.read(events, &v, 4), EmulationViolation);  // nothing latched, nothing coming: blocks forever
@@ -343,7 +398,11 @@ TEST_F(BoardTest, EmulationRejectsWhatTheKernelRejects) {
   start_soc();
   OsIo& uos = *board_;
   board_->forever_cycles = 10000;
-  const int fd = uos.open("/dev/uio0", 0);
+  const int ro = uos.open("/dev/uio0", O_RDONLY);
+  EXPECT_EQ(uos.mmap(4096, ro, 0), nullptr);  // a shared writable mapping needs a read-write open
+  EXPECT_EQ(uos.err(), EACCES);
+  uos.close(ro);
+  const int fd = uos.open("/dev/uio0", O_RDWR);
   EXPECT_EQ(uos.mmap(4096, fd, 1), nullptr);  // offsets are whole pages
   EXPECT_EQ(uos.err(), EINVAL);
   EXPECT_EQ(uos.mmap(8192, fd, 0), nullptr);  // longer than map 0

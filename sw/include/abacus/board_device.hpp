@@ -123,8 +123,9 @@ class XdmaDevice : public BoardDevice {
   void wait_done(const Timeout& timeout) override;
 
   // Bytes per h2c/c2h call: well under the kernel's per-call cap
-  // (MAX_RW_COUNT, 0x7ffff000), so that a short count is always an error,
-  // and short enough that signals held back during a call wait little.
+  // (MAX_RW_COUNT, 0x7ffff000), so that a short count always means a failed
+  // transfer, and short enough that signals held back during a call wait
+  // little (they are held per call, not per copy).
   static constexpr std::size_t kDmaChunk = 64u << 20;
 
  private:
@@ -138,8 +139,10 @@ class XdmaDevice : public BoardDevice {
 };
 
 struct UioRegion {
-  std::uint64_t phys_base = 0;  // bus address of UIO map 1 as the accelerator sees it
-  std::uint64_t size = 0;       // bytes of map 1
+  // physical address of UIO map 1: the accelerator uses the CPU's physical
+  // addresses (no dma-ranges offset or IOMMU between them)
+  std::uint64_t phys_base = 0;
+  std::uint64_t size = 0;  // bytes of map 1
 };
 
 class UioDevice : public BoardDevice {
