@@ -167,8 +167,9 @@ void print_run(const GemmRun& r, const abacus::HwConfig& hw, const SimFlags& f, 
   if (!f.trace.empty()) std::printf("  waveform       %s\n", f.trace.c_str());
 }
 
-void print_bench(const std::vector<abacus::bench::Row>& rows, const std::string& json, const std::string& csv,
-                 const std::string& plot, unsigned latency) {
+void print_bench(const std::vector<abacus::bench::Row>& rows, const abacus::HwConfig& hw, const std::string& json,
+                 const std::string& csv, const std::string& plot, unsigned latency) {
+  const double array_macs = double(hw.rows) * hw.cols;  // the device's own geometry (ID block)
   std::printf("%-12s %-22s %-28s %12s %10s %10s %7s %7s %7s  %-11s %s\n", "net", "layer", "shape", "MACs", "cycles",
               "estimate", "err", "util", "bound", "limit", "result");
   for (const auto& r : rows) {
@@ -185,7 +186,7 @@ void print_bench(const std::vector<abacus::bench::Row>& rows, const std::string&
       macs += double(r.layer.macs()) * r.layer.count;
       cycles += double(r.stats.perf.cycles) * r.layer.count;
     }
-    if (cycles > 0) std::printf("%s conv stack: %.1f%% utilization (MAC-weighted, %.0f MACs)\n", net, 100.0 * macs / (256.0 * cycles), macs);
+    if (cycles > 0) std::printf("%s conv stack: %.1f%% utilization (MAC-weighted, %.0f MACs)\n", net, 100.0 * macs / (array_macs * cycles), macs);
   }
   if (!json.empty()) {
     std::FILE* f = std::fopen(json.c_str(), "w");
@@ -221,12 +222,12 @@ void print_bench(const std::vector<abacus::bench::Row>& rows, const std::string&
       if (!g) throw abacus::DeviceError("cannot write " + gp);
       std::fprintf(g,
                    "set terminal pngcairo size 1600,700 font ',9'\nset output '%s'\nset datafile separator ','\n"
-                   "set title 'Abacus 16x16: utilization per layer against the roofline bound (memory latency %u)'\n"
+                   "set title 'Abacus %ux%u: utilization per layer against the roofline bound (memory latency %u)'\n"
                    "set ylabel 'utilization'\nset yrange [0:1.05]\nset style data histograms\nset style fill solid 0.6\n"
                    "set boxwidth 0.8\nset xtics rotate by -60 scale 0\nset key outside top center horizontal\nset grid ytics\n"
                    "plot '%s' every ::1 using 8:xtic(2) title 'measured', '' every ::1 using 0:9 with points pt 7 ps 1.2 "
                    "lc rgb 'red' title 'roofline bound'\n",
-                   plot.c_str(), latency, path.c_str());
+                   plot.c_str(), hw.rows, hw.cols, latency, path.c_str());
       std::fclose(g);
       const std::string cmd = "gnuplot '" + gp + "'";
       if (std::system(cmd.c_str()) != 0) throw abacus::DeviceError("gnuplot failed on " + gp);
@@ -362,7 +363,7 @@ int main(int argc, char** argv) {
         done_macs += layers[i].macs();
       }
       if (tty) std::fprintf(stderr, "\r\033[K");
-      print_bench(rows, bench_json, bench_csv, bench_plot, f.mem_latency);
+      print_bench(rows, hw, bench_json, bench_csv, bench_plot, f.mem_latency);
       bool ok = true;
       for (const auto& r : rows) {
         if (!r.pass) ok = false;
