@@ -9,6 +9,7 @@ common/abacus_delay_rst.sv
 common/abacus_fifo.sv
 common/abacus_sram_sdp.sv
 mem/abacus_spad.sv
+mem/abacus_buffers.sv
 core/abacus_pe.sv
 core/abacus_array.sv
 core/abacus_acc.sv
@@ -19,10 +20,13 @@ dma/abacus_dma_split.sv
 dma/abacus_dma_rd.sv
 dma/abacus_dma_wr.sv
 dma/abacus_dma.sv
-top/abacus_csr.sv
-top/abacus_fetch.sv
-top/abacus_load_engine.sv
-top/abacus_store_engine.sv
-top/abacus_compute_engine.sv
-top/abacus_axi_rd_arb.sv
+ctrl/abacus_csr.sv
+ctrl/abacus_run_ctrl.sv
+ctrl/abacus_tokens.sv
+ctrl/abacus_perf.sv
+ctrl/abacus_fetch.sv
+ctrl/abacus_axi_rd_arb.sv
+engines/abacus_load_engine.sv
+engines/abacus_store_engine.sv
+engines/abacus_compute_engine.sv
 top/abacus_top.sv

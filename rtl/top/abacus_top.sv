@@ -110,9 +110,8 @@ module abacus_top #(
   logic [3:0]  err_code;
   logic [63:0] prog_base, win_base, win_limit, err_addr;
   logic [31:0] prog_count, err_pc, pc, engine_state;
-  logic [63:0] perf_cycles_q, perf_macs_q, perf_rd_q, perf_wr_q;
-  logic [31:0] perf_ld_busy_q, perf_ld_stall_q, perf_cp_busy_q, perf_cp_stall_q,
-               perf_st_busy_q, perf_st_stall_q;
+  logic [63:0] perf_cycles, perf_macs, perf_rd, perf_wr;
+  logic [31:0] perf_ld_busy, perf_ld_stall, perf_cp_busy, perf_cp_stall, perf_st_busy, perf_st_stall;
 
   abacus_csr #(
     .CfgArray    ({16'(Cols), 16'(Rows)}),
@@ -159,20 +158,20 @@ module abacus_top #(
     .err_pc_i            (err_pc),
     .pc_i                (pc),
     .engine_state_i      (engine_state),
-    .perf_cycles_i       (perf_cycles_q),
-    .perf_load_busy_i    (perf_ld_busy_q),
-    .perf_load_stall_i   (perf_ld_stall_q),
-    .perf_compute_busy_i (perf_cp_busy_q),
-    .perf_compute_stall_i(perf_cp_stall_q),
-    .perf_store_busy_i   (perf_st_busy_q),
-    .perf_store_stall_i  (perf_st_stall_q),
-    .perf_macs_i         (perf_macs_q),
-    .perf_bytes_read_i   (perf_rd_q),
-    .perf_bytes_written_i(perf_wr_q)
+    .perf_cycles_i       (perf_cycles),
+    .perf_load_busy_i    (perf_ld_busy),
+    .perf_load_stall_i   (perf_ld_stall),
+    .perf_compute_busy_i (perf_cp_busy),
+    .perf_compute_stall_i(perf_cp_stall),
+    .perf_store_busy_i   (perf_st_busy),
+    .perf_store_stall_i  (perf_st_stall),
+    .perf_macs_i         (perf_macs),
+    .perf_bytes_read_i   (perf_rd),
+    .perf_bytes_written_i(perf_wr)
   );
 
-  // ---- run state, errors, clear ------------------------------------------------------
-  logic run_q, halt_q, soft_pending_q, clear, all_idle;
+  // ---- run control and dependency tokens ----------------------------------------------
+  logic run, launch, halt, clear, engines_idle;
   logic fetch_busy, fetch_finish, fetch_err;
   logic [3:0]  fetch_err_code;
   logic [63:0] fetch_err_addr;
@@ -184,101 +183,55 @@ module abacus_top #(
   logic [2:0]  ld_dma_status, st_dma_status;
   logic [63:0] ld_dma_addr, st_dma_addr;
   logic ldq_valid, cpq_valid, stq_valid;
-  logic [3:0]  err_q;
-  logic        err_store_q;
-  logic [63:0] err_addr_q;
-  logic [31:0] err_pc_q;
 
-  logic engines_idle;
-  assign engines_idle = ld_idle && st_idle && !cp_busy && !ld_dma_busy && !st_dma_busy &&
-                        !ldq_valid && !stq_valid && (halt_q || (!cpq_valid && !core_busy));
-  assign all_idle = !fetch_busy && engines_idle;
-  // START (fetch idle) or SOFT_RESET once everything is idle resets control state
-  assign clear = (start && !run_q) || ((soft_reset || soft_pending_q) && all_idle);
-  assign busy  = run_q || soft_pending_q;
+  abacus_run_ctrl u_run (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .start_i         (start),
+    .soft_reset_i    (soft_reset),
+    .fetch_busy_i    (fetch_busy),
+    .ld_idle_i       (ld_idle),
+    .st_idle_i       (st_idle),
+    .cp_busy_i       (cp_busy),
+    .ld_dma_busy_i   (ld_dma_busy),
+    .st_dma_busy_i   (st_dma_busy),
+    .ldq_valid_i     (ldq_valid),
+    .cpq_valid_i     (cpq_valid),
+    .stq_valid_i     (stq_valid),
+    .core_busy_i     (core_busy),
+    .fetch_err_i     (fetch_err),
+    .fetch_err_code_i(fetch_err_code),
+    .fetch_err_addr_i(fetch_err_addr),
+    .pc_i            (pc),
+    .ld_err_i        (ld_err),
+    .ld_err_code_i   (ld_err_code),
+    .ld_err_addr_i   (ld_dma_addr),
+    .ld_pc_i         (ld_pc),
+    .st_err_i        (st_err),
+    .st_err_code_i   (st_err_code),
+    .st_err_addr_i   (st_dma_addr),
+    .st_pc_i         (st_pc),
+    .run_o           (run),
+    .launch_o        (launch),
+    .halt_o          (halt),
+    .clear_o         (clear),
+    .busy_o          (busy),
+    .done_o          (done),
+    .engines_idle_o  (engines_idle),
+    .err_code_o      (err_code),
+    .err_store_o     (err_store),
+    .err_addr_o      (err_addr),
+    .err_pc_o        (err_pc)
+  );
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      run_q          <= 1'b0;
-      halt_q         <= 1'b0;
-      soft_pending_q <= 1'b0;
-      err_q          <= '0;
-      err_store_q    <= 1'b0;
-      err_addr_q     <= '0;
-      err_pc_q       <= '0;
-      done           <= 1'b0;
-    end else begin
-      done <= 1'b0;
-      if (clear) begin
-        halt_q         <= 1'b0;
-        soft_pending_q <= 1'b0;
-        err_q          <= '0;
-        err_store_q    <= 1'b0;
-        err_addr_q     <= '0;
-        err_pc_q       <= '0;
-        run_q          <= start && !soft_reset && !soft_pending_q;
-      end else begin
-        if (soft_reset && run_q) begin
-          soft_pending_q <= 1'b1;
-          halt_q         <= 1'b1;
-          run_q          <= 1'b0;  // the aborted program reports no DONE
-        end
-        // the first error wins
-        if (err_q == '0) begin
-          if (fetch_err) begin
-            err_q      <= fetch_err_code;
-            err_addr_q <= (fetch_err_code == abacus_isa_pkg::ErrFetch ||
-                           fetch_err_code == abacus_isa_pkg::ErrEmptyProgram) ? fetch_err_addr : '0;
-            err_pc_q   <= (fetch_err_code == abacus_isa_pkg::ErrFetch ||
-                           fetch_err_code == abacus_isa_pkg::ErrEmptyProgram) ? pc : fetch_err_addr[31:0];
-            halt_q     <= 1'b1;
-          end else if (ld_err) begin
-            err_q      <= ld_err_code;
-            err_addr_q <= ld_dma_addr;
-            err_pc_q   <= ld_pc;
-            halt_q     <= 1'b1;
-          end else if (st_err) begin
-            err_q       <= st_err_code;
-            err_store_q <= 1'b1;
-            err_addr_q  <= st_dma_addr;
-            err_pc_q    <= st_pc;
-            halt_q      <= 1'b1;
-          end
-        end
-        if (run_q && !fetch_busy && all_idle && !fetch_err && !ld_err && !st_err) begin
-          run_q <= 1'b0;
-          done  <= 1'b1;
-        end
-      end
-    end
-  end
-  assign err_code  = err_q;
-  assign err_store = err_store_q;
-  assign err_addr  = err_addr_q;
-  assign err_pc    = err_pc_q;
-
-  // ---- tokens -------------------------------------------------------------------------
-  logic [7:0] tok_l2c_q, tok_c2l_q, tok_c2s_q, tok_s2c_q;
+  logic [7:0] tok_l2c, tok_c2l, tok_c2s, tok_s2c;
   logic l2c_push, l2c_pop, c2l_push, c2l_pop, c2s_push, c2s_pop, s2c_push, s2c_pop;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      tok_l2c_q <= '0;
-      tok_c2l_q <= '0;
-      tok_c2s_q <= '0;
-      tok_s2c_q <= '0;
-    end else if (clear) begin
-      tok_l2c_q <= '0;
-      tok_c2l_q <= '0;
-      tok_c2s_q <= '0;
-      tok_s2c_q <= '0;
-    end else begin
-      tok_l2c_q <= tok_l2c_q + 8'(l2c_push) - 8'(l2c_pop);
-      tok_c2l_q <= tok_c2l_q + 8'(c2l_push) - 8'(c2l_pop);
-      tok_c2s_q <= tok_c2s_q + 8'(c2s_push) - 8'(c2s_pop);
-      tok_s2c_q <= tok_s2c_q + 8'(s2c_push) - 8'(s2c_pop);
-    end
-  end
-  assign engine_state = {8'd0, tok_c2s_q, tok_l2c_q, 4'd0, !st_idle, cp_busy, !ld_idle, fetch_busy};
+  abacus_tokens u_tokens (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
+    .l2c_push_i(l2c_push), .l2c_pop_i(l2c_pop), .c2l_push_i(c2l_push), .c2l_pop_i(c2l_pop),
+    .c2s_push_i(c2s_push), .c2s_pop_i(c2s_pop), .s2c_push_i(s2c_push), .s2c_pop_i(s2c_pop),
+    .l2c_o(tok_l2c), .c2l_o(tok_c2l), .c2s_o(tok_c2s), .s2c_o(tok_s2c));
+  assign engine_state = {8'd0, tok_c2s, tok_l2c, 4'd0, !st_idle, cp_busy, !ld_idle, fetch_busy};
 
   // ---- fetch ----------------------------------------------------------------------------
   logic         f_ar_valid, f_ar_ready, f_r_valid, f_r_ready;
@@ -301,12 +254,12 @@ module abacus_top #(
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .clear_i       (clear && !start),
-    .start_i       (start && !run_q),
+    .start_i       (launch),
     .prog_base_i   (prog_base),
     .prog_count_i  (prog_count),
     .win_base_i    (win_base),
     .win_limit_i   (win_limit),
-    .halt_i        (halt_q),
+    .halt_i        (halt),
     .engines_idle_i(engines_idle),
     .ar_valid_o    (f_ar_valid),
     .ar_ready_i    (f_ar_ready),
@@ -364,11 +317,11 @@ module abacus_top #(
   abacus_load_engine u_load (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
-    .halt_i           (halt_q),
+    .halt_i           (halt),
     .insn_valid_i     (ldq_valid),
     .insn_ready_o     (ldq_ready),
     .insn_i           (ldq_data),
-    .tok_avail_i      (tok_c2l_q != '0),
+    .tok_avail_i      (tok_c2l != '0),
     .tok_pop_o        (c2l_pop),
     .tok_push_o       (l2c_push),
     .desc_valid_o     (ld_desc_valid),
@@ -503,18 +456,7 @@ module abacus_top #(
     .r_id_i       (axi_rid_i)
   );
 
-  // Scratchpad address space of the load DMA (in words): ibuf, wbuf, pbuf.
-  localparam int unsigned IbufWords = IbufRows;
-  localparam int unsigned WbufWords = WbufRows;
-  logic to_ibuf, to_wbuf, to_pbuf;
-  logic [LdSpWordW-1:0] wb_off, pb_off;
-  assign to_ibuf = ld_sp_we && 32'(ld_sp_waddr) < IbufWords;
-  assign to_wbuf = ld_sp_we && 32'(ld_sp_waddr) >= IbufWords && 32'(ld_sp_waddr) < IbufWords + WbufWords;
-  assign to_pbuf = ld_sp_we && 32'(ld_sp_waddr) >= IbufWords + WbufWords;
-  assign wb_off  = ld_sp_waddr - LdSpWordW'(IbufWords);
-  assign pb_off  = ld_sp_waddr - LdSpWordW'(IbufWords + WbufWords);
-
-  // ---- buffers --------------------------------------------------------------------------------
+  // ---- buffers: ibuf, wbuf, pbuf (the load DMA's address space), obuf --------------------------
   logic                 ib_re, wb_re, pb_re, ob_we, st_sp_re;
   logic [IbAw-1:0]      ib_raddr;
   logic [WbAw-1:0]      wb_raddr;
@@ -523,18 +465,34 @@ module abacus_top #(
   logic [StSpWordW-1:0] st_sp_raddr;
   logic [DataWidth-1:0] ib_rdata, wb_rdata, pb_rdata, ob_wdata, st_sp_rdata;
 
-  abacus_spad #(.Width(DataWidth), .Depth(IbufRows)) u_ibuf (
-    .clk_i(clk_i), .we_i(to_ibuf), .waddr_i(IbAw'(ld_sp_waddr)), .wdata_i(ld_sp_wdata),
-    .wstrb_i(ld_sp_wstrb), .re_i(ib_re), .raddr_i(ib_raddr), .rdata_o(ib_rdata));
-  abacus_spad #(.Width(DataWidth), .Depth(WbufRows)) u_wbuf (
-    .clk_i(clk_i), .we_i(to_wbuf), .waddr_i(WbAw'(wb_off)), .wdata_i(ld_sp_wdata),
-    .wstrb_i(ld_sp_wstrb), .re_i(wb_re), .raddr_i(wb_raddr), .rdata_o(wb_rdata));
-  abacus_spad #(.Width(DataWidth), .Depth(PbufWords)) u_pbuf (
-    .clk_i(clk_i), .we_i(to_pbuf), .waddr_i(PbAw'(pb_off)), .wdata_i(ld_sp_wdata),
-    .wstrb_i(ld_sp_wstrb), .re_i(pb_re), .raddr_i(pb_raddr), .rdata_o(pb_rdata));
-  abacus_spad #(.Width(DataWidth), .Depth(ObufRows)) u_obuf (
-    .clk_i(clk_i), .we_i(ob_we), .waddr_i(ob_waddr), .wdata_i(ob_wdata),
-    .wstrb_i({DataBytes{1'b1}}), .re_i(st_sp_re), .raddr_i(ObAw'(st_sp_raddr)), .rdata_o(st_sp_rdata));
+  abacus_buffers #(
+    .DataWidth(DataWidth),
+    .IbufRows (IbufRows),
+    .WbufRows (WbufRows),
+    .PbufWords(PbufWords),
+    .ObufRows (ObufRows)
+  ) u_buffers (
+    .clk_i     (clk_i),
+    .ld_we_i   (ld_sp_we),
+    .ld_waddr_i(ld_sp_waddr),
+    .ld_wdata_i(ld_sp_wdata),
+    .ld_wstrb_i(ld_sp_wstrb),
+    .ib_re_i   (ib_re),
+    .ib_raddr_i(ib_raddr),
+    .ib_rdata_o(ib_rdata),
+    .wb_re_i   (wb_re),
+    .wb_raddr_i(wb_raddr),
+    .wb_rdata_o(wb_rdata),
+    .pb_re_i   (pb_re),
+    .pb_raddr_i(pb_raddr),
+    .pb_rdata_o(pb_rdata),
+    .ob_we_i   (ob_we),
+    .ob_waddr_i(ob_waddr),
+    .ob_wdata_i(ob_wdata),
+    .st_re_i   (st_sp_re),
+    .st_raddr_i(st_sp_raddr),
+    .st_rdata_o(st_sp_rdata)
+  );
 
   // ---- compute engine + core ----------------------------------------------------------------
   logic                 w_valid, w_ready, a_valid, a_ready, a_last, a_accum;
@@ -557,13 +515,13 @@ module abacus_top #(
   ) u_compute (
     .clk_i          (clk_i),
     .rst_ni         (rst_ni),
-    .halt_i         (halt_q),
+    .halt_i         (halt),
     .insn_valid_i   (cpq_valid),
     .insn_ready_o   (cpq_ready),
     .insn_i         (cpq_data),
-    .tok_l2c_avail_i(tok_l2c_q != '0),
+    .tok_l2c_avail_i(tok_l2c != '0),
     .tok_l2c_pop_o  (l2c_pop),
-    .tok_s2c_avail_i(tok_s2c_q != '0),
+    .tok_s2c_avail_i(tok_s2c != '0),
     .tok_s2c_pop_o  (s2c_pop),
     .tok_c2l_push_o (c2l_push),
     .tok_c2s_push_o (c2s_push),
@@ -637,11 +595,11 @@ module abacus_top #(
   ) u_store (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
-    .halt_i          (halt_q),
+    .halt_i          (halt),
     .insn_valid_i    (stq_valid),
     .insn_ready_o    (stq_ready),
     .insn_i          (stq_data),
-    .tok_avail_i     (tok_c2s_q != '0),
+    .tok_avail_i     (tok_c2s != '0),
     .tok_pop_o       (c2s_pop),
     .tok_push_o      (s2c_push),
     .pb_re_o         (pb_re),
@@ -753,48 +711,39 @@ module abacus_top #(
     .sp_rdata_i       (st_sp_rdata)
   );
 
-  // ---- performance counters (cleared by START) -----------------------------------------------
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      perf_cycles_q   <= '0;
-      perf_macs_q     <= '0;
-      perf_rd_q       <= '0;
-      perf_wr_q       <= '0;
-      perf_ld_busy_q  <= '0;
-      perf_ld_stall_q <= '0;
-      perf_cp_busy_q  <= '0;
-      perf_cp_stall_q <= '0;
-      perf_st_busy_q  <= '0;
-      perf_st_stall_q <= '0;
-    end else if (start && !run_q) begin
-      perf_cycles_q   <= '0;
-      perf_macs_q     <= '0;
-      perf_rd_q       <= '0;
-      perf_wr_q       <= '0;
-      perf_ld_busy_q  <= '0;
-      perf_ld_stall_q <= '0;
-      perf_cp_busy_q  <= '0;
-      perf_cp_stall_q <= '0;
-      perf_st_busy_q  <= '0;
-      perf_st_stall_q <= '0;
-    end else if (run_q) begin
-      perf_cycles_q   <= perf_cycles_q + 64'd1;
-      perf_ld_busy_q  <= perf_ld_busy_q + 32'(ld_busy);
-      perf_ld_stall_q <= perf_ld_stall_q + 32'(ld_stall);
-      perf_cp_busy_q  <= perf_cp_busy_q + 32'(cp_fire);
-      perf_cp_stall_q <= perf_cp_stall_q + 32'(cp_stall);
-      perf_st_busy_q  <= perf_st_busy_q + 32'(st_busy);
-      perf_st_stall_q <= perf_st_stall_q + 32'(st_stall);
-      if (cp_fire) perf_macs_q <= perf_macs_q + 64'(Rows * Cols);
-      if (ld_dma_done && ld_dma_status == abacus_pkg::DmaOk) perf_rd_q <= perf_rd_q + 64'(ld_bytes);
-      if (st_dma_done && st_dma_status == abacus_pkg::DmaOk) perf_wr_q <= perf_wr_q + 64'(st_bytes);
-    end
-  end
+  // ---- performance counters (cleared when a program begins) -------------------------------------
+  abacus_perf #(.Rows(Rows), .Cols(Cols)) u_perf (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .launch_i       (launch),
+    .run_i          (run),
+    .ld_busy_i      (ld_busy),
+    .ld_stall_i     (ld_stall),
+    .cp_fire_i      (cp_fire),
+    .cp_stall_i     (cp_stall),
+    .st_busy_i      (st_busy),
+    .st_stall_i     (st_stall),
+    .ld_dma_done_i  (ld_dma_done),
+    .ld_dma_status_i(ld_dma_status),
+    .ld_bytes_i     (ld_bytes),
+    .st_dma_done_i  (st_dma_done),
+    .st_dma_status_i(st_dma_status),
+    .st_bytes_i     (st_bytes),
+    .cycles_o       (perf_cycles),
+    .macs_o         (perf_macs),
+    .bytes_read_o   (perf_rd),
+    .bytes_written_o(perf_wr),
+    .ld_busy_o      (perf_ld_busy),
+    .ld_stall_o     (perf_ld_stall),
+    .cp_busy_o      (perf_cp_busy),
+    .cp_stall_o     (perf_cp_stall),
+    .st_busy_o      (perf_st_busy),
+    .st_stall_o     (perf_st_stall)
+  );
 
   logic unused;
-  // fetch's pc tag replaces the instruction's reserved top bits; the offsets
-  // are narrower than the whole scratchpad address
-  assign unused = ^{fetch_finish, insn[255:224], wb_off, pb_off};
+  // fetch's pc tag replaces the instruction's reserved top bits
+  assign unused = ^{fetch_finish, insn[255:224]};
 
 `ifndef SYNTHESIS
   initial begin

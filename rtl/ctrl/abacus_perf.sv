@@ -1,0 +1,72 @@
+// Performance counters: cleared when a program begins, counting while it
+// runs. Cycles; engine busy and token-stall cycles; MACs (Rows * Cols per
+// array step); bytes the load and store DMAs moved (descriptors that ended
+// without an error).
+module abacus_perf #(
+  parameter int unsigned Rows = 16,
+  parameter int unsigned Cols = 16
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        launch_i,  // a program begins: clear
+  input  logic        run_i,     // a program runs: count
+  input  logic        ld_busy_i,
+  input  logic        ld_stall_i,
+  input  logic        cp_fire_i,
+  input  logic        cp_stall_i,
+  input  logic        st_busy_i,
+  input  logic        st_stall_i,
+  input  logic        ld_dma_done_i,
+  input  logic [2:0]  ld_dma_status_i,
+  input  logic [31:0] ld_bytes_i,
+  input  logic        st_dma_done_i,
+  input  logic [2:0]  st_dma_status_i,
+  input  logic [31:0] st_bytes_i,
+  output logic [63:0] cycles_o,
+  output logic [63:0] macs_o,
+  output logic [63:0] bytes_read_o,
+  output logic [63:0] bytes_written_o,
+  output logic [31:0] ld_busy_o,
+  output logic [31:0] ld_stall_o,
+  output logic [31:0] cp_busy_o,
+  output logic [31:0] cp_stall_o,
+  output logic [31:0] st_busy_o,
+  output logic [31:0] st_stall_o
+);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cycles_o        <= '0;
+      macs_o          <= '0;
+      bytes_read_o    <= '0;
+      bytes_written_o <= '0;
+      ld_busy_o       <= '0;
+      ld_stall_o      <= '0;
+      cp_busy_o       <= '0;
+      cp_stall_o      <= '0;
+      st_busy_o       <= '0;
+      st_stall_o      <= '0;
+    end else if (launch_i) begin
+      cycles_o        <= '0;
+      macs_o          <= '0;
+      bytes_read_o    <= '0;
+      bytes_written_o <= '0;
+      ld_busy_o       <= '0;
+      ld_stall_o      <= '0;
+      cp_busy_o       <= '0;
+      cp_stall_o      <= '0;
+      st_busy_o       <= '0;
+      st_stall_o      <= '0;
+    end else if (run_i) begin
+      cycles_o   <= cycles_o + 64'd1;
+      ld_busy_o  <= ld_busy_o + 32'(ld_busy_i);
+      ld_stall_o <= ld_stall_o + 32'(ld_stall_i);
+      cp_busy_o  <= cp_busy_o + 32'(cp_fire_i);
+      cp_stall_o <= cp_stall_o + 32'(cp_stall_i);
+      st_busy_o  <= st_busy_o + 32'(st_busy_i);
+      st_stall_o <= st_stall_o + 32'(st_stall_i);
+      if (cp_fire_i) macs_o <= macs_o + 64'(Rows * Cols);
+      if (ld_dma_done_i && ld_dma_status_i == abacus_pkg::DmaOk) bytes_read_o <= bytes_read_o + 64'(ld_bytes_i);
+      if (st_dma_done_i && st_dma_status_i == abacus_pkg::DmaOk) bytes_written_o <= bytes_written_o + 64'(st_bytes_i);
+    end
+  end
+endmodule

@@ -1,0 +1,126 @@
+// Run control: START, SOFT_RESET, the first error, DONE.
+//
+// The first error (fetch, illegal instruction, DMA window/descriptor, bus
+// error) is latched with its code, address and instruction index; it halts
+// dispatch and every engine (halt_o), outstanding bus transfers complete,
+// and then the program ends (done_o pulses: STATUS.DONE, interrupt). START
+// (fetch idle) and SOFT_RESET once everything is idle clear all of it
+// (clear_o, one cycle); SOFT_RESET during a program halts it the same way
+// first, and the aborted program reports no DONE.
+module abacus_run_ctrl (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        start_i,          // CTRL.START written
+  input  logic        soft_reset_i,     // CTRL.SOFT_RESET written
+  // what is still going on
+  input  logic        fetch_busy_i,
+  input  logic        ld_idle_i,
+  input  logic        st_idle_i,
+  input  logic        cp_busy_i,
+  input  logic        ld_dma_busy_i,
+  input  logic        st_dma_busy_i,
+  input  logic        ldq_valid_i,
+  input  logic        cpq_valid_i,
+  input  logic        stq_valid_i,
+  input  logic        core_busy_i,
+  // errors, in priority order
+  input  logic        fetch_err_i,
+  input  logic [3:0]  fetch_err_code_i,
+  input  logic [63:0] fetch_err_addr_i,  // fetch/empty program: the address; illegal instruction: its index
+  input  logic [31:0] pc_i,
+  input  logic        ld_err_i,
+  input  logic [3:0]  ld_err_code_i,
+  input  logic [63:0] ld_err_addr_i,
+  input  logic [31:0] ld_pc_i,
+  input  logic        st_err_i,
+  input  logic [3:0]  st_err_code_i,
+  input  logic [63:0] st_err_addr_i,
+  input  logic [31:0] st_pc_i,
+  // state
+  output logic        run_o,            // a program is running
+  output logic        launch_o,         // START taken (fetch was idle): the program begins
+  output logic        halt_o,           // an error or SOFT_RESET stops dispatch and the engines
+  output logic        clear_o,          // control state back to its reset value
+  output logic        busy_o,           // STATUS.BUSY
+  output logic        done_o,           // one cycle: the program ended
+  output logic        engines_idle_o,   // every engine, queue and DMA idle
+  output logic [3:0]  err_code_o,
+  output logic        err_store_o,
+  output logic [63:0] err_addr_o,
+  output logic [31:0] err_pc_o
+);
+  logic run_q, halt_q, soft_pending_q, all_idle;
+  logic [3:0]  err_q;
+  logic        err_store_q;
+  logic [63:0] err_addr_q;
+  logic [31:0] err_pc_q;
+
+  assign engines_idle_o = ld_idle_i && st_idle_i && !cp_busy_i && !ld_dma_busy_i && !st_dma_busy_i &&
+                          !ldq_valid_i && !stq_valid_i && (halt_q || (!cpq_valid_i && !core_busy_i));
+  assign all_idle = !fetch_busy_i && engines_idle_o;
+  assign clear_o  = (start_i && !run_q) || ((soft_reset_i || soft_pending_q) && all_idle);
+  assign busy_o   = run_q || soft_pending_q;
+  assign launch_o = start_i && !run_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      run_q          <= 1'b0;
+      halt_q         <= 1'b0;
+      soft_pending_q <= 1'b0;
+      err_q          <= '0;
+      err_store_q    <= 1'b0;
+      err_addr_q     <= '0;
+      err_pc_q       <= '0;
+      done_o         <= 1'b0;
+    end else begin
+      done_o <= 1'b0;
+      if (clear_o) begin
+        halt_q         <= 1'b0;
+        soft_pending_q <= 1'b0;
+        err_q          <= '0;
+        err_store_q    <= 1'b0;
+        err_addr_q     <= '0;
+        err_pc_q       <= '0;
+        run_q          <= start_i && !soft_reset_i && !soft_pending_q;
+      end else begin
+        if (soft_reset_i && run_q) begin
+          soft_pending_q <= 1'b1;
+          halt_q         <= 1'b1;
+          run_q          <= 1'b0;  // the aborted program reports no DONE
+        end
+        // the first error wins
+        if (err_q == '0) begin
+          if (fetch_err_i) begin
+            err_q      <= fetch_err_code_i;
+            err_addr_q <= (fetch_err_code_i == abacus_isa_pkg::ErrFetch ||
+                           fetch_err_code_i == abacus_isa_pkg::ErrEmptyProgram) ? fetch_err_addr_i : '0;
+            err_pc_q   <= (fetch_err_code_i == abacus_isa_pkg::ErrFetch ||
+                           fetch_err_code_i == abacus_isa_pkg::ErrEmptyProgram) ? pc_i : fetch_err_addr_i[31:0];
+            halt_q     <= 1'b1;
+          end else if (ld_err_i) begin
+            err_q      <= ld_err_code_i;
+            err_addr_q <= ld_err_addr_i;
+            err_pc_q   <= ld_pc_i;
+            halt_q     <= 1'b1;
+          end else if (st_err_i) begin
+            err_q       <= st_err_code_i;
+            err_store_q <= 1'b1;
+            err_addr_q  <= st_err_addr_i;
+            err_pc_q    <= st_pc_i;
+            halt_q      <= 1'b1;
+          end
+        end
+        if (run_q && !fetch_busy_i && all_idle && !fetch_err_i && !ld_err_i && !st_err_i) begin
+          run_q  <= 1'b0;
+          done_o <= 1'b1;
+        end
+      end
+    end
+  end
+  assign run_o       = run_q;
+  assign halt_o      = halt_q;
+  assign err_code_o  = err_q;
+  assign err_store_o = err_store_q;
+  assign err_addr_o  = err_addr_q;
+  assign err_pc_o    = err_pc_q;
+endmodule

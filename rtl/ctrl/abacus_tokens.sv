@@ -1,0 +1,40 @@
+// Dependency tokens between neighbouring engines: load->compute,
+// compute->load, compute->store, store->compute. An 8-bit counter each:
+// a push adds one, a pop (only when the count is non-zero) takes one;
+// clear (START, SOFT_RESET) empties them.
+module abacus_tokens (
+  input  logic       clk_i,
+  input  logic       rst_ni,
+  input  logic       clear_i,
+  input  logic       l2c_push_i,
+  input  logic       l2c_pop_i,
+  input  logic       c2l_push_i,
+  input  logic       c2l_pop_i,
+  input  logic       c2s_push_i,
+  input  logic       c2s_pop_i,
+  input  logic       s2c_push_i,
+  input  logic       s2c_pop_i,
+  output logic [7:0] l2c_o,
+  output logic [7:0] c2l_o,
+  output logic [7:0] c2s_o,
+  output logic [7:0] s2c_o
+);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      l2c_o <= '0;
+      c2l_o <= '0;
+      c2s_o <= '0;
+      s2c_o <= '0;
+    end else if (clear_i) begin
+      l2c_o <= '0;
+      c2l_o <= '0;
+      c2s_o <= '0;
+      s2c_o <= '0;
+    end else begin
+      l2c_o <= l2c_o + 8'(l2c_push_i) - 8'(l2c_pop_i);
+      c2l_o <= c2l_o + 8'(c2l_push_i) - 8'(c2l_pop_i);
+      c2s_o <= c2s_o + 8'(c2s_push_i) - 8'(c2s_pop_i);
+      s2c_o <= s2c_o + 8'(s2c_push_i) - 8'(s2c_pop_i);
+    end
+  end
+endmodule

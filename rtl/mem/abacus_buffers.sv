@@ -1,0 +1,71 @@
+// The on-chip buffers and the load DMA's scratchpad address space.
+//
+// The load DMA writes one space of words: the activation buffer (ibuf) at
+// 0, the weight buffer (wbuf) after it, the parameter buffer (pbuf) after
+// that; the write goes to the buffer the word address falls in. The
+// compute engine reads ibuf and wbuf, the store engine pbuf; the store
+// engine writes the output buffer (obuf), which the store DMA reads.
+module abacus_buffers #(
+  parameter int unsigned DataWidth = 128,
+  parameter int unsigned IbufRows = 16384,
+  parameter int unsigned WbufRows = 2048,
+  parameter int unsigned PbufWords = 384,
+  parameter int unsigned ObufRows = 256,
+  localparam int unsigned DataBytes = DataWidth / 8,
+  localparam int unsigned SpBytes = (IbufRows + WbufRows + PbufWords) * DataBytes,
+  localparam int unsigned LdSpWordW = $clog2(SpBytes) - $clog2(DataBytes),
+  localparam int unsigned StSpWordW = $clog2(ObufRows * DataBytes) - $clog2(DataBytes),
+  localparam int unsigned IbAw = $clog2(IbufRows),
+  localparam int unsigned WbAw = $clog2(WbufRows),
+  localparam int unsigned PbAw = $clog2(PbufWords),
+  localparam int unsigned ObAw = $clog2(ObufRows)
+) (
+  input  logic                 clk_i,
+  // load DMA writes (ibuf, wbuf, pbuf)
+  input  logic                 ld_we_i,
+  input  logic [LdSpWordW-1:0] ld_waddr_i,
+  input  logic [DataWidth-1:0] ld_wdata_i,
+  input  logic [DataBytes-1:0] ld_wstrb_i,
+  // compute engine reads
+  input  logic                 ib_re_i,
+  input  logic [IbAw-1:0]      ib_raddr_i,
+  output logic [DataWidth-1:0] ib_rdata_o,
+  input  logic                 wb_re_i,
+  input  logic [WbAw-1:0]      wb_raddr_i,
+  output logic [DataWidth-1:0] wb_rdata_o,
+  // store engine: parameters in, outputs out
+  input  logic                 pb_re_i,
+  input  logic [PbAw-1:0]      pb_raddr_i,
+  output logic [DataWidth-1:0] pb_rdata_o,
+  input  logic                 ob_we_i,
+  input  logic [ObAw-1:0]      ob_waddr_i,
+  input  logic [DataWidth-1:0] ob_wdata_i,
+  // store DMA reads
+  input  logic                 st_re_i,
+  input  logic [StSpWordW-1:0] st_raddr_i,
+  output logic [DataWidth-1:0] st_rdata_o
+);
+  logic to_ibuf, to_wbuf, to_pbuf;
+  logic [LdSpWordW-1:0] wb_off, pb_off;
+  assign to_ibuf = ld_we_i && 32'(ld_waddr_i) < IbufRows;
+  assign to_wbuf = ld_we_i && 32'(ld_waddr_i) >= IbufRows && 32'(ld_waddr_i) < IbufRows + WbufRows;
+  assign to_pbuf = ld_we_i && 32'(ld_waddr_i) >= IbufRows + WbufRows;
+  assign wb_off  = ld_waddr_i - LdSpWordW'(IbufRows);
+  assign pb_off  = ld_waddr_i - LdSpWordW'(IbufRows + WbufRows);
+
+  abacus_spad #(.Width(DataWidth), .Depth(IbufRows)) u_ibuf (
+    .clk_i(clk_i), .we_i(to_ibuf), .waddr_i(IbAw'(ld_waddr_i)), .wdata_i(ld_wdata_i),
+    .wstrb_i(ld_wstrb_i), .re_i(ib_re_i), .raddr_i(ib_raddr_i), .rdata_o(ib_rdata_o));
+  abacus_spad #(.Width(DataWidth), .Depth(WbufRows)) u_wbuf (
+    .clk_i(clk_i), .we_i(to_wbuf), .waddr_i(WbAw'(wb_off)), .wdata_i(ld_wdata_i),
+    .wstrb_i(ld_wstrb_i), .re_i(wb_re_i), .raddr_i(wb_raddr_i), .rdata_o(wb_rdata_o));
+  abacus_spad #(.Width(DataWidth), .Depth(PbufWords)) u_pbuf (
+    .clk_i(clk_i), .we_i(to_pbuf), .waddr_i(PbAw'(pb_off)), .wdata_i(ld_wdata_i),
+    .wstrb_i(ld_wstrb_i), .re_i(pb_re_i), .raddr_i(pb_raddr_i), .rdata_o(pb_rdata_o));
+  abacus_spad #(.Width(DataWidth), .Depth(ObufRows)) u_obuf (
+    .clk_i(clk_i), .we_i(ob_we_i), .waddr_i(ob_waddr_i), .wdata_i(ob_wdata_i),
+    .wstrb_i({DataBytes{1'b1}}), .re_i(st_re_i), .raddr_i(ObAw'(st_raddr_i)), .rdata_o(st_rdata_o));
+
+  logic unused;
+  assign unused = ^{wb_off, pb_off};  // the offsets are wider than each buffer's address
+endmodule
