@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // Synchronous FIFO, first-word fall-through: rdata_o shows the head entry
 // whenever rvalid_o is high. Depth must be a power of two >= 2.
 module abacus_fifo #(
@@ -49,6 +50,9 @@ module abacus_fifo #(
     if (push) mem[wptr_q] <= wdata_i;
   end
 
+  // never more entries than slots; a push is only taken with room, a pop
+  // only with an entry (the handshakes guarantee it, the count shows it)
+  `ABACUS_ASSERT(FifoCountInRange, count_q <= CountWidth'(Depth))
 `ifndef SYNTHESIS
   initial assert (Depth >= 2 && (Depth & (Depth - 1)) == 0);
 `endif

@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // Run control: START, SOFT_RESET, the first error, DONE.
 //
 // The first error (fetch, illegal instruction, DMA window/descriptor, bus
@@ -123,4 +124,9 @@ module abacus_run_ctrl (
   assign err_store_o = err_store_q;
   assign err_addr_o  = err_addr_q;
   assign err_pc_o    = err_pc_q;
+
+  // An error always halts; a program that ended is no longer running.
+  `ABACUS_ASSERT(ErrorHalts, err_q == '0 || halt_q)
+  `ABACUS_ASSERT(DoneEndsRun, !done_o || !run_q)
+  `ABACUS_ASSERT(StoreFlagOnlyWithError, !err_store_q || err_q != '0)
 endmodule

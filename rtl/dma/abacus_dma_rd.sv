@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // DMA load engine: DRAM -> scratchpad.
 //
 // Issue: each DATA operation becomes one AXI read burst (aligned start,
@@ -305,4 +306,22 @@ module abacus_dma_rd #(
   // beat counts come from the descriptor (the monitor checks RLAST); the low
   // address bits are in h_lo; the rotation keeps the upper copy only
   assign unused = ^{rb_last, h_addr[OffWidth-1:0], dbl_data[DataWidth-1:0], dbl_mask[DataBytes-1:0]};
+
+  // Invariants the read path relies on: at most MaxReads bursts in flight;
+  // R beats only for bursts in flight; an offered AR stays offered,
+  // unchanged, until taken (AXI).
+  `ABACUS_ASSERT(RdOutstandingBounded, outstanding_q <= OutWidth'(MaxReads))
+  `ABACUS_ASSERT(RdBeatOnlyInFlight, !(r_valid_i && r_ready_o) || outstanding_q != '0)
+`ifndef SYNTHESIS
+  logic        ar_pend_q;
+  logic [63:0] ar_addr_seen_q;
+  logic [7:0]  ar_len_seen_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ar_pend_q <= 1'b0;
+    else ar_pend_q <= ar_valid_o && !ar_ready_i;
+    ar_addr_seen_q <= ar_addr_o;
+    ar_len_seen_q  <= ar_len_o;
+  end
+  `ABACUS_ASSERT(RdArHeldUntilTaken, !ar_pend_q || (ar_valid_o && ar_addr_o == ar_addr_seen_q && ar_len_o == ar_len_seen_q))
+`endif
 endmodule

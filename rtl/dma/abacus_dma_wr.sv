@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // DMA store engine: scratchpad -> DRAM.
 //
 // Issue: each DATA operation becomes one AXI write burst (aligned start, one
@@ -246,4 +247,22 @@ module abacus_dma_wr #(
   // the W buffer has room by construction (reads wait for it); the low
   // address bits are in h_lo
   assign unused = ^{wb_wready, a_rvalid, joined[2*DataWidth-1:DataWidth], h_addr[OffWidth-1:0]};
+
+  // Invariants the write path relies on: at most MaxWrites bursts in
+  // flight; B responses only for bursts in flight; an offered AW stays
+  // offered, unchanged, until taken (AXI).
+  `ABACUS_ASSERT(WrOutstandingBounded, outstanding_q <= OutWidth'(MaxWrites))
+  `ABACUS_ASSERT(WrResponseOnlyInFlight, !(b_valid_i && b_ready_o) || outstanding_q != '0)
+`ifndef SYNTHESIS
+  logic        aw_pend_q;
+  logic [63:0] aw_addr_seen_q;
+  logic [7:0]  aw_len_seen_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) aw_pend_q <= 1'b0;
+    else aw_pend_q <= aw_valid_q && !aw_ready_i;
+    aw_addr_seen_q <= aw_addr_o;
+    aw_len_seen_q  <= aw_len_o;
+  end
+  `ABACUS_ASSERT(WrAwHeldUntilTaken, !aw_pend_q || (aw_valid_q && aw_addr_o == aw_addr_seen_q && aw_len_o == aw_len_seen_q))
+`endif
 endmodule
