@@ -1,4 +1,3 @@
-`include "abacus_assert.svh"
 // Two AXI4 read masters onto one read port: fetch (ID FetchId) and the load
 // DMA (any other ID). AR: alternating priority; the choice is held while
 // the granted request waits for ARREADY, so the payload never changes
@@ -66,19 +65,8 @@ module abacus_axi_rd_arb #(
   // The arbiter's promise: an AR it offers stays offered, with the same
   // payload and owner, until it is taken, even when the other master asks.
 `ifndef SYNTHESIS
-  logic        pend_q, sel_seen_q;
-  logic [63:0] addr_seen_q;
-  logic [7:0]  len_seen_q;
-  logic [3:0]  id_seen_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) pend_q <= 1'b0;
-    else pend_q <= ar_valid_o && !ar_ready_i;
-    addr_seen_q <= ar_addr_o;
-    len_seen_q  <= ar_len_o;
-    id_seen_q   <= ar_id_o;
-    sel_seen_q  <= sel;
-  end
-  `ABACUS_ASSERT(ArbHeldUntilTaken, !pend_q || (ar_valid_o && sel == sel_seen_q && ar_addr_o == addr_seen_q &&
-                                                ar_len_o == len_seen_q && ar_id_o == id_seen_q))
+  abacus_axi_hold_check #(.PayloadBits(77)) u_ar_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i),
+    .payload_i({sel, ar_addr_o, ar_len_o, ar_id_o}));
 `endif
 endmodule

@@ -313,15 +313,7 @@ module abacus_dma_rd #(
   `ABACUS_ASSERT(RdOutstandingBounded, outstanding_q <= OutWidth'(MaxReads))
   `ABACUS_ASSERT(RdBeatOnlyInFlight, !(r_valid_i && r_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS
-  logic        ar_pend_q;
-  logic [63:0] ar_addr_seen_q;
-  logic [7:0]  ar_len_seen_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) ar_pend_q <= 1'b0;
-    else ar_pend_q <= ar_valid_o && !ar_ready_i;
-    ar_addr_seen_q <= ar_addr_o;
-    ar_len_seen_q  <= ar_len_o;
-  end
-  `ABACUS_ASSERT(RdArHeldUntilTaken, !ar_pend_q || (ar_valid_o && ar_addr_o == ar_addr_seen_q && ar_len_o == ar_len_seen_q))
+  abacus_axi_hold_check #(.PayloadBits(72)) u_ar_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i), .payload_i({ar_addr_o, ar_len_o}));
 `endif
 endmodule

@@ -254,15 +254,7 @@ module abacus_dma_wr #(
   `ABACUS_ASSERT(WrOutstandingBounded, outstanding_q <= OutWidth'(MaxWrites))
   `ABACUS_ASSERT(WrResponseOnlyInFlight, !(b_valid_i && b_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS
-  logic        aw_pend_q;
-  logic [63:0] aw_addr_seen_q;
-  logic [7:0]  aw_len_seen_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) aw_pend_q <= 1'b0;
-    else aw_pend_q <= aw_valid_q && !aw_ready_i;
-    aw_addr_seen_q <= aw_addr_o;
-    aw_len_seen_q  <= aw_len_o;
-  end
-  `ABACUS_ASSERT(WrAwHeldUntilTaken, !aw_pend_q || (aw_valid_q && aw_addr_o == aw_addr_seen_q && aw_len_o == aw_len_seen_q))
+  abacus_axi_hold_check #(.PayloadBits(72)) u_aw_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(aw_valid_q), .ready_i(aw_ready_i), .payload_i({aw_addr_o, aw_len_o}));
 `endif
 endmodule
