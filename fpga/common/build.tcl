@@ -61,7 +61,7 @@ foreach line [split [read $f] "\n"] {
   read_verilog -sv [file join $fdir $line]
 }
 close $f
-# the board tops' shared sources (abacus_pcie_shell, abacus_axi.svh)
+# the board tops' shared sources (abacus_pcie_shell; abacus_axi.svh is in rtl/common)
 lappend incdirs [file join $root fpga/common]
 foreach s [arg syn] { read_verilog -sv $s }
 foreach x [arg xdc] { read_xdc $x }

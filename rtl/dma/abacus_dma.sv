@@ -1,3 +1,4 @@
+`include "abacus_axi.svh"
 // Abacus DMA engine: an AXI4 master moving 2-D regions between DRAM and a
 // scratchpad.
 //
@@ -61,39 +62,7 @@ module abacus_dma #(
   output logic                   status_store_o,
   output logic [63:0]            status_addr_o,
   // AXI4 master
-  output logic                   axi_awvalid_o,
-  input  logic                   axi_awready_i,
-  output logic [63:0]            axi_awaddr_o,
-  output logic [7:0]             axi_awlen_o,
-  output logic [2:0]             axi_awsize_o,
-  output logic [1:0]             axi_awburst_o,
-  output logic [3:0]             axi_awcache_o,
-  output logic [2:0]             axi_awprot_o,
-  output logic [IdWidth-1:0]     axi_awid_o,
-  output logic                   axi_wvalid_o,
-  input  logic                   axi_wready_i,
-  output logic [DataWidth-1:0]   axi_wdata_o,
-  output logic [DataBytes-1:0]   axi_wstrb_o,
-  output logic                   axi_wlast_o,
-  input  logic                   axi_bvalid_i,
-  output logic                   axi_bready_o,
-  input  logic [1:0]             axi_bresp_i,
-  input  logic [IdWidth-1:0]     axi_bid_i,
-  output logic                   axi_arvalid_o,
-  input  logic                   axi_arready_i,
-  output logic [63:0]            axi_araddr_o,
-  output logic [7:0]             axi_arlen_o,
-  output logic [2:0]             axi_arsize_o,
-  output logic [1:0]             axi_arburst_o,
-  output logic [3:0]             axi_arcache_o,
-  output logic [2:0]             axi_arprot_o,
-  output logic [IdWidth-1:0]     axi_arid_o,
-  input  logic                   axi_rvalid_i,
-  output logic                   axi_rready_o,
-  input  logic [DataWidth-1:0]   axi_rdata_i,
-  input  logic [1:0]             axi_rresp_i,
-  input  logic                   axi_rlast_i,
-  input  logic [IdWidth-1:0]     axi_rid_i,
+  `ABACUS_AXI_M_PORTS(axi, IdWidth, DataWidth),  // AXI4 master: rtl/common/abacus_axi.svh
   // scratchpad
   output logic                   sp_we_o,
   output logic [SpWordWidth-1:0] sp_waddr_o,

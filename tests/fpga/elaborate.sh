@@ -62,7 +62,7 @@ for board in "${boards[@]}"; do
   # shellcheck disable=SC2086
   if yosys -q -l "$work/net.log" -p "read_verilog -lib -sv $work/ip_stubs.sv; \
        read_verilog -lib -sv -DSYNTHESIS $incs $srcs; \
-       read_verilog -sv -DSYNTHESIS $defs -I$root/fpga/common $(echo $syn); \
+       read_verilog -sv -DSYNTHESIS $defs -I$root/fpga/common $incs $(echo $syn); \
        hierarchy -top $top -chparam Array $array; \
        setattr -mod -set keep_hierarchy 1 abacus_reset_sync abacus_bit_sync; proc; flatten; \
        write_json $work/netlist.json" >/dev/null 2>&1 \

@@ -1,0 +1,187 @@
+// AXI4 bundles, declared and connected in one line each (the tools this
+// project supports do not all take a struct or an interface as a port --
+// docs/architecture.md, "Toolchain notes" -- so the bundles are macros, and
+// this file is their one definition).
+//
+// Abacus's master ports (abacus_top, abacus_dma, the DMA test top): named
+// <p>_<signal>_o / _i, 64-bit addresses, no AxLOCK (Abacus never locks):
+//   `ABACUS_AXI_M_PORTS(axi, 4, DataWidth)      both directions, in a port list
+//   `ABACUS_AXI_M_WR_PORTS / _RD_PORTS          one direction
+//   `ABACUS_AXI_M_WR_PASS(axi, axi)             connect a child's write ports to ours
+//   `ABACUS_AXI_M_RD_PASS(axi, axi)             ... read ports
+//   `ABACUS_AXI_M_WR_TIE(axi) / _RD_TIE(axi)    a direction the child's user does not use
+//   `ABACUS_AXI_M_TO_WIRES(axi, ab)             an Abacus master onto wires from ABACUS_AXI_WIRES
+// Bundles of wires, and the board shell's master port (with AxLOCK):
+//   `ABACUS_AXI_WIRES(mem, 8, 64, 512)          logic mem_awid ... mem_rready
+//   `ABACUS_AXI_MASTER_PORT_DECL(mem, 8, 31, 512)  the shell's memory port, with AxLOCK
+//   `ABACUS_AXI_MASTER_PORTS(mem, mem)          .mem_awid_o(mem_awid), ... (connects it)
+`ifndef ABACUS_AXI_SVH
+`define ABACUS_AXI_SVH
+
+`define ABACUS_AXI_M_WR_PORTS(p, IdBits, DataBits) \
+  output logic p``_awvalid_o, \
+  input  logic p``_awready_i, \
+  output logic [63:0] p``_awaddr_o, \
+  output logic [7:0] p``_awlen_o, \
+  output logic [2:0] p``_awsize_o, \
+  output logic [1:0] p``_awburst_o, \
+  output logic [3:0] p``_awcache_o, \
+  output logic [2:0] p``_awprot_o, \
+  output logic [(IdBits)-1:0] p``_awid_o, \
+  output logic p``_wvalid_o, \
+  input  logic p``_wready_i, \
+  output logic [(DataBits)-1:0] p``_wdata_o, \
+  output logic [(DataBits)/8-1:0] p``_wstrb_o, \
+  output logic p``_wlast_o, \
+  input  logic p``_bvalid_i, \
+  output logic p``_bready_o, \
+  input  logic [1:0] p``_bresp_i, \
+  input  logic [(IdBits)-1:0] p``_bid_i
+
+`define ABACUS_AXI_M_RD_PORTS(p, IdBits, DataBits) \
+  output logic p``_arvalid_o, \
+  input  logic p``_arready_i, \
+  output logic [63:0] p``_araddr_o, \
+  output logic [7:0] p``_arlen_o, \
+  output logic [2:0] p``_arsize_o, \
+  output logic [1:0] p``_arburst_o, \
+  output logic [3:0] p``_arcache_o, \
+  output logic [2:0] p``_arprot_o, \
+  output logic [(IdBits)-1:0] p``_arid_o, \
+  input  logic p``_rvalid_i, \
+  output logic p``_rready_o, \
+  input  logic [(DataBits)-1:0] p``_rdata_i, \
+  input  logic [1:0] p``_rresp_i, \
+  input  logic p``_rlast_i, \
+  input  logic [(IdBits)-1:0] p``_rid_i
+
+`define ABACUS_AXI_M_PORTS(p, IdBits, DataBits) \
+  `ABACUS_AXI_M_WR_PORTS(p, IdBits, DataBits), \
+  `ABACUS_AXI_M_RD_PORTS(p, IdBits, DataBits)
+
+`define ABACUS_AXI_M_WR_PASS(port, p) \
+  .port``_awvalid_o(p``_awvalid_o), .port``_awready_i(p``_awready_i), .port``_awaddr_o(p``_awaddr_o), .port``_awlen_o(p``_awlen_o), \
+  .port``_awsize_o(p``_awsize_o), .port``_awburst_o(p``_awburst_o), .port``_awcache_o(p``_awcache_o), .port``_awprot_o(p``_awprot_o), \
+  .port``_awid_o(p``_awid_o), .port``_wvalid_o(p``_wvalid_o), .port``_wready_i(p``_wready_i), .port``_wdata_o(p``_wdata_o), \
+  .port``_wstrb_o(p``_wstrb_o), .port``_wlast_o(p``_wlast_o), .port``_bvalid_i(p``_bvalid_i), .port``_bready_o(p``_bready_o), \
+  .port``_bresp_i(p``_bresp_i), .port``_bid_i(p``_bid_i)
+
+`define ABACUS_AXI_M_RD_PASS(port, p) \
+  .port``_arvalid_o(p``_arvalid_o), .port``_arready_i(p``_arready_i), .port``_araddr_o(p``_araddr_o), .port``_arlen_o(p``_arlen_o), \
+  .port``_arsize_o(p``_arsize_o), .port``_arburst_o(p``_arburst_o), .port``_arcache_o(p``_arcache_o), .port``_arprot_o(p``_arprot_o), \
+  .port``_arid_o(p``_arid_o), .port``_rvalid_i(p``_rvalid_i), .port``_rready_o(p``_rready_o), .port``_rdata_i(p``_rdata_i), \
+  .port``_rresp_i(p``_rresp_i), .port``_rlast_i(p``_rlast_i), .port``_rid_i(p``_rid_i)
+
+`define ABACUS_AXI_M_WR_TIE(port) \
+  .port``_awvalid_o(), .port``_awready_i('0), .port``_awaddr_o(), .port``_awlen_o(), .port``_awsize_o(), \
+  .port``_awburst_o(), .port``_awcache_o(), .port``_awprot_o(), .port``_awid_o(), .port``_wvalid_o(), \
+  .port``_wready_i('0), .port``_wdata_o(), .port``_wstrb_o(), .port``_wlast_o(), .port``_bvalid_i('0), \
+  .port``_bready_o(), .port``_bresp_i('0), .port``_bid_i('0)
+
+`define ABACUS_AXI_M_RD_TIE(port) \
+  .port``_arvalid_o(), .port``_arready_i('0), .port``_araddr_o(), .port``_arlen_o(), .port``_arsize_o(), \
+  .port``_arburst_o(), .port``_arcache_o(), .port``_arprot_o(), .port``_arid_o(), .port``_rvalid_i('0), \
+  .port``_rready_o(), .port``_rdata_i('0), .port``_rresp_i('0), .port``_rlast_i('0), .port``_rid_i('0)
+
+`define ABACUS_AXI_M_TO_WIRES(port, p) \
+  .port``_awvalid_o(p``_awvalid), .port``_awready_i(p``_awready), .port``_awaddr_o(p``_awaddr), .port``_awlen_o(p``_awlen), \
+  .port``_awsize_o(p``_awsize), .port``_awburst_o(p``_awburst), .port``_awcache_o(p``_awcache), .port``_awprot_o(p``_awprot), \
+  .port``_awid_o(p``_awid), .port``_wvalid_o(p``_wvalid), .port``_wready_i(p``_wready), .port``_wdata_o(p``_wdata), \
+  .port``_wstrb_o(p``_wstrb), .port``_wlast_o(p``_wlast), .port``_bvalid_i(p``_bvalid), .port``_bready_o(p``_bready), \
+  .port``_bresp_i(p``_bresp), .port``_bid_i(p``_bid), .port``_arvalid_o(p``_arvalid), .port``_arready_i(p``_arready), \
+  .port``_araddr_o(p``_araddr), .port``_arlen_o(p``_arlen), .port``_arsize_o(p``_arsize), .port``_arburst_o(p``_arburst), \
+  .port``_arcache_o(p``_arcache), .port``_arprot_o(p``_arprot), .port``_arid_o(p``_arid), .port``_rvalid_i(p``_rvalid), \
+  .port``_rready_o(p``_rready), .port``_rdata_i(p``_rdata), .port``_rresp_i(p``_rresp), .port``_rlast_i(p``_rlast), \
+  .port``_rid_i(p``_rid)
+
+`define ABACUS_AXI_WIRES(p, IdBits, AddrBits, DataBits) \
+  logic [(IdBits)-1:0] p``_awid; \
+  logic [(AddrBits)-1:0] p``_awaddr; \
+  logic [7:0] p``_awlen; \
+  logic [2:0] p``_awsize; \
+  logic [1:0] p``_awburst; \
+  logic p``_awlock; \
+  logic [3:0] p``_awcache; \
+  logic [2:0] p``_awprot; \
+  logic p``_awvalid; \
+  logic p``_awready; \
+  logic [(DataBits)-1:0] p``_wdata; \
+  logic [(DataBits)/8-1:0] p``_wstrb; \
+  logic p``_wlast; \
+  logic p``_wvalid; \
+  logic p``_wready; \
+  logic [(IdBits)-1:0] p``_bid; \
+  logic [1:0] p``_bresp; \
+  logic p``_bvalid; \
+  logic p``_bready; \
+  logic [(IdBits)-1:0] p``_arid; \
+  logic [(AddrBits)-1:0] p``_araddr; \
+  logic [7:0] p``_arlen; \
+  logic [2:0] p``_arsize; \
+  logic [1:0] p``_arburst; \
+  logic p``_arlock; \
+  logic [3:0] p``_arcache; \
+  logic [2:0] p``_arprot; \
+  logic p``_arvalid; \
+  logic p``_arready; \
+  logic [(IdBits)-1:0] p``_rid; \
+  logic [(DataBits)-1:0] p``_rdata; \
+  logic [1:0] p``_rresp; \
+  logic p``_rlast; \
+  logic p``_rvalid; \
+  logic p``_rready;
+
+`define ABACUS_AXI_MASTER_PORTS(port, p) \
+  .port``_awid_o(p``_awid), .port``_awaddr_o(p``_awaddr), .port``_awlen_o(p``_awlen), \
+  .port``_awsize_o(p``_awsize), .port``_awburst_o(p``_awburst), .port``_awlock_o(p``_awlock), \
+  .port``_awcache_o(p``_awcache), .port``_awprot_o(p``_awprot), .port``_awvalid_o(p``_awvalid), \
+  .port``_awready_i(p``_awready), \
+  .port``_wdata_o(p``_wdata), .port``_wstrb_o(p``_wstrb), .port``_wlast_o(p``_wlast), \
+  .port``_wvalid_o(p``_wvalid), .port``_wready_i(p``_wready), \
+  .port``_bid_i(p``_bid), .port``_bresp_i(p``_bresp), .port``_bvalid_i(p``_bvalid), \
+  .port``_bready_o(p``_bready), \
+  .port``_arid_o(p``_arid), .port``_araddr_o(p``_araddr), .port``_arlen_o(p``_arlen), \
+  .port``_arsize_o(p``_arsize), .port``_arburst_o(p``_arburst), .port``_arlock_o(p``_arlock), \
+  .port``_arcache_o(p``_arcache), .port``_arprot_o(p``_arprot), .port``_arvalid_o(p``_arvalid), \
+  .port``_arready_i(p``_arready), \
+  .port``_rid_i(p``_rid), .port``_rdata_i(p``_rdata), .port``_rresp_i(p``_rresp), \
+  .port``_rlast_i(p``_rlast), .port``_rvalid_i(p``_rvalid), .port``_rready_o(p``_rready)
+
+`define ABACUS_AXI_MASTER_PORT_DECL(p, IdBits, AddrBits, DataBits) \
+  output logic [(IdBits)-1:0] p``_awid_o, \
+  output logic [(AddrBits)-1:0] p``_awaddr_o, \
+  output logic [7:0] p``_awlen_o, \
+  output logic [2:0] p``_awsize_o, \
+  output logic [1:0] p``_awburst_o, \
+  output logic p``_awlock_o, \
+  output logic [3:0] p``_awcache_o, \
+  output logic [2:0] p``_awprot_o, \
+  output logic p``_awvalid_o, \
+  input  logic p``_awready_i, \
+  output logic [(DataBits)-1:0] p``_wdata_o, \
+  output logic [(DataBits)/8-1:0] p``_wstrb_o, \
+  output logic p``_wlast_o, \
+  output logic p``_wvalid_o, \
+  input  logic p``_wready_i, \
+  input  logic [(IdBits)-1:0] p``_bid_i, \
+  input  logic [1:0] p``_bresp_i, \
+  input  logic p``_bvalid_i, \
+  output logic p``_bready_o, \
+  output logic [(IdBits)-1:0] p``_arid_o, \
+  output logic [(AddrBits)-1:0] p``_araddr_o, \
+  output logic [7:0] p``_arlen_o, \
+  output logic [2:0] p``_arsize_o, \
+  output logic [1:0] p``_arburst_o, \
+  output logic p``_arlock_o, \
+  output logic [3:0] p``_arcache_o, \
+  output logic [2:0] p``_arprot_o, \
+  output logic p``_arvalid_o, \
+  input  logic p``_arready_i, \
+  input  logic [(IdBits)-1:0] p``_rid_i, \
+  input  logic [(DataBits)-1:0] p``_rdata_i, \
+  input  logic [1:0] p``_rresp_i, \
+  input  logic p``_rlast_i, \
+  input  logic p``_rvalid_i, \
+  output logic p``_rready_o
+
+`endif
