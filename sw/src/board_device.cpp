@@ -51,6 +51,7 @@ class PosixOs : public OsIo {
   }
   int lock_exclusive(int fd) override { return rec(::flock(fd, LOCK_EX | LOCK_NB)); }
   bool read_text(const std::string& path, std::string& out) override {
+    errno = 0;
     std::ifstream f(path);
     if (!f) {
       err_ = errno ? errno : ENOENT;
@@ -250,10 +251,12 @@ const XdmaBoard& identify_xdma(OsIo& os, const std::string& path) {
   const std::string pci = "/sys/class/xdma/" + base_name(path) + "_user/device/";
   std::string text;
   std::uint64_t vendor = 0, id = 0;
-  if (!os.read_text(pci + "vendor", text) || !parse_u64(text, vendor) || !os.read_text(pci + "device", text) ||
-      !parse_u64(text, id)) {
-    throw DeviceError(path + ": cannot identify the card from " + pci + "{vendor,device}: " + std::strerror(os.err()) +
-                      " (is the XDMA driver loaded? docs/fpga.md)");
+  for (const auto& [name, value] : {std::pair<const char*, std::uint64_t*>{"vendor", &vendor}, {"device", &id}}) {
+    if (!os.read_text(pci + name, text)) {
+      throw DeviceError(path + ": cannot identify the card from " + pci + name + ": " + std::strerror(os.err()) +
+                        " (is the XDMA driver loaded? docs/fpga.md)");
+    }
+    if (!parse_u64(text, *value)) throw DeviceError(path + ": " + pci + name + " holds '" + text.substr(0, text.find('\n')) + "', not a number");
   }
   if (vendor != 0x10ee) throw DeviceError(path + ": PCI vendor " + hex(vendor) + " is not Xilinx (0x10ee)");
   const XdmaBoard* b = find_xdma_board(static_cast<std::uint16_t>(id));
@@ -441,13 +444,16 @@ UioRegion read_uio_map(OsIo& os, const std::string& dev_path, int map) {
   std::string text;
   UioRegion r;
   std::uint64_t offset = 0;
-  if (!os.read_text(dir + "addr", text) || !parse_u64(text, r.phys_base) || !os.read_text(dir + "size", text) ||
-      !parse_u64(text, r.size) || !os.read_text(dir + "offset", text) || !parse_u64(text, offset)) {
-    throw DeviceError(dev_path + ": cannot read UIO map " + std::to_string(map) + " from " + dir +
-                      "{addr,size}: " + std::strerror(os.err()) +
-                      (map == 1 ? " (the device tree must give the UIO device the buffer region as its second "
-                                  "reg entry; docs/fpga.md)"
-                                : ""));
+  for (const auto& [name, value] : {std::pair<const char*, std::uint64_t*>{"addr", &r.phys_base}, {"size", &r.size},
+                                    {"offset", &offset}}) {
+    if (!os.read_text(dir + name, text)) {
+      throw DeviceError(dev_path + ": cannot read UIO map " + std::to_string(map) + " from " + dir + name + ": " +
+                        std::strerror(os.err()) +
+                        (map == 1 ? " (the device tree must give the UIO device the buffer region as its second "
+                                    "reg entry; docs/fpga.md)"
+                                  : ""));
+    }
+    if (!parse_u64(text, *value)) throw DeviceError(dev_path + ": " + dir + name + " holds '" + text.substr(0, text.find('\n')) + "', not a number");
   }
   // uio_pdrv_genirq maps whole pages: addr is the reg entry's start rounded
   // down, offset where it really starts. Abacus's entries must start on a
@@ -459,8 +465,24 @@ UioRegion read_uio_map(OsIo& os, const std::string& dev_path, int map) {
   return r;
 }
 
+namespace {
+// /sys/class/uio/uioN/name is the device tree's linux,uio-name: "abacus".
+const std::string& check_uio_name(OsIo& os, const std::string& path) {
+  std::string name;
+  const std::string name_file = "/sys/class/uio/" + base_name(path) + "/name";
+  if (!os.read_text(name_file, name)) {
+    throw DeviceError(path + ": not a UIO device? cannot read " + name_file + ": " + std::strerror(os.err()));
+  }
+  if (name != "abacus\n") {
+    throw DeviceError(path + ": not an Abacus UIO device (" + name_file + " is '" + name.substr(0, name.find('\n')) +
+                      "', expected 'abacus': linux,uio-name in the device tree; docs/fpga.md)");
+  }
+  return path;
+}
+}  // namespace
+
 UioDevice::UioDevice(const std::string& path, OsIo& os, std::optional<UioRegion> region)
-    : UioDevice(path, os, read_uio_map(os, path, 1), region) {}
+    : UioDevice(path, os, read_uio_map(os, check_uio_name(os, path), 1), region) {}
 
 UioDevice::UioDevice(const std::string& path, OsIo& os, UioRegion sysfs, std::optional<UioRegion> region)
     : BoardDevice({sysfs.phys_base, region ? region->size : sysfs.size}),
@@ -469,12 +491,6 @@ UioDevice::UioDevice(const std::string& path, OsIo& os, UioRegion sysfs, std::op
       fd_(os),
       regs_(os),
       buf_(os) {
-  std::string name;
-  const std::string name_file = "/sys/class/uio/" + base_name(path) + "/name";
-  if (!os.read_text(name_file, name) || name != "abacus\n") {
-    throw DeviceError(path + ": not an Abacus UIO device (" + name_file + " is '" +
-                      name.substr(0, name.find('\n')) + "', expected 'abacus': linux,uio-name in the device tree)");
-  }
   if (sysfs.size == 0) throw DeviceError(path + ": UIO map 1 (the buffer region) is empty");
   if (region && (region->phys_base != sysfs.phys_base || region->size == 0 || region->size > sysfs.size)) {
     throw DeviceError(path + ": @" + hex(region->phys_base) + ":" + hex(region->size) +

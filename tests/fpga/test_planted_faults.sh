@@ -42,7 +42,7 @@ flow() { CHECK_FLOW_ONLY=flow bash "$tmp/t/tests/fpga/check_flow.sh" "$tmp/t"; }
 elab() { bash "$tmp/t/tests/fpga/elaborate.sh" "$@"; }
 
 fresh
-if flow >/dev/null 2>&1 && elab vcu118 >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok: the unmodified copy passes"
+if flow >/dev/null 2>&1 && elab vcu118 vc707 >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok: the unmodified copy passes"
 else failed=$((failed + 1)); echo "FAIL: the unmodified copy does not pass"; flow | tail; fi
 
 # 1: the VCU118 DDR4 interface of board file 2.3, not 2.4

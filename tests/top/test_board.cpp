@@ -224,9 +224,13 @@ TEST_F(BoardTest, XdmaRefusesWhatItCannotDriveSafely) {
   board_->set_file("/sys/class/xdma/xdma0_user/device/device", "0x9034\n");
   e = error_of([&] { XdmaDevice("/dev/xdma0", *board_); });
   EXPECT_NE(e.find("not an Abacus board"), std::string::npos) << e;
+  board_->set_file("/sys/class/xdma/xdma0_user/device/device", "garbage\n");
+  e = error_of([&] { XdmaDevice("/dev/xdma0", *board_); });
+  EXPECT_NE(e.find("device holds 'garbage', not a number"), std::string::npos) << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos) << "one line";
   board_->remove_file("/sys/class/xdma/xdma0_user/device/device");
   e = error_of([&] { XdmaDevice("/dev/xdma0", *board_); });
-  EXPECT_NE(e.find("cannot identify the card"), std::string::npos) << e;
+  EXPECT_NE(e.find("cannot identify the card from /sys/class/xdma/xdma0_user/device/device"), std::string::npos) << e;
 }
 
 // ---------------------------------------------------------------- UIO
