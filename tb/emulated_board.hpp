@@ -63,6 +63,7 @@
 #include "abacus/isa.hpp"
 #include "abacus/os_io.hpp"
 #include "abacus/sim_device.hpp"
+#include "abacus/util.hpp"
 
 namespace abacus::tb {
 
@@ -342,11 +343,6 @@ class EmulatedBoard : public OsIo {
   static constexpr std::size_t kSubTransfer = 0x800 * 4096;  // XDMA_ENGINE_XFER_MAX_DESC pages
 
   static std::string base(const std::string& p) { return p.substr(p.rfind('/') + 1); }
-  static std::string hex(std::uint64_t v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-  }
   static std::string pa(std::uint64_t v) {  // the kernel's %pa on a 64-bit phys_addr_t
     char b[32];
     std::snprintf(b, sizeof b, "0x%016llx\n", static_cast<unsigned long long>(v));

@@ -7,6 +7,7 @@
 
 #include "Vabacus_top.h"
 #include "abacus/isa.hpp"
+#include "abacus/util.hpp"
 #include "common/axi.hpp"
 #include "common/axi_ports.hpp"
 #include "common/sim.hpp"
@@ -17,11 +18,6 @@ namespace {
 constexpr unsigned kBusBytes = 16;  // abacus_top default DataWidth
 constexpr std::uint64_t kRegTimeout = 1000;
 
-std::string hex(std::uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 }  // namespace
 
 struct SimDevice::Impl {

@@ -20,16 +20,11 @@
 #include <vector>
 
 #include "abacus/isa.hpp"
+#include "abacus/util.hpp"
 
 namespace abacus {
 
 namespace {
-
-std::string hex(std::uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 class PosixOs : public OsIo {
  public:

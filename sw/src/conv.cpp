@@ -1,4 +1,5 @@
 #include "abacus/conv.hpp"
+#include "abacus/util.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +7,6 @@
 #include <vector>
 
 namespace abacus {
-
-namespace {
-int ceil_div(int a, int b) { return (a + b - 1) / b; }
-}  // namespace
 
 GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const Timeout& timeout) {
   const ref::ConvGeometry& g = p.g;

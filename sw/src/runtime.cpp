@@ -7,16 +7,11 @@
 #include <stdexcept>
 
 #include "abacus/isa.hpp"
+#include "abacus/util.hpp"
 
 namespace abacus {
 
 namespace {
-
-std::string hex(std::uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::uint64_t read64(Device& dev, std::uint32_t lo) {
   const std::uint64_t l = dev.read32(lo);
@@ -28,7 +23,6 @@ void write64(Device& dev, std::uint32_t lo, std::uint64_t v) {
   dev.write32(lo + 4, static_cast<std::uint32_t>(v >> 32));
 }
 
-int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 }  // namespace
 
