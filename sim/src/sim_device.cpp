@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <sstream>
+#include <utility>
 
 #include "Vabacus_top.h"
 #include "abacus/isa.hpp"
@@ -15,7 +16,10 @@
 namespace abacus {
 
 namespace {
-constexpr unsigned kBusBytes = 16;  // abacus_top default DataWidth
+// the verilated model's AXI data width (its DataWidth parameter; the
+// constructor checks it against CFG_BUS)
+constexpr unsigned kBusBytes = sizeof(std::declval<Vabacus_top&>().axi_rdata_i);
+static_assert(kBusBytes == 4 || kBusBytes == 8 || kBusBytes % 16 == 0, "unexpected AXI data port type");
 constexpr std::uint64_t kRegTimeout = 1000;
 
 }  // namespace
@@ -80,6 +84,11 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   for (int i = 0; i < 4; ++i) s.clock(true);
   d.rst_ni = 1;
   s.clock();
+  const std::uint32_t bus_bits = read32(isa::reg::CFG_BUS) & 0xffffu;
+  if (bus_bits != kBusBytes * 8) {
+    throw DeviceError("SimDevice: the model reports a " + std::to_string(bus_bits) + "-bit bus (CFG_BUS), but its "
+                      "AXI port is " + std::to_string(kBusBytes * 8) + " bits");
+  }
 }
 
 SimDevice::~SimDevice() = default;
