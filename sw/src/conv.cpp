@@ -9,10 +9,16 @@
 namespace abacus {
 
 GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const Timeout& timeout) {
+  Session s(dev);
+  return conv2d(s, p, output, timeout);
+}
+
+GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Timeout& timeout) {
   const ref::ConvGeometry& g = p.g;
   g.validate();
   p.os.validate(g.out_c);
-  const HwConfig hw = read_config(dev);
+  Device& dev = s.device();
+  const HwConfig& hw = s.config();
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
   const int OH = g.out_h(), OW = g.out_w(), taps = g.kernel_h * g.kernel_w;
   const int cin_g = g.in_c / g.groups, cout_g = g.out_c / g.groups;
@@ -193,7 +199,7 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
         pix += cnt;
       }
     };
-    const GemmStats st = detail::run_lowered(dev, hw, L, timeout);
+    const GemmStats st = detail::run_lowered(dev, hw, s.cycle_model(), L, timeout);
     total.estimated_cycles += st.estimated_cycles;
     total.dram_bytes += st.dram_bytes;
     total.perf.cycles += st.perf.cycles;

@@ -110,10 +110,6 @@ void run_program(Device& dev, const Program& prog, const Timeout& timeout) {
 
 namespace detail {
 
-namespace {
-CycleModel g_model;
-}  // namespace
-void set_cycle_model(const CycleModel& m) { g_model = m; }
 
 // A descriptor's occupancy of the load path: a small hand-off, then its
 // beats at one per cycle unless too few bursts fit in flight to cover the
@@ -169,7 +165,8 @@ std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
   return drain + 6 + dma;
 }
 
-GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const Timeout& timeout) {
+GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& L,
+                      const Timeout& timeout) {
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
   const int KT = L.kt;
   const int half_ibuf = static_cast<int>(hw.ibuf_rows) / 2;
@@ -328,10 +325,10 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
       std::uint64_t last_store_end = 0;
       const std::uint64_t pipe = static_cast<std::uint64_t>(R + C + 1);
       for (std::size_t gi = 0; gi < G; ++gi) {
-        std::uint64_t lt = g_model.mem_latency + 4;
+        std::uint64_t lt = model.mem_latency + 4;
         if (gi < loads.size()) {
           for (const Op& o : loads[gi]) {
-            lt += g_model.load(o.la);
+            lt += model.load(o.la);
             stats.dram_bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
           }
         }
@@ -345,7 +342,7 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
             t += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(R));
           } else if (o.kind == 2) {
             const std::uint64_t s0 = std::max(t + pipe, last_store_end);
-            last_store_end = s0 + g_model.store(o.sa);
+            last_store_end = s0 + model.store(o.sa);
             store_end.push_back(last_store_end);
             stats.dram_bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
           }
@@ -353,7 +350,7 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& L, const T
         comp_end[gi] = t;
       }
       // program fetch and the first weights into the array before, the last store after
-      const std::uint64_t fetch = g_model.mem_latency + 4;  // the first instructions
+      const std::uint64_t fetch = model.mem_latency + 4;  // the first instructions
       stats.estimated_cycles += fetch + static_cast<std::uint64_t>(R) + std::max(comp_end[G - 1] + pipe, last_store_end);
     }
     Program prog;
@@ -410,12 +407,23 @@ std::vector<std::int8_t> pack_weights(int k, int n, int kt, int R, int C,
 
 }  // namespace detail
 
+Session::Session(Device& dev, unsigned mem_latency) : dev_(dev), hw_(read_config(dev)) {
+  model_.mem_latency = mem_latency;
+  model_.bus_bytes = hw_.bus_bits / 8;
+}
+
 GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout& timeout) {
+  Session s(dev);
+  return gemm(s, p, c, timeout);
+}
+
+GemmStats gemm(Session& s, const GemmProblem& p, std::int8_t* c, const Timeout& timeout) {
   if (p.m <= 0 || p.n <= 0 || p.k <= 0) {
     throw std::invalid_argument("gemm: M, N and K must be positive");
   }
   p.os.validate(p.n);
-  const HwConfig hw = read_config(dev);
+  Device& dev = s.device();
+  const HwConfig& hw = s.config();
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
   dev.free_all();
   const std::uint64_t a_dev = dev.alloc(static_cast<std::size_t>(p.m) * p.k);
@@ -454,7 +462,7 @@ GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout&
     la.pad_right = static_cast<std::uint8_t>(pitch - static_cast<std::uint32_t>(k));
     out.push_back(la);
   };
-  const GemmStats st = detail::run_lowered(dev, hw, L, timeout);
+  const GemmStats st = detail::run_lowered(dev, hw, s.cycle_model(), L, timeout);
   dev.copy_from_device(c, c_dev, static_cast<std::size_t>(p.m) * p.n);
   return st;
 }

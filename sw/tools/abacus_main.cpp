@@ -92,7 +92,8 @@ struct GemmRun {
   std::uint64_t sim_cycles;
 };
 
-GemmRun run_gemm(abacus::Device& dev, int m, int n, int k, std::uint64_t seed) {
+GemmRun run_gemm(abacus::Session& session, int m, int n, int k, std::uint64_t seed) {
+  abacus::Device& dev = session.device();
   std::mt19937_64 rng(seed);
   auto i8 = [&] { return static_cast<std::int8_t>(std::uniform_int_distribution<int>(-128, 127)(rng)); };
   std::vector<std::int8_t> a(static_cast<std::size_t>(m) * k), b(static_cast<std::size_t>(k) * n);
@@ -119,7 +120,7 @@ GemmRun run_gemm(abacus::Device& dev, int m, int n, int k, std::uint64_t seed) {
   const double s0 = sim ? sim->sim_seconds() : 0.0;
   const std::uint64_t c0 = sim ? sim->cycles() : 0;
   GemmRun r{m, n, k, false, 0, {}, 0, 0};
-  r.stats = abacus::gemm(dev, p, got.data());
+  r.stats = abacus::gemm(session, p, got.data());
   r.sim_seconds = sim ? sim->sim_seconds() - s0 : 0.0;
   r.sim_cycles = sim ? sim->cycles() - c0 : 0;
   for (std::size_t i = 0; i < want.size(); ++i) r.mismatches += got[i] != want[i];
@@ -304,11 +305,8 @@ int main(int argc, char** argv) {
 
   try {
     auto dev = open_device(f);
-    const abacus::HwConfig hw = abacus::read_config(*dev);
-    abacus::detail::CycleModel model;
-    model.mem_latency = f.mem_latency;
-    model.bus_bytes = hw.bus_bits / 8;
-    abacus::detail::set_cycle_model(model);
+    abacus::Session session(*dev, f.mem_latency);  // the configuration, read once, and the cycle model
+    const abacus::HwConfig& hw = session.config();
     if (*convc) {
       if (pad < 0) pad = cg.kernel_h / 2;
       cg.stride_h = cg.stride_w = stride;
@@ -319,7 +317,7 @@ int main(int argc, char** argv) {
       l.net = "conv";
       l.name = "conv";
       l.g = cg;
-      const abacus::bench::Row r = abacus::bench::run_layer(*dev, l, f.seed, f.mem_latency);
+      const abacus::bench::Row r = abacus::bench::run_layer(session, l, f.seed);
       const auto& pc = r.stats.perf;
       const double cyc = double(std::max<std::uint64_t>(pc.cycles, 1));
       if (json) {
@@ -359,7 +357,7 @@ int main(int argc, char** argv) {
                               layers[i].net.c_str(), layers[i].name.c_str(), el, rem);
         else std::fprintf(stderr, "bench: layer %zu of %zu: %s %s (elapsed %.0fs)\n", i + 1, layers.size(),
                           layers[i].net.c_str(), layers[i].name.c_str(), el);
-        rows.push_back(abacus::bench::run_layer(*dev, layers[i], f.seed + i, f.mem_latency));
+        rows.push_back(abacus::bench::run_layer(session, layers[i], f.seed + i));
         done_macs += layers[i].macs();
       }
       if (tty) std::fprintf(stderr, "\r\033[K");
@@ -390,7 +388,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*gemm) {
-      const GemmRun r = run_gemm(*dev, m, n, k, f.seed);
+      const GemmRun r = run_gemm(session, m, n, k, f.seed);
       print_run(r, hw, f, json);
       return r.pass ? 0 : 1;
     }
@@ -402,7 +400,7 @@ int main(int argc, char** argv) {
                 "util", "DRAM read", "DRAM write", "sim cyc/s");
     bool all = true;
     for (const auto& s : shapes) {
-      const GemmRun r = run_gemm(*dev, s[0], s[1], s[2], f.seed);
+      const GemmRun r = run_gemm(session, s[0], s[1], s[2], f.seed);
       const double cyc = double(std::max<std::uint64_t>(r.stats.perf.cycles, 1));
       std::printf("%6d %6d %6d  %-6s %10llu %12lld %7.1f%% %12llu %12llu %12.0f\n", s[0], s[1], s[2],
                   r.pass ? "PASS" : "FAIL", (unsigned long long)r.stats.perf.cycles, (long long)s[0] * s[1] * s[2],

@@ -113,12 +113,14 @@ std::vector<Layer> suite(bool quick) {
   return s;
 }
 
-Row run_layer(Device& dev, const Layer& l, std::uint64_t seed, unsigned mem_latency) {
+Row run_layer(Session& session, const Layer& l, std::uint64_t seed) {
+  Device& dev = session.device();
+  const unsigned mem_latency = session.cycle_model().mem_latency;
   std::mt19937_64 rng(seed);
   auto in = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   Row row;
   row.layer = l;
-  const HwConfig hw = read_config(dev);
+  const HwConfig& hw = session.config();
   const int kdepth = l.is_gemm ? l.k : l.g.kernel_h * l.g.kernel_w * (l.g.in_c / l.g.groups);
   const int nout = l.is_gemm ? l.n : l.g.out_c;
   ref::OutputStage os;
@@ -151,7 +153,7 @@ Row run_layer(Device& dev, const Layer& l, std::uint64_t seed, unsigned mem_late
     want.resize(static_cast<std::size_t>(l.m) * l.n);
     got.resize(want.size());
     ref::gemm_i8(l.m, l.n, l.k, a.data(), l.k, b.data(), l.n, p.zp_a, os, want.data(), l.n);
-    row.stats = gemm(dev, p, got.data());
+    row.stats = gemm(session, p, got.data());
   } else {
     const ref::ConvGeometry& g = l.g;
     std::vector<std::int8_t> x(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
@@ -167,7 +169,7 @@ Row run_layer(Device& dev, const Layer& l, std::uint64_t seed, unsigned mem_late
     want.resize(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c);
     got.resize(want.size());
     ref::conv2d_i8(g, x.data(), w.data(), p.zp_in, os, want.data());
-    row.stats = conv2d(dev, p, got.data());
+    row.stats = conv2d(session, p, got.data());
   }
   row.sim_seconds = sim ? sim->sim_seconds() - sim0 : 0.0;
   row.sim_cycles = sim ? sim->cycles() - cyc0 : 0;

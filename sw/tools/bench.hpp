@@ -42,6 +42,6 @@ struct Row {
 
 // Runs one layer with random data from seed; the device memory latency is
 // needed for the roofline and cycle model.
-Row run_layer(Device& dev, const Layer& l, std::uint64_t seed, unsigned mem_latency);
+Row run_layer(Session& session, const Layer& l, std::uint64_t seed);  // the session's memory latency
 
 }  // namespace abacus::bench

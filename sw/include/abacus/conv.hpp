@@ -20,7 +20,8 @@ struct ConvProblem {
 };
 
 // output (NHWC, [N][OH][OW][Cout]) bit-exact with ref::conv2d_i8.
-GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const Timeout& timeout = {});
+GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Timeout& timeout = {});
+GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const Timeout& timeout = {});  // one-call session
 
 // Host-side layers (see docs/architecture.md: the post-processing path only
 // requantizes accumulator rows, so pooling and residual adds run here).

@@ -79,9 +79,9 @@ struct Lowered {
   std::uint32_t ldc = 0;
   std::function<void(int m0, int mt, std::uint32_t sp_base, std::uint32_t pitch, std::vector<LoadArgs>& out)> load_rows;
 };
-GemmStats run_lowered(Device& dev, const HwConfig& hw, const Lowered& lowered, const Timeout& timeout);
-// Cycle model of one LOAD or STORE descriptor on the DMA (memory latency
-// from the device's configuration as the runtime knows it).
+// Cycle model of one LOAD or STORE descriptor on the DMA (docs/architecture.md,
+// "Cycle model"): the memory latency the caller expects, the bus width the
+// device reports.
 struct CycleModel {
   unsigned mem_latency = 0;  // cycles from request to first data
   unsigned bus_bytes = 16;
@@ -89,15 +89,35 @@ struct CycleModel {
   std::uint64_t load(const LoadArgs& a) const;
   std::uint64_t store(const StoreArgs& s, unsigned rows_bytes_hint = 0) const;
 };
-void set_cycle_model(const CycleModel& m);  // used by run_lowered for estimates
+GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& lowered,
+                      const Timeout& timeout);
 std::vector<std::int8_t> pack_weights(int k, int n, int kt, int rows, int cols,
                                       const std::function<std::int8_t(int, int)>& w,
                                       const std::function<int(int)>& k_row, std::vector<std::uint32_t>& colsum);
 }  // namespace detail
 
+// A device with its configuration read once (read_config) and the cycle
+// model its estimates use: what a program running many jobs on one device
+// holds (the abacus CLI, the benchmark suite).
+class Session {
+ public:
+  // mem_latency: the memory latency the estimates assume (cycles)
+  explicit Session(Device& dev, unsigned mem_latency = 0);
+  Device& device() const { return dev_; }
+  const HwConfig& config() const { return hw_; }
+  const detail::CycleModel& cycle_model() const { return model_; }
+
+ private:
+  Device& dev_;
+  HwConfig hw_;
+  detail::CycleModel model_;
+};
+
 // C (M x N, row-major) = the quantized GEMM on the device, bit-exact with
 // ref::gemm_i8. Throws std::invalid_argument for impossible problems and
-// DeviceError/ProgramError for device failures.
+// DeviceError/ProgramError for device failures. The Device form opens a
+// session for the one call (reads the configuration).
+GemmStats gemm(Session& s, const GemmProblem& p, std::int8_t* c, const Timeout& timeout = {});
 GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout& timeout = {});
 
 }  // namespace abacus
