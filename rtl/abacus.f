@@ -30,4 +30,7 @@ ctrl/abacus_axi_rd_arb.sv
 engines/abacus_load_engine.sv
 engines/abacus_store_engine.sv
 engines/abacus_compute_engine.sv
+engines/abacus_load_path.sv
+engines/abacus_compute_path.sv
+engines/abacus_store_path.sv
 top/abacus_top.sv

@@ -165,12 +165,7 @@ module abacus_pcie_shell #(
   // ---- register BAR into the core clock domain ---------------------------------------------
   // Abacus decodes 4 KiB; the upper BAR address bits are not routed (the
   // 1 MiB BAR aliases the register file).
-  logic [11:0] reg_awaddr, reg_araddr;
-  logic [31:0] reg_wdata, reg_rdata;
-  logic [3:0]  reg_wstrb;
-  logic [1:0]  reg_bresp, reg_rresp;
-  logic reg_awvalid, reg_awready, reg_wvalid, reg_wready, reg_bvalid, reg_bready;
-  logic reg_arvalid, reg_arready, reg_rvalid, reg_rready;
+  `ABACUS_AXIL_WIRES(reg)
   logic unused_bar_addr;
   assign unused_bar_addr = ^{bar_awaddr[31:12], bar_araddr[31:12]};
   axil_cc_0 u_bar_cc (
@@ -197,23 +192,7 @@ module abacus_pcie_shell #(
   ) u_abacus (
     .clk_i           (core_clk_i),
     .rst_ni          (core_rst_no),
-    .s_axil_awvalid_i(reg_awvalid),
-    .s_axil_awready_o(reg_awready),
-    .s_axil_awaddr_i (reg_awaddr),
-    .s_axil_wvalid_i (reg_wvalid),
-    .s_axil_wready_o (reg_wready),
-    .s_axil_wdata_i  (reg_wdata),
-    .s_axil_wstrb_i  (reg_wstrb),
-    .s_axil_bvalid_o (reg_bvalid),
-    .s_axil_bready_i (reg_bready),
-    .s_axil_bresp_o  (reg_bresp),
-    .s_axil_arvalid_i(reg_arvalid),
-    .s_axil_arready_o(reg_arready),
-    .s_axil_araddr_i (reg_araddr),
-    .s_axil_rvalid_o (reg_rvalid),
-    .s_axil_rready_i (reg_rready),
-    .s_axil_rdata_o  (reg_rdata),
-    .s_axil_rresp_o  (reg_rresp),
+    `ABACUS_AXIL_S_TO_WIRES(s_axil, reg),
     `ABACUS_AXI_M_TO_WIRES(axi, ab),
     .irq_o           (irq_o)
   );

@@ -15,6 +15,11 @@
 //   `ABACUS_AXI_WIRES(mem, 8, 64, 512)          logic mem_awid ... mem_rready
 //   `ABACUS_AXI_MASTER_PORT_DECL(mem, 8, 31, 512)  the shell's memory port, with AxLOCK
 //   `ABACUS_AXI_MASTER_PORTS(mem, mem)          .mem_awid_o(mem_awid), ... (connects it)
+// Abacus's AXI4-Lite register slave (12-bit addresses, 32-bit data, no AxPROT):
+//   `ABACUS_AXIL_S_PORTS(s_axil)                s_axil_awvalid_i ... in a port list
+//   `ABACUS_AXIL_S_PASS(s, s_axil)              connect a child's slave port to ours
+//   `ABACUS_AXIL_WIRES(reg)                     logic reg_awvalid ... reg_rresp
+//   `ABACUS_AXIL_S_TO_WIRES(s_axil, reg)        a slave port onto those wires
 `ifndef ABACUS_AXI_SVH
 `define ABACUS_AXI_SVH
 
@@ -183,5 +188,48 @@
   input  logic p``_rlast_i, \
   input  logic p``_rvalid_i, \
   output logic p``_rready_o
+
+`define ABACUS_AXIL_S_PORTS(p) \
+  input  logic p``_awvalid_i, \
+  output logic p``_awready_o, \
+  input  logic [11:0] p``_awaddr_i, \
+  input  logic p``_wvalid_i, \
+  output logic p``_wready_o, \
+  input  logic [31:0] p``_wdata_i, \
+  input  logic [3:0] p``_wstrb_i, \
+  output logic p``_bvalid_o, \
+  input  logic p``_bready_i, \
+  output logic [1:0] p``_bresp_o, \
+  input  logic p``_arvalid_i, \
+  output logic p``_arready_o, \
+  input  logic [11:0] p``_araddr_i, \
+  output logic p``_rvalid_o, \
+  input  logic p``_rready_i, \
+  output logic [31:0] p``_rdata_o, \
+  output logic [1:0] p``_rresp_o
+
+`define ABACUS_AXIL_S_PASS(port, p) \
+  .port``_awvalid_i(p``_awvalid_i), .port``_awready_o(p``_awready_o), .port``_awaddr_i(p``_awaddr_i), \
+  .port``_wvalid_i(p``_wvalid_i), .port``_wready_o(p``_wready_o), .port``_wdata_i(p``_wdata_i), \
+  .port``_wstrb_i(p``_wstrb_i), .port``_bvalid_o(p``_bvalid_o), .port``_bready_i(p``_bready_i), \
+  .port``_bresp_o(p``_bresp_o), .port``_arvalid_i(p``_arvalid_i), .port``_arready_o(p``_arready_o), \
+  .port``_araddr_i(p``_araddr_i), .port``_rvalid_o(p``_rvalid_o), .port``_rready_i(p``_rready_i), \
+  .port``_rdata_o(p``_rdata_o), .port``_rresp_o(p``_rresp_o)
+
+`define ABACUS_AXIL_WIRES(p) \
+  logic [11:0] p``_awaddr, p``_araddr; \
+  logic [31:0] p``_wdata, p``_rdata; \
+  logic [3:0] p``_wstrb; \
+  logic [1:0] p``_bresp, p``_rresp; \
+  logic p``_awvalid, p``_awready, p``_wvalid, p``_wready, p``_bvalid, p``_bready; \
+  logic p``_arvalid, p``_arready, p``_rvalid, p``_rready;
+
+`define ABACUS_AXIL_S_TO_WIRES(port, p) \
+  .port``_awvalid_i(p``_awvalid), .port``_awready_o(p``_awready), .port``_awaddr_i(p``_awaddr), \
+  .port``_wvalid_i(p``_wvalid), .port``_wready_o(p``_wready), .port``_wdata_i(p``_wdata), \
+  .port``_wstrb_i(p``_wstrb), .port``_bvalid_o(p``_bvalid), .port``_bready_i(p``_bready), \
+  .port``_bresp_o(p``_bresp), .port``_arvalid_i(p``_arvalid), .port``_arready_o(p``_arready), \
+  .port``_araddr_i(p``_araddr), .port``_rvalid_o(p``_rvalid), .port``_rready_i(p``_rready), \
+  .port``_rdata_o(p``_rdata), .port``_rresp_o(p``_rresp)
 
 `endif

@@ -4,6 +4,10 @@
 module abacus_fifo #(
   parameter int unsigned Width = 8,
   parameter int unsigned Depth = 4,
+  // The writer promises never to write when full (it counted the room
+  // itself and may leave wready_o open): a write that meets a full FIFO
+  // would lose an entry, and fails an assertion.
+  parameter bit NoOverflow = 1'b0,
   localparam int unsigned PtrWidth = $clog2(Depth),
   localparam int unsigned CountWidth = $clog2(Depth + 1)
 ) (
@@ -53,6 +57,7 @@ module abacus_fifo #(
   // never more entries than slots; a push is only taken with room, a pop
   // only with an entry (the handshakes guarantee it, the count shows it)
   `ABACUS_ASSERT(FifoCountInRange, count_q <= CountWidth'(Depth))
+  `ABACUS_ASSERT(FifoNoLostWrite, !NoOverflow || !wvalid_i || wready_o || clear_i)
 `ifndef SYNTHESIS
   initial assert (Depth >= 2 && (Depth & (Depth - 1)) == 0);
 `endif

@@ -66,7 +66,7 @@ module abacus_axi_rd_arb #(
   // payload and owner, until it is taken, even when the other master asks.
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(77)) u_ar_check (
-    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i),
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i), .abort_i(1'b0),
     .payload_i({sel, ar_addr_o, ar_len_o, ar_id_o}));
 `endif
 endmodule

@@ -1,3 +1,5 @@
+`include "abacus_axi.svh"
+`include "abacus_assert.svh"
 // Control and status registers behind an AXI4-Lite slave (32-bit data,
 // 12-bit byte addresses; the map is generated into abacus_isa_pkg from
 // rtl/isa/abacus_isa.json).
@@ -19,24 +21,7 @@ module abacus_csr #(
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
-  // AXI4-Lite slave
-  input  logic        s_awvalid_i,
-  output logic        s_awready_o,
-  input  logic [11:0] s_awaddr_i,
-  input  logic        s_wvalid_i,
-  output logic        s_wready_o,
-  input  logic [31:0] s_wdata_i,
-  input  logic [3:0]  s_wstrb_i,
-  output logic        s_bvalid_o,
-  input  logic        s_bready_i,
-  output logic [1:0]  s_bresp_o,
-  input  logic        s_arvalid_i,
-  output logic        s_arready_o,
-  input  logic [11:0] s_araddr_i,
-  output logic        s_rvalid_o,
-  input  logic        s_rready_i,
-  output logic [31:0] s_rdata_o,
-  output logic [1:0]  s_rresp_o,
+  `ABACUS_AXIL_S_PORTS(s),  // AXI4-Lite slave: rtl/common/abacus_axi.svh
   // control outputs
   output logic        start_o,       // one-cycle pulse
   output logic        soft_reset_o,  // one-cycle pulse
@@ -188,8 +173,9 @@ module abacus_csr #(
               if (s_wdata_i[abacus_isa_pkg::CtrlSoftReset]) soft_reset_o <= 1'b1;
               else if (s_wdata_i[abacus_isa_pkg::CtrlStart] && !busy_i) begin
                 start_o <= 1'b1;
-                done_q  <= 1'b0;
-                err_q   <= '0;
+                done_q      <= 1'b0;
+                err_q       <= '0;
+                err_store_q <= 1'b0;
               end
             end
           end
@@ -218,6 +204,7 @@ module abacus_csr #(
       if (soft_reset_o) begin
         done_q        <= 1'b0;
         err_q         <= '0;
+        err_store_q   <= 1'b0;
         irq_pending_q <= 1'b0;
       end
     end
@@ -228,4 +215,19 @@ module abacus_csr #(
   assign prog_count_o = prog_count_q;
   assign win_base_o   = win_base_q;
   assign win_limit_o  = win_limit_q;
+
+  // Invariants: an error code is only ever shown with DONE, and the store
+  // flag only with an error code (all three are set by done_i and cleared
+  // together by START and SOFT_RESET); B and R responses stay, unchanged,
+  // until taken (AXI4-Lite).
+  `ABACUS_ASSERT(CsrErrorOnlyWhenDone, err_q == '0 || done_q)
+  `ABACUS_ASSERT(CsrStoreFlagOnlyWithError, !err_store_q || err_q != '0)
+`ifndef SYNTHESIS
+  abacus_axi_hold_check #(.PayloadBits(2)) u_b_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(s_bvalid_o), .ready_i(s_bready_i), .abort_i(1'b0),
+    .payload_i(s_bresp_o));
+  abacus_axi_hold_check #(.PayloadBits(34)) u_r_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(s_rvalid_o), .ready_i(s_rready_i), .abort_i(1'b0),
+    .payload_i({s_rdata_o, s_rresp_o}));
+`endif
 endmodule

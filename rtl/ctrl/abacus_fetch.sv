@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // Fetch, decode and dispatch.
 //
 // START checks the program (count > 0, 32-byte aligned, inside the DMA
@@ -157,7 +158,8 @@ module abacus_fetch #(
   logic [31:0] q_wspan, q_rspan;
   assign q_wspan = (32'(shifted[abacus_isa_pkg::GemmMLsb +: 16]) - 32'd1) *
                    32'(shifted[abacus_isa_pkg::GemmIbufStrideLsb +: 16]);
-  abacus_fifo #(.Width(32 + IBits), .Depth(QDepth)) u_q (
+  // the issue check (room_q) promises room for every beat requested
+  abacus_fifo #(.Width(32 + IBits), .Depth(QDepth), .NoOverflow(1'b1)) u_q (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (clear_i || start_i),
@@ -356,4 +358,18 @@ module abacus_fetch #(
   end
 
   assign busy_o = (state_q != SIdle);
+
+  // Invariants: at most MaxBursts reads in flight, beats only for bursts in
+  // flight (R is routed here by ID), an offered AR held unchanged until
+  // taken, one queue offered an instruction at a time, every error with a
+  // code.
+  `ABACUS_ASSERT(FetchBurstsBounded, 32'(bursts_out_q) <= MaxBursts)
+  `ABACUS_ASSERT(FetchBeatOnlyInFlight, !r_fire || beats_out_q != '0)
+  `ABACUS_ASSERT(FetchOneQueue, $onehot0({ld_valid_o, cp_valid_o, st_valid_o}))
+  `ABACUS_ASSERT(FetchErrorHasCode, !err_o || err_code_o != '0)
+`ifndef SYNTHESIS
+  abacus_axi_hold_check #(.PayloadBits(72)) u_ar_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i), .abort_i(clear_i),
+    .payload_i({ar_addr_o, ar_len_o}));
+`endif
 endmodule

@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // Dependency tokens between neighbouring engines: load->compute,
 // compute->load, compute->store, store->compute. An 8-bit counter each:
 // a push adds one, a pop (only when the count is non-zero) takes one;
@@ -37,4 +38,11 @@ module abacus_tokens (
       s2c_o <= s2c_o + 8'(s2c_push_i) - 8'(s2c_pop_i);
     end
   end
+
+  // The engines pop only a token that is there (they test the count first):
+  // a pop at zero would wrap the counter and release work early.
+  `ABACUS_ASSERT(TokenPopL2c, !l2c_pop_i || l2c_o != '0)
+  `ABACUS_ASSERT(TokenPopC2l, !c2l_pop_i || c2l_o != '0)
+  `ABACUS_ASSERT(TokenPopC2s, !c2s_pop_i || c2s_o != '0)
+  `ABACUS_ASSERT(TokenPopS2c, !s2c_pop_i || s2c_o != '0)
 endmodule

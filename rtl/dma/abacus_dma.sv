@@ -1,4 +1,6 @@
 `include "abacus_axi.svh"
+`include "abacus_desc.svh"
+`include "abacus_assert.svh"
 // Abacus DMA engine: an AXI4 master moving 2-D regions between DRAM and a
 // scratchpad.
 //
@@ -7,7 +9,7 @@
 // stride, and for loads padding rows (top, bottom) and columns (left,
 // right) filled with pad_value (the conv input zero point).
 //
-// Checked before any bus request (one cycle after acceptance):
+// Checked before any bus request (two cycles after acceptance):
 //   - zero rows or zero bytes per row: done, OK, no traffic;
 //   - DRAM range [addr, addr + (rows-1)*stride + row_bytes) must not wrap
 //     and must lie inside the window [window_base, window_limit):
@@ -30,6 +32,11 @@ module abacus_dma #(
   parameter int unsigned MaxReads = 8,
   parameter int unsigned MaxWrites = 8,
   parameter int unsigned IdWidth = 4,
+  // The directions this instance moves. A load-only or store-only DMA
+  // instantiates only that engine; its other direction's AXI outputs are
+  // constant 0 and a descriptor for it is rejected (DmaErrDesc).
+  parameter bit HasLoad = 1'b1,
+  parameter bit HasStore = 1'b1,
   localparam int unsigned DataBytes = DataWidth / 8,
   localparam int unsigned OffWidth = $clog2(DataBytes),
   localparam int unsigned SpAddrWidth = $clog2(SpBytes),
@@ -40,21 +47,7 @@ module abacus_dma #(
   input  logic                   clear_i,
   input  logic [63:0]            window_base_i,
   input  logic [63:0]            window_limit_i,
-  // descriptor
-  input  logic                   desc_valid_i,
-  output logic                   desc_ready_o,
-  input  logic                   desc_store_i,
-  input  logic [63:0]            desc_dram_addr_i,
-  input  logic [15:0]            desc_rows_i,
-  input  logic [15:0]            desc_row_bytes_i,
-  input  logic [31:0]            desc_stride_i,
-  input  logic [31:0]            desc_sp_addr_i,
-  input  logic [15:0]            desc_sp_stride_i,
-  input  logic [7:0]             desc_pad_top_i,
-  input  logic [7:0]             desc_pad_bottom_i,
-  input  logic [7:0]             desc_pad_left_i,
-  input  logic [7:0]             desc_pad_right_i,
-  input  logic [7:0]             desc_pad_value_i,
+  `ABACUS_DESC_IN_PORTS(desc),  // the descriptor: rtl/common/abacus_desc.svh
   // completion
   output logic                   busy_o,
   output logic                   done_o,
@@ -144,6 +137,7 @@ module abacus_dma #(
     above      = dram_end > {1'b0, window_limit_i};
     sp_end     = 49'(d_sp_addr) + sp_span_q + 49'(row_width_q);
     sp_bad     = (d_store && has_pad) || sp_end > 49'(SpBytes) ||
+                 (d_store ? !HasStore : !HasLoad) ||
                  (total_rows_q > 17'd1 && 17'(d_sp_stride) < row_width_q);
     window_addr = (wraps || below || d_addr >= window_limit_i) ? d_addr : window_limit_i;
   end
@@ -194,90 +188,112 @@ module abacus_dma #(
   logic [63:0] rd_err_addr, wr_err_addr;
   assign op_ready = d_store ? wr_ready : rd_ready;
 
-  abacus_dma_rd #(
-    .DataWidth  (DataWidth),
-    .SpAddrWidth(SpAddrWidth),
-    .MaxReads   (MaxReads),
-    .IdWidth    (IdWidth)
-  ) u_rd (
-    .clk_i          (clk_i),
-    .rst_ni         (rst_ni),
-    .clear_i        (clear_i),
-    .pad_value_i    (d_pad),
-    .op_valid_i     (op_valid && !d_store),
-    .op_ready_o     (rd_ready),
-    .op_fill_i      (op_fill),
-    .op_addr_i      (op_addr),
-    .op_len_i       (op_len),
-    .op_lo_i        (op_lo),
-    .op_hi_i        (op_hi),
-    .op_delta_i     (op_delta),
-    .op_row_first_i (op_row_first),
-    .op_row_last_i  (op_row_last),
-    .op_last_i      (op_last),
-    .op_fill_addr_i (op_fill_addr),
-    .op_fill_bytes_i(op_fill_bytes),
-    .ar_valid_o     (axi_arvalid_o),
-    .ar_ready_i     (axi_arready_i),
-    .ar_addr_o      (axi_araddr_o),
-    .ar_len_o       (axi_arlen_o),
-    .ar_id_o        (axi_arid_o),
-    .r_valid_i      (axi_rvalid_i),
-    .r_ready_o      (axi_rready_o),
-    .r_data_i       (axi_rdata_i),
-    .r_resp_i       (axi_rresp_i),
-    .r_last_i       (axi_rlast_i),
-    .sp_we_o        (sp_we_o),
-    .sp_waddr_o     (sp_waddr_o),
-    .sp_wdata_o     (sp_wdata_o),
-    .sp_wstrb_o     (sp_wstrb_o),
-    .busy_o         (rd_busy),
-    .desc_done_o    (rd_done),
-    .err_o          (rd_err),
-    .err_resp_o     (rd_resp),
-    .err_addr_o     (rd_err_addr)
-  );
+  if (HasLoad) begin : g_rd
+    abacus_dma_rd #(
+      .DataWidth  (DataWidth),
+      .SpAddrWidth(SpAddrWidth),
+      .MaxReads   (MaxReads),
+      .IdWidth    (IdWidth)
+    ) u_rd (
+      .clk_i          (clk_i),
+      .rst_ni         (rst_ni),
+      .clear_i        (clear_i),
+      .pad_value_i    (d_pad),
+      .op_valid_i     (op_valid && !d_store),
+      .op_ready_o     (rd_ready),
+      .op_fill_i      (op_fill),
+      .op_addr_i      (op_addr),
+      .op_len_i       (op_len),
+      .op_lo_i        (op_lo),
+      .op_hi_i        (op_hi),
+      .op_delta_i     (op_delta),
+      .op_row_first_i (op_row_first),
+      .op_row_last_i  (op_row_last),
+      .op_last_i      (op_last),
+      .op_fill_addr_i (op_fill_addr),
+      .op_fill_bytes_i(op_fill_bytes),
+      .ar_valid_o     (axi_arvalid_o),
+      .ar_ready_i     (axi_arready_i),
+      .ar_addr_o      (axi_araddr_o),
+      .ar_len_o       (axi_arlen_o),
+      .ar_id_o        (axi_arid_o),
+      .r_valid_i      (axi_rvalid_i),
+      .r_ready_o      (axi_rready_o),
+      .r_data_i       (axi_rdata_i),
+      .r_resp_i       (axi_rresp_i),
+      .r_last_i       (axi_rlast_i),
+      .sp_we_o        (sp_we_o),
+      .sp_waddr_o     (sp_waddr_o),
+      .sp_wdata_o     (sp_wdata_o),
+      .sp_wstrb_o     (sp_wstrb_o),
+      .busy_o         (rd_busy),
+      .desc_done_o    (rd_done),
+      .err_o          (rd_err),
+      .err_resp_o     (rd_resp),
+      .err_addr_o     (rd_err_addr)
+    );
+  end else begin : g_no_rd
+    assign rd_ready = 1'b0;  assign rd_busy = 1'b0;  assign rd_done = 1'b0;
+    assign rd_err = 1'b0;    assign rd_resp = '0;    assign rd_err_addr = '0;
+    assign axi_arvalid_o = 1'b0;  assign axi_araddr_o = '0;  assign axi_arlen_o = '0;
+    assign axi_arid_o = '0;       assign axi_rready_o = 1'b0;
+    assign sp_we_o = 1'b0;  assign sp_waddr_o = '0;  assign sp_wdata_o = '0;  assign sp_wstrb_o = '0;
+    logic unused_rd;
+    assign unused_rd = ^{axi_arready_i, axi_rvalid_i, axi_rdata_i, axi_rresp_i, axi_rlast_i,
+                         op_fill, op_row_last, op_fill_addr, op_fill_bytes, d_pad};
+  end
 
-  abacus_dma_wr #(
-    .DataWidth  (DataWidth),
-    .SpAddrWidth(SpAddrWidth),
-    .MaxWrites  (MaxWrites),
-    .IdWidth    (IdWidth)
-  ) u_wr (
-    .clk_i         (clk_i),
-    .rst_ni        (rst_ni),
-    .clear_i       (clear_i),
-    .op_valid_i    (op_valid && d_store),
-    .op_ready_o    (wr_ready),
-    .op_addr_i     (op_addr),
-    .op_len_i      (op_len),
-    .op_lo_i       (op_lo),
-    .op_hi_i       (op_hi),
-    .op_delta_i    (op_delta),
-    .op_row_first_i(op_row_first),
-    .op_last_i     (op_last),
-    .aw_valid_o    (axi_awvalid_o),
-    .aw_ready_i    (axi_awready_i),
-    .aw_addr_o     (axi_awaddr_o),
-    .aw_len_o      (axi_awlen_o),
-    .aw_id_o       (axi_awid_o),
-    .w_valid_o     (axi_wvalid_o),
-    .w_ready_i     (axi_wready_i),
-    .w_data_o      (axi_wdata_o),
-    .w_strb_o      (axi_wstrb_o),
-    .w_last_o      (axi_wlast_o),
-    .b_valid_i     (axi_bvalid_i),
-    .b_ready_o     (axi_bready_o),
-    .b_resp_i      (axi_bresp_i),
-    .sp_re_o       (sp_re_o),
-    .sp_raddr_o    (sp_raddr_o),
-    .sp_rdata_i    (sp_rdata_i),
-    .busy_o        (wr_busy),
-    .desc_done_o   (wr_done),
-    .err_o         (wr_err),
-    .err_resp_o    (wr_resp),
-    .err_addr_o    (wr_err_addr)
-  );
+  if (HasStore) begin : g_wr
+    abacus_dma_wr #(
+      .DataWidth  (DataWidth),
+      .SpAddrWidth(SpAddrWidth),
+      .MaxWrites  (MaxWrites),
+      .IdWidth    (IdWidth)
+    ) u_wr (
+      .clk_i         (clk_i),
+      .rst_ni        (rst_ni),
+      .clear_i       (clear_i),
+      .op_valid_i    (op_valid && d_store),
+      .op_ready_o    (wr_ready),
+      .op_addr_i     (op_addr),
+      .op_len_i      (op_len),
+      .op_lo_i       (op_lo),
+      .op_hi_i       (op_hi),
+      .op_delta_i    (op_delta),
+      .op_row_first_i(op_row_first),
+      .op_last_i     (op_last),
+      .aw_valid_o    (axi_awvalid_o),
+      .aw_ready_i    (axi_awready_i),
+      .aw_addr_o     (axi_awaddr_o),
+      .aw_len_o      (axi_awlen_o),
+      .aw_id_o       (axi_awid_o),
+      .w_valid_o     (axi_wvalid_o),
+      .w_ready_i     (axi_wready_i),
+      .w_data_o      (axi_wdata_o),
+      .w_strb_o      (axi_wstrb_o),
+      .w_last_o      (axi_wlast_o),
+      .b_valid_i     (axi_bvalid_i),
+      .b_ready_o     (axi_bready_o),
+      .b_resp_i      (axi_bresp_i),
+      .sp_re_o       (sp_re_o),
+      .sp_raddr_o    (sp_raddr_o),
+      .sp_rdata_i    (sp_rdata_i),
+      .busy_o        (wr_busy),
+      .desc_done_o   (wr_done),
+      .err_o         (wr_err),
+      .err_resp_o    (wr_resp),
+      .err_addr_o    (wr_err_addr)
+    );
+  end else begin : g_no_wr
+    assign wr_ready = 1'b0;  assign wr_busy = 1'b0;  assign wr_done = 1'b0;
+    assign wr_err = 1'b0;    assign wr_resp = '0;    assign wr_err_addr = '0;
+    assign axi_awvalid_o = 1'b0;  assign axi_awaddr_o = '0;  assign axi_awlen_o = '0;
+    assign axi_awid_o = '0;       assign axi_wvalid_o = 1'b0;  assign axi_wdata_o = '0;
+    assign axi_wstrb_o = '0;      assign axi_wlast_o = 1'b0;   assign axi_bready_o = 1'b0;
+    assign sp_re_o = 1'b0;        assign sp_raddr_o = '0;
+    logic unused_wr;
+    assign unused_wr = ^{axi_awready_i, axi_wready_i, axi_bvalid_i, axi_bresp_i, sp_rdata_i};
+  end
 
   localparam logic [2:0] SizeLog2 = 3'(OffWidth);
   assign axi_awsize_o  = SizeLog2;
@@ -369,4 +385,11 @@ module abacus_dma #(
 
   logic unused;
   assign unused = ^{axi_bid_i, axi_rid_i, d_sp_addr[31:SpAddrWidth]};
+
+  // Invariants: one direction moves at a time (a store must see the bytes
+  // the loads before it wrote); a reported error stops the engine until
+  // clear_i; the splitter only starts on a checked descriptor.
+  `ABACUS_ASSERT(DmaOneDirection, !(rd_busy && wr_busy))
+  `ABACUS_ASSERT(DmaErrorSticks, !done_o || status_o == abacus_pkg::DmaOk || sticky_err_q)
+  `ABACUS_ASSERT(DmaStartsChecked, !sp_start || (state_q == SCheck && !sp_bad && !zero_len))
 endmodule

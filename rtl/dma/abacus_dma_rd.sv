@@ -290,16 +290,18 @@ module abacus_dma_rd #(
   end
 
   // A descriptor is complete when its last operation retires and the
-  // writes behind it (the registered write, a carry flush) have landed.
-  logic done_pending;
-  abacus_delay_rst #(.Width(1), .Depth(3)) u_done (
-    .clk_i (clk_i),
-    .rst_ni(rst_ni),
-    .d_i   (q_rready && h_last && !err_q),
-    .q_o   (done_pending)
-  );
+  // writes behind it (the registered write, a carry flush) have landed:
+  // three cycles later. The engine counts as busy through all three, so
+  // nothing sees it idle while a completion is still on its way.
+  logic [2:0] done_sr_q;
+  logic       done_pending;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) done_sr_q <= '0;
+    else done_sr_q <= {done_sr_q[1:0], q_rready && h_last && !err_q};
+  end
+  assign done_pending = done_sr_q[2];
   assign desc_done_o = done_pending && !err_q;
-  assign busy_o = ar_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q || done_pending;
+  assign busy_o = ar_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q || (done_sr_q != '0);
   assign err_o  = err_q;
 
   logic unused;
@@ -314,6 +316,7 @@ module abacus_dma_rd #(
   `ABACUS_ASSERT(RdBeatOnlyInFlight, !(r_valid_i && r_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(72)) u_ar_check (
-    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i), .payload_i({ar_addr_o, ar_len_o}));
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i), .abort_i(1'b0),
+    .payload_i({ar_addr_o, ar_len_o}));
 `endif
 endmodule

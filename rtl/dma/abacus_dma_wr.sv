@@ -255,6 +255,7 @@ module abacus_dma_wr #(
   `ABACUS_ASSERT(WrResponseOnlyInFlight, !(b_valid_i && b_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(72)) u_aw_check (
-    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(aw_valid_q), .ready_i(aw_ready_i), .payload_i({aw_addr_o, aw_len_o}));
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(aw_valid_q), .ready_i(aw_ready_i), .abort_i(1'b0),
+    .payload_i({aw_addr_o, aw_len_o}));
 `endif
 endmodule

@@ -1,3 +1,5 @@
+`include "abacus_desc.svh"
+`include "abacus_assert.svh"
 // Load engine: executes LOAD instructions in order on its DMA.
 // POP_NEXT waits for a compute->load token (a buffer was released) and
 // takes it; PUSH_NEXT gives a load->compute token once the data is in.
@@ -19,19 +21,7 @@ module abacus_load_engine (
   output logic         tok_pop_o,
   output logic         tok_push_o,    // load->compute
   // DMA descriptor and completion
-  output logic         desc_valid_o,
-  input  logic         desc_ready_i,
-  output logic [63:0]  desc_dram_addr_o,
-  output logic [15:0]  desc_rows_o,
-  output logic [15:0]  desc_row_bytes_o,
-  output logic [31:0]  desc_stride_o,
-  output logic [31:0]  desc_sp_addr_o,
-  output logic [15:0]  desc_sp_stride_o,
-  output logic [7:0]   desc_pad_top_o,
-  output logic [7:0]   desc_pad_bottom_o,
-  output logic [7:0]   desc_pad_left_o,
-  output logic [7:0]   desc_pad_right_o,
-  output logic [7:0]   desc_pad_value_o,
+  `ABACUS_DESC_OUT_PORTS(desc),  // rtl/common/abacus_desc.svh
   input  logic         dma_done_i,
   input  logic [2:0]   dma_status_i,
   // status
@@ -55,9 +45,9 @@ module abacus_load_engine (
   logic        pend_wready, pend_rvalid, pend_push;
   logic [31:0] pend_pc, pend_bytes;
   logic        issued, failed;
-  assign issued = (state_q == SIssue) && !halt_i && desc_ready_i;
+  assign issued = desc_valid_o && desc_ready_i && !halt_i;
   assign failed = dma_done_i && dma_status_i != abacus_pkg::DmaOk;
-  abacus_fifo #(.Width(65), .Depth(8)) u_pending (
+  abacus_fifo #(.Width(65), .Depth(8), .NoOverflow(1'b1)) u_pending (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (failed),  // the failing descriptor and any after it report nothing more
@@ -75,6 +65,7 @@ module abacus_load_engine (
   assign take = insn_valid_i && insn_ready_o;
 
   assign desc_valid_o      = (state_q == SIssue) && pend_wready;
+  assign desc_store_o      = 1'b0;
   assign desc_dram_addr_o  = i_q[abacus_isa_pkg::LoadDramAddrLsb +: 64];
   assign desc_rows_o       = i_q[abacus_isa_pkg::LoadRowsLsb +: 16];
   assign desc_row_bytes_o  = i_q[abacus_isa_pkg::LoadRowBytesLsb +: 16];
@@ -137,4 +128,17 @@ module abacus_load_engine (
 
   logic unused;
   assign unused = ^{i_q[abacus_isa_pkg::OpcodeLsb +: 4], pop_next};
+
+  // Invariants: a token is taken only when one is there; a descriptor
+  // offered to the DMA stays offered, unchanged, until taken (or halt);
+  // every error has a code.
+  `ABACUS_ASSERT(LoadPopsOnlyAvailable, !tok_pop_o || tok_avail_i)
+  `ABACUS_ASSERT(LoadErrorHasCode, !err_o || err_code_o != '0)
+`ifndef SYNTHESIS
+  abacus_axi_hold_check #(.PayloadBits(64 + 16 + 16 + 32 + 32 + 16 + 5 * 8)) u_desc_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(desc_valid_o), .ready_i(desc_ready_i), .abort_i(halt_i),
+    .payload_i({desc_dram_addr_o, desc_rows_o, desc_row_bytes_o, desc_stride_o, desc_sp_addr_o,
+                desc_sp_stride_o, desc_pad_top_o, desc_pad_bottom_o, desc_pad_left_o,
+                desc_pad_right_o, desc_pad_value_o}));
+`endif
 endmodule

@@ -1,3 +1,5 @@
+`include "abacus_desc.svh"
+`include "abacus_assert.svh"
 // Store engine: executes STORE instructions in order.
 //   1. POP_PREV: wait for and take a compute->store token (results are in).
 //   2. Load the parameter slot (bias, multiplier, shift for Cols channels)
@@ -49,13 +51,7 @@ module abacus_store_engine #(
   output logic [ObufAddrWidth-1:0] ob_waddr_o,
   output logic [Cols*8-1:0]        ob_wdata_o,
   // store DMA
-  output logic                     desc_valid_o,
-  input  logic                     desc_ready_i,
-  output logic [63:0]              desc_dram_addr_o,
-  output logic [15:0]              desc_rows_o,
-  output logic [15:0]              desc_row_bytes_o,
-  output logic [31:0]              desc_stride_o,
-  output logic [15:0]              desc_sp_stride_o,
+  `ABACUS_DESC_OUT_PORTS(desc),  // rtl/common/abacus_desc.svh
   input  logic                     dma_done_i,
   input  logic [2:0]               dma_status_i,
   // status
@@ -124,6 +120,10 @@ module abacus_store_engine #(
   assign desc_row_bytes_o = i_q[abacus_isa_pkg::StoreNBytesLsb +: 16];
   assign desc_stride_o    = i_q[abacus_isa_pkg::StoreStrideLsb +: 32];
   assign desc_sp_stride_o = 16'(Cols);
+  // output buffer rows from 0, no padding
+  assign desc_store_o     = 1'b1;
+  assign desc_sp_addr_o   = '0;
+  assign {desc_pad_top_o, desc_pad_bottom_o, desc_pad_left_o, desc_pad_right_o, desc_pad_value_o} = '0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -189,4 +189,16 @@ module abacus_store_engine #(
 
   logic unused;
   assign unused = ^{i_q[7:0], PbufWords};
+
+  // Invariants: a token is taken only when one is there; a descriptor
+  // offered to the DMA stays offered, unchanged, until taken (or halt);
+  // the DMA completes only the descriptor we wait for; every error has a code.
+  `ABACUS_ASSERT(StorePopsOnlyAvailable, !tok_pop_o || tok_avail_i)
+  `ABACUS_ASSERT(StoreDoneOnlyWaiting, !dma_done_i || state_q == SWait || halt_i)
+  `ABACUS_ASSERT(StoreErrorHasCode, !err_o || err_code_o != '0)
+`ifndef SYNTHESIS
+  abacus_axi_hold_check #(.PayloadBits(64 + 16 + 16 + 32 + 16)) u_desc_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(desc_valid_o), .ready_i(desc_ready_i), .abort_i(halt_i),
+    .payload_i({desc_dram_addr_o, desc_rows_o, desc_row_bytes_o, desc_stride_o, desc_sp_stride_o}));
+`endif
 endmodule

@@ -6,12 +6,16 @@
 //                    (IDs 1 and 0), stores on the write channels
 //   irq_o            level interrupt: a program ended with IRQ_EN set
 //
-// Units: fetch/decode/dispatch; load engine + load DMA into the activation,
-// weight and parameter buffers (one scratchpad address space: ibuf at 0,
-// wbuf after it, pbuf after that); compute engine + compute core; store
-// engine (parameters, drain through post-processing into the output
-// buffer) + store DMA. Dependency tokens between neighbours: load->compute,
-// compute->load, compute->store, store->compute (8-bit counters).
+// This module is wiring. Units: registers (ctrl/abacus_csr), run and error
+// control (ctrl/abacus_run_ctrl), dependency tokens between neighbours
+// (ctrl/abacus_tokens: load->compute, compute->load, compute->store,
+// store->compute), performance counters (ctrl/abacus_perf), fetch, decode
+// and dispatch (ctrl/abacus_fetch); three engine paths, each with its
+// instruction queue (engines/): load (engine, load-only DMA, the read
+// arbiter it shares with fetch) into the activation, weight and parameter
+// buffers, compute (engine, systolic core), store (engine draining the core
+// through post-processing into the output buffer, store-only DMA); and the
+// buffers and their address decode (mem/abacus_buffers).
 //
 // The first error (fetch, illegal instruction, DMA window/descriptor, bus
 // error) is latched with its code, address and instruction index; it halts
@@ -42,36 +46,17 @@ module abacus_top #(
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
-  // AXI4-Lite control
-  input  logic                 s_axil_awvalid_i,
-  output logic                 s_axil_awready_o,
-  input  logic [11:0]          s_axil_awaddr_i,
-  input  logic                 s_axil_wvalid_i,
-  output logic                 s_axil_wready_o,
-  input  logic [31:0]          s_axil_wdata_i,
-  input  logic [3:0]           s_axil_wstrb_i,
-  output logic                 s_axil_bvalid_o,
-  input  logic                 s_axil_bready_i,
-  output logic [1:0]           s_axil_bresp_o,
-  input  logic                 s_axil_arvalid_i,
-  output logic                 s_axil_arready_o,
-  input  logic [11:0]          s_axil_araddr_i,
-  output logic                 s_axil_rvalid_o,
-  input  logic                 s_axil_rready_i,
-  output logic [31:0]          s_axil_rdata_o,
-  output logic [1:0]           s_axil_rresp_o,
+  `ABACUS_AXIL_S_PORTS(s_axil),            // AXI4-Lite control: rtl/common/abacus_axi.svh
   // AXI4 memory master
-  `ABACUS_AXI_M_PORTS(axi, 4, DataWidth),  // AXI4 master: rtl/common/abacus_axi.svh
+  `ABACUS_AXI_M_PORTS(axi, 4, DataWidth),   // AXI4 master: rtl/common/abacus_axi.svh
   output logic                 irq_o
 );
-  localparam int unsigned ComputeLatency = Rows + Cols + 1;
   localparam int unsigned IbAw = $clog2(IbufRows);
   localparam int unsigned WbAw = $clog2(WbufRows);
   localparam int unsigned PbAw = $clog2(PbufWords);
   localparam int unsigned ObAw = $clog2(ObufRows);
   localparam int unsigned AccAw = $clog2(AccRows);
   localparam int unsigned LdSpWordW = $clog2(SpBytes) - $clog2(DataBytes);
-  localparam int unsigned StSpWordW = $clog2(ObufRows * DataBytes) - $clog2(DataBytes);
   localparam logic [3:0] FetchId = 4'd1;
 
   // ---- control registers ----------------------------------------------------------
@@ -93,104 +78,45 @@ module abacus_top #(
     .CfgSpadMap  ({16'((IbufBytes + WbufBytes) / 1024), 16'(IbufBytes / 1024)}),
     .BuildId     (BuildId)
   ) u_csr (
-    .clk_i               (clk_i),
-    .rst_ni              (rst_ni),
-    .s_awvalid_i         (s_axil_awvalid_i),
-    .s_awready_o         (s_axil_awready_o),
-    .s_awaddr_i          (s_axil_awaddr_i),
-    .s_wvalid_i          (s_axil_wvalid_i),
-    .s_wready_o          (s_axil_wready_o),
-    .s_wdata_i           (s_axil_wdata_i),
-    .s_wstrb_i           (s_axil_wstrb_i),
-    .s_bvalid_o          (s_axil_bvalid_o),
-    .s_bready_i          (s_axil_bready_i),
-    .s_bresp_o           (s_axil_bresp_o),
-    .s_arvalid_i         (s_axil_arvalid_i),
-    .s_arready_o         (s_axil_arready_o),
-    .s_araddr_i          (s_axil_araddr_i),
-    .s_rvalid_o          (s_axil_rvalid_o),
-    .s_rready_i          (s_axil_rready_i),
-    .s_rdata_o           (s_axil_rdata_o),
-    .s_rresp_o           (s_axil_rresp_o),
-    .start_o             (start),
-    .soft_reset_o        (soft_reset),
-    .irq_o               (irq_o),
-    .prog_base_o         (prog_base),
-    .prog_count_o        (prog_count),
-    .win_base_o          (win_base),
-    .win_limit_o         (win_limit),
-    .busy_i              (busy),
-    .done_i              (done),
-    .error_i             (err_code),
-    .error_store_i       (err_store),
-    .err_addr_i          (err_addr),
-    .err_pc_i            (err_pc),
-    .pc_i                (pc),
-    .engine_state_i      (engine_state),
-    .perf_cycles_i       (perf_cycles),
-    .perf_load_busy_i    (perf_ld_busy),
-    .perf_load_stall_i   (perf_ld_stall),
-    .perf_compute_busy_i (perf_cp_busy),
-    .perf_compute_stall_i(perf_cp_stall),
-    .perf_store_busy_i   (perf_st_busy),
-    .perf_store_stall_i  (perf_st_stall),
-    .perf_macs_i         (perf_macs),
-    .perf_bytes_read_i   (perf_rd),
-    .perf_bytes_written_i(perf_wr)
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    `ABACUS_AXIL_S_PASS(s, s_axil),
+    .start_o(start), .soft_reset_o(soft_reset), .irq_o(irq_o),
+    .prog_base_o(prog_base), .prog_count_o(prog_count), .win_base_o(win_base), .win_limit_o(win_limit),
+    .busy_i(busy), .done_i(done), .pc_i(pc), .engine_state_i(engine_state),
+    .error_i(err_code), .error_store_i(err_store), .err_addr_i(err_addr), .err_pc_i(err_pc),
+    .perf_cycles_i(perf_cycles), .perf_macs_i(perf_macs),
+    .perf_bytes_read_i(perf_rd), .perf_bytes_written_i(perf_wr),
+    .perf_load_busy_i(perf_ld_busy), .perf_load_stall_i(perf_ld_stall),
+    .perf_compute_busy_i(perf_cp_busy), .perf_compute_stall_i(perf_cp_stall),
+    .perf_store_busy_i(perf_st_busy), .perf_store_stall_i(perf_st_stall)
   );
 
-  // ---- run control and dependency tokens ----------------------------------------------
+  // ---- run control, dependency tokens, performance counters -----------------------------
   logic run, launch, halt, clear, engines_idle;
   logic fetch_busy, fetch_finish, fetch_err;
-  logic [3:0]  fetch_err_code;
-  logic [63:0] fetch_err_addr;
+  logic [3:0]  fetch_err_code, ld_err_code, st_err_code;
+  logic [63:0] fetch_err_addr, ld_err_addr, st_err_addr;
   logic ld_idle, ld_busy, ld_stall, ld_err, st_idle, st_busy, st_stall, st_err;
-  logic cp_busy, cp_stall, cp_fire;
-  logic [3:0]  ld_err_code, st_err_code;
+  logic cp_busy, cp_stall, cp_fire, core_busy;
   logic [31:0] ld_pc, st_pc, ld_bytes, st_bytes;
-  logic ld_dma_busy, st_dma_busy, ld_dma_done, st_dma_done, core_busy;
+  logic ld_dma_busy, st_dma_busy, ld_dma_done, st_dma_done;
   logic [2:0]  ld_dma_status, st_dma_status;
-  logic [63:0] ld_dma_addr, st_dma_addr;
   logic ldq_valid, cpq_valid, stq_valid;
 
   abacus_run_ctrl u_run (
-    .clk_i           (clk_i),
-    .rst_ni          (rst_ni),
-    .start_i         (start),
-    .soft_reset_i    (soft_reset),
-    .fetch_busy_i    (fetch_busy),
-    .ld_idle_i       (ld_idle),
-    .st_idle_i       (st_idle),
-    .cp_busy_i       (cp_busy),
-    .ld_dma_busy_i   (ld_dma_busy),
-    .st_dma_busy_i   (st_dma_busy),
-    .ldq_valid_i     (ldq_valid),
-    .cpq_valid_i     (cpq_valid),
-    .stq_valid_i     (stq_valid),
-    .core_busy_i     (core_busy),
-    .fetch_err_i     (fetch_err),
-    .fetch_err_code_i(fetch_err_code),
-    .fetch_err_addr_i(fetch_err_addr),
-    .pc_i            (pc),
-    .ld_err_i        (ld_err),
-    .ld_err_code_i   (ld_err_code),
-    .ld_err_addr_i   (ld_dma_addr),
-    .ld_pc_i         (ld_pc),
-    .st_err_i        (st_err),
-    .st_err_code_i   (st_err_code),
-    .st_err_addr_i   (st_dma_addr),
-    .st_pc_i         (st_pc),
-    .run_o           (run),
-    .launch_o        (launch),
-    .halt_o          (halt),
-    .clear_o         (clear),
-    .busy_o          (busy),
-    .done_o          (done),
-    .engines_idle_o  (engines_idle),
-    .err_code_o      (err_code),
-    .err_store_o     (err_store),
-    .err_addr_o      (err_addr),
-    .err_pc_o        (err_pc)
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start), .soft_reset_i(soft_reset),
+    // what is still busy
+    .fetch_busy_i(fetch_busy), .ld_idle_i(ld_idle), .cp_busy_i(cp_busy), .st_idle_i(st_idle),
+    .ldq_valid_i(ldq_valid), .cpq_valid_i(cpq_valid), .stq_valid_i(stq_valid),
+    .ld_dma_busy_i(ld_dma_busy), .st_dma_busy_i(st_dma_busy), .core_busy_i(core_busy),
+    // error reports
+    .fetch_err_i(fetch_err), .fetch_err_code_i(fetch_err_code), .fetch_err_addr_i(fetch_err_addr), .pc_i(pc),
+    .ld_err_i(ld_err), .ld_err_code_i(ld_err_code), .ld_err_addr_i(ld_err_addr), .ld_pc_i(ld_pc),
+    .st_err_i(st_err), .st_err_code_i(st_err_code), .st_err_addr_i(st_err_addr), .st_pc_i(st_pc),
+    // control and status
+    .run_o(run), .launch_o(launch), .halt_o(halt), .clear_o(clear), .engines_idle_o(engines_idle),
+    .busy_o(busy), .done_o(done),
+    .err_code_o(err_code), .err_store_o(err_store), .err_addr_o(err_addr), .err_pc_o(err_pc)
   );
 
   logic [7:0] tok_l2c, tok_c2l, tok_c2s, tok_s2c;
@@ -202,12 +128,23 @@ module abacus_top #(
     .l2c_o(tok_l2c), .c2l_o(tok_c2l), .c2s_o(tok_c2s), .s2c_o(tok_s2c));
   assign engine_state = {8'd0, tok_c2s, tok_l2c, 4'd0, !st_idle, cp_busy, !ld_idle, fetch_busy};
 
-  // ---- fetch ----------------------------------------------------------------------------
+  abacus_perf #(.Rows(Rows), .Cols(Cols)) u_perf (
+    .clk_i(clk_i), .rst_ni(rst_ni), .launch_i(launch), .run_i(run),
+    .ld_busy_i(ld_busy), .ld_stall_i(ld_stall), .cp_fire_i(cp_fire), .cp_stall_i(cp_stall),
+    .st_busy_i(st_busy), .st_stall_i(st_stall),
+    .ld_dma_done_i(ld_dma_done), .ld_dma_status_i(ld_dma_status), .ld_bytes_i(ld_bytes),
+    .st_dma_done_i(st_dma_done), .st_dma_status_i(st_dma_status), .st_bytes_i(st_bytes),
+    .cycles_o(perf_cycles), .macs_o(perf_macs), .bytes_read_o(perf_rd), .bytes_written_o(perf_wr),
+    .ld_busy_o(perf_ld_busy), .ld_stall_o(perf_ld_stall), .cp_busy_o(perf_cp_busy),
+    .cp_stall_o(perf_cp_stall), .st_busy_o(perf_st_busy), .st_stall_o(perf_st_stall)
+  );
+
+  // ---- fetch, decode, dispatch ------------------------------------------------------------
   logic         f_ar_valid, f_ar_ready, f_r_valid, f_r_ready;
   logic [63:0]  f_ar_addr;
   logic [7:0]   f_ar_len;
   logic         ld_valid, ld_ready, cp_valid, cp_ready, st_valid, st_ready;
-  logic [255:0] insn;
+  logic [255:0] insn, insn_tagged;
 
   abacus_fetch #(
     .DataWidth(DataWidth),
@@ -220,202 +157,55 @@ module abacus_top #(
     .PbufSlots(PbufSlots),
     .FetchId  (FetchId)
   ) u_fetch (
-    .clk_i         (clk_i),
-    .rst_ni        (rst_ni),
-    .clear_i       (clear && !start),
-    .start_i       (launch),
-    .prog_base_i   (prog_base),
-    .prog_count_i  (prog_count),
-    .win_base_i    (win_base),
-    .win_limit_i   (win_limit),
-    .halt_i        (halt),
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear && !start), .start_i(launch), .halt_i(halt),
+    .prog_base_i(prog_base), .prog_count_i(prog_count), .win_base_i(win_base), .win_limit_i(win_limit),
     .engines_idle_i(engines_idle),
-    .ar_valid_o    (f_ar_valid),
-    .ar_ready_i    (f_ar_ready),
-    .ar_addr_o     (f_ar_addr),
-    .ar_len_o      (f_ar_len),
-    .ar_id_o       (),  // the arbiter gives fetch its ID
-    .r_valid_i     (f_r_valid),
-    .r_ready_o     (f_r_ready),
-    .r_data_i      (axi_rdata_i),
-    .r_resp_i      (axi_rresp_i),
-    .r_last_i      (axi_rlast_i),
-    .ld_valid_o    (ld_valid),
-    .ld_ready_i    (ld_ready),
-    .cp_valid_o    (cp_valid),
-    .cp_ready_i    (cp_ready),
-    .st_valid_o    (st_valid),
-    .st_ready_i    (st_ready),
-    .insn_o        (insn),
-    .busy_o        (fetch_busy),
-    .finish_o      (fetch_finish),
-    .err_o         (fetch_err),
-    .err_code_o    (fetch_err_code),
-    .err_addr_o    (fetch_err_addr),
-    .pc_o          (pc)
+    // reads: the arbiter in the load path gives fetch its ID; R data straight from the port
+    .ar_valid_o(f_ar_valid), .ar_ready_i(f_ar_ready), .ar_addr_o(f_ar_addr), .ar_len_o(f_ar_len), .ar_id_o(),
+    .r_valid_i(f_r_valid), .r_ready_o(f_r_ready),
+    .r_data_i(axi_rdata_i), .r_resp_i(axi_rresp_i), .r_last_i(axi_rlast_i),
+    // dispatch to the three queues
+    .ld_valid_o(ld_valid), .ld_ready_i(ld_ready), .cp_valid_o(cp_valid), .cp_ready_i(cp_ready),
+    .st_valid_o(st_valid), .st_ready_i(st_ready), .insn_o(insn),
+    .busy_o(fetch_busy), .finish_o(fetch_finish), .pc_o(pc),
+    .err_o(fetch_err), .err_code_o(fetch_err_code), .err_addr_o(fetch_err_addr)
   );
   // tag each dispatched instruction with its index (reserved bits [255:224])
-  logic [255:0] insn_tagged;
   assign insn_tagged = {pc, insn[223:0]};
 
-  // Instruction queues. Dispatch is in order, so the load queue is deep: a
-  // conv row block is dozens of small LOADs, and the GEMMs behind them in
-  // the program must not wait for all of them to be issued.
-  logic [255:0] ldq_data, cpq_data, stq_data;
-  logic         ldq_ready, cpq_ready, stq_ready;
-  abacus_fifo #(.Width(256), .Depth(64)) u_ldq (
-    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
-    .wvalid_i(ld_valid), .wready_o(ld_ready), .wdata_i(insn_tagged),
-    .rvalid_o(ldq_valid), .rready_i(ldq_ready), .rdata_o(ldq_data), .count_o());
-  abacus_fifo #(.Width(256), .Depth(16)) u_cpq (
-    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
-    .wvalid_i(cp_valid), .wready_o(cp_ready), .wdata_i(insn_tagged),
-    .rvalid_o(cpq_valid), .rready_i(cpq_ready), .rdata_o(cpq_data), .count_o());
-  abacus_fifo #(.Width(256), .Depth(4)) u_stq (
-    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
-    .wvalid_i(st_valid), .wready_o(st_ready), .wdata_i(insn_tagged),
-    .rvalid_o(stq_valid), .rready_i(stq_ready), .rdata_o(stq_data), .count_o());
-
-  // ---- load engine + DMA ------------------------------------------------------------------
-  logic         ld_desc_valid, ld_desc_ready;
-  logic [63:0]  ld_d_addr;
-  logic [15:0]  ld_d_rows, ld_d_row_bytes, ld_d_sp_stride;
-  logic [31:0]  ld_d_stride, ld_d_sp_addr;
-  logic [7:0]   ld_d_top, ld_d_bottom, ld_d_left, ld_d_right, ld_d_pad;
-
-  abacus_load_engine u_load (
-    .clk_i            (clk_i),
-    .rst_ni           (rst_ni),
-    .halt_i           (halt),
-    .insn_valid_i     (ldq_valid),
-    .insn_ready_o     (ldq_ready),
-    .insn_i           (ldq_data),
-    .tok_avail_i      (tok_c2l != '0),
-    .tok_pop_o        (c2l_pop),
-    .tok_push_o       (l2c_push),
-    .desc_valid_o     (ld_desc_valid),
-    .desc_ready_i     (ld_desc_ready),
-    .desc_dram_addr_o (ld_d_addr),
-    .desc_rows_o      (ld_d_rows),
-    .desc_row_bytes_o (ld_d_row_bytes),
-    .desc_stride_o    (ld_d_stride),
-    .desc_sp_addr_o   (ld_d_sp_addr),
-    .desc_sp_stride_o (ld_d_sp_stride),
-    .desc_pad_top_o   (ld_d_top),
-    .desc_pad_bottom_o(ld_d_bottom),
-    .desc_pad_left_o  (ld_d_left),
-    .desc_pad_right_o (ld_d_right),
-    .desc_pad_value_o (ld_d_pad),
-    .dma_done_i       (ld_dma_done),
-    .dma_status_i     (ld_dma_status),
-    .idle_o           (ld_idle),
-    .pc_o             (ld_pc),
-    .busy_o           (ld_busy),
-    .stall_o          (ld_stall),
-    .err_o            (ld_err),
-    .err_code_o       (ld_err_code),
-    .bytes_o          (ld_bytes)
-  );
-
-  logic                 l_ar_valid, l_ar_ready, l_r_valid, l_r_ready;
-  logic [63:0]          l_ar_addr;
-  logic [7:0]           l_ar_len;
-  logic [3:0]           l_ar_id;
+  // ---- load path: queue, engine, load DMA, read arbiter ---------------------------------------
   logic                 ld_sp_we;
   logic [LdSpWordW-1:0] ld_sp_waddr;
   logic [DataWidth-1:0] ld_sp_wdata;
   logic [DataBytes-1:0] ld_sp_wstrb;
 
-  abacus_dma #(
-    .DataWidth(DataWidth),
-    .SpBytes  (SpBytes),
-    .MaxReads (LoadMaxReads),
-    .MaxWrites(8),
-    .IdWidth  (4)
-  ) u_ld_dma (
-    .clk_i            (clk_i),
-    .rst_ni           (rst_ni),
-    .clear_i          (clear),
-    .window_base_i    (win_base),
-    .window_limit_i   (win_limit),
-    .desc_valid_i     (ld_desc_valid),
-    .desc_ready_o     (ld_desc_ready),
-    .desc_store_i     (1'b0),
-    .desc_dram_addr_i (ld_d_addr),
-    .desc_rows_i      (ld_d_rows),
-    .desc_row_bytes_i (ld_d_row_bytes),
-    .desc_stride_i    (ld_d_stride),
-    .desc_sp_addr_i   (ld_d_sp_addr),
-    .desc_sp_stride_i (ld_d_sp_stride),
-    .desc_pad_top_i   (ld_d_top),
-    .desc_pad_bottom_i(ld_d_bottom),
-    .desc_pad_left_i  (ld_d_left),
-    .desc_pad_right_i (ld_d_right),
-    .desc_pad_value_i (ld_d_pad),
-    .busy_o           (ld_dma_busy),
-    .done_o           (ld_dma_done),
-    .status_o         (ld_dma_status),
-    .status_store_o   (),
-    .status_addr_o    (ld_dma_addr),
-    `ABACUS_AXI_M_WR_TIE(axi),
-    .axi_arvalid_o    (l_ar_valid),
-    .axi_arready_i    (l_ar_ready),
-    .axi_araddr_o     (l_ar_addr),
-    .axi_arlen_o      (l_ar_len),
-    .axi_arsize_o     (axi_arsize_o),
-    .axi_arburst_o    (axi_arburst_o),
-    .axi_arcache_o    (axi_arcache_o),
-    .axi_arprot_o     (axi_arprot_o),
-    .axi_arid_o       (l_ar_id),
-    .axi_rvalid_i     (l_r_valid),
-    .axi_rready_o     (l_r_ready),
-    .axi_rdata_i      (axi_rdata_i),
-    .axi_rresp_i      (axi_rresp_i),
-    .axi_rlast_i      (axi_rlast_i),
-    .axi_rid_i        (axi_rid_i),
-    .sp_we_o          (ld_sp_we),
-    .sp_waddr_o       (ld_sp_waddr),
-    .sp_wdata_o       (ld_sp_wdata),
-    .sp_wstrb_o       (ld_sp_wstrb),
-    .sp_re_o          (),
-    .sp_raddr_o       (),
-    .sp_rdata_i       ('0)
-  );
-
-  abacus_axi_rd_arb #(.FetchId(FetchId)) u_arb (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .m0_ar_valid_i(l_ar_valid),
-    .m0_ar_ready_o(l_ar_ready),
-    .m0_ar_addr_i (l_ar_addr),
-    .m0_ar_len_i  (l_ar_len),
-    .m0_ar_id_i   (l_ar_id),
-    .m0_r_valid_o (l_r_valid),
-    .m0_r_ready_i (l_r_ready),
-    .m1_ar_valid_i(f_ar_valid),
-    .m1_ar_ready_o(f_ar_ready),
-    .m1_ar_addr_i (f_ar_addr),
-    .m1_ar_len_i  (f_ar_len),
-    .m1_r_valid_o (f_r_valid),
-    .m1_r_ready_i (f_r_ready),
-    .ar_valid_o   (axi_arvalid_o),
-    .ar_ready_i   (axi_arready_i),
-    .ar_addr_o    (axi_araddr_o),
-    .ar_len_o     (axi_arlen_o),
-    .ar_id_o      (axi_arid_o),
-    .r_valid_i    (axi_rvalid_i),
-    .r_ready_o    (axi_rready_o),
-    .r_id_i       (axi_rid_i)
+  abacus_load_path #(
+    .DataWidth (DataWidth),
+    .SpBytes   (SpBytes),
+    .MaxReads  (LoadMaxReads),
+    .QueueDepth(64),
+    .FetchId   (FetchId)
+  ) u_load_path (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear), .halt_i(halt),
+    .win_base_i(win_base), .win_limit_i(win_limit),
+    .insn_valid_i(ld_valid), .insn_ready_o(ld_ready), .insn_i(insn_tagged), .insn_pending_o(ldq_valid),
+    .tok_avail_i(tok_c2l != '0), .tok_pop_o(c2l_pop), .tok_push_o(l2c_push),
+    .f_ar_valid_i(f_ar_valid), .f_ar_ready_o(f_ar_ready), .f_ar_addr_i(f_ar_addr), .f_ar_len_i(f_ar_len),
+    .f_r_valid_o(f_r_valid), .f_r_ready_i(f_r_ready),
+    `ABACUS_AXI_M_RD_PASS(axi, axi),
+    .sp_we_o(ld_sp_we), .sp_waddr_o(ld_sp_waddr), .sp_wdata_o(ld_sp_wdata), .sp_wstrb_o(ld_sp_wstrb),
+    .idle_o(ld_idle), .busy_o(ld_busy), .stall_o(ld_stall), .pc_o(ld_pc), .bytes_o(ld_bytes),
+    .err_o(ld_err), .err_code_o(ld_err_code), .err_addr_o(ld_err_addr),
+    .dma_busy_o(ld_dma_busy), .dma_done_o(ld_dma_done), .dma_status_o(ld_dma_status)
   );
 
   // ---- buffers: ibuf, wbuf, pbuf (the load DMA's address space), obuf --------------------------
-  logic                 ib_re, wb_re, pb_re, ob_we, st_sp_re;
+  logic                 ib_re, wb_re, pb_re, ob_we, ob_re;
   logic [IbAw-1:0]      ib_raddr;
   logic [WbAw-1:0]      wb_raddr;
   logic [PbAw-1:0]      pb_raddr;
-  logic [ObAw-1:0]      ob_waddr;
-  logic [StSpWordW-1:0] st_sp_raddr;
-  logic [DataWidth-1:0] ib_rdata, wb_rdata, pb_rdata, ob_wdata, st_sp_rdata;
+  logic [ObAw-1:0]      ob_waddr, ob_raddr;
+  logic [DataWidth-1:0] ib_rdata, wb_rdata, pb_rdata, ob_wdata, ob_rdata;
 
   abacus_buffers #(
     .DataWidth(DataWidth),
@@ -424,242 +214,72 @@ module abacus_top #(
     .PbufWords(PbufWords),
     .ObufRows (ObufRows)
   ) u_buffers (
-    .clk_i     (clk_i),
-    .ld_we_i   (ld_sp_we),
-    .ld_waddr_i(ld_sp_waddr),
-    .ld_wdata_i(ld_sp_wdata),
-    .ld_wstrb_i(ld_sp_wstrb),
-    .ib_re_i   (ib_re),
-    .ib_raddr_i(ib_raddr),
-    .ib_rdata_o(ib_rdata),
-    .wb_re_i   (wb_re),
-    .wb_raddr_i(wb_raddr),
-    .wb_rdata_o(wb_rdata),
-    .pb_re_i   (pb_re),
-    .pb_raddr_i(pb_raddr),
-    .pb_rdata_o(pb_rdata),
-    .ob_we_i   (ob_we),
-    .ob_waddr_i(ob_waddr),
-    .ob_wdata_i(ob_wdata),
-    .st_re_i   (st_sp_re),
-    .st_raddr_i(st_sp_raddr),
-    .st_rdata_o(st_sp_rdata)
+    .clk_i(clk_i),
+    .ld_we_i(ld_sp_we), .ld_waddr_i(ld_sp_waddr), .ld_wdata_i(ld_sp_wdata), .ld_wstrb_i(ld_sp_wstrb),
+    .ib_re_i(ib_re), .ib_raddr_i(ib_raddr), .ib_rdata_o(ib_rdata),
+    .wb_re_i(wb_re), .wb_raddr_i(wb_raddr), .wb_rdata_o(wb_rdata),
+    .pb_re_i(pb_re), .pb_raddr_i(pb_raddr), .pb_rdata_o(pb_rdata),
+    .ob_we_i(ob_we), .ob_waddr_i(ob_waddr), .ob_wdata_i(ob_wdata),
+    .st_re_i(ob_re), .st_raddr_i(ob_raddr), .st_rdata_o(ob_rdata)
   );
 
-  // ---- compute engine + core ----------------------------------------------------------------
-  logic                 w_valid, w_ready, a_valid, a_ready, a_last, a_accum;
-  logic [DataWidth-1:0] w_data, a_data;
-  logic [AccAw-1:0]     a_acc_addr;
-  logic                 p_we, r_valid, r_ready, o_valid, o_ready;
-  logic [1:0]           p_sel;
-  logic [Cols*32-1:0]   p_data;
-  logic [7:0]           zp_out, clamp_min, clamp_max;
-  logic [AccAw-1:0]     r_addr;
-  logic [Cols*8-1:0]    o_data;
+  // ---- compute path: queue, engine, core ----------------------------------------------------
+  // the core's parameter and read-out port, driven by the store path
+  logic               p_we, r_valid, r_ready, o_valid, o_ready;
+  logic [1:0]         p_sel;
+  logic [Cols*32-1:0] p_data;
+  logic [7:0]         zp_out, clamp_min, clamp_max;
+  logic [AccAw-1:0]   r_addr;
+  logic [Cols*8-1:0]  o_data;
 
-  abacus_compute_engine #(
-    .DataWidth     (DataWidth),
-    .Rows          (Rows),
-    .IbufRows      (IbufRows),
-    .WbufRows      (WbufRows),
-    .AccRows       (AccRows),
-    .ComputeLatency(ComputeLatency)
-  ) u_compute (
-    .clk_i          (clk_i),
-    .rst_ni         (rst_ni),
-    .halt_i         (halt),
-    .insn_valid_i   (cpq_valid),
-    .insn_ready_o   (cpq_ready),
-    .insn_i         (cpq_data),
-    .tok_l2c_avail_i(tok_l2c != '0),
-    .tok_l2c_pop_o  (l2c_pop),
-    .tok_s2c_avail_i(tok_s2c != '0),
-    .tok_s2c_pop_o  (s2c_pop),
-    .tok_c2l_push_o (c2l_push),
-    .tok_c2s_push_o (c2s_push),
-    .ib_re_o        (ib_re),
-    .ib_raddr_o     (ib_raddr),
-    .ib_rdata_i     (ib_rdata),
-    .wb_re_o        (wb_re),
-    .wb_raddr_o     (wb_raddr),
-    .wb_rdata_i     (wb_rdata),
-    .w_valid_o      (w_valid),
-    .w_ready_i      (w_ready),
-    .w_data_o       (w_data),
-    .a_valid_o      (a_valid),
-    .a_ready_i      (a_ready),
-    .a_data_o       (a_data),
-    .a_last_o       (a_last),
-    .a_acc_addr_o   (a_acc_addr),
-    .a_accum_o      (a_accum),
-    .busy_o         (cp_busy),
-    .stall_o        (cp_stall),
-    .fire_o         (cp_fire)
+  abacus_compute_path #(
+    .DataWidth (DataWidth),
+    .Rows      (Rows),
+    .Cols      (Cols),
+    .IbufRows  (IbufRows),
+    .WbufRows  (WbufRows),
+    .AccRows   (AccRows),
+    .QueueDepth(16)
+  ) u_compute_path (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear), .halt_i(halt),
+    .insn_valid_i(cp_valid), .insn_ready_o(cp_ready), .insn_i(insn_tagged), .insn_pending_o(cpq_valid),
+    .tok_l2c_avail_i(tok_l2c != '0), .tok_l2c_pop_o(l2c_pop),
+    .tok_s2c_avail_i(tok_s2c != '0), .tok_s2c_pop_o(s2c_pop),
+    .tok_c2l_push_o(c2l_push), .tok_c2s_push_o(c2s_push),
+    .ib_re_o(ib_re), .ib_raddr_o(ib_raddr), .ib_rdata_i(ib_rdata),
+    .wb_re_o(wb_re), .wb_raddr_o(wb_raddr), .wb_rdata_i(wb_rdata),
+    .p_we_i(p_we), .p_sel_i(p_sel), .p_data_i(p_data),
+    .zp_out_i(zp_out), .clamp_min_i(clamp_min), .clamp_max_i(clamp_max),
+    .r_valid_i(r_valid), .r_ready_o(r_ready), .r_addr_i(r_addr),
+    .o_valid_o(o_valid), .o_ready_i(o_ready), .o_data_o(o_data),
+    .busy_o(cp_busy), .stall_o(cp_stall), .fire_o(cp_fire), .core_busy_o(core_busy)
   );
 
-  // the core's control state restarts with every program
-  logic core_rst_nq;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) core_rst_nq <= 1'b0;
-    else core_rst_nq <= !clear;
-  end
-
-  abacus_core #(.Rows(Rows), .Cols(Cols), .AccDepth(AccRows)) u_core (
-    .clk_i         (clk_i),
-    .rst_ni        (core_rst_nq),
-    .w_valid_i     (w_valid),
-    .w_ready_o     (w_ready),
-    .w_data_i      (w_data),
-    .a_valid_i     (a_valid),
-    .a_ready_o     (a_ready),
-    .a_data_i      (a_data),
-    .a_last_i      (a_last),
-    .a_acc_addr_i  (a_acc_addr),
-    .a_accum_i     (a_accum),
-    .p_we_i        (p_we),
-    .p_sel_i       (p_sel),
-    .p_data_i      (p_data),
-    .zp_out_i      (zp_out),
-    .clamp_min_i   (clamp_min),
-    .clamp_max_i   (clamp_max),
-    .r_valid_i     (r_valid),
-    .r_ready_o     (r_ready),
-    .r_addr_i      (r_addr),
-    .o_valid_o     (o_valid),
-    .o_ready_i     (o_ready),
-    .o_data_o      (o_data),
-    .compute_busy_o(core_busy),
-    .acc_we_o      ()
-  );
-
-  // ---- store engine + DMA ------------------------------------------------------------------------
-  logic         st_desc_valid, st_desc_ready;
-  logic [63:0]  st_d_addr;
-  logic [15:0]  st_d_rows, st_d_row_bytes, st_d_sp_stride;
-  logic [31:0]  st_d_stride;
-
-  abacus_store_engine #(
-    .DataWidth(DataWidth),
-    .Cols     (Cols),
-    .AccRows  (AccRows),
-    .ObufRows (ObufRows),
-    .PbufWords(PbufWords)
-  ) u_store (
-    .clk_i           (clk_i),
-    .rst_ni          (rst_ni),
-    .halt_i          (halt),
-    .insn_valid_i    (stq_valid),
-    .insn_ready_o    (stq_ready),
-    .insn_i          (stq_data),
-    .tok_avail_i     (tok_c2s != '0),
-    .tok_pop_o       (c2s_pop),
-    .tok_push_o      (s2c_push),
-    .pb_re_o         (pb_re),
-    .pb_raddr_o      (pb_raddr),
-    .pb_rdata_i      (pb_rdata),
-    .p_we_o          (p_we),
-    .p_sel_o         (p_sel),
-    .p_data_o        (p_data),
-    .zp_out_o        (zp_out),
-    .clamp_min_o     (clamp_min),
-    .clamp_max_o     (clamp_max),
-    .r_valid_o       (r_valid),
-    .r_ready_i       (r_ready),
-    .r_addr_o        (r_addr),
-    .o_valid_i       (o_valid),
-    .o_ready_o       (o_ready),
-    .o_data_i        (o_data),
-    .ob_we_o         (ob_we),
-    .ob_waddr_o      (ob_waddr),
-    .ob_wdata_o      (ob_wdata),
-    .desc_valid_o    (st_desc_valid),
-    .desc_ready_i    (st_desc_ready),
-    .desc_dram_addr_o(st_d_addr),
-    .desc_rows_o     (st_d_rows),
-    .desc_row_bytes_o(st_d_row_bytes),
-    .desc_stride_o   (st_d_stride),
-    .desc_sp_stride_o(st_d_sp_stride),
-    .dma_done_i      (st_dma_done),
-    .dma_status_i    (st_dma_status),
-    .idle_o          (st_idle),
-    .pc_o            (st_pc),
-    .busy_o          (st_busy),
-    .stall_o         (st_stall),
-    .err_o           (st_err),
-    .err_code_o      (st_err_code),
-    .bytes_o         (st_bytes)
-  );
-
-  abacus_dma #(
-    .DataWidth(DataWidth),
-    .SpBytes  (ObufRows * DataBytes),
-    .MaxReads (8),
-    .MaxWrites(StoreMaxWrites),
-    .IdWidth  (4)
-  ) u_st_dma (
-    .clk_i            (clk_i),
-    .rst_ni           (rst_ni),
-    .clear_i          (clear),
-    .window_base_i    (win_base),
-    .window_limit_i   (win_limit),
-    .desc_valid_i     (st_desc_valid),
-    .desc_ready_o     (st_desc_ready),
-    .desc_store_i     (1'b1),
-    .desc_dram_addr_i (st_d_addr),
-    .desc_rows_i      (st_d_rows),
-    .desc_row_bytes_i (st_d_row_bytes),
-    .desc_stride_i    (st_d_stride),
-    .desc_sp_addr_i   (32'd0),
-    .desc_sp_stride_i (st_d_sp_stride),
-    .desc_pad_top_i   (8'd0),
-    .desc_pad_bottom_i(8'd0),
-    .desc_pad_left_i  (8'd0),
-    .desc_pad_right_i (8'd0),
-    .desc_pad_value_i (8'd0),
-    .busy_o           (st_dma_busy),
-    .done_o           (st_dma_done),
-    .status_o         (st_dma_status),
-    .status_store_o   (),
-    .status_addr_o    (st_dma_addr),
+  // ---- store path: queue, engine, store DMA ---------------------------------------------------
+  abacus_store_path #(
+    .DataWidth (DataWidth),
+    .Cols      (Cols),
+    .AccRows   (AccRows),
+    .ObufRows  (ObufRows),
+    .PbufWords (PbufWords),
+    .MaxWrites (StoreMaxWrites),
+    .QueueDepth(4)
+  ) u_store_path (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear), .halt_i(halt),
+    .win_base_i(win_base), .win_limit_i(win_limit),
+    .insn_valid_i(st_valid), .insn_ready_o(st_ready), .insn_i(insn_tagged), .insn_pending_o(stq_valid),
+    .tok_avail_i(tok_c2s != '0), .tok_pop_o(c2s_pop), .tok_push_o(s2c_push),
+    .pb_re_o(pb_re), .pb_raddr_o(pb_raddr), .pb_rdata_i(pb_rdata),
+    .p_we_o(p_we), .p_sel_o(p_sel), .p_data_o(p_data),
+    .zp_out_o(zp_out), .clamp_min_o(clamp_min), .clamp_max_o(clamp_max),
+    .r_valid_o(r_valid), .r_ready_i(r_ready), .r_addr_o(r_addr),
+    .o_valid_i(o_valid), .o_ready_o(o_ready), .o_data_i(o_data),
+    .ob_we_o(ob_we), .ob_waddr_o(ob_waddr), .ob_wdata_o(ob_wdata),
+    .ob_re_o(ob_re), .ob_raddr_o(ob_raddr), .ob_rdata_i(ob_rdata),
     `ABACUS_AXI_M_WR_PASS(axi, axi),
-    `ABACUS_AXI_M_RD_TIE(axi),
-    .sp_we_o          (),
-    .sp_waddr_o       (),
-    .sp_wdata_o       (),
-    .sp_wstrb_o       (),
-    .sp_re_o          (st_sp_re),
-    .sp_raddr_o       (st_sp_raddr),
-    .sp_rdata_i       (st_sp_rdata)
-  );
-
-  // ---- performance counters (cleared when a program begins) -------------------------------------
-  abacus_perf #(.Rows(Rows), .Cols(Cols)) u_perf (
-    .clk_i          (clk_i),
-    .rst_ni         (rst_ni),
-    .launch_i       (launch),
-    .run_i          (run),
-    .ld_busy_i      (ld_busy),
-    .ld_stall_i     (ld_stall),
-    .cp_fire_i      (cp_fire),
-    .cp_stall_i     (cp_stall),
-    .st_busy_i      (st_busy),
-    .st_stall_i     (st_stall),
-    .ld_dma_done_i  (ld_dma_done),
-    .ld_dma_status_i(ld_dma_status),
-    .ld_bytes_i     (ld_bytes),
-    .st_dma_done_i  (st_dma_done),
-    .st_dma_status_i(st_dma_status),
-    .st_bytes_i     (st_bytes),
-    .cycles_o       (perf_cycles),
-    .macs_o         (perf_macs),
-    .bytes_read_o   (perf_rd),
-    .bytes_written_o(perf_wr),
-    .ld_busy_o      (perf_ld_busy),
-    .ld_stall_o     (perf_ld_stall),
-    .cp_busy_o      (perf_cp_busy),
-    .cp_stall_o     (perf_cp_stall),
-    .st_busy_o      (perf_st_busy),
-    .st_stall_o     (perf_st_stall)
+    .idle_o(st_idle), .busy_o(st_busy), .stall_o(st_stall), .pc_o(st_pc), .bytes_o(st_bytes),
+    .err_o(st_err), .err_code_o(st_err_code), .err_addr_o(st_err_addr),
+    .dma_busy_o(st_dma_busy), .dma_done_o(st_dma_done), .dma_status_o(st_dma_status)
   );
 
   logic unused;
