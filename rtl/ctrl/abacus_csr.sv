@@ -17,6 +17,7 @@ module abacus_csr #(
   parameter logic [31:0] CfgPbufSlots = 32'd0,
   parameter logic [31:0] CfgBus = 32'd0,
   parameter logic [31:0] CfgSpadMap = 32'd0,
+  parameter logic [31:0] CfgOutstanding = 32'd0,
   parameter logic [31:0] BuildId = 32'd0
 ) (
   input  logic        clk_i,
@@ -75,6 +76,7 @@ module abacus_csr #(
       abacus_isa_pkg::RegCfgPbufSlots:      rdata = CfgPbufSlots;
       abacus_isa_pkg::RegCfgBus:            rdata = CfgBus;
       abacus_isa_pkg::RegCfgSpadMap:        rdata = CfgSpadMap;
+      abacus_isa_pkg::RegCfgOutstanding:    rdata = CfgOutstanding;
       abacus_isa_pkg::RegBuildId:           rdata = BuildId;
       abacus_isa_pkg::RegCtrl:              rdata = {29'd0, irq_en_q, 2'b00};
       abacus_isa_pkg::RegStatus:            rdata = {23'd0, err_store_q, err_q, 2'b00, done_q, busy_i};

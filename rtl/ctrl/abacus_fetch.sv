@@ -20,6 +20,7 @@ module abacus_fetch #(
   parameter int unsigned ObufRows = 256,
   parameter int unsigned PbufSlots = 64,
   parameter logic [3:0] FetchId = 4'd1,
+  parameter int unsigned MaxBursts = 2,  // reads in flight from fetch (at most 3)
   localparam int unsigned IBits = abacus_isa_pkg::InsnBits,
   localparam int unsigned BeatsPerInsn = IBits / DataWidth
 ) (
@@ -62,7 +63,6 @@ module abacus_fetch #(
 );
   localparam int unsigned BurstInsns = 16;
   localparam int unsigned QDepth = 64;
-  localparam int unsigned MaxBursts = 2;  // reads in flight from fetch
   localparam int unsigned InsnBytes = IBits / 8;
   localparam int unsigned BeatBytes = DataWidth / 8;
 
@@ -364,6 +364,9 @@ module abacus_fetch #(
   // taken, one queue offered an instruction at a time, every error with a
   // code.
   `ABACUS_ASSERT(FetchBurstsBounded, 32'(bursts_out_q) <= MaxBursts)
+`ifndef SYNTHESIS
+  initial assert (MaxBursts >= 1 && MaxBursts <= 3);  // bursts_out_q is 2 bits
+`endif
   `ABACUS_ASSERT(FetchBeatOnlyInFlight, !r_fire || beats_out_q != '0)
   `ABACUS_ASSERT(FetchOneQueue, $onehot0({ld_valid_o, cp_valid_o, st_valid_o}))
   `ABACUS_ASSERT(FetchErrorHasCode, !err_o || err_code_o != '0)

@@ -3,7 +3,7 @@
 package abacus_isa_pkg;
 
   localparam logic [31:0] IdMagic = 32'h41424143;
-  localparam logic [31:0] IdVersion = 32'h00010000;
+  localparam logic [31:0] IdVersion = 32'h00010001;
   localparam int unsigned InsnBits = 256;
 
   // register byte offsets
@@ -18,6 +18,7 @@ package abacus_isa_pkg;
   localparam logic [11:0] RegCfgBus = 12'h020;  // ro: AXI data width in bits[15:0], instruction bytes[31:16]
   localparam logic [11:0] RegCfgSpadMap = 12'h024;  // ro: scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)
   localparam logic [11:0] RegBuildId = 12'h028;  // ro: build identifier (git hash prefix), 0 in simulation
+  localparam logic [11:0] RegCfgOutstanding = 12'h030;  // ro: AXI bursts in flight at most: load DMA reads[7:0], fetch reads[15:8], store DMA writes[23:16] (since version 1.1)
   localparam logic [11:0] RegCtrl = 12'h040;  // rw: bit0 START (write 1), bit1 SOFT_RESET (write 1), bit2 IRQ_EN
   localparam logic [11:0] RegStatus = 12'h044;  // ro: bit0 BUSY, bit1 DONE, bits[7:4] ERROR, bit8 ERROR_IS_STORE
   localparam logic [11:0] RegErrAddrLo = 12'h048;  // ro: faulting DRAM address (DMA errors) low
@@ -145,7 +146,7 @@ package abacus_isa_pkg;
   // 1 for an offset in the register map
   function automatic logic reg_mapped(input logic [11:0] addr);
     unique case (addr)
-      12'h000, 12'h004, 12'h008, 12'h00c, 12'h010, 12'h014, 12'h018, 12'h01c, 12'h020, 12'h024, 12'h028, 12'h040, 12'h044, 12'h048, 12'h04c, 12'h050, 12'h054, 12'h058, 12'h05c, 12'h060, 12'h064, 12'h068, 12'h070, 12'h074, 12'h078, 12'h07c, 12'h080, 12'h084, 12'h088, 12'h08c, 12'h090, 12'h094, 12'h098, 12'h09c, 12'h0a0, 12'h0a4, 12'h0a8, 12'h0ac, 12'h0b0, 12'h0b4: reg_mapped = 1'b1;
+      12'h000, 12'h004, 12'h008, 12'h00c, 12'h010, 12'h014, 12'h018, 12'h01c, 12'h020, 12'h024, 12'h028, 12'h030, 12'h040, 12'h044, 12'h048, 12'h04c, 12'h050, 12'h054, 12'h058, 12'h05c, 12'h060, 12'h064, 12'h068, 12'h070, 12'h074, 12'h078, 12'h07c, 12'h080, 12'h084, 12'h088, 12'h08c, 12'h090, 12'h094, 12'h098, 12'h09c, 12'h0a0, 12'h0a4, 12'h0a8, 12'h0ac, 12'h0b0, 12'h0b4: reg_mapped = 1'b1;
       default: reg_mapped = 1'b0;
     endcase
   endfunction

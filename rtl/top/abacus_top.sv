@@ -58,6 +58,7 @@ module abacus_top #(
   localparam int unsigned AccAw = $clog2(AccRows);
   localparam int unsigned LdSpWordW = $clog2(SpBytes) - $clog2(DataBytes);
   localparam logic [3:0] FetchId = 4'd1;
+  localparam int unsigned FetchMaxBursts = 2;
 
   // ---- control registers ----------------------------------------------------------
   logic        start, soft_reset, busy, done, err_store;
@@ -76,6 +77,7 @@ module abacus_top #(
     .CfgPbufSlots(32'(PbufSlots)),
     .CfgBus      ({16'(abacus_isa_pkg::InsnBits / 8), 16'(DataWidth)}),
     .CfgSpadMap  ({16'((IbufBytes + WbufBytes) / 1024), 16'(IbufBytes / 1024)}),
+    .CfgOutstanding({8'd0, 8'(StoreMaxWrites), 8'(FetchMaxBursts), 8'(LoadMaxReads)}),
     .BuildId     (BuildId)
   ) u_csr (
     .clk_i(clk_i), .rst_ni(rst_ni),
@@ -155,7 +157,8 @@ module abacus_top #(
     .AccRows  (AccRows),
     .ObufRows (ObufRows),
     .PbufSlots(PbufSlots),
-    .FetchId  (FetchId)
+    .FetchId  (FetchId),
+    .MaxBursts(FetchMaxBursts)
   ) u_fetch (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear && !start), .start_i(launch), .halt_i(halt),
     .prog_base_i(prog_base), .prog_count_i(prog_count), .win_base_i(win_base), .win_limit_i(win_limit),
@@ -289,6 +292,7 @@ module abacus_top #(
 `ifndef SYNTHESIS
   initial begin
     assert (Rows * 8 == DataWidth && Cols * 8 == DataWidth);
+    assert (LoadMaxReads < 256 && StoreMaxWrites < 256);  // CFG_OUTSTANDING holds 8 bits each
   end
 `endif
 endmodule

@@ -151,6 +151,11 @@ struct AxiMonitorConfig {
 class AxiMonitor {
  public:
   explicit AxiMonitor(const AxiMonitorConfig& cfg) : cfg_(cfg) {}
+  // the limits, once the master has told them (before any traffic)
+  void set_max_outstanding(unsigned reads, unsigned writes) {
+    cfg_.max_outstanding_reads = reads;
+    cfg_.max_outstanding_writes = writes;
+  }
 
   // Call every cycle, in reset too.
   void check(std::uint64_t cycle, bool in_reset, const AxiMasterSignals& m, const AxiSlaveSignals& s);

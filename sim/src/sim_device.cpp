@@ -69,8 +69,7 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   s.mem = std::make_unique<tb::AxiMem>(mc);
   tb::AxiMonitorConfig moncfg;
   moncfg.data_bytes = kBusBytes;
-  moncfg.max_outstanding_reads = 34;   // abacus_top LoadMaxReads + 2 fetch bursts
-  moncfg.max_outstanding_writes = 32;  // abacus_top StoreMaxWrites
+  // the outstanding limits come from CFG_OUTSTANDING, read below before any traffic
   s.mon = std::make_unique<tb::AxiMonitor>(moncfg);
   s.next_free = opt.memory_base;
 
@@ -89,6 +88,9 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
     throw DeviceError("SimDevice: the model reports a " + std::to_string(bus_bits) + "-bit bus (CFG_BUS), but its "
                       "AXI port is " + std::to_string(kBusBytes * 8) + " bits");
   }
+  // reads in flight: the load DMA's and fetch's share the read channels
+  const std::uint32_t out = read32(isa::reg::CFG_OUTSTANDING);
+  s.mon->set_max_outstanding((out & 0xffu) + ((out >> 8) & 0xffu), (out >> 16) & 0xffu);
 }
 
 SimDevice::~SimDevice() = default;

@@ -199,21 +199,7 @@ GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Ti
         pix += cnt;
       }
     };
-    const GemmStats st = detail::run_lowered(dev, hw, s.cycle_model(), L, timeout);
-    total.estimated_cycles += st.estimated_cycles;
-    total.dram_bytes += st.dram_bytes;
-    total.perf.cycles += st.perf.cycles;
-    total.perf.macs += st.perf.macs;
-    total.perf.bytes_read += st.perf.bytes_read;
-    total.perf.bytes_written += st.perf.bytes_written;
-    total.perf.load_busy += st.perf.load_busy;
-    total.perf.load_stall += st.perf.load_stall;
-    total.perf.compute_busy += st.perf.compute_busy;
-    total.perf.compute_stall += st.perf.compute_stall;
-    total.perf.store_busy += st.perf.store_busy;
-    total.perf.store_stall += st.perf.store_stall;
-    total.instructions += st.instructions;
-    total.programs += st.programs;
+    total += detail::run_lowered(dev, hw, s.cycle_model(), L, timeout);
   }
   dev.copy_from_device(output, out_dev, out_bytes);
   return total;

@@ -56,13 +56,45 @@ HwConfig read_config(Device& dev) {
   c.wbuf_sp_base = (map & 0xffff) * 1024;
   c.pbuf_sp_base = (map >> 16) * 1024;
   c.build_id = dev.read32(isa::reg::BUILD_ID);
+  if ((c.version & 0xffffu) < 1) {
+    throw DeviceError(dev.name() + ": hardware version " + hex(c.version) +
+                      " predates CFG_OUTSTANDING (1.1); rebuild the bitstream from this tree");
+  }
+  const std::uint32_t out = dev.read32(isa::reg::CFG_OUTSTANDING);
+  c.load_max_reads = out & 0xffu;
+  c.fetch_max_reads = (out >> 8) & 0xffu;
+  c.store_max_writes = (out >> 16) & 0xffu;
   if (c.insn_bytes != isa::kInstructionBytes || c.rows == 0 || c.cols == 0 || c.rows * 8 != c.bus_bits ||
-      c.cols * 8 != c.bus_bits) {
+      c.cols * 8 != c.bus_bits || c.load_max_reads == 0 || c.store_max_writes == 0) {
     throw DeviceError(dev.name() + ": unsupported configuration (array " + std::to_string(c.rows) + "x" +
                       std::to_string(c.cols) + ", bus " + std::to_string(c.bus_bits) + " bits, instruction " +
-                      std::to_string(c.insn_bytes) + " bytes)");
+                      std::to_string(c.insn_bytes) + " bytes, " + std::to_string(c.load_max_reads) + " reads and " +
+                      std::to_string(c.store_max_writes) + " writes in flight)");
   }
   return c;
+}
+
+PerfCounters& PerfCounters::operator+=(const PerfCounters& o) {
+  cycles += o.cycles;
+  macs += o.macs;
+  bytes_read += o.bytes_read;
+  bytes_written += o.bytes_written;
+  load_busy += o.load_busy;
+  load_stall += o.load_stall;
+  compute_busy += o.compute_busy;
+  compute_stall += o.compute_stall;
+  store_busy += o.store_busy;
+  store_stall += o.store_stall;
+  return *this;
+}
+
+GemmStats& GemmStats::operator+=(const GemmStats& o) {
+  perf += o.perf;
+  estimated_cycles += o.estimated_cycles;
+  dram_bytes += o.dram_bytes;
+  instructions += o.instructions;
+  programs += o.programs;
+  return *this;
 }
 
 PerfCounters read_perf(Device& dev) {
@@ -165,220 +197,282 @@ std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
   return drain + 6 + dma;
 }
 
+// run_lowered in four steps: tile (what fits where), schedule (the
+// instructions of one program, grouped), estimate (the cycle model over the
+// schedule), emit (the program in dispatch order); run_lowered runs them
+// once per program (one per PBUF_SLOTS column blocks).
+namespace {
+
+// The buffer geometry a lowered GEMM is tiled for.
+struct Tiling {
+  int R = 0, C = 0, KT = 0;
+  int half_ibuf = 0;   // ibuf rows per half (double-buffered row blocks)
+  int kc_tiles = 0;    // K tiles per weight block (one wbuf half)
+  int acc_half = 0;    // accumulator rows per half
+  int mt_max = 0;      // output rows per row block
+  int nt_all = 0;      // column blocks of Cols
+  int nt_per_prog = 0; // column blocks per program (one parameter slot each)
+};
+
+Tiling tile(const HwConfig& hw, const Lowered& L) {
+  Tiling t;
+  t.R = static_cast<int>(hw.rows);
+  t.C = static_cast<int>(hw.cols);
+  t.KT = L.kt;
+  t.half_ibuf = static_cast<int>(hw.ibuf_rows) / 2;
+  if (t.KT > t.half_ibuf) {
+    throw std::invalid_argument("K of " + std::to_string(t.KT * t.R) + " (padded) exceeds what one activation buffer half holds (" +
+                                std::to_string(t.half_ibuf * t.R) + ")");
+  }
+  t.kc_tiles = std::max(1, static_cast<int>(hw.wbuf_rows) / 2 / t.R);
+  t.acc_half = static_cast<int>(hw.acc_rows) / 2;
+  t.mt_max = std::min({t.half_ibuf / t.KT, t.acc_half, static_cast<int>(hw.obuf_rows)});
+  t.nt_all = ceil_div(L.n, t.C);
+  t.nt_per_prog = static_cast<int>(hw.pbuf_slots);
+  return t;
+}
+
+// Parameters per slot for column blocks nb0..nb0+nt-1: bias (zero point
+// folded in), multiplier, shift, Cols int32 each.
+std::vector<std::uint8_t> pack_params(const Lowered& L, int nb0, int nt, int C) {
+  const std::size_t vec_bytes = static_cast<std::size_t>(C) * 4;
+  std::vector<std::uint8_t> params(static_cast<std::size_t>(nt) * 3 * vec_bytes, 0);
+  for (int nb = 0; nb < nt; ++nb) {
+    for (int j = 0; j < C; ++j) {
+      const int n = (nb0 + nb) * C + j;
+      if (n >= L.n) continue;
+      const std::int32_t vals[3] = {L.bias[static_cast<std::size_t>(n)], L.mult[static_cast<std::size_t>(n)],
+                                    L.shift[static_cast<std::size_t>(n)]};
+      for (int v = 0; v < 3; ++v) {
+        std::memcpy(&params[(static_cast<std::size_t>(nb) * 3 + v) * vec_bytes + static_cast<std::size_t>(j) * 4], &vals[v], 4);
+      }
+    }
+  }
+  return params;
+}
+
+struct Op {
+  enum Kind { kLoad, kGemm, kStore } kind;
+  LoadArgs la;
+  GemmArgs ga;
+  StoreArgs sa;
+  Deps d;
+};
+
+// One program's instructions per weight group (one weight block and the
+// GEMMs that use it): loads[g] fill group g's buffers, computes[g] are its
+// GEMMs and the stores of the output blocks it completes.
+struct Schedule {
+  std::vector<std::vector<Op>> loads, computes;
+};
+
+// Where the program's inputs are on the device.
+struct ProgramInputs {
+  std::uint64_t b_dev = 0;       // all packed weight blocks
+  std::uint64_t p_dev = 0;       // this program's parameter slots
+  std::uint32_t p_bytes = 0;
+  int nb0 = 0, nt = 0;           // its column blocks
+};
+
+Schedule schedule(const HwConfig& hw, const Tiling& t, const Lowered& L, const ProgramInputs& in) {
+  const int R = t.R, C = t.C, KT = t.KT, NT = in.nt, nb0 = in.nb0;
+  Schedule sch;
+  auto group_ops = [](std::vector<std::vector<Op>>& v, int g) -> std::vector<Op>& {
+    if (static_cast<int>(v.size()) <= g) v.resize(static_cast<std::size_t>(g) + 1);
+    return v[static_cast<std::size_t>(g)];
+  };
+  {
+    LoadArgs la;
+    la.dram_addr = in.p_dev;
+    la.rows = 1;
+    la.row_bytes = in.p_bytes;
+    la.sp_addr = hw.pbuf_sp_base;
+    la.sp_stride = la.row_bytes;
+    group_ops(sch.loads, 0).push_back({Op::kLoad, la, {}, {}, {}});
+  }
+  int group = 0;  // weight blocks loaded so far (one buffer half each, alternating)
+  int unit = 0;   // output blocks (one accumulator half each, alternating)
+  int mb = 0;
+  std::vector<LoadArgs> a_loads;
+  const int groups_per_block = NT * ceil_div(KT, t.kc_tiles);
+  // The next row block's activations go into the other ibuf half, whose
+  // last reader is the previous row block's last group. Emitting them with
+  // the second group of the current row block makes that group's first
+  // load wait (compute->load token) for exactly that group, and gives the
+  // load a whole group more to hide behind.
+  auto emit_a = [&](int m0a, int mba, bool& pop, std::vector<Op>& into) {
+    const int mta = std::min(t.mt_max, L.m - m0a);
+    a_loads.clear();
+    L.load_rows(m0a, mta, static_cast<std::uint32_t>((mba % 2) * t.half_ibuf * R), static_cast<std::uint32_t>(KT * R),
+                a_loads);
+    for (const LoadArgs& la : a_loads) {
+      Deps d;
+      d.pop_next = pop;
+      pop = false;
+      into.push_back({Op::kLoad, la, {}, {}, d});
+    }
+  };
+  for (int m0 = 0; m0 < L.m; m0 += t.mt_max, ++mb) {
+    const int mt = std::min(t.mt_max, L.m - m0);
+    const std::uint32_t ibase = static_cast<std::uint32_t>((mb % 2) * t.half_ibuf);
+    for (int nb = 0; nb < NT; ++nb, ++unit) {
+      const std::uint32_t acc_base = static_cast<std::uint32_t>((unit % 2) * t.acc_half);
+      for (int kt0 = 0; kt0 < KT; kt0 += t.kc_tiles, ++group) {
+        const int kts = std::min(t.kc_tiles, KT - kt0);
+        const std::uint32_t wbase = static_cast<std::uint32_t>((group % 2) * t.kc_tiles * R);
+        // group g >= 2 reuses the buffers of group g-2: its first load waits for their release
+        bool pop = group >= 2;
+        const int group_in_block = nb * ceil_div(KT, t.kc_tiles) + kt0 / t.kc_tiles;
+        if (group_in_block == 0 && (mb == 0 || groups_per_block < 2)) {
+          emit_a(m0, mb, pop, group_ops(sch.loads, group));  // not loaded ahead
+        }
+        if (group_in_block == 1 && m0 + t.mt_max < L.m) {
+          emit_a(m0 + t.mt_max, mb + 1, pop, group_ops(sch.loads, group));  // the next row block, ahead
+        }
+        LoadArgs lb;  // the weight block: kts tiles of one column block, contiguous
+        lb.dram_addr = in.b_dev + (static_cast<std::uint64_t>(nb0 + nb) * KT * R + static_cast<std::uint64_t>(kt0) * R) * C;
+        lb.rows = 1;
+        lb.row_bytes = static_cast<std::uint32_t>(kts * R * C);
+        lb.sp_addr = hw.wbuf_sp_base + wbase * static_cast<std::uint32_t>(C);
+        lb.sp_stride = lb.row_bytes;
+        Deps dl;
+        dl.pop_next = pop;
+        dl.push_next = true;
+        group_ops(sch.loads, group).push_back({Op::kLoad, lb, {}, {}, dl});
+        for (int i = 0; i < kts; ++i) {
+          const int kt = kt0 + i;
+          GemmArgs g;
+          g.m = static_cast<std::uint32_t>(mt);
+          g.ibuf_row = ibase + static_cast<std::uint32_t>(kt);
+          g.ibuf_stride = static_cast<std::uint32_t>(KT);
+          g.wbuf_row = wbase + static_cast<std::uint32_t>(i * R);
+          g.acc_row = acc_base;
+          g.accumulate = kt > 0;
+          Deps d;
+          d.pop_prev = i == 0;                // this group's data is in
+          d.pop_next = kt == 0 && unit >= 2;  // the accumulator half is free
+          d.push_prev = i == kts - 1;         // this group's buffers are free
+          d.push_next = kt == KT - 1;         // the output block is done
+          group_ops(sch.computes, group).push_back({Op::kGemm, {}, g, {}, d});
+        }
+      }
+      StoreArgs s;
+      s.dram_addr = L.c_addr + static_cast<std::uint64_t>(m0) * L.ldc + static_cast<std::uint64_t>((nb0 + nb) * C);
+      s.m = static_cast<std::uint32_t>(mt);
+      s.acc_row = acc_base;
+      s.n_bytes = static_cast<std::uint32_t>(std::min(C, L.n - (nb0 + nb) * C));
+      s.stride = L.ldc;
+      s.pslot = static_cast<std::uint32_t>(nb);
+      s.zp_out = static_cast<std::int8_t>(L.zp_out);
+      s.clamp_min = static_cast<std::int8_t>(L.act_min);
+      s.clamp_max = static_cast<std::int8_t>(L.act_max);
+      Deps d;
+      d.pop_prev = true;
+      d.push_prev = true;
+      group_ops(sch.computes, group - 1).push_back({Op::kStore, {}, {}, s, d});
+    }
+  }
+  return sch;
+}
+
+struct Estimate {
+  std::uint64_t cycles = 0, dram_bytes = 0;
+};
+
+// Cycle model: group g's loads start when the loads of g-1 are done and
+// (g >= 2) the GEMMs of g-2 released their buffers; its GEMMs start when
+// its loads are in, the GEMMs of g-1 are done and, for a GEMM that waits
+// for an accumulator half, the store of the output block two before has
+// drained it; each GEMM occupies the array max(M, Rows) cycles. Stores
+// run one after another once their block's GEMMs are through.
+Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch) {
+  Estimate e;
+  const std::size_t G = sch.computes.size();
+  std::vector<std::uint64_t> load_end(G, 0), comp_end(G, 0), store_end;
+  std::size_t next_store_wait = 0;
+  std::uint64_t last_store_end = 0;
+  const std::uint64_t pipe = static_cast<std::uint64_t>(t.R + t.C + 1);
+  for (std::size_t gi = 0; gi < G; ++gi) {
+    std::uint64_t lt = model.mem_latency + 4;
+    if (gi < sch.loads.size()) {
+      for (const Op& o : sch.loads[gi]) {
+        lt += model.load(o.la);
+        e.dram_bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
+      }
+    }
+    std::uint64_t ls = gi ? load_end[gi - 1] : 0;
+    if (gi >= 2) ls = std::max(ls, comp_end[gi - 2]);
+    load_end[gi] = ls + lt;
+    std::uint64_t c = std::max(gi ? comp_end[gi - 1] : 0, load_end[gi]);
+    for (const Op& o : sch.computes[gi]) {
+      if (o.kind == Op::kGemm) {
+        if (o.d.pop_next && next_store_wait < store_end.size()) c = std::max(c, store_end[next_store_wait++]);
+        c += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(t.R));
+      } else if (o.kind == Op::kStore) {
+        const std::uint64_t s0 = std::max(c + pipe, last_store_end);
+        last_store_end = s0 + model.store(o.sa);
+        store_end.push_back(last_store_end);
+        e.dram_bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
+      }
+    }
+    comp_end[gi] = c;
+  }
+  // program fetch and the first weights into the array before, the last store after
+  const std::uint64_t fetch = model.mem_latency + 4;  // the first instructions
+  e.cycles = fetch + static_cast<std::uint64_t>(t.R) + std::max(comp_end[G - 1] + pipe, last_store_end);
+  return e;
+}
+
+// Instructions in dispatch order, software-pipelined: the loads of group
+// g+1 come before the GEMMs of group g, so in-order dispatch hands the load
+// engine its next block while the compute engine works. The tokens keep it
+// correct whatever the order.
+Program emit(const Schedule& sch) {
+  Program prog;
+  auto put = [&](const std::vector<Op>& ops) {
+    for (const Op& o : ops) {
+      if (o.kind == Op::kLoad) prog.load(o.la, o.d);
+      else if (o.kind == Op::kGemm) prog.gemm(o.ga, o.d);
+      else prog.store(o.sa, o.d);
+    }
+  };
+  put(sch.loads[0]);
+  for (std::size_t g = 0; g < sch.computes.size(); ++g) {
+    if (g + 1 < sch.loads.size()) put(sch.loads[g + 1]);
+    put(sch.computes[g]);
+  }
+  prog.finish();
+  return prog;
+}
+
+}  // namespace
+
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& L,
                       const Timeout& timeout) {
-  const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
-  const int KT = L.kt;
-  const int half_ibuf = static_cast<int>(hw.ibuf_rows) / 2;
-  if (KT > half_ibuf) {
-    throw std::invalid_argument("K of " + std::to_string(KT * R) + " (padded) exceeds what one activation buffer half holds (" +
-                                std::to_string(half_ibuf * R) + ")");
-  }
-  const int kc_tiles = std::max(1, static_cast<int>(hw.wbuf_rows) / 2 / R);  // K tiles per weight block
-  const int acc_half = static_cast<int>(hw.acc_rows) / 2;
-  const int mt_max = std::min({half_ibuf / KT, acc_half, static_cast<int>(hw.obuf_rows)});
-  const int NT_all = ceil_div(L.n, C);
-  const int nt_per_prog = static_cast<int>(hw.pbuf_slots);
-  const std::size_t vec_bytes = static_cast<std::size_t>(C) * 4;
-  const std::size_t block_bytes = static_cast<std::size_t>(KT) * R * C;
-
+  const Tiling t = tile(hw, L);
+  const std::size_t block_bytes = static_cast<std::size_t>(t.KT) * t.R * t.C;
   GemmStats stats;
-  const std::uint64_t b_dev = dev.alloc(block_bytes * NT_all);
-  dev.copy_to_device(b_dev, L.bp, block_bytes * NT_all);
+  const std::uint64_t b_dev = dev.alloc(block_bytes * t.nt_all);
+  dev.copy_to_device(b_dev, L.bp, block_bytes * t.nt_all);
 
-  for (int nb0 = 0; nb0 < NT_all; nb0 += nt_per_prog) {
-    const int NT = std::min(nt_per_prog, NT_all - nb0);
-    // Parameters per slot: bias (zero point folded in), multiplier, shift.
-    std::vector<std::uint8_t> params(static_cast<std::size_t>(NT) * 3 * vec_bytes, 0);
-    for (int nb = 0; nb < NT; ++nb) {
-      for (int j = 0; j < C; ++j) {
-        const int n = (nb0 + nb) * C + j;
-        if (n >= L.n) continue;
-        const std::int32_t vals[3] = {L.bias[static_cast<std::size_t>(n)], L.mult[static_cast<std::size_t>(n)],
-                                      L.shift[static_cast<std::size_t>(n)]};
-        for (int v = 0; v < 3; ++v) {
-          std::memcpy(&params[(static_cast<std::size_t>(nb) * 3 + v) * vec_bytes + static_cast<std::size_t>(j) * 4], &vals[v], 4);
-        }
-      }
-    }
-    const std::uint64_t p_dev = dev.alloc(params.size());
-    dev.copy_to_device(p_dev, params.data(), params.size());
+  for (int nb0 = 0; nb0 < t.nt_all; nb0 += t.nt_per_prog) {
+    ProgramInputs in;
+    in.b_dev = b_dev;
+    in.nb0 = nb0;
+    in.nt = std::min(t.nt_per_prog, t.nt_all - nb0);
+    const std::vector<std::uint8_t> params = pack_params(L, nb0, in.nt, t.C);
+    in.p_dev = dev.alloc(params.size());
+    in.p_bytes = static_cast<std::uint32_t>(params.size());
+    dev.copy_to_device(in.p_dev, params.data(), params.size());
 
-    // Instructions are collected per weight group (one weight block and the
-    // GEMMs that use it) and emitted software-pipelined: the loads of group
-    // g+1 come before the GEMMs of group g, so in-order dispatch hands the
-    // load engine its next block while the compute engine works. The tokens
-    // keep it correct whatever the order.
-    struct Op {
-      int kind;  // 0 load, 1 gemm, 2 store
-      LoadArgs la;
-      GemmArgs ga;
-      StoreArgs sa;
-      Deps d;
-    };
-    std::vector<std::vector<Op>> loads, computes;
-    auto group_ops = [](std::vector<std::vector<Op>>& v, int g) -> std::vector<Op>& {
-      if (static_cast<int>(v.size()) <= g) v.resize(static_cast<std::size_t>(g) + 1);
-      return v[static_cast<std::size_t>(g)];
-    };
-    {
-      LoadArgs la;
-      la.dram_addr = p_dev;
-      la.rows = 1;
-      la.row_bytes = static_cast<std::uint32_t>(params.size());
-      la.sp_addr = hw.pbuf_sp_base;
-      la.sp_stride = la.row_bytes;
-      group_ops(loads, 0).push_back({0, la, {}, {}, {}});
-    }
-    int group = 0;  // weight blocks loaded so far (one buffer half each, alternating)
-    int unit = 0;   // output blocks (one accumulator half each, alternating)
-    int mb = 0;
-    std::vector<LoadArgs> a_loads;
-    const int groups_per_block = NT * ceil_div(KT, kc_tiles);
-    // The next row block's activations go into the other ibuf half, whose
-    // last reader is the previous row block's last group. Emitting them with
-    // the second group of the current row block makes that group's first
-    // load wait (compute->load token) for exactly that group, and gives the
-    // load a whole group more to hide behind.
-    auto emit_a = [&](int m0a, int mba, bool& pop, std::vector<Op>& into) {
-      const int mta = std::min(mt_max, L.m - m0a);
-      a_loads.clear();
-      L.load_rows(m0a, mta, static_cast<std::uint32_t>((mba % 2) * half_ibuf * R), static_cast<std::uint32_t>(KT * R),
-                  a_loads);
-      for (const LoadArgs& la : a_loads) {
-        Deps d;
-        d.pop_next = pop;
-        pop = false;
-        into.push_back({0, la, {}, {}, d});
-      }
-    };
-    for (int m0 = 0; m0 < L.m; m0 += mt_max, ++mb) {
-      const int mt = std::min(mt_max, L.m - m0);
-      const std::uint32_t ibase = static_cast<std::uint32_t>((mb % 2) * half_ibuf);
-      for (int nb = 0; nb < NT; ++nb, ++unit) {
-        const std::uint32_t acc_base = static_cast<std::uint32_t>((unit % 2) * acc_half);
-        for (int kt0 = 0; kt0 < KT; kt0 += kc_tiles, ++group) {
-          const int kts = std::min(kc_tiles, KT - kt0);
-          const std::uint32_t wbase = static_cast<std::uint32_t>((group % 2) * kc_tiles * R);
-          // group g >= 2 reuses the buffers of group g-2: its first load waits for their release
-          bool pop = group >= 2;
-          const int group_in_block = nb * ceil_div(KT, kc_tiles) + kt0 / kc_tiles;
-          if (group_in_block == 0 && (mb == 0 || groups_per_block < 2)) {
-            emit_a(m0, mb, pop, group_ops(loads, group));  // not loaded ahead
-          }
-          if (group_in_block == 1 && m0 + mt_max < L.m) {
-            emit_a(m0 + mt_max, mb + 1, pop, group_ops(loads, group));  // the next row block, ahead
-          }
-          LoadArgs lb;  // the weight block: kts tiles of one column block, contiguous
-          lb.dram_addr = b_dev + (static_cast<std::uint64_t>(nb0 + nb) * KT * R + static_cast<std::uint64_t>(kt0) * R) * C;
-          lb.rows = 1;
-          lb.row_bytes = static_cast<std::uint32_t>(kts * R * C);
-          lb.sp_addr = hw.wbuf_sp_base + wbase * static_cast<std::uint32_t>(C);
-          lb.sp_stride = lb.row_bytes;
-          Deps dl;
-          dl.pop_next = pop;
-          dl.push_next = true;
-          group_ops(loads, group).push_back({0, lb, {}, {}, dl});
-          for (int t = 0; t < kts; ++t) {
-            const int kt = kt0 + t;
-            GemmArgs g;
-            g.m = static_cast<std::uint32_t>(mt);
-            g.ibuf_row = ibase + static_cast<std::uint32_t>(kt);
-            g.ibuf_stride = static_cast<std::uint32_t>(KT);
-            g.wbuf_row = wbase + static_cast<std::uint32_t>(t * R);
-            g.acc_row = acc_base;
-            g.accumulate = kt > 0;
-            Deps d;
-            d.pop_prev = t == 0;                // this group's data is in
-            d.pop_next = kt == 0 && unit >= 2;  // the accumulator half is free
-            d.push_prev = t == kts - 1;         // this group's buffers are free
-            d.push_next = kt == KT - 1;         // the output block is done
-            group_ops(computes, group).push_back({1, {}, g, {}, d});
-          }
-        }
-        StoreArgs s;
-        s.dram_addr = L.c_addr + static_cast<std::uint64_t>(m0) * L.ldc + static_cast<std::uint64_t>((nb0 + nb) * C);
-        s.m = static_cast<std::uint32_t>(mt);
-        s.acc_row = acc_base;
-        s.n_bytes = static_cast<std::uint32_t>(std::min(C, L.n - (nb0 + nb) * C));
-        s.stride = L.ldc;
-        s.pslot = static_cast<std::uint32_t>(nb);
-        s.zp_out = static_cast<std::int8_t>(L.zp_out);
-        s.clamp_min = static_cast<std::int8_t>(L.act_min);
-        s.clamp_max = static_cast<std::int8_t>(L.act_max);
-        Deps d;
-        d.pop_prev = true;
-        d.push_prev = true;
-        group_ops(computes, group - 1).push_back({2, {}, {}, s, d});
-      }
-    }
-    // Cycle model: group g's loads start when the loads of g-1 are done and
-    // (g >= 2) the GEMMs of g-2 released their buffers; its GEMMs start when
-    // its loads are in, the GEMMs of g-1 are done and, for a GEMM that waits
-    // for an accumulator half, the store of the output block two before has
-    // drained it; each GEMM occupies the array max(M, Rows) cycles. Stores
-    // run one after another once their block's GEMMs are through.
-    {
-      const std::size_t G = computes.size();
-      std::vector<std::uint64_t> load_end(G, 0), comp_end(G, 0), store_end;
-      std::size_t next_store_wait = 0;
-      std::uint64_t last_store_end = 0;
-      const std::uint64_t pipe = static_cast<std::uint64_t>(R + C + 1);
-      for (std::size_t gi = 0; gi < G; ++gi) {
-        std::uint64_t lt = model.mem_latency + 4;
-        if (gi < loads.size()) {
-          for (const Op& o : loads[gi]) {
-            lt += model.load(o.la);
-            stats.dram_bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
-          }
-        }
-        std::uint64_t ls = gi ? load_end[gi - 1] : 0;
-        if (gi >= 2) ls = std::max(ls, comp_end[gi - 2]);
-        load_end[gi] = ls + lt;
-        std::uint64_t t = std::max(gi ? comp_end[gi - 1] : 0, load_end[gi]);
-        for (const Op& o : computes[gi]) {
-          if (o.kind == 1) {
-            if (o.d.pop_next && next_store_wait < store_end.size()) t = std::max(t, store_end[next_store_wait++]);
-            t += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(R));
-          } else if (o.kind == 2) {
-            const std::uint64_t s0 = std::max(t + pipe, last_store_end);
-            last_store_end = s0 + model.store(o.sa);
-            store_end.push_back(last_store_end);
-            stats.dram_bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
-          }
-        }
-        comp_end[gi] = t;
-      }
-      // program fetch and the first weights into the array before, the last store after
-      const std::uint64_t fetch = model.mem_latency + 4;  // the first instructions
-      stats.estimated_cycles += fetch + static_cast<std::uint64_t>(R) + std::max(comp_end[G - 1] + pipe, last_store_end);
-    }
-    Program prog;
-    auto emit = [&](const std::vector<Op>& ops) {
-      for (const Op& o : ops) {
-        if (o.kind == 0) prog.load(o.la, o.d);
-        else if (o.kind == 1) prog.gemm(o.ga, o.d);
-        else prog.store(o.sa, o.d);
-      }
-    };
-    emit(loads[0]);
-    for (std::size_t g = 0; g < computes.size(); ++g) {
-      if (g + 1 < loads.size()) emit(loads[g + 1]);
-      emit(computes[g]);
-    }
-    prog.finish();
+    const Schedule sch = schedule(hw, t, L, in);
+    const Estimate e = estimate(model, t, sch);
+    const Program prog = emit(sch);
     run_program(dev, prog, timeout);
-    const PerfCounters pc = read_perf(dev);
-    stats.perf.cycles += pc.cycles;
-    stats.perf.macs += pc.macs;
-    stats.perf.bytes_read += pc.bytes_read;
-    stats.perf.bytes_written += pc.bytes_written;
-    stats.perf.load_busy += pc.load_busy;
-    stats.perf.load_stall += pc.load_stall;
-    stats.perf.compute_busy += pc.compute_busy;
-    stats.perf.compute_stall += pc.compute_stall;
-    stats.perf.store_busy += pc.store_busy;
-    stats.perf.store_stall += pc.store_stall;
+
+    stats.estimated_cycles += e.cycles;
+    stats.dram_bytes += e.dram_bytes;
+    stats.perf += read_perf(dev);
     stats.instructions += prog.size();
     ++stats.programs;
   }
@@ -410,6 +504,8 @@ std::vector<std::int8_t> pack_weights(int k, int n, int kt, int R, int C,
 Session::Session(Device& dev, unsigned mem_latency) : dev_(dev), hw_(read_config(dev)) {
   model_.mem_latency = mem_latency;
   model_.bus_bytes = hw_.bus_bits / 8;
+  model_.max_reads = hw_.load_max_reads;
+  model_.max_writes = hw_.store_max_writes;
 }
 
 GemmStats gemm(Device& dev, const GemmProblem& p, std::int8_t* c, const Timeout& timeout) {

@@ -8,7 +8,7 @@
 namespace abacus::isa {
 
 constexpr std::uint32_t kIdMagic = 0x41424143;
-constexpr std::uint32_t kIdVersion = 0x00010000;
+constexpr std::uint32_t kIdVersion = 0x00010001;
 constexpr unsigned kInstructionBits = 256;
 constexpr unsigned kInstructionBytes = 32;
 using Instruction = std::array<std::uint64_t, 4>;
@@ -25,6 +25,7 @@ constexpr std::uint32_t CFG_PBUF_SLOTS = 0x01C;  // ro: parameter slots (bias, m
 constexpr std::uint32_t CFG_BUS = 0x020;  // ro: AXI data width in bits[15:0], instruction bytes[31:16]
 constexpr std::uint32_t CFG_SPAD_MAP = 0x024;  // ro: scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)
 constexpr std::uint32_t BUILD_ID = 0x028;  // ro: build identifier (git hash prefix), 0 in simulation
+constexpr std::uint32_t CFG_OUTSTANDING = 0x030;  // ro: AXI bursts in flight at most: load DMA reads[7:0], fetch reads[15:8], store DMA writes[23:16] (since version 1.1)
 constexpr std::uint32_t CTRL = 0x040;  // rw: bit0 START (write 1), bit1 SOFT_RESET (write 1), bit2 IRQ_EN
 constexpr std::uint32_t STATUS = 0x044;  // ro: bit0 BUSY, bit1 DONE, bits[7:4] ERROR, bit8 ERROR_IS_STORE
 constexpr std::uint32_t ERR_ADDR_LO = 0x048;  // ro: faulting DRAM address (DMA errors) low
@@ -74,6 +75,7 @@ inline constexpr RegisterInfo kRegisters[] = {
     {"CFG_BUS", 0x020, "ro", "AXI data width in bits[15:0], instruction bytes[31:16]"},
     {"CFG_SPAD_MAP", 0x024, "ro", "scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)"},
     {"BUILD_ID", 0x028, "ro", "build identifier (git hash prefix), 0 in simulation"},
+    {"CFG_OUTSTANDING", 0x030, "ro", "AXI bursts in flight at most: load DMA reads[7:0], fetch reads[15:8], store DMA writes[23:16] (since version 1.1)"},
     {"CTRL", 0x040, "rw", "bit0 START (write 1), bit1 SOFT_RESET (write 1), bit2 IRQ_EN"},
     {"STATUS", 0x044, "ro", "bit0 BUSY, bit1 DONE, bits[7:4] ERROR, bit8 ERROR_IS_STORE"},
     {"ERR_ADDR_LO", 0x048, "ro", "faulting DRAM address (DMA errors) low"},

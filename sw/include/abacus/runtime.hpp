@@ -20,6 +20,8 @@ struct HwConfig {
   unsigned bus_bits = 0, insn_bytes = 0;
   std::uint32_t wbuf_sp_base = 0, pbuf_sp_base = 0;  // scratchpad byte addresses
   std::uint32_t build_id = 0;
+  // AXI bursts in flight at most (CFG_OUTSTANDING)
+  unsigned load_max_reads = 0, fetch_max_reads = 0, store_max_writes = 0;
 };
 
 // Reads and checks the ID block: throws DeviceError for a device that does
@@ -31,6 +33,8 @@ struct PerfCounters {
   std::uint64_t cycles = 0, macs = 0, bytes_read = 0, bytes_written = 0;
   std::uint32_t load_busy = 0, load_stall = 0, compute_busy = 0, compute_stall = 0;
   std::uint32_t store_busy = 0, store_stall = 0;
+  // the counters of several programs, summed (the one place they are added)
+  PerfCounters& operator+=(const PerfCounters& o);
 };
 PerfCounters read_perf(Device& dev);
 
@@ -63,6 +67,7 @@ struct GemmStats {
   std::uint64_t dram_bytes = 0;        // bytes the program moves (loads + stores), for the roofline
   std::size_t instructions = 0;
   int programs = 0;
+  GemmStats& operator+=(const GemmStats& o);
 };
 
 namespace detail {
@@ -85,7 +90,7 @@ struct Lowered {
 struct CycleModel {
   unsigned mem_latency = 0;  // cycles from request to first data
   unsigned bus_bytes = 16;
-  unsigned max_reads = 32, max_writes = 32;  // abacus_top LoadMaxReads, StoreMaxWrites
+  unsigned max_reads = 32, max_writes = 32;  // CFG_OUTSTANDING (Session sets them from the device)
   std::uint64_t load(const LoadArgs& a) const;
   std::uint64_t store(const StoreArgs& s, unsigned rows_bytes_hint = 0) const;
 };
