@@ -18,6 +18,9 @@
 
 namespace abacus::tb {
 
+// the harnesses build on the simulation layer (sim/common)
+using namespace abacus::sim;
+
 // One tile: Rows x Cols weights (row-major, row r feeds array row r) and
 // m activation rows of Rows bytes, written to accumulator rows
 // [acc_base, acc_base + m), overwriting or accumulating.

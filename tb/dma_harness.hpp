@@ -14,6 +14,9 @@
 
 namespace abacus::tb {
 
+// the harnesses build on the simulation layer (sim/common)
+using namespace abacus::sim;
+
 struct DmaDesc {
   bool store = false;
   std::uint64_t dram_addr = 0;

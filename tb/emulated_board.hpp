@@ -67,6 +67,9 @@
 
 namespace abacus::tb {
 
+// the harnesses build on the simulation layer (sim/common)
+using namespace abacus::sim;
+
 // What the real system would have done instead: a fault, a hang.
 class EmulationViolation : public std::logic_error {
  public:

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace abacus::tb {
+namespace abacus::sim {
 
 const char* to_string(AxiChannel c) {
   switch (c) {
@@ -346,4 +346,4 @@ void AxiMonitor::check(std::uint64_t cycle, bool in_reset, const AxiMasterSignal
   have_prev_ = true;
 }
 
-}  // namespace abacus::tb
+}  // namespace abacus::sim

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace abacus::tb {
+namespace abacus::sim {
 
 enum class AxiResp : unsigned { Okay = 0, ExOkay = 1, SlvErr = 2, DecErr = 3 };
 enum class AxiDir { Read, Write };
@@ -206,4 +206,4 @@ class AxiMonitor {
   std::uint64_t req_after_err_ = 0;
 };
 
-}  // namespace abacus::tb
+}  // namespace abacus::sim

@@ -11,7 +11,7 @@
 
 #include "common/axi.hpp"
 
-namespace abacus::tb {
+namespace abacus::sim {
 
 template <class Port>
 void port_to_bytes(const Port& p, std::uint8_t* out, unsigned n) {
@@ -73,4 +73,4 @@ void drive_axi_slave(Model& d, const AxiSlaveSignals& s, unsigned data_bytes) {
   d.axi_rlast_i = s.rlast;
 }
 
-}  // namespace abacus::tb
+}  // namespace abacus::sim

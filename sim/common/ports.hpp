@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace abacus::tb {
+namespace abacus::sim {
 
 // Element i of the port occupies bits [i*bits +: bits]; bits is 8 or 32.
 template <class Port>
@@ -56,4 +56,4 @@ inline std::vector<std::uint32_t> bytes_to_elems(const std::int8_t* p, std::size
   return v;
 }
 
-}  // namespace abacus::tb
+}  // namespace abacus::sim

@@ -7,7 +7,7 @@
 #include <random>
 #include <string>
 
-namespace abacus::tb {
+namespace abacus::sim {
 
 // The seed for this test: ABACUS_SEED if set, else a fresh random one.
 // Printed either way, with the line that replays it.
@@ -29,4 +29,4 @@ inline bool rand_reset_from_env() {
   return e && *e && std::string(e) != "0";
 }
 
-}  // namespace abacus::tb
+}  // namespace abacus::sim

@@ -23,7 +23,7 @@
 #include <type_traits>
 #include <utility>
 
-namespace abacus::tb {
+namespace abacus::sim {
 
 // Models without a reset port (single datapath units) are driven too.
 template <class M, class = void>
@@ -141,4 +141,4 @@ class Sim {
   std::uint64_t trace_end_ = UINT64_MAX;
 };
 
-}  // namespace abacus::tb
+}  // namespace abacus::sim

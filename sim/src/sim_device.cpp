@@ -26,18 +26,18 @@ constexpr std::uint64_t kRegTimeout = 1000;
 
 struct SimDevice::Impl {
   SimDeviceOptions opt;
-  std::unique_ptr<tb::Sim<Vabacus_top>> sim;
-  std::unique_ptr<tb::AxiMem> mem;
-  std::unique_ptr<tb::AxiMonitor> mon;
+  std::unique_ptr<sim::Sim<Vabacus_top>> sim;
+  std::unique_ptr<sim::AxiMem> mem;
+  std::unique_ptr<sim::AxiMonitor> mon;
   std::uint64_t next_free = 0;
   double seconds = 0.0;
 
   Vabacus_top& d() { return sim->dut(); }
 
   void clock(bool in_reset = false) {
-    tb::drive_axi_slave(d(), mem->outputs(), kBusBytes);
+    sim::drive_axi_slave(d(), mem->outputs(), kBusBytes);
     sim->settle();
-    const tb::AxiMasterSignals m = tb::sample_axi_master(d(), kBusBytes);
+    const sim::AxiMasterSignals m = sim::sample_axi_master(d(), kBusBytes);
     mon->check(sim->cycle(), in_reset, m, mem->outputs());
     mem->step(m);
     sim->tick();
@@ -47,7 +47,7 @@ struct SimDevice::Impl {
 SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   s.opt = opt;
-  tb::SimOptions so;
+  sim::SimOptions so;
   so.name = "abacus_top";
   so.seed = opt.seed;
   so.rand_reset = opt.rand_reset;
@@ -55,8 +55,8 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   so.trace_path = opt.trace_path;
   so.trace_start = opt.trace_start;
   so.trace_end = opt.trace_end;
-  s.sim = std::make_unique<tb::Sim<Vabacus_top>>(so);
-  tb::AxiMemConfig mc;
+  s.sim = std::make_unique<sim::Sim<Vabacus_top>>(so);
+  sim::AxiMemConfig mc;
   mc.base = opt.memory_base;
   mc.size = opt.memory_size;
   mc.data_bytes = kBusBytes;
@@ -66,11 +66,11 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   mc.stall_prob = opt.stall_prob;
   mc.max_stall = opt.max_stall;
   mc.seed = opt.seed ^ 0x5157;
-  s.mem = std::make_unique<tb::AxiMem>(mc);
-  tb::AxiMonitorConfig moncfg;
+  s.mem = std::make_unique<sim::AxiMem>(mc);
+  sim::AxiMonitorConfig moncfg;
   moncfg.data_bytes = kBusBytes;
   // the outstanding limits come from CFG_OUTSTANDING, read below before any traffic
-  s.mon = std::make_unique<tb::AxiMonitor>(moncfg);
+  s.mon = std::make_unique<sim::AxiMonitor>(moncfg);
   s.next_free = opt.memory_base;
 
   auto& d = s.d();
@@ -235,7 +235,7 @@ void SimDevice::wait_done(const Timeout& timeout) {
 std::uint64_t SimDevice::cycles() const { return impl_->sim->cycle(); }
 double SimDevice::sim_seconds() const { return impl_->seconds; }
 bool SimDevice::irq() const { return impl_->sim->dut().irq_o; }
-tb::AxiMem& SimDevice::memory() { return *impl_->mem; }
-const tb::AxiMonitor& SimDevice::monitor() const { return *impl_->mon; }
+sim::AxiMem& SimDevice::memory() { return *impl_->mem; }
+const sim::AxiMonitor& SimDevice::monitor() const { return *impl_->mon; }
 
 }  // namespace abacus

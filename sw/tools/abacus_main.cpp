@@ -14,7 +14,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -27,6 +26,7 @@
 #include "abacus/isa.hpp"
 #include "bench.hpp"
 #include "abacus/ref/gemm.hpp"
+#include "abacus/ref/random.hpp"
 #include "abacus/runtime.hpp"
 #include "abacus/sim_device.hpp"
 
@@ -94,26 +94,19 @@ struct GemmRun {
 
 GemmRun run_gemm(abacus::Session& session, int m, int n, int k, std::uint64_t seed) {
   abacus::Device& dev = session.device();
-  std::mt19937_64 rng(seed);
-  auto i8 = [&] { return static_cast<std::int8_t>(std::uniform_int_distribution<int>(-128, 127)(rng)); };
-  std::vector<std::int8_t> a(static_cast<std::size_t>(m) * k), b(static_cast<std::size_t>(k) * n);
-  for (auto& v : a) v = i8();
-  for (auto& v : b) v = i8();
+  abacus::ref::Random rnd(seed);
+  const std::vector<std::int8_t> a = rnd.int8s(static_cast<std::size_t>(m) * k);
+  const std::vector<std::int8_t> b = rnd.int8s(static_cast<std::size_t>(k) * n);
   abacus::GemmProblem p;
   p.m = m;
   p.n = n;
   p.k = k;
   p.a = a.data();
   p.b = b.data();
-  p.zp_a = std::uniform_int_distribution<int>(-20, 20)(rng);
-  const double acc_std = 128.0 * 74.0 * std::sqrt(double(k));
-  for (int j = 0; j < n; ++j) {
-    const auto q = abacus::ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, std::uniform_int_distribution<int>(-2, 1)(rng)));
-    p.os.bias.push_back(std::uniform_int_distribution<int>(-int(acc_std), int(acc_std))(rng));
-    p.os.multiplier.push_back(q.multiplier);
-    p.os.shift.push_back(q.shift);
-  }
-  p.os.zp_out = std::uniform_int_distribution<int>(-10, 10)(rng);
+  p.zp_a = rnd.uniform(-20, 20);
+  abacus::ref::OutputStageSpec spec;
+  spec.bias_bound = static_cast<int>(abacus::ref::typical_acc_std(k));
+  p.os = abacus::ref::random_output_stage(rnd, n, k, spec);
   std::vector<std::int8_t> want(static_cast<std::size_t>(m) * n), got(want.size());
   abacus::ref::gemm_i8(m, n, k, a.data(), k, b.data(), n, p.zp_a, p.os, want.data(), n);
   auto* sim = dynamic_cast<abacus::SimDevice*>(&dev);

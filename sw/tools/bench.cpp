@@ -1,11 +1,10 @@
 #include "bench.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <random>
 
 #include "abacus/conv.hpp"
 #include "abacus/ref/gemm.hpp"
+#include "abacus/ref/random.hpp"
 #include "abacus/sim_device.hpp"
 
 namespace abacus::bench {
@@ -116,22 +115,13 @@ std::vector<Layer> suite(bool quick) {
 Row run_layer(Session& session, const Layer& l, std::uint64_t seed) {
   Device& dev = session.device();
   const unsigned mem_latency = session.cycle_model().mem_latency;
-  std::mt19937_64 rng(seed);
-  auto in = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  ref::Random r(seed);
   Row row;
   row.layer = l;
   const HwConfig& hw = session.config();
   const int kdepth = l.is_gemm ? l.k : l.g.kernel_h * l.g.kernel_w * (l.g.in_c / l.g.groups);
   const int nout = l.is_gemm ? l.n : l.g.out_c;
-  ref::OutputStage os;
-  const double acc_std = 128.0 * 74.0 * std::sqrt(double(kdepth));
-  for (int j = 0; j < nout; ++j) {
-    const auto q = ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, in(-2, 1)));
-    os.bias.push_back(in(-30000, 30000));
-    os.multiplier.push_back(q.multiplier);
-    os.shift.push_back(q.shift);
-  }
-  os.zp_out = in(-10, 10);
+  ref::OutputStage os = ref::random_output_stage(r, nout, kdepth);
   os.act_min = os.zp_out;  // fused ReLU, as in both networks
   // simulation speed counts the model's own time, not data generation or the golden kernel
   auto* sim = dynamic_cast<SimDevice*>(&dev);
@@ -139,16 +129,15 @@ Row run_layer(Session& session, const Layer& l, std::uint64_t seed) {
   const std::uint64_t cyc0 = sim ? sim->cycles() : 0;
   std::vector<std::int8_t> want, got;
   if (l.is_gemm) {
-    std::vector<std::int8_t> a(static_cast<std::size_t>(l.m) * l.k), b(static_cast<std::size_t>(l.k) * l.n);
-    for (auto& v : a) v = static_cast<std::int8_t>(in(-128, 127));
-    for (auto& v : b) v = static_cast<std::int8_t>(in(-128, 127));
+    const std::vector<std::int8_t> a = r.int8s(static_cast<std::size_t>(l.m) * l.k);
+    const std::vector<std::int8_t> b = r.int8s(static_cast<std::size_t>(l.k) * l.n);
     GemmProblem p;
     p.m = l.m;
     p.n = l.n;
     p.k = l.k;
     p.a = a.data();
     p.b = b.data();
-    p.zp_a = in(-20, 20);
+    p.zp_a = r.uniform(-20, 20);
     p.os = os;
     want.resize(static_cast<std::size_t>(l.m) * l.n);
     got.resize(want.size());
@@ -156,15 +145,14 @@ Row run_layer(Session& session, const Layer& l, std::uint64_t seed) {
     row.stats = gemm(session, p, got.data());
   } else {
     const ref::ConvGeometry& g = l.g;
-    std::vector<std::int8_t> x(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
-    std::vector<std::int8_t> w(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * (g.in_c / g.groups) * g.out_c);
-    for (auto& v : x) v = static_cast<std::int8_t>(in(-128, 127));
-    for (auto& v : w) v = static_cast<std::int8_t>(in(-128, 127));
+    const std::vector<std::int8_t> x = r.int8s(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
+    const std::vector<std::int8_t> w =
+        r.int8s(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * (g.in_c / g.groups) * g.out_c);
     ConvProblem p;
     p.g = g;
     p.input = x.data();
     p.weights = w.data();
-    p.zp_in = in(-20, 20);
+    p.zp_in = r.uniform(-20, 20);
     p.os = os;
     want.resize(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c);
     got.resize(want.size());

@@ -46,13 +46,13 @@ int main(int argc, char** argv) {
   std::vector<std::int8_t> want(static_cast<std::size_t>(m) * n), got(want.size());
   abacus::ref::gemm_i8(m, n, k, A.data(), k, B.data(), n, 0, os, want.data(), n);
 
-  abacus::tb::SimOptions opt;
+  abacus::sim::SimOptions opt;
   opt.name = "core_demo";
   opt.seed = seed;
   opt.rand_reset = rand_reset;
   opt.trace = !trace.empty();
   opt.trace_path = trace;
-  abacus::tb::Sim<Vcore_16x16> sim(opt);
+  abacus::sim::Sim<Vcore_16x16> sim(opt);
   abacus::tb::CoreHarness<Vcore_16x16> core(sim, kRows, kCols, seed);
   sim.reset();
 

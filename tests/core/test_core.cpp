@@ -12,6 +12,7 @@
 #include "Vcore_8x16.h"
 #include "Vcore_8x8.h"
 #include "abacus/ref/gemm.hpp"
+#include "abacus/ref/random.hpp"
 #include "core_harness.hpp"
 
 namespace {
@@ -20,8 +21,8 @@ using abacus::ref::OutputStage;
 using abacus::tb::CoreHarness;
 using abacus::tb::CoreRunStats;
 using abacus::tb::CoreTile;
-using abacus::tb::Sim;
-using abacus::tb::SimOptions;
+using abacus::sim::Sim;
+using abacus::sim::SimOptions;
 
 template <class M, int R, int C>
 struct Geom {
@@ -66,12 +67,12 @@ class CoreTest : public ::testing::Test {
 
   void SetUp() override {
     name_ = current_test_name();
-    seed_ = abacus::tb::test_seed(name_);
+    seed_ = abacus::sim::test_seed(name_);
     rng_.seed(seed_);
     SimOptions opt;
     opt.name = name_;
     opt.seed = seed_;
-    opt.rand_reset = abacus::tb::rand_reset_from_env();
+    opt.rand_reset = abacus::sim::rand_reset_from_env();
     sim_ = std::make_unique<Sim<typename G::Model>>(opt);
     core_ = std::make_unique<CoreHarness<typename G::Model>>(*sim_, R, C, seed_ ^ 0x5eed);
     sim_->reset();
@@ -83,7 +84,7 @@ class CoreTest : public ::testing::Test {
   // Mostly realistic scales (outputs spread over int8, so rounding decides
   // them), some raw random Q31 multipliers and exponents (saturation paths).
   OutputStage random_stage(int k) {
-    const double acc_std = 128.0 * 74.0 * std::sqrt(static_cast<double>(k));
+    const double acc_std = abacus::ref::typical_acc_std(k);
     OutputStage os;
     for (int c = 0; c < C; ++c) {
       if (uniform(0, 3) != 0) {

@@ -22,11 +22,11 @@ struct Vec {
 class RequantLane {
  public:
   explicit RequantLane(std::uint64_t seed) {
-    abacus::tb::SimOptions opt;
+    abacus::sim::SimOptions opt;
     opt.name = "RequantLane";
     opt.seed = seed;
-    opt.rand_reset = abacus::tb::rand_reset_from_env();
-    sim_ = std::make_unique<abacus::tb::Sim<Vrequant>>(opt);
+    opt.rand_reset = abacus::sim::rand_reset_from_env();
+    sim_ = std::make_unique<abacus::sim::Sim<Vrequant>>(opt);
   }
   // Pushes vectors one per cycle, returns the lane's outputs in order.
   std::vector<std::int8_t> run(const std::vector<Vec>& vs) {
@@ -54,7 +54,7 @@ class RequantLane {
   }
 
  private:
-  std::unique_ptr<abacus::tb::Sim<Vrequant>> sim_;
+  std::unique_ptr<abacus::sim::Sim<Vrequant>> sim_;
 };
 
 std::int8_t golden(const Vec& v) {
@@ -90,7 +90,7 @@ TEST(RequantLane, HandComputedCorners) {
 }
 
 TEST(RequantLane, RandomVectorsBitExact) {
-  const std::uint64_t seed = abacus::tb::test_seed("RequantLane.RandomVectorsBitExact");
+  const std::uint64_t seed = abacus::sim::test_seed("RequantLane.RandomVectorsBitExact");
   std::mt19937_64 rng(seed);
   auto i32 = [&] { return std::uniform_int_distribution<std::int32_t>()(rng); };
   auto in = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };

@@ -36,7 +36,7 @@ std::vector<std::int8_t> im2col(const ConvGeometry& g, const std::vector<std::in
 }
 
 TEST(GoldenConv, MatchesGemmOnIm2col) {
-  const std::uint64_t seed = abacus::tb::test_seed("GoldenConv.MatchesGemmOnIm2col");
+  const std::uint64_t seed = abacus::sim::test_seed("GoldenConv.MatchesGemmOnIm2col");
   std::mt19937_64 rng(seed);
   auto in = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   for (int iter = 0; iter < 150; ++iter) {

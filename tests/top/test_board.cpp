@@ -17,6 +17,7 @@
 #include "abacus/board_device.hpp"
 #include "abacus/isa.hpp"
 #include "abacus/ref/gemm.hpp"
+#include "abacus/ref/random.hpp"
 #include "abacus/runtime.hpp"
 #include "common/seed.hpp"
 #include "emulated_board.hpp"
@@ -33,25 +34,21 @@ struct Gemm {
 };
 
 Gemm make(int m, int n, int k, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  auto in = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  ref::Random r(seed);
   Gemm g;
-  g.a.resize(static_cast<std::size_t>(m) * k);
-  g.b.resize(static_cast<std::size_t>(k) * n);
-  for (auto& v : g.a) v = static_cast<std::int8_t>(in(-128, 127));
-  for (auto& v : g.b) v = static_cast<std::int8_t>(in(-128, 127));
+  g.a = r.int8s(static_cast<std::size_t>(m) * k);
+  g.b = r.int8s(static_cast<std::size_t>(k) * n);
   g.p.m = m;
   g.p.n = n;
   g.p.k = k;
   g.p.a = g.a.data();
   g.p.b = g.b.data();
-  g.p.zp_a = in(-20, 20);
-  for (int j = 0; j < n; ++j) {
-    const auto q = ref::quantize_multiplier(40.0 / (128.0 * 74.0 * std::sqrt(double(k))));
-    g.p.os.bias.push_back(in(-5000, 5000));
-    g.p.os.multiplier.push_back(q.multiplier);
-    g.p.os.shift.push_back(q.shift);
-  }
+  g.p.zp_a = r.uniform(-20, 20);
+  ref::OutputStageSpec spec;
+  spec.bias_bound = 5000;
+  spec.exp_lo = spec.exp_hi = 0;
+  spec.zp_out_bound = 0;
+  g.p.os = ref::random_output_stage(r, n, k, spec);
   g.want.resize(static_cast<std::size_t>(m) * n);
   ref::gemm_i8(m, n, k, g.a.data(), k, g.b.data(), n, g.p.zp_a, g.p.os, g.want.data(), n);
   return g;
@@ -70,7 +67,7 @@ std::string error_of(F f) {
 class BoardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    seed_ = tb::test_seed(std::string("BoardTest.") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    seed_ = sim::test_seed(std::string("BoardTest.") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     start(0, EmulatedBoard::Board::vcu118);  // PCIe boards: card DDR at 0
   }
   // A fresh device and board; the emulated memory starts at `base`.
@@ -81,7 +78,7 @@ class BoardTest : public ::testing::Test {
     o.memory_size = 16 << 20;
     o.mem_latency = 20;
     o.seed = seed_;
-    o.rand_reset = tb::rand_reset_from_env();
+    o.rand_reset = sim::rand_reset_from_env();
     sim_ = std::make_unique<SimDevice>(o);
     board_ = std::make_unique<EmulatedBoard>(*sim_, b);
   }

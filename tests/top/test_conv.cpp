@@ -10,6 +10,7 @@
 
 #include "abacus/conv.hpp"
 #include "abacus/ref/conv.hpp"
+#include "abacus/ref/random.hpp"
 #include "abacus/sim_device.hpp"
 #include "common/seed.hpp"
 
@@ -21,39 +22,34 @@ class ConvTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    seed_ = tb::test_seed(std::string("ConvTest.") + info->name());
-    rng_.seed(seed_);
+    seed_ = sim::test_seed(std::string("ConvTest.") + info->name());
+    rnd_ = ref::Random(seed_);
     SimDeviceOptions o;
     o.memory_size = 16 << 20;
     o.mem_latency = 20;
     o.stall_prob = 0.01;
     o.max_stall = 10;
     o.seed = seed_;
-    o.rand_reset = tb::rand_reset_from_env();
+    o.rand_reset = sim::rand_reset_from_env();
     dev_ = std::make_unique<SimDevice>(o);
   }
-  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  int uniform(int lo, int hi) { return rnd_.uniform(lo, hi); }
 
   void check(const ref::ConvGeometry& g, const char* what) {
     SCOPED_TRACE(what);
-    std::vector<std::int8_t> x(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
-    std::vector<std::int8_t> w(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * (g.in_c / g.groups) * g.out_c);
-    for (auto& v : x) v = static_cast<std::int8_t>(uniform(-128, 127));
-    for (auto& v : w) v = static_cast<std::int8_t>(uniform(-128, 127));
+    const std::vector<std::int8_t> x = rnd_.int8s(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
+    const std::vector<std::int8_t> w =
+        rnd_.int8s(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * (g.in_c / g.groups) * g.out_c);
     ConvProblem p;
     p.g = g;
     p.input = x.data();
     p.weights = w.data();
-    p.zp_in = uniform(-100, 100);
-    const double acc_std = 128.0 * 74.0 * std::sqrt(double(g.kernel_h * g.kernel_w * g.in_c / g.groups));
-    for (int c = 0; c < g.out_c; ++c) {
-      const auto q = ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, uniform(-2, 1)));
-      p.os.bias.push_back(uniform(-50000, 50000));
-      p.os.multiplier.push_back(q.multiplier);
-      p.os.shift.push_back(q.shift);
-    }
-    p.os.zp_out = uniform(-20, 20);
-    if (uniform(0, 1)) p.os.act_min = p.os.zp_out;  // fused ReLU
+    p.zp_in = rnd_.uniform(-100, 100);
+    ref::OutputStageSpec spec;
+    spec.bias_bound = 50000;
+    spec.zp_out_bound = 20;
+    p.os = ref::random_output_stage(rnd_, g.out_c, g.kernel_h * g.kernel_w * g.in_c / g.groups, spec);
+    if (rnd_.uniform(0, 1)) p.os.act_min = p.os.zp_out;  // fused ReLU
     std::vector<std::int8_t> want(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c), got(want.size());
     ref::conv2d_i8(g, x.data(), w.data(), p.zp_in, p.os, want.data());
     conv2d(*dev_, p, got.data());
@@ -80,7 +76,7 @@ class ConvTest : public ::testing::Test {
   }
 
   std::uint64_t seed_ = 0;
-  std::mt19937_64 rng_;
+  ref::Random rnd_{0};
   std::unique_ptr<SimDevice> dev_;
 };
 

@@ -13,6 +13,7 @@
 
 #include "abacus/isa.hpp"
 #include "abacus/ref/gemm.hpp"
+#include "abacus/ref/random.hpp"
 #include "abacus/runtime.hpp"
 #include "abacus/sim_device.hpp"
 #include "common/axi.hpp"
@@ -31,8 +32,8 @@ std::string test_name() {
 class TopTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    seed_ = tb::test_seed(test_name());
-    rng_.seed(seed_);
+    seed_ = sim::test_seed(test_name());
+    rnd_ = ref::Random(seed_);
   }
   std::unique_ptr<SimDevice> open(unsigned latency = 0, double stall = 0.0) {
     SimDeviceOptions o;
@@ -41,10 +42,10 @@ class TopTest : public ::testing::Test {
     o.stall_prob = stall;
     o.max_stall = 20;
     o.seed = seed_;
-    o.rand_reset = tb::rand_reset_from_env();
+    o.rand_reset = sim::rand_reset_from_env();
     return std::make_unique<SimDevice>(o);
   }
-  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  int uniform(int lo, int hi) { return rnd_.uniform(lo, hi); }
 
   struct Problem {
     GemmProblem p;
@@ -52,22 +53,22 @@ class TopTest : public ::testing::Test {
   };
   Problem random_problem(int m, int n, int k) {
     Problem pr;
-    pr.a.resize(static_cast<std::size_t>(m) * k);
-    pr.b.resize(static_cast<std::size_t>(k) * n);
-    for (auto& v : pr.a) v = static_cast<std::int8_t>(uniform(-128, 127));
-    for (auto& v : pr.b) v = static_cast<std::int8_t>(uniform(-128, 127));
+    pr.a = rnd_.int8s(static_cast<std::size_t>(m) * k);
+    pr.b = rnd_.int8s(static_cast<std::size_t>(k) * n);
     pr.p.m = m;
     pr.p.n = n;
     pr.p.k = k;
     pr.p.zp_a = uniform(-128, 127);
-    const double acc_std = 128.0 * 74.0 * std::sqrt(double(k));
-    for (int j = 0; j < n; ++j) {
-      const auto q = ref::quantize_multiplier(40.0 / acc_std * std::ldexp(1.0, uniform(-3, 2)));
-      pr.p.os.bias.push_back(uniform(-100000, 100000));
-      pr.p.os.multiplier.push_back(uniform(0, 7) ? q.multiplier : uniform(0, INT32_MAX));
-      pr.p.os.shift.push_back(uniform(0, 7) ? q.shift : uniform(-31, 31));
+    ref::OutputStageSpec spec;
+    spec.bias_bound = 100000;
+    spec.exp_lo = -3;
+    spec.exp_hi = 2;
+    spec.zp_out_bound = 40;
+    pr.p.os = ref::random_output_stage(rnd_, n, k, spec);
+    for (int j = 0; j < n; ++j) {  // one channel in eight: any multiplier, any shift
+      if (uniform(0, 7) == 0) pr.p.os.multiplier[static_cast<std::size_t>(j)] = uniform(0, INT32_MAX);
+      if (uniform(0, 7) == 0) pr.p.os.shift[static_cast<std::size_t>(j)] = uniform(-31, 31);
     }
-    pr.p.os.zp_out = uniform(-40, 40);
     if (uniform(0, 2) == 0) {  // fused ReLU-style clamp
       pr.p.os.act_min = pr.p.os.zp_out;
       pr.p.os.act_max = uniform(pr.p.os.zp_out, 127);
@@ -106,7 +107,7 @@ class TopTest : public ::testing::Test {
   }
 
   std::uint64_t seed_ = 0;
-  std::mt19937_64 rng_;
+  ref::Random rnd_{0};
 };
 
 TEST_F(TopTest, RandomGemmsBitExactWithStalls) {
@@ -147,6 +148,7 @@ TEST_F(TopTest, RegistersResetValuesAndAccess) {
   EXPECT_EQ(dev->read32(reg::CFG_OBUF_ROWS), 256u);
   EXPECT_EQ(dev->read32(reg::CFG_PBUF_SLOTS), 64u);
   EXPECT_EQ(dev->read32(reg::CFG_BUS), (32u << 16) | 128u);
+  EXPECT_EQ(dev->read32(reg::CFG_OUTSTANDING), (32u << 16) | (2u << 8) | 32u);  // store writes, fetch reads, load reads
   EXPECT_EQ(dev->read32(reg::CFG_SPAD_MAP), (288u << 16) | 256u);  // wbuf at 256 KiB, pbuf at 288 KiB
   for (std::uint32_t r : {reg::CTRL, reg::STATUS, reg::ERR_ADDR_LO, reg::ERR_ADDR_HI, reg::ERR_PC, reg::IRQ_STATUS,
                           reg::PC, reg::ENGINE_STATE, reg::PROG_BASE_LO, reg::PROG_BASE_HI, reg::PROG_COUNT,
@@ -160,7 +162,7 @@ TEST_F(TopTest, RegistersResetValuesAndAccess) {
   const std::uint32_t rw[] = {reg::PROG_BASE_LO, reg::PROG_BASE_HI, reg::PROG_COUNT, reg::WIN_BASE_LO,
                               reg::WIN_BASE_HI, reg::WIN_LIMIT_LO, reg::WIN_LIMIT_HI};
   for (std::uint32_t r : rw) {
-    const std::uint32_t v = static_cast<std::uint32_t>(rng_());
+    const std::uint32_t v = static_cast<std::uint32_t>(rnd_.engine()());
     dev->write32(r, v);
     EXPECT_EQ(dev->read32(r), v) << "register 0x" << std::hex << r;
   }
@@ -283,7 +285,7 @@ TEST_F(TopTest, ErrorsStopWithCodeAddressAndInterrupt) {
   }
   {  // an AXI error response to a load: DMA_SLVERR at the faulting address
     const std::uint64_t bad = lo + (8 << 20);
-    dev->memory().add_error_range(bad + 4096, bad + 8192, tb::AxiResp::SlvErr, tb::AxiDir::Read);
+    dev->memory().add_error_range(bad + 4096, bad + 8192, sim::AxiResp::SlvErr, sim::AxiDir::Read);
     Program q;
     q.load({bad, 1, 8192, 8192, 0, 8192});
     q.finish();
@@ -296,7 +298,7 @@ TEST_F(TopTest, ErrorsStopWithCodeAddressAndInterrupt) {
   }
   {  // DECERR on a store
     const std::uint64_t bad = lo + (9 << 20);
-    dev->memory().add_error_range(bad, bad + 64, tb::AxiResp::DecErr, tb::AxiDir::Write);
+    dev->memory().add_error_range(bad, bad + 64, sim::AxiResp::DecErr, sim::AxiDir::Write);
     Program q;
     q.store({bad, 4, 0, 16, 16, 0, 0, -128, 127});
     q.finish();

@@ -9,10 +9,10 @@
 
 #include "abacus/device.hpp"
 
-namespace abacus::tb {
+namespace abacus::sim {
 class AxiMem;
 class AxiMonitor;
-}  // namespace abacus::tb
+}  // namespace abacus::sim
 
 namespace abacus {
 
@@ -52,8 +52,8 @@ class SimDevice : public Device {
   double sim_seconds() const;           // host time spent simulating
   bool irq() const;                     // the interrupt line now
   void step(std::uint64_t n = 1);       // advance the clock with the bus idle
-  tb::AxiMem& memory();
-  const tb::AxiMonitor& monitor() const;
+  sim::AxiMem& memory();
+  const sim::AxiMonitor& monitor() const;
 
  private:
   struct Impl;
