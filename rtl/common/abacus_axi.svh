@@ -15,6 +15,11 @@
 //   `ABACUS_AXI_WIRES(mem, 8, 64, 512)          logic mem_awid ... mem_rready
 //   `ABACUS_AXI_MASTER_PORT_DECL(mem, 8, 31, 512)  the shell's memory port, with AxLOCK
 //   `ABACUS_AXI_MASTER_PORTS(mem, mem)          .mem_awid_o(mem_awid), ... (connects it)
+// An IP core's AXI4 port (its own names: a prefix, then the signal in
+// lower or upper case) onto a bundle of ABACUS_AXI_WIRES, all 35 signals
+// (AxQOS, clocks and resets stay explicit at each instance):
+//   `ABACUS_AXI_IP_LC(m_axi_, xd)               .m_axi_awid(xd_awid), ... (XDMA, MIG, DDR4)
+//   `ABACUS_AXI_IP_UC(S00_AXI_, xd)             .S00_AXI_AWID(xd_awid), ... (AXI Interconnect)
 // Abacus's AXI4-Lite register slave (12-bit addresses, 32-bit data, no AxPROT):
 //   `ABACUS_AXIL_S_PORTS(s_axil)                s_axil_awvalid_i ... in a port list
 //   `ABACUS_AXIL_S_PASS(s, s_axil)              connect a child's slave port to ours
@@ -231,5 +236,23 @@
   .port``_bresp_o(p``_bresp), .port``_arvalid_i(p``_arvalid), .port``_arready_o(p``_arready), \
   .port``_araddr_i(p``_araddr), .port``_rvalid_o(p``_rvalid), .port``_rready_i(p``_rready), \
   .port``_rdata_o(p``_rdata), .port``_rresp_o(p``_rresp)
+
+`define ABACUS_AXI_IP_LC(pfx, p) \
+  .pfx``awid(p``_awid), .pfx``awaddr(p``_awaddr), .pfx``awlen(p``_awlen), .pfx``awsize(p``_awsize), .pfx``awburst(p``_awburst), \
+  .pfx``awlock(p``_awlock), .pfx``awcache(p``_awcache), .pfx``awprot(p``_awprot), .pfx``awvalid(p``_awvalid), .pfx``awready(p``_awready), \
+  .pfx``wdata(p``_wdata), .pfx``wstrb(p``_wstrb), .pfx``wlast(p``_wlast), .pfx``wvalid(p``_wvalid), .pfx``wready(p``_wready), \
+  .pfx``bid(p``_bid), .pfx``bresp(p``_bresp), .pfx``bvalid(p``_bvalid), .pfx``bready(p``_bready), .pfx``arid(p``_arid), \
+  .pfx``araddr(p``_araddr), .pfx``arlen(p``_arlen), .pfx``arsize(p``_arsize), .pfx``arburst(p``_arburst), .pfx``arlock(p``_arlock), \
+  .pfx``arcache(p``_arcache), .pfx``arprot(p``_arprot), .pfx``arvalid(p``_arvalid), .pfx``arready(p``_arready), .pfx``rid(p``_rid), \
+  .pfx``rdata(p``_rdata), .pfx``rresp(p``_rresp), .pfx``rlast(p``_rlast), .pfx``rvalid(p``_rvalid), .pfx``rready(p``_rready)
+
+`define ABACUS_AXI_IP_UC(pfx, p) \
+  .pfx``AWID(p``_awid), .pfx``AWADDR(p``_awaddr), .pfx``AWLEN(p``_awlen), .pfx``AWSIZE(p``_awsize), .pfx``AWBURST(p``_awburst), \
+  .pfx``AWLOCK(p``_awlock), .pfx``AWCACHE(p``_awcache), .pfx``AWPROT(p``_awprot), .pfx``AWVALID(p``_awvalid), .pfx``AWREADY(p``_awready), \
+  .pfx``WDATA(p``_wdata), .pfx``WSTRB(p``_wstrb), .pfx``WLAST(p``_wlast), .pfx``WVALID(p``_wvalid), .pfx``WREADY(p``_wready), \
+  .pfx``BID(p``_bid), .pfx``BRESP(p``_bresp), .pfx``BVALID(p``_bvalid), .pfx``BREADY(p``_bready), .pfx``ARID(p``_arid), \
+  .pfx``ARADDR(p``_araddr), .pfx``ARLEN(p``_arlen), .pfx``ARSIZE(p``_arsize), .pfx``ARBURST(p``_arburst), .pfx``ARLOCK(p``_arlock), \
+  .pfx``ARCACHE(p``_arcache), .pfx``ARPROT(p``_arprot), .pfx``ARVALID(p``_arvalid), .pfx``ARREADY(p``_arready), .pfx``RID(p``_rid), \
+  .pfx``RDATA(p``_rdata), .pfx``RRESP(p``_rresp), .pfx``RLAST(p``_rlast), .pfx``RVALID(p``_rvalid), .pfx``RREADY(p``_rready)
 
 `endif

@@ -165,13 +165,13 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
   const std::uint64_t width = a.pad_left + a.row_bytes + a.pad_right;
   const std::uint64_t rows = a.rows;
   const std::uint64_t side_ops = (a.pad_left ? 1u : 0u) + (a.pad_right ? 1u : 0u);
-  const std::uint64_t side_words = (a.pad_left + W - 1) / W + (a.pad_right + W - 1) / W;
+  const std::uint64_t side_words = ceil_div<std::uint64_t>(a.pad_left, W) + ceil_div<std::uint64_t>(a.pad_right, W);
   const std::uint64_t pad_rows = static_cast<std::uint64_t>(a.pad_top) + a.pad_bottom;
   const double per_burst = double(beats) / double(bursts);
   const double rate = std::min(1.0, double(max_reads) * per_burst / (double(mem_latency) + 2.0 + per_burst));
   const std::uint64_t bus = static_cast<std::uint64_t>(double(beats) / rate);
   const std::uint64_t split = bursts + pad_rows + rows * side_ops;
-  const std::uint64_t writeback = beats + rows + rows * side_words + pad_rows * ((width + W - 1) / W);
+  const std::uint64_t writeback = beats + rows + rows * side_words + pad_rows * ceil_div(width, W);
   return kOverhead + std::max({bus, split, writeback});
 }
 
@@ -190,7 +190,7 @@ std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
   // its last row.
   const std::uint64_t bursts = s.m;
   const std::uint64_t per_row = beats / bursts + 1;
-  const std::uint64_t rounds = (bursts + max_writes - 1) / max_writes;
+  const std::uint64_t rounds = ceil_div<std::uint64_t>(bursts, max_writes);
   const std::uint64_t last_round = bursts - (rounds - 1) * max_writes;
   const std::uint64_t round = std::max<std::uint64_t>(mem_latency + 6, max_writes * per_row);
   const std::uint64_t dma = (rounds - 1) * round + last_round * per_row + mem_latency + 6;

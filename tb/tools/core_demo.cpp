@@ -5,15 +5,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
-#include <random>
 #include <vector>
 
 #include "Vcore_16x16.h"
 #include "abacus/ref/gemm.hpp"
+#include "abacus/ref/random.hpp"
+#include "abacus/util.hpp"
 #include "core_harness.hpp"
 
 namespace {
@@ -34,14 +34,15 @@ int main(int argc, char** argv) {
   app.add_flag("--rand-reset", rand_reset, "start from randomized register state");
   CLI11_PARSE(app, argc, argv);
 
-  std::mt19937_64 rng(seed);
-  auto i8 = [&] { return static_cast<std::int8_t>(std::uniform_int_distribution<int>(-128, 127)(rng)); };
-  std::vector<std::int8_t> A(static_cast<std::size_t>(m) * k), B(static_cast<std::size_t>(k) * n);
-  for (auto& v : A) v = i8();
-  for (auto& v : B) v = i8();
-  const auto q = abacus::ref::quantize_multiplier(40.0 / (128.0 * 74.0 * std::sqrt(double(k))));
-  abacus::ref::OutputStage os = abacus::ref::OutputStage::uniform(n, q.multiplier, q.shift, -3);
-  for (int j = 0; j < n; ++j) os.bias[j] = std::uniform_int_distribution<int>(-20000, 20000)(rng);
+  abacus::ref::Random rnd(seed);
+  const std::vector<std::int8_t> A = rnd.int8s(static_cast<std::size_t>(m) * k);
+  const std::vector<std::int8_t> B = rnd.int8s(static_cast<std::size_t>(k) * n);
+  abacus::ref::OutputStageSpec spec;
+  spec.bias_bound = 20000;
+  spec.exp_lo = spec.exp_hi = 0;
+  spec.zp_out_bound = 0;
+  abacus::ref::OutputStage os = abacus::ref::random_output_stage(rnd, n, k, spec);
+  os.zp_out = -3;
 
   std::vector<std::int8_t> want(static_cast<std::size_t>(m) * n), got(want.size());
   abacus::ref::gemm_i8(m, n, k, A.data(), k, B.data(), n, 0, os, want.data(), n);
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
   abacus::tb::CoreHarness<Vcore_16x16> core(sim, kRows, kCols, seed);
   sim.reset();
 
-  const int ktiles = (k + kRows - 1) / kRows, nblocks = (n + kCols - 1) / kCols;
+  const int ktiles = abacus::ceil_div(k, kRows), nblocks = abacus::ceil_div(n, kCols);
   std::uint64_t compute_cycles = 0;
   const auto t0 = std::chrono::steady_clock::now();
   for (int nb = 0; nb < nblocks; ++nb) {

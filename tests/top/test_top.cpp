@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "abacus/isa.hpp"
+#include "abacus/util.hpp"
 #include "abacus/ref/gemm.hpp"
 #include "abacus/ref/random.hpp"
 #include "abacus/runtime.hpp"
@@ -89,8 +90,8 @@ class TopTest : public ::testing::Test {
     for (std::size_t i = 0; i < got.size(); ++i) bad += got[i] != pr.want[i];
     EXPECT_EQ(bad, 0) << m << "x" << n << "x" << k << " seed " << seed_;
     const HwConfig hw = read_config(dev);
-    const std::uint64_t np = (static_cast<std::uint64_t>(n) + hw.cols - 1) / hw.cols * hw.cols;
-    const std::uint64_t kp = (static_cast<std::uint64_t>(k) + hw.rows - 1) / hw.rows * hw.rows;
+    const std::uint64_t np = ceil_div<std::uint64_t>(n, hw.cols) * hw.cols;
+    const std::uint64_t kp = ceil_div<std::uint64_t>(k, hw.rows) * hw.rows;
     if (st.programs == 1) {
       EXPECT_EQ(st.perf.macs, static_cast<std::uint64_t>(m) * np * kp) << "MACs counter";
       EXPECT_EQ(st.perf.bytes_written, static_cast<std::uint64_t>(m) * n) << "bytes written counter";
@@ -98,7 +99,7 @@ class TopTest : public ::testing::Test {
       // (the schedule in docs/architecture.md)
       const std::uint64_t kt = kp / hw.rows, nt = np / hw.cols;
       const std::uint64_t mt = std::min<std::uint64_t>({hw.ibuf_rows / 2 / kt, hw.acc_rows / 2, hw.obuf_rows});
-      const std::uint64_t row_blocks = (static_cast<std::uint64_t>(m) + mt - 1) / mt;
+      const std::uint64_t row_blocks = ceil_div<std::uint64_t>(m, mt);
       EXPECT_EQ(st.perf.bytes_read,
                 static_cast<std::uint64_t>(m) * k + row_blocks * nt * kp * hw.cols + nt * 3 * hw.cols * 4)
           << "bytes read counter";

@@ -89,8 +89,9 @@ struct Lowered {
 // device reports.
 struct CycleModel {
   unsigned mem_latency = 0;  // cycles from request to first data
-  unsigned bus_bytes = 16;
-  unsigned max_reads = 32, max_writes = 32;  // CFG_OUTSTANDING (Session sets them from the device)
+  // the device's: Session sets them from CFG_BUS and CFG_OUTSTANDING
+  unsigned bus_bytes = 0;
+  unsigned max_reads = 0, max_writes = 0;
   std::uint64_t load(const LoadArgs& a) const;
   std::uint64_t store(const StoreArgs& s, unsigned rows_bytes_hint = 0) const;
 };

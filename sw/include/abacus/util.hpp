@@ -15,7 +15,10 @@ inline std::string hex(std::uint64_t v) {
   return b;
 }
 
-// a / b rounded up, for counts of tiles and blocks (a >= 0, b > 0)
-constexpr int ceil_div(int a, int b) { return (a + b - 1) / b; }
+// a / b rounded up, for counts of tiles, blocks, beats (a >= 0, b > 0)
+template <class T>
+constexpr T ceil_div(T a, T b) {
+  return (a + b - 1) / b;
+}
 
 }  // namespace abacus
