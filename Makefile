@@ -55,12 +55,14 @@ bench: build
 	@echo "bench: table above; $(BENCH_DIR)/bench.json, bench.csv, utilization.png" 
 
 # The whole accelerator running a small GEMM, and the compute core alone.
+# Each run writes its GTKWave layout next to the trace (generated from
+# sim/src/wave_layout.cpp: block labels, state and error names, real time
+# at WAVE_MHZ, opened on the job with markers at START and DONE).
+WAVE_MHZ ?= 100
 wave: build
 	@mkdir -p $(WAVE_DIR)
-	$(BUILD_DIR)/sw/abacus gemm --m 32 --n 32 --k 48 --mem-latency 20 --trace $(WAVE_DIR)/abacus.fst
-	@cp tb/waves/abacus.gtkw $(WAVE_DIR)/abacus.gtkw
-	$(BUILD_DIR)/tb/abacus-core-demo --m 24 --n 16 --k 32 --trace $(WAVE_DIR)/core_demo.fst
-	@cp tb/waves/core.gtkw $(WAVE_DIR)/core_demo.gtkw
+	$(BUILD_DIR)/sw/abacus gemm --m 32 --n 32 --k 48 --mem-latency 20 --trace-mhz $(WAVE_MHZ) --trace $(WAVE_DIR)/abacus.fst
+	$(BUILD_DIR)/tb/abacus-core-demo --m 24 --n 16 --k 32 --trace-mhz $(WAVE_MHZ) --trace $(WAVE_DIR)/core_demo.fst
 	@if [ -n "$$DISPLAY" ] && command -v gtkwave >/dev/null; then \
 	  gtkwave $(WAVE_DIR)/abacus.fst $(WAVE_DIR)/abacus.gtkw & \
 	else \

@@ -105,6 +105,7 @@ void AxiMem::step(const AxiMasterSignals& m) {
       for (unsigned i = 0; i < W; ++i) {
         if (m.wstrb >> i & 1) mem_[beat_addr - cfg_.base + i] = m.wdata[i];
       }
+      if (on_write) on_write(beat_addr, wb.addr, m.wstrb);
     }
     wb.err_slv |= resp == AxiResp::SlvErr;
     wb.err_dec |= resp == AxiResp::DecErr;

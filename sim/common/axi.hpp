@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -97,6 +98,10 @@ class AxiMem {
   // address for a read, the burst's AW address for a write.
   std::optional<std::uint64_t> first_error_addr() const { return first_err_addr_; }
   void forget_error() { first_err_addr_.reset(); }
+
+  // Called for every write beat stored: the beat's bus-aligned address, the
+  // burst's AW address and the byte strobes (bit i: byte i of the beat).
+  std::function<void(std::uint64_t beat_addr, std::uint64_t burst_addr, std::uint64_t strobes)> on_write;
 
   std::uint64_t read_beats() const { return read_beats_; }
   std::uint64_t write_beats() const { return write_beats_; }

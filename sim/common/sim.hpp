@@ -39,6 +39,7 @@ struct SimOptions {
   std::string trace_path;       // explicit FST path (else <dir>/<name>.fst)
   std::uint64_t trace_start = 0;           // cycle window (ABACUS_TRACE_START/END override)
   std::uint64_t trace_end = UINT64_MAX;
+  std::uint64_t period_ps = 10000;         // one clock cycle in the trace (100 MHz)
 };
 
 
@@ -77,7 +78,7 @@ class Sim {
   }
 
   ~Sim() {
-    if (tfp_) tfp_->close();
+    if (tfp_) tfp_->close();  // (close_trace may have done it)
     dut_->final();
   }
 
@@ -85,6 +86,13 @@ class Sim {
   Sim& operator=(const Sim&) = delete;
 
   Model& dut() { return *dut_; }
+  // Ends the trace (the FST is complete and readable); the model runs on untraced.
+  void close_trace() {
+    if (tfp_) tfp_->close();
+    tfp_.reset();
+  }
+  bool tracing() const { return tfp_ != nullptr; }
+  const SimOptions& options() const { return opt_; }
   std::uint64_t cycle() const { return cycle_; }
 
   // Holds rst_ni low for `cycles` clock edges; inputs should be idle.
@@ -108,10 +116,11 @@ class Sim {
     for (int i = 0; i < n; ++i) {
       dut_->clk_i = 0;
       dut_->eval();
-      dump(2 * cycle_);
+      // cycle c spans [c, c+1) periods; its rising edge is half-way through
+      dump(cycle_ * opt_.period_ps);
       dut_->clk_i = 1;
       dut_->eval();
-      dump(2 * cycle_ + 1);
+      dump(cycle_ * opt_.period_ps + opt_.period_ps / 2);
       ++cycle_;
       check();
     }

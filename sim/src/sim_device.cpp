@@ -1,14 +1,18 @@
 #include "abacus/sim_device.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
+#include <unordered_map>
 #include <utility>
 
 #include "Vabacus_top.h"
 #include "abacus/isa.hpp"
 #include "abacus/util.hpp"
+#include "abacus/wave_layout.hpp"
 #include "common/axi.hpp"
 #include "common/axi_ports.hpp"
 #include "common/sim.hpp"
@@ -31,6 +35,9 @@ struct SimDevice::Impl {
   std::unique_ptr<sim::AxiMonitor> mon;
   std::uint64_t next_free = 0;
   double seconds = 0.0;
+  TraceMarks marks;
+  std::unordered_map<std::uint64_t, StoreRecord> stores;  // bus word -> its last writer
+  std::pair<std::uint64_t, std::size_t> last_copy{0, 0};
 
   Vabacus_top& d() { return sim->dut(); }
 
@@ -55,6 +62,10 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   so.trace_path = opt.trace_path;
   so.trace_start = opt.trace_start;
   so.trace_end = opt.trace_end;
+  if (!(opt.trace_mhz > 0.0 && opt.trace_mhz <= 10000.0)) {
+    throw DeviceError("SimDevice: trace clock of " + std::to_string(opt.trace_mhz) + " MHz is outside (0, 10000]");
+  }
+  so.period_ps = static_cast<std::uint64_t>(std::llround(1e6 / opt.trace_mhz));
   s.sim = std::make_unique<sim::Sim<Vabacus_top>>(so);
   sim::AxiMemConfig mc;
   mc.base = opt.memory_base;
@@ -67,6 +78,11 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   mc.max_stall = opt.max_stall;
   mc.seed = opt.seed ^ 0x5157;
   s.mem = std::make_unique<sim::AxiMem>(mc);
+  if (opt.record_writes) {
+    s.mem->on_write = [&s](std::uint64_t beat, std::uint64_t burst, std::uint64_t strobes) {
+      if (strobes) s.stores[beat] = StoreRecord{s.sim->cycle(), burst};
+    };
+  }
   sim::AxiMonitorConfig moncfg;
   moncfg.data_bytes = kBusBytes;
   // the outstanding limits come from CFG_OUTSTANDING, read below before any traffic
@@ -83,6 +99,7 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   for (int i = 0; i < 4; ++i) s.clock(true);
   d.rst_ni = 1;
   s.clock();
+  s.marks = {};
   const std::uint32_t bus_bits = read32(isa::reg::CFG_BUS) & 0xffffu;
   if (bus_bits != kBusBytes * 8) {
     throw DeviceError("SimDevice: the model reports a " + std::to_string(bus_bits) + "-bit bus (CFG_BUS), but its "
@@ -136,6 +153,7 @@ void SimDevice::write32(std::uint32_t offset, std::uint32_t value) {
   Impl& s = *impl_;
   auto& d = s.d();
   const auto t0 = std::chrono::steady_clock::now();
+  if (offset == isa::reg::CTRL && (value & isa::ctrl::START) && !s.marks.start) s.marks.start = s.sim->cycle();
   d.s_axil_awvalid_i = 1;
   d.s_axil_awaddr_i = offset & 0xfff;
   d.s_axil_wvalid_i = 1;
@@ -197,6 +215,7 @@ void SimDevice::copy_from_device(void* dst, std::uint64_t addr, std::size_t byte
     throw DeviceError("copy from device: [" + hex(addr) + ", +" + std::to_string(bytes) + ") is outside device memory");
   }
   std::memcpy(dst, impl_->mem->data() + (addr - impl_->opt.memory_base), bytes);
+  impl_->last_copy = {addr, bytes};
 }
 
 void SimDevice::step(std::uint64_t n) {
@@ -217,8 +236,13 @@ void SimDevice::wait_done(const Timeout& timeout) {
       ++n;
     }
     const std::uint32_t st = read32(isa::reg::STATUS);
-    if (st & isa::status::DONE) break;
+    if (st & isa::status::DONE) {
+      s.marks.done = s.sim->cycle();
+      if (isa::status::error(st) != 0 && !s.marks.error) s.marks.error = s.sim->cycle();
+      break;
+    }
     if (s.sim->cycle() >= limit) {
+      if (!s.marks.error) s.marks.error = s.sim->cycle();
       std::ostringstream os;
       os << "timeout after " << timeout.sim_cycles << " cycles: STATUS=" << hex(st)
          << " (busy=" << (st & isa::status::BUSY ? 1 : 0) << ") PC=" << read32(isa::reg::PC)
@@ -237,5 +261,43 @@ double SimDevice::sim_seconds() const { return impl_->seconds; }
 bool SimDevice::irq() const { return impl_->sim->dut().irq_o; }
 sim::AxiMem& SimDevice::memory() { return *impl_->mem; }
 const sim::AxiMonitor& SimDevice::monitor() const { return *impl_->mon; }
+const TraceMarks& SimDevice::marks() const { return impl_->marks; }
+std::pair<std::uint64_t, std::size_t> SimDevice::last_copy_from() const { return impl_->last_copy; }
+
+std::optional<StoreRecord> SimDevice::last_store(std::uint64_t addr) const {
+  const auto it = impl_->stores.find(addr & ~std::uint64_t(kBusBytes - 1));
+  if (it == impl_->stores.end()) return std::nullopt;
+  return it->second;
+}
+
+bool SimDevice::write_trace_layout(const std::string& gtkw_path, std::optional<std::uint64_t> failure,
+                                   const std::string& failure_label) {
+  Impl& s = *impl_;
+  if (!s.sim->tracing()) return false;
+  s.sim->close_trace();
+  const sim::SimOptions& so = s.sim->options();
+  wave::View v;
+  v.period_ps = so.period_ps;
+  const std::uint64_t first = so.trace_start, last = std::min<std::uint64_t>(so.trace_end, s.sim->cycle());
+  // open on the job (START to DONE, or to the error), inside what was traced
+  const std::uint64_t job0 = s.marks.start.value_or(first);
+  const std::uint64_t job1 = s.marks.done ? *s.marks.done : s.marks.error.value_or(last);
+  v.first_cycle = std::clamp<std::uint64_t>(job0 > 20 ? job0 - 20 : 0, first, last);
+  v.last_cycle = std::clamp<std::uint64_t>(job1 + 20, v.first_cycle + 1, std::max(last, v.first_cycle + 1));
+  auto inside = [&](std::optional<std::uint64_t> c) -> std::optional<std::uint64_t> {
+    if (c && *c >= first && *c <= last) return c;
+    return std::nullopt;
+  };
+  v.start = inside(s.marks.start);
+  v.done = inside(s.marks.done);
+  v.error = inside(failure ? failure : s.marks.error);
+  if (failure && v.error) {  // open on the failure: what led to it, and a little after
+    v.first_cycle = std::max<std::uint64_t>(first, *failure > 400 ? *failure - 400 : 0);
+    v.last_cycle = std::max<std::uint64_t>(std::min<std::uint64_t>(last, *failure + 100), v.first_cycle + 1);
+  }
+  if (failure && !failure_label.empty()) v.error_label = failure_label;
+  wave::write_gtkw(wave::accelerator(), s.opt.trace_path, v, gtkw_path);
+  return true;
+}
 
 }  // namespace abacus

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "abacus/ref/gemm.hpp"
 #include "abacus/ref/random.hpp"
 #include "abacus/runtime.hpp"
+#include "abacus/util.hpp"
 #include "abacus/sim_device.hpp"
 
 namespace {
@@ -41,6 +43,11 @@ struct SimFlags {
   std::uint64_t trace_start = 0, trace_end = UINT64_MAX;
   std::uint64_t seed = 1;
   double max_error = 10.0;
+  double trace_mhz = 100.0;
+  std::string trace_on_fail;
+  std::uint64_t trace_window = 2000;
+  long plant_wrong_byte = -1;
+  bool record_writes = false;  // (set for --trace-on-fail)
 };
 
 void add_device_flags(CLI::App* app, SimFlags& f) {
@@ -56,11 +63,23 @@ void add_device_flags(CLI::App* app, SimFlags& f) {
   app->add_option("--trace", f.trace, "write an FST waveform of the whole accelerator");
   app->add_option("--trace-start", f.trace_start, "first cycle to trace");
   app->add_option("--trace-end", f.trace_end, "last cycle to trace");
+  app->add_option("--trace-mhz", f.trace_mhz, "clock the trace's time axis shows, MHz (default 100, the boards' CORE_MHZ)")
+      ->check(CLI::Range(0.001, 10000.0));
+  app->add_option("--trace-on-fail", f.trace_on_fail,
+                  "if the job fails, run it again with tracing around the failure into this FST (and a .gtkw layout)");
+  app->add_option("--trace-window", f.trace_window, "cycles traced before the failure (--trace-on-fail; default 2000)")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  app->add_option("--plant-wrong-byte", f.plant_wrong_byte,
+                  "testing --trace-on-fail: expect another value for this output byte, so the check fails there")
+      ->check(CLI::Range(0L, 1L << 40));
   app->add_option("--seed", f.seed, "random seed for data (and stalls)");
 }
 
 std::unique_ptr<abacus::Device> open_device(const SimFlags& f) {
   const abacus::DeviceSpec spec = abacus::parse_device_spec(f.device);
+  if (spec.kind != "sim" && (!f.trace.empty() || !f.trace_on_fail.empty())) {
+    throw abacus::DeviceError("--trace and --trace-on-fail need --device sim (a board has no waveform)");
+  }
   if (spec.kind == "xdma") {  // card memory: what the identified board decodes, or a range inside it
     std::optional<abacus::CardMemory> mem;
     if (spec.region) mem = abacus::CardMemory{spec.region->phys_base, spec.region->size};
@@ -72,6 +91,13 @@ std::unique_ptr<abacus::Device> open_device(const SimFlags& f) {
     if (!probe) throw abacus::DeviceError("cannot write trace file " + f.trace);
   }
   if (f.trace_end < f.trace_start) throw abacus::DeviceError("--trace-end is before --trace-start");
+  if (!f.trace_on_fail.empty() && !f.trace.empty()) {
+    throw abacus::DeviceError("--trace and --trace-on-fail exclude each other (one traces everything, the other the failure)");
+  }
+  if (!f.trace_on_fail.empty()) {
+    std::ofstream probe(f.trace_on_fail, std::ios::binary | std::ios::app);
+    if (!probe) throw abacus::DeviceError("cannot write trace file " + f.trace_on_fail);
+  }
   abacus::SimDeviceOptions o;
   o.mem_latency = f.mem_latency;
   o.stall_prob = f.stall;
@@ -80,6 +106,8 @@ std::unique_ptr<abacus::Device> open_device(const SimFlags& f) {
   o.trace_path = f.trace;
   o.trace_start = f.trace_start;
   o.trace_end = f.trace_end;
+  o.trace_mhz = f.trace_mhz;
+  o.record_writes = f.record_writes;
   return std::make_unique<abacus::SimDevice>(o);
 }
 
@@ -87,12 +115,13 @@ struct GemmRun {
   int m, n, k;
   bool pass;
   long mismatches;
+  long first_mismatch;
   abacus::GemmStats stats;
   double sim_seconds;
   std::uint64_t sim_cycles;
 };
 
-GemmRun run_gemm(abacus::Session& session, int m, int n, int k, std::uint64_t seed) {
+GemmRun run_gemm(abacus::Session& session, int m, int n, int k, std::uint64_t seed, long plant_wrong_byte = -1) {
   abacus::Device& dev = session.device();
   abacus::ref::Random rnd(seed);
   const std::vector<std::int8_t> a = rnd.int8s(static_cast<std::size_t>(m) * k);
@@ -112,11 +141,15 @@ GemmRun run_gemm(abacus::Session& session, int m, int n, int k, std::uint64_t se
   auto* sim = dynamic_cast<abacus::SimDevice*>(&dev);
   const double s0 = sim ? sim->sim_seconds() : 0.0;
   const std::uint64_t c0 = sim ? sim->cycles() : 0;
-  GemmRun r{m, n, k, false, 0, {}, 0, 0};
+  GemmRun r{m, n, k, false, 0, -1, {}, 0, 0};
   r.stats = abacus::gemm(session, p, got.data());
   r.sim_seconds = sim ? sim->sim_seconds() - s0 : 0.0;
   r.sim_cycles = sim ? sim->cycles() - c0 : 0;
-  for (std::size_t i = 0; i < want.size(); ++i) r.mismatches += got[i] != want[i];
+  if (plant_wrong_byte >= 0 && static_cast<std::size_t>(plant_wrong_byte) < want.size()) want[plant_wrong_byte] ^= 1;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (got[i] == want[i]) continue;
+    if (r.mismatches++ == 0) r.first_mismatch = static_cast<long>(i);
+  }
   r.pass = r.mismatches == 0;
   return r;
 }
@@ -158,7 +191,6 @@ void print_run(const GemmRun& r, const abacus::HwConfig& hw, const SimFlags& f, 
   std::printf("  store engine   busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.store_busy / cyc, 100.0 * pc.store_stall / cyc);
   std::printf("  program        %zu instructions in %d program(s)\n", r.stats.instructions, r.stats.programs);
   std::printf("  sim speed      %.0f cycles/s\n", speed);
-  if (!f.trace.empty()) std::printf("  waveform       %s\n", f.trace.c_str());
 }
 
 void print_bench(const std::vector<abacus::bench::Row>& rows, const abacus::HwConfig& hw, const std::string& json,
@@ -234,6 +266,99 @@ void print_bench(const std::vector<abacus::bench::Row>& rows, const abacus::HwCo
   }
 }
 
+std::string layout_path(const std::string& fst) {
+  const std::size_t dot = fst.rfind('.');
+  const std::size_t slash = fst.rfind('/');
+  const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return (has_ext ? fst.substr(0, dot) : fst) + ".gtkw";
+}
+
+// Ends a --trace run: the FST is closed and a GTKWave layout written next to it.
+void finish_trace(abacus::Device& dev, const std::string& fst) {
+  auto* sim = dynamic_cast<abacus::SimDevice*>(&dev);
+  if (fst.empty() || !sim) return;
+  const std::string gtkw = layout_path(fst);
+  if (sim->write_trace_layout(gtkw)) std::printf("  waveform       gtkwave %s %s\n", fst.c_str(), gtkw.c_str());
+}
+
+// A job (gemm, conv) prints its report when asked and says where it failed.
+struct Outcome {
+  bool pass = true;
+  long first_bad = -1;  // the first wrong output byte
+};
+using Job = std::function<Outcome(abacus::Session&, bool print)>;
+
+// Runs a job; with --trace-on-fail, a failing job runs again (the simulator
+// is deterministic: same seed, same cycles) with tracing on a window that
+// ends a few hundred cycles after the failure: the store that wrote the
+// first wrong byte, or the error, or the timeout.
+int run_job(const SimFlags& f, const Job& job) {
+  SimFlags f1 = f;
+  f1.record_writes = !f.trace_on_fail.empty();
+  auto dev = open_device(f1);
+  abacus::Session session(*dev, f.mem_latency);
+  Outcome out;
+  try {
+    out = job(session, true);
+  } catch (const abacus::DeviceError& e) {
+    if (f.trace_on_fail.empty()) throw;
+    std::fprintf(stderr, "abacus: error: %s\n", e.what());
+    out.pass = false;
+  }
+  finish_trace(*dev, f.trace);
+  if (out.pass || f.trace_on_fail.empty()) return out.pass ? 0 : 1;
+
+  auto* sim = dynamic_cast<abacus::SimDevice*>(dev.get());
+  std::uint64_t cycle = sim->cycles();
+  std::optional<std::uint64_t> wrong_addr;
+  if (out.first_bad >= 0) {
+    const auto [base, bytes] = sim->last_copy_from();
+    wrong_addr = base + static_cast<std::uint64_t>(out.first_bad);
+    if (const auto rec = sim->last_store(*wrong_addr)) {
+      cycle = rec->cycle;
+      std::printf("trace-on-fail: the first wrong byte (output byte %ld) is at device address %s; the store burst "
+                  "at %s wrote it in cycle %llu (%.0f ns in the trace)\n", out.first_bad, abacus::hex(*wrong_addr).c_str(),
+                  abacus::hex(rec->burst_addr).c_str(), static_cast<unsigned long long>(cycle), double(cycle) * 1e3 / f.trace_mhz);
+    } else {
+      cycle = sim->marks().done.value_or(cycle);
+      std::printf("trace-on-fail: the first wrong byte (output byte %ld, device address %s) was never written "
+                  "by a store; tracing up to DONE in cycle %llu\n", out.first_bad, abacus::hex(*wrong_addr).c_str(),
+                  static_cast<unsigned long long>(cycle));
+    }
+  } else {
+    cycle = sim->marks().error.value_or(cycle);
+    std::printf("trace-on-fail: the job failed in cycle %llu (%.0f ns in the trace)\n", static_cast<unsigned long long>(cycle),
+                double(cycle) * 1e3 / f.trace_mhz);
+  }
+  dev.reset();
+
+  SimFlags f2 = f1;
+  f2.trace = f.trace_on_fail;
+  f2.trace_on_fail.clear();
+  f2.trace_start = cycle > f.trace_window ? cycle - f.trace_window : 0;
+  f2.trace_end = cycle + 300;
+  auto dev2 = open_device(f2);
+  abacus::Session session2(*dev2, f.mem_latency);
+  try {
+    job(session2, false);
+  } catch (const abacus::DeviceError&) {  // the same failure again, now traced
+  }
+  auto* sim2 = dynamic_cast<abacus::SimDevice*>(dev2.get());
+  if (wrong_addr) {
+    const auto rec = sim2->last_store(*wrong_addr);
+    if (!rec || rec->cycle != cycle) {
+      std::fprintf(stderr, "abacus: warning: the rerun wrote the first wrong byte in another cycle (%s): the trace "
+                   "may not show the failure\n", rec ? std::to_string(rec->cycle).c_str() : "never");
+    }
+  }
+  const std::string gtkw = layout_path(f.trace_on_fail);
+  sim2->write_trace_layout(gtkw, cycle, wrong_addr ? "store of the first wrong byte" : "the failure");
+  std::printf("trace-on-fail: cycles %llu to %llu traced into %s\n  open it: gtkwave %s %s\n",
+              static_cast<unsigned long long>(f2.trace_start), static_cast<unsigned long long>(f2.trace_end),
+              f.trace_on_fail.c_str(), f.trace_on_fail.c_str(), gtkw.c_str());
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -257,7 +382,7 @@ int main(int argc, char** argv) {
   add_device_flags(demo, f);
 
   abacus::ref::ConvGeometry cg;
-  int ksize = 3, stride = 1, pad = -1, dilation = 1;
+  int stride = 1, pad = -1, dilation = 1;
   auto* convc = app.add_subcommand("conv", "run one int8 conv2d (NHWC) and check it against the golden kernel");
   convc->add_option("--h", cg.in_h, "input height")->check(CLI::Range(1, 4096));
   convc->add_option("--w", cg.in_w, "input width")->check(CLI::Range(1, 4096));
@@ -272,7 +397,6 @@ int main(int argc, char** argv) {
   convc->add_option("--batch", cg.batch, "batch")->check(CLI::Range(1, 64));
   convc->add_flag("--json", json, "print one JSON object instead of the table");
   add_device_flags(convc, f);
-  (void)ksize;
 
   bool quick = false;
   std::string bench_json, bench_csv, bench_plot;
@@ -297,45 +421,56 @@ int main(int argc, char** argv) {
   }
 
   try {
-    auto dev = open_device(f);
-    abacus::Session session(*dev, f.mem_latency);  // the configuration, read once, and the cycle model
-    const abacus::HwConfig& hw = session.config();
     if (*convc) {
       if (pad < 0) pad = cg.kernel_h / 2;
       cg.stride_h = cg.stride_w = stride;
       cg.dilation_h = cg.dilation_w = dilation;
       cg.pad_top = cg.pad_bottom = cg.pad_left = cg.pad_right = pad;
       cg.validate();  // impossible geometry: one line, exit 1
-      abacus::bench::Layer l;
-      l.net = "conv";
-      l.name = "conv";
-      l.g = cg;
-      const abacus::bench::Row r = abacus::bench::run_layer(session, l, f.seed);
-      const auto& pc = r.stats.perf;
-      const double cyc = double(std::max<std::uint64_t>(pc.cycles, 1));
-      if (json) {
-        std::printf("{\"shape\": \"%s\", \"result\": \"%s\", \"mismatches\": %ld, \"macs\": %llu, \"cycles\": %llu, "
-                    "\"estimate\": %llu, \"utilization\": %.4f, \"roofline_bound\": %.4f, \"bytes_read\": %llu, "
-                    "\"bytes_written\": %llu}\n", l.shape().c_str(), r.pass ? "PASS" : "FAIL", r.mismatches,
-                    (unsigned long long)l.macs(), (unsigned long long)pc.cycles, (unsigned long long)r.stats.estimated_cycles,
-                    r.util, r.bound, (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
-      } else {
-        std::printf("abacus conv %s on %s (%ux%u array, memory latency %u)\n", l.shape().c_str(), f.device.c_str(),
-                    hw.rows, hw.cols, f.mem_latency);
-        std::printf("  result         %s: %ld differing bytes against the golden conv2d\n", r.pass ? "PASS" : "FAIL", r.mismatches);
-        std::printf("  cycles         %llu (model estimate %llu, %+.1f%%)\n", (unsigned long long)pc.cycles,
-                    (unsigned long long)r.stats.estimated_cycles, 100.0 * r.est_error);
-        std::printf("  MACs           %llu\n", (unsigned long long)l.macs());
-        std::printf("  utilization    %.1f%% (roofline bound %.1f%%, limited by %s)\n", 100.0 * r.util, 100.0 * r.bound, r.limit);
-        std::printf("  DRAM bytes     read %llu, written %llu\n", (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
-        std::printf("  load engine    busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.load_busy / cyc, 100.0 * pc.load_stall / cyc);
-        std::printf("  compute engine busy %5.1f%%  starved by tokens %5.1f%%\n", 100.0 * pc.compute_busy / cyc, 100.0 * pc.compute_stall / cyc);
-        std::printf("  store engine   busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.store_busy / cyc, 100.0 * pc.store_stall / cyc);
-        std::printf("  program        %zu instructions in %d program(s)\n", r.stats.instructions, r.stats.programs);
-        std::printf("  sim speed      %.0f cycles/s\n", r.sim_seconds > 0 ? double(r.sim_cycles) / r.sim_seconds : 0.0);
-      }
-      return r.pass ? 0 : 1;
+      return run_job(f, [&](abacus::Session& s, bool print) {
+        abacus::bench::Layer l;
+        l.net = "conv";
+        l.name = "conv";
+        l.g = cg;
+        const abacus::bench::Row r = abacus::bench::run_layer(s, l, f.seed, f.plant_wrong_byte);
+        if (!print) return Outcome{r.pass, r.first_mismatch};
+        const abacus::HwConfig& hw = s.config();
+        const auto& pc = r.stats.perf;
+        const double cyc = double(std::max<std::uint64_t>(pc.cycles, 1));
+        if (json) {
+          std::printf("{\"shape\": \"%s\", \"result\": \"%s\", \"mismatches\": %ld, \"macs\": %llu, \"cycles\": %llu, "
+                      "\"estimate\": %llu, \"utilization\": %.4f, \"roofline_bound\": %.4f, \"bytes_read\": %llu, "
+                      "\"bytes_written\": %llu}\n", l.shape().c_str(), r.pass ? "PASS" : "FAIL", r.mismatches,
+                      (unsigned long long)l.macs(), (unsigned long long)pc.cycles, (unsigned long long)r.stats.estimated_cycles,
+                      r.util, r.bound, (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
+        } else {
+          std::printf("abacus conv %s on %s (%ux%u array, memory latency %u)\n", l.shape().c_str(), f.device.c_str(),
+                      hw.rows, hw.cols, f.mem_latency);
+          std::printf("  result         %s: %ld differing bytes against the golden conv2d\n", r.pass ? "PASS" : "FAIL", r.mismatches);
+          std::printf("  cycles         %llu (model estimate %llu, %+.1f%%)\n", (unsigned long long)pc.cycles,
+                      (unsigned long long)r.stats.estimated_cycles, 100.0 * r.est_error);
+          std::printf("  MACs           %llu\n", (unsigned long long)l.macs());
+          std::printf("  utilization    %.1f%% (roofline bound %.1f%%, limited by %s)\n", 100.0 * r.util, 100.0 * r.bound, r.limit);
+          std::printf("  DRAM bytes     read %llu, written %llu\n", (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
+          std::printf("  load engine    busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.load_busy / cyc, 100.0 * pc.load_stall / cyc);
+          std::printf("  compute engine busy %5.1f%%  starved by tokens %5.1f%%\n", 100.0 * pc.compute_busy / cyc, 100.0 * pc.compute_stall / cyc);
+          std::printf("  store engine   busy %5.1f%%  waiting for tokens %5.1f%%\n", 100.0 * pc.store_busy / cyc, 100.0 * pc.store_stall / cyc);
+          std::printf("  program        %zu instructions in %d program(s)\n", r.stats.instructions, r.stats.programs);
+          std::printf("  sim speed      %.0f cycles/s\n", r.sim_seconds > 0 ? double(r.sim_cycles) / r.sim_seconds : 0.0);
+        }
+        return Outcome{r.pass, r.first_mismatch};
+      });
     }
+    if (*gemm) {
+      return run_job(f, [&](abacus::Session& s, bool print) {
+        const GemmRun r = run_gemm(s, m, n, k, f.seed, f.plant_wrong_byte);
+        if (print) print_run(r, s.config(), f, json);
+        return Outcome{r.pass, r.first_mismatch};
+      });
+    }
+    auto dev = open_device(f);
+    abacus::Session session(*dev, f.mem_latency);  // the configuration, read once, and the cycle model
+    const abacus::HwConfig& hw = session.config();
     if (*benchc) {
       const auto layers = abacus::bench::suite(quick);
       const bool tty = isatty(fileno(stderr));
@@ -364,6 +499,7 @@ int main(int argc, char** argv) {
           ok = false;
         }
       }
+      finish_trace(*dev, f.trace);
       return ok ? 0 : 1;
     }
     if (*info) {
@@ -379,11 +515,6 @@ int main(int argc, char** argv) {
       std::printf("obuf           %u rows\n", hw.obuf_rows);
       std::printf("parameters     %u slots, scratchpad base 0x%x\n", hw.pbuf_slots, hw.pbuf_sp_base);
       return 0;
-    }
-    if (*gemm) {
-      const GemmRun r = run_gemm(session, m, n, k, f.seed);
-      print_run(r, hw, f, json);
-      return r.pass ? 0 : 1;
     }
     // demo
     const int shapes[][3] = {{1, 1, 1}, {17, 33, 65}, {64, 64, 64}, {100, 7, 300}, {256, 256, 256}};
@@ -403,6 +534,7 @@ int main(int argc, char** argv) {
       all &= r.pass;
     }
     std::printf("\n%s\n", all ? "all PASS" : "FAILURES above");
+    finish_trace(*dev, f.trace);
     return all ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "abacus: error: %s\n", e.what());

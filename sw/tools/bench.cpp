@@ -112,7 +112,7 @@ std::vector<Layer> suite(bool quick) {
   return s;
 }
 
-Row run_layer(Session& session, const Layer& l, std::uint64_t seed) {
+Row run_layer(Session& session, const Layer& l, std::uint64_t seed, long plant_wrong_byte) {
   Device& dev = session.device();
   const unsigned mem_latency = session.cycle_model().mem_latency;
   ref::Random r(seed);
@@ -161,7 +161,11 @@ Row run_layer(Session& session, const Layer& l, std::uint64_t seed) {
   }
   row.sim_seconds = sim ? sim->sim_seconds() - sim0 : 0.0;
   row.sim_cycles = sim ? sim->cycles() - cyc0 : 0;
-  for (std::size_t i = 0; i < want.size(); ++i) row.mismatches += want[i] != got[i];
+  if (plant_wrong_byte >= 0 && static_cast<std::size_t>(plant_wrong_byte) < want.size()) want[plant_wrong_byte] ^= 1;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i] == got[i]) continue;
+    if (row.mismatches++ == 0) row.first_mismatch = static_cast<long>(i);
+  }
   row.pass = row.mismatches == 0;
   const double peak = double(hw.rows) * hw.cols;
   const double cycles = double(std::max<std::uint64_t>(row.stats.perf.cycles, 1));

@@ -32,6 +32,7 @@ struct Row {
   Layer layer;
   bool pass = false;
   long mismatches = 0;
+  long first_mismatch = -1;      // index of the first wrong output byte
   GemmStats stats;
   double util = 0, bound = 0;    // measured utilization; roofline bound
   const char* limit = "";        // what bounds the layer
@@ -42,6 +43,8 @@ struct Row {
 
 // Runs one layer with random data from seed; the device memory latency is
 // needed for the roofline and cycle model.
-Row run_layer(Session& session, const Layer& l, std::uint64_t seed);  // the session's memory latency
+// plant_wrong_byte >= 0 makes the check expect another value at that
+// output index (to test what a failure does: abacus --trace-on-fail).
+Row run_layer(Session& session, const Layer& l, std::uint64_t seed, long plant_wrong_byte = -1);
 
 }  // namespace abacus::bench

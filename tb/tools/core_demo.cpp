@@ -5,15 +5,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "Vcore_16x16.h"
 #include "abacus/ref/gemm.hpp"
 #include "abacus/ref/random.hpp"
 #include "abacus/util.hpp"
+#include "abacus/wave_layout.hpp"
 #include "core_harness.hpp"
 
 namespace {
@@ -30,7 +34,9 @@ int main(int argc, char** argv) {
   app.add_option("--n", n, "columns of B and C")->check(CLI::Range(1, 1 << 16));
   app.add_option("--k", k, "columns of A, rows of B")->check(CLI::Range(1, 1 << 16));
   app.add_option("--seed", seed, "random data seed");
-  app.add_option("--trace", trace, "write an FST waveform to this path");
+  app.add_option("--trace", trace, "write an FST waveform to this path (and a GTKWave layout next to it)");
+  double trace_mhz = 100.0;
+  app.add_option("--trace-mhz", trace_mhz, "clock the trace's time axis shows, MHz")->check(CLI::Range(0.001, 10000.0));
   app.add_flag("--rand-reset", rand_reset, "start from randomized register state");
   CLI11_PARSE(app, argc, argv);
 
@@ -53,12 +59,15 @@ int main(int argc, char** argv) {
   opt.rand_reset = rand_reset;
   opt.trace = !trace.empty();
   opt.trace_path = trace;
+  opt.period_ps = static_cast<std::uint64_t>(std::llround(1e6 / trace_mhz));
   abacus::sim::Sim<Vcore_16x16> sim(opt);
   abacus::tb::CoreHarness<Vcore_16x16> core(sim, kRows, kCols, seed);
   sim.reset();
 
   const int ktiles = abacus::ceil_div(k, kRows), nblocks = abacus::ceil_div(n, kCols);
   std::uint64_t compute_cycles = 0;
+  std::optional<std::uint64_t> first_start;
+  std::uint64_t last_end = 0;
   const auto t0 = std::chrono::steady_clock::now();
   for (int nb = 0; nb < nblocks; ++nb) {
     abacus::ref::OutputStage blk = abacus::ref::OutputStage::uniform(kCols, 0, 0, os.zp_out);
@@ -84,12 +93,26 @@ int main(int argc, char** argv) {
     }
     const auto st = core.run_tiles(tiles);
     compute_cycles += st.end_cycle - st.start_cycle;
+    if (!first_start) first_start = st.start_cycle;
+    last_end = st.end_cycle;
     const auto rows = core.read_rows(0, m);
     for (int i = 0; i < m; ++i)
       for (int c = 0; c < kCols && nb * kCols + c < n; ++c)
         got[static_cast<std::size_t>(i) * n + nb * kCols + c] = rows[static_cast<std::size_t>(i) * kCols + c];
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!trace.empty()) {
+    sim.close_trace();
+    abacus::wave::View v;
+    v.period_ps = opt.period_ps;
+    v.first_cycle = first_start.value_or(0) > 10 ? *first_start - 10 : 0;
+    v.last_cycle = std::max(last_end + 10, v.first_cycle + 1);
+    v.start = first_start;
+    v.done = last_end;
+    const std::string gtkw = trace.substr(0, trace.rfind('.') == std::string::npos ? trace.size() : trace.rfind('.')) + ".gtkw";
+    abacus::wave::write_gtkw(abacus::wave::core(), trace, v, gtkw);
+    std::printf("waveform: gtkwave %s %s\n", trace.c_str(), gtkw.c_str());
+  }
 
   long bad = 0;
   for (std::size_t i = 0; i < want.size(); ++i) bad += got[i] != want[i];

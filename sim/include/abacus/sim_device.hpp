@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "abacus/device.hpp"
 
@@ -28,6 +30,21 @@ struct SimDeviceOptions {
   std::string trace_path;          // FST of the whole accelerator when set
   std::uint64_t trace_start = 0;   // cycle window of the trace
   std::uint64_t trace_end = UINT64_MAX;
+  double trace_mhz = 100.0;        // the clock the trace's time axis shows (the boards' CORE_MHZ)
+  bool record_writes = false;      // remember which store burst wrote each bus word (last_store)
+};
+
+// Cycles worth a marker in a trace of a job.
+struct TraceMarks {
+  std::optional<std::uint64_t> start;  // the first CTRL.START
+  std::optional<std::uint64_t> done;   // the last DONE seen
+  std::optional<std::uint64_t> error;  // the first DONE with an error, or a timeout
+};
+
+// The store burst that last wrote a bus word (SimDeviceOptions::record_writes).
+struct StoreRecord {
+  std::uint64_t cycle;       // the cycle its W beat was taken
+  std::uint64_t burst_addr;  // the burst's AW address
 };
 
 class SimDevice : public Device {
@@ -54,6 +71,16 @@ class SimDevice : public Device {
   void step(std::uint64_t n = 1);       // advance the clock with the bus idle
   sim::AxiMem& memory();
   const sim::AxiMonitor& monitor() const;
+  const TraceMarks& marks() const;
+  std::optional<StoreRecord> last_store(std::uint64_t addr) const;
+  // The last copy_from_device: where a result came from.
+  std::pair<std::uint64_t, std::size_t> last_copy_from() const;
+  // Ends the trace (the FST is complete) and writes a GTKWave layout for it
+  // (abacus/wave_layout.hpp), opened on the job with markers at START, DONE
+  // and the first error, or at `failure` (a cycle the caller names, e.g. the
+  // store of a wrong byte, with its label). Returns false if nothing was traced.
+  bool write_trace_layout(const std::string& gtkw_path, std::optional<std::uint64_t> failure = std::nullopt,
+                          const std::string& failure_label = "");
 
  private:
   struct Impl;
