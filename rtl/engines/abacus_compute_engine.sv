@@ -125,7 +125,8 @@ module abacus_compute_engine #(
       else if (w_issue) wr_q <= (32'(wr_q) == Rows - 1) ? '0 : wr_q + 1'b1;
     end
   end
-  abacus_fifo #(.Width(DataWidth), .Depth(SkidDepth)) u_wskid (
+  // the issue check counts the room (rows in flight included): never written full
+  abacus_fifo #(.Width(DataWidth), .Depth(SkidDepth), .NoOverflow(1'b1)) u_wskid (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (halt_i),
@@ -173,7 +174,7 @@ module abacus_compute_engine #(
     end
   end
   logic a_push_prev_tok, a_push_next_tok;
-  abacus_fifo #(.Width(DataWidth + MetaW), .Depth(SkidDepth)) u_askid (
+  abacus_fifo #(.Width(DataWidth + MetaW), .Depth(SkidDepth), .NoOverflow(1'b1)) u_askid (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (halt_i),
@@ -205,4 +206,16 @@ module abacus_compute_engine #(
   // the next START resets the core.
   assign busy_o = !halt_i && (insn_valid_i || wq_rvalid || aq_rvalid || w_inflight_q || a_inflight_q ||
                               w_valid_o || a_valid_o);
+
+  // Invariants: the weight and activation rows offered to the core stay
+  // offered, unchanged, until taken (or halt clears them); the skid buffers
+  // are never written full (NoOverflow above).
+`ifndef SYNTHESIS
+  abacus_axi_hold_check #(.PayloadBits(DataWidth)) u_w_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(w_valid_o), .ready_i(w_ready_i), .abort_i(halt_i),
+    .payload_i(w_data_o));
+  abacus_axi_hold_check #(.PayloadBits(DataWidth + MetaW)) u_a_check (
+    .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(a_valid_o), .ready_i(a_ready_i), .abort_i(halt_i),
+    .payload_i({a_data_o, skid_meta}));
+`endif
 endmodule
