@@ -64,8 +64,12 @@ class Sim {
         std::filesystem::create_directories(dir);
         path = dir + "/" + opt_.name + ".fst";
       }
-      trace_start_ = env_cycles("ABACUS_TRACE_START", opt_.trace_start);
-      trace_end_ = env_cycles("ABACUS_TRACE_END", opt_.trace_end);
+      // ABACUS_TRACE_START/END set the window of tests; a window the caller gives wins
+      const bool given = opt_.trace_start != 0 || opt_.trace_end != UINT64_MAX;
+      trace_start_ = given ? opt_.trace_start : env_cycles("ABACUS_TRACE_START", opt_.trace_start);
+      trace_end_ = given ? opt_.trace_end : env_cycles("ABACUS_TRACE_END", opt_.trace_end);
+      opt_.trace_start = trace_start_;
+      opt_.trace_end = trace_end_;
       tfp_ = std::make_unique<VerilatedFstC>();
       dut_->trace(tfp_.get(), 99);
       tfp_->open(path.c_str());

@@ -36,7 +36,7 @@ struct SimDevice::Impl {
   std::uint64_t next_free = 0;
   double seconds = 0.0;
   TraceMarks marks;
-  std::unordered_map<std::uint64_t, StoreRecord> stores;  // bus word -> its last writer
+  std::unordered_map<std::uint64_t, StoreRecord> stores;  // byte -> the store burst that last wrote it
   std::pair<std::uint64_t, std::size_t> last_copy{0, 0};
 
   Vabacus_top& d() { return sim->dut(); }
@@ -80,7 +80,9 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   s.mem = std::make_unique<sim::AxiMem>(mc);
   if (opt.record_writes) {
     s.mem->on_write = [&s](std::uint64_t beat, std::uint64_t burst, std::uint64_t strobes) {
-      if (strobes) s.stores[beat] = StoreRecord{s.sim->cycle(), burst};
+      for (unsigned i = 0; i < kBusBytes; ++i) {
+        if (strobes >> i & 1) s.stores[beat + i] = StoreRecord{s.sim->cycle(), burst};
+      }
     };
   }
   sim::AxiMonitorConfig moncfg;
@@ -235,10 +237,11 @@ void SimDevice::wait_done(const Timeout& timeout) {
       step(1);
       ++n;
     }
+    const std::uint64_t seen = s.sim->cycle();  // (the interrupt rose, or a poll is due)
     const std::uint32_t st = read32(isa::reg::STATUS);
     if (st & isa::status::DONE) {
-      s.marks.done = s.sim->cycle();
-      if (isa::status::error(st) != 0 && !s.marks.error) s.marks.error = s.sim->cycle();
+      s.marks.done = seen;
+      if (isa::status::error(st) != 0 && !s.marks.error) s.marks.error = seen;
       break;
     }
     if (s.sim->cycle() >= limit) {
@@ -262,10 +265,13 @@ bool SimDevice::irq() const { return impl_->sim->dut().irq_o; }
 sim::AxiMem& SimDevice::memory() { return *impl_->mem; }
 const sim::AxiMonitor& SimDevice::monitor() const { return *impl_->mon; }
 const TraceMarks& SimDevice::marks() const { return impl_->marks; }
+std::pair<std::uint64_t, std::uint64_t> SimDevice::trace_window() const {
+  return {impl_->sim->options().trace_start, impl_->sim->options().trace_end};
+}
 std::pair<std::uint64_t, std::size_t> SimDevice::last_copy_from() const { return impl_->last_copy; }
 
 std::optional<StoreRecord> SimDevice::last_store(std::uint64_t addr) const {
-  const auto it = impl_->stores.find(addr & ~std::uint64_t(kBusBytes - 1));
+  const auto it = impl_->stores.find(addr);
   if (it == impl_->stores.end()) return std::nullopt;
   return it->second;
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -94,9 +95,13 @@ std::unique_ptr<abacus::Device> open_device(const SimFlags& f) {
   if (!f.trace_on_fail.empty() && !f.trace.empty()) {
     throw abacus::DeviceError("--trace and --trace-on-fail exclude each other (one traces everything, the other the failure)");
   }
-  if (!f.trace_on_fail.empty()) {
-    std::ofstream probe(f.trace_on_fail, std::ios::binary | std::ios::app);
-    if (!probe) throw abacus::DeviceError("cannot write trace file " + f.trace_on_fail);
+  if (!f.trace_on_fail.empty()) {  // writable? (no file is left behind: a passing job traces nothing)
+    const bool existed = std::filesystem::exists(f.trace_on_fail);
+    {
+      std::ofstream probe(f.trace_on_fail, std::ios::binary | std::ios::app);
+      if (!probe) throw abacus::DeviceError("cannot write trace file " + f.trace_on_fail);
+    }
+    if (!existed) std::filesystem::remove(f.trace_on_fail);
   }
   abacus::SimDeviceOptions o;
   o.mem_latency = f.mem_latency;
@@ -300,7 +305,9 @@ int run_job(const SimFlags& f, const Job& job) {
   Outcome out;
   try {
     out = job(session, true);
-  } catch (const abacus::DeviceError& e) {
+  } catch (const std::invalid_argument&) {
+    throw;  // an impossible job: nothing to trace
+  } catch (const std::exception& e) {  // device errors, timeouts, RTL assertions
     if (f.trace_on_fail.empty()) throw;
     std::fprintf(stderr, "abacus: error: %s\n", e.what());
     out.pass = false;
@@ -308,27 +315,39 @@ int run_job(const SimFlags& f, const Job& job) {
   finish_trace(*dev, f.trace);
   if (out.pass || f.trace_on_fail.empty()) return out.pass ? 0 : 1;
 
+  // Messages go to stderr (stdout may be --json). Cycles count from reset,
+  // as the trace and its markers do; a cycle's rising edge is at (c + 1/2) periods.
   auto* sim = dynamic_cast<abacus::SimDevice*>(dev.get());
+  auto ns = [&](std::uint64_t c) { return (double(c) + 0.5) * 1e3 / f.trace_mhz; };
+  if (!sim->marks().start) {
+    std::fprintf(stderr, "trace-on-fail: the job failed before it started on the device: nothing to trace\n");
+    return 1;
+  }
   std::uint64_t cycle = sim->cycles();
   std::optional<std::uint64_t> wrong_addr;
+  bool stored = false;
+  std::string label = "the failure";
   if (out.first_bad >= 0) {
     const auto [base, bytes] = sim->last_copy_from();
     wrong_addr = base + static_cast<std::uint64_t>(out.first_bad);
     if (const auto rec = sim->last_store(*wrong_addr)) {
       cycle = rec->cycle;
-      std::printf("trace-on-fail: the first wrong byte (output byte %ld) is at device address %s; the store burst "
-                  "at %s wrote it in cycle %llu (%.0f ns in the trace)\n", out.first_bad, abacus::hex(*wrong_addr).c_str(),
-                  abacus::hex(rec->burst_addr).c_str(), static_cast<unsigned long long>(cycle), double(cycle) * 1e3 / f.trace_mhz);
+      stored = true;
+      label = "store of the first wrong byte";
+      std::fprintf(stderr, "trace-on-fail: the first wrong byte (output byte %ld) is at device address %s; the store burst "
+                   "at %s wrote it in cycle %llu (%.0f ns in the trace)\n", out.first_bad, abacus::hex(*wrong_addr).c_str(),
+                   abacus::hex(rec->burst_addr).c_str(), static_cast<unsigned long long>(cycle), ns(cycle));
     } else {
       cycle = sim->marks().done.value_or(cycle);
-      std::printf("trace-on-fail: the first wrong byte (output byte %ld, device address %s) was never written "
-                  "by a store; tracing up to DONE in cycle %llu\n", out.first_bad, abacus::hex(*wrong_addr).c_str(),
-                  static_cast<unsigned long long>(cycle));
+      label = "DONE (the wrong byte was never stored)";
+      std::fprintf(stderr, "trace-on-fail: the first wrong byte (output byte %ld, device address %s) was never written "
+                   "by a store; tracing up to DONE in cycle %llu (%.0f ns)\n", out.first_bad,
+                   abacus::hex(*wrong_addr).c_str(), static_cast<unsigned long long>(cycle), ns(cycle));
     }
   } else {
     cycle = sim->marks().error.value_or(cycle);
-    std::printf("trace-on-fail: the job failed in cycle %llu (%.0f ns in the trace)\n", static_cast<unsigned long long>(cycle),
-                double(cycle) * 1e3 / f.trace_mhz);
+    std::fprintf(stderr, "trace-on-fail: the job failed in cycle %llu (%.0f ns in the trace)\n",
+                 static_cast<unsigned long long>(cycle), ns(cycle));
   }
   dev.reset();
 
@@ -341,21 +360,22 @@ int run_job(const SimFlags& f, const Job& job) {
   abacus::Session session2(*dev2, f.mem_latency);
   try {
     job(session2, false);
-  } catch (const abacus::DeviceError&) {  // the same failure again, now traced
+  } catch (const std::exception&) {  // the same failure again, now traced
   }
   auto* sim2 = dynamic_cast<abacus::SimDevice*>(dev2.get());
-  if (wrong_addr) {
+  if (stored) {  // deterministic: the same store, in the same cycle
     const auto rec = sim2->last_store(*wrong_addr);
     if (!rec || rec->cycle != cycle) {
       std::fprintf(stderr, "abacus: warning: the rerun wrote the first wrong byte in another cycle (%s): the trace "
                    "may not show the failure\n", rec ? std::to_string(rec->cycle).c_str() : "never");
     }
   }
+  const std::uint64_t traced_end = std::min<std::uint64_t>(f2.trace_end, sim2->cycles());
   const std::string gtkw = layout_path(f.trace_on_fail);
-  sim2->write_trace_layout(gtkw, cycle, wrong_addr ? "store of the first wrong byte" : "the failure");
-  std::printf("trace-on-fail: cycles %llu to %llu traced into %s\n  open it: gtkwave %s %s\n",
-              static_cast<unsigned long long>(f2.trace_start), static_cast<unsigned long long>(f2.trace_end),
-              f.trace_on_fail.c_str(), f.trace_on_fail.c_str(), gtkw.c_str());
+  sim2->write_trace_layout(gtkw, cycle, label);
+  std::fprintf(stderr, "trace-on-fail: cycles %llu to %llu traced into %s\n  open it: gtkwave %s %s\n",
+               static_cast<unsigned long long>(f2.trace_start), static_cast<unsigned long long>(traced_end),
+               f.trace_on_fail.c_str(), f.trace_on_fail.c_str(), gtkw.c_str());
   return 1;
 }
 
@@ -421,6 +441,9 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (!(*gemm || *convc) && (!f.trace_on_fail.empty() || f.plant_wrong_byte >= 0)) {
+      throw abacus::DeviceError("--trace-on-fail and --plant-wrong-byte apply to gemm and conv only");
+    }
     if (*convc) {
       if (pad < 0) pad = cg.kernel_h / 2;
       cg.stride_h = cg.stride_w = stride;

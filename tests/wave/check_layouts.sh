@@ -77,7 +77,26 @@ PY
 else
   bad "abacus: no errors filter file written"
 fi
-grep -qx "2 GEMM" "$tmp/abacus.opcodes.txt" 2>/dev/null || bad "opcodes filter does not name opcode 2 GEMM"
+# opcodes and DMA status against the ISA's opcodes and the DMA codes (= ERR_DMA_* codes)
+python3 - "$root/rtl/isa/abacus_isa.json" "$tmp/abacus.opcodes.txt" "$tmp/abacus.dma_status.txt" <<'PY' || fail=1
+import json, sys
+isa = json.load(open(sys.argv[1]))
+def table(path):
+    t = {}
+    for line in open(path):
+        if line.startswith('#') or not line.strip(): continue
+        v, name = line.split(None, 1)
+        t[int(v, 16)] = name.strip()
+    return t
+ops = table(sys.argv[2])
+want = {int(str(c), 0): name.upper() for name, c in isa['opcodes'].items()}
+if ops != want: print(f"FAIL: opcodes filter {ops}, the ISA has {want}"); sys.exit(1)
+dma = table(sys.argv[3])
+errs = {e['code']: e['name'] for e in isa['errors']}
+want = {0: 'OK', **{c: errs[c] for c in (1, 2, 3, 4)}}
+if dma != want: print(f"FAIL: DMA status filter {dma}, expected {want}"); sys.exit(1)
+print(f"check_layouts: opcodes and DMA status filters match rtl/isa/abacus_isa.json")
+PY
 
 # real time: the clock's rising edges are one period apart (100 MHz default, 250 MHz asked)
 period() {

@@ -31,7 +31,7 @@ struct SimDeviceOptions {
   std::uint64_t trace_start = 0;   // cycle window of the trace
   std::uint64_t trace_end = UINT64_MAX;
   double trace_mhz = 100.0;        // the clock the trace's time axis shows (the boards' CORE_MHZ)
-  bool record_writes = false;      // remember which store burst wrote each bus word (last_store)
+  bool record_writes = false;      // remember which store burst wrote each byte (last_store)
 };
 
 // Cycles worth a marker in a trace of a job.
@@ -41,7 +41,7 @@ struct TraceMarks {
   std::optional<std::uint64_t> error;  // the first DONE with an error, or a timeout
 };
 
-// The store burst that last wrote a bus word (SimDeviceOptions::record_writes).
+// The store burst that last wrote a byte (SimDeviceOptions::record_writes).
 struct StoreRecord {
   std::uint64_t cycle;       // the cycle its W beat was taken
   std::uint64_t burst_addr;  // the burst's AW address
@@ -72,6 +72,8 @@ class SimDevice : public Device {
   sim::AxiMem& memory();
   const sim::AxiMonitor& monitor() const;
   const TraceMarks& marks() const;
+  // The trace window in cycles (as asked; the trace ends earlier if the run does).
+  std::pair<std::uint64_t, std::uint64_t> trace_window() const;
   std::optional<StoreRecord> last_store(std::uint64_t addr) const;
   // The last copy_from_device: where a result came from.
   std::pair<std::uint64_t, std::size_t> last_copy_from() const;
