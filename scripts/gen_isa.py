@@ -29,12 +29,22 @@ def reserved_mask(spec, op):
     return ((1 << spec["instruction_bits"]) - 1) & ~used
 
 
+def reg_bits(r, key):
+    return int(r.get(key, "0x0"), 16)
+
+
 def check_spec(spec):
     offsets = set()
     for r in spec["registers"]:
         off = int(r["offset"], 16)
         assert off % 4 == 0 and off not in offsets, f"register {r['name']}: bad or duplicate offset"
         offsets.add(off)
+        assert r["access"] in ("ro", "rw", "w1c"), f"register {r['name']}: access {r['access']}"
+        assert "reset" in r, f"register {r['name']}: no reset value"
+        assert r["reset"] == "config" or int(r["reset"], 16) < 1 << 32, f"register {r['name']}: bad reset"
+        assert (r["access"] == "rw") == ("wmask" in r), f"register {r['name']}: wmask goes with rw, only"
+        assert (r["access"] == "w1c") == ("w1c" in r), f"register {r['name']}: w1c bits go with w1c, only"
+        assert not (reg_bits(r, "wmask") & reg_bits(r, "pulse")), f"register {r['name']}: a bit both held and pulsed"
     for op, fields in spec["instructions"].items():
         used = 0
         for f in spec["common_fields"] + fields:
@@ -108,10 +118,18 @@ def gen_cpp(spec):
         out.append(f"constexpr std::uint32_t {r['name']} = {r['offset']};  // {r['access']}: {r['doc']}")
     out.append("}  // namespace reg")
     out.append("")
-    out.append("struct RegisterInfo {\n  const char* name;\n  std::uint32_t offset;\n  const char* access;\n  const char* doc;\n};")
+    out.append("// reset: the value after reset (reset_is_config: set by the build's parameters instead);\n"
+               "// wmask: bits that hold what is written; pulse: write-1 action bits that read 0;\n"
+               "// w1c: bits a 1 clears. Other bits read their reset value and ignore writes.")
+    out.append("struct RegisterInfo {\n  const char* name;\n  std::uint32_t offset;\n  const char* access;\n  const char* doc;\n"
+               "  std::uint32_t reset;\n  bool reset_is_config;\n  std::uint32_t wmask, pulse, w1c;\n};")
     out.append("inline constexpr RegisterInfo kRegisters[] = {")
     for r in spec["registers"]:
-        out.append(f"    {{\"{r['name']}\", {r['offset']}, \"{r['access']}\", \"{r['doc']}\"}},")
+        cfgr = r["reset"] == "config"
+        reset = "0x0" if cfgr else r["reset"]
+        out.append(f"    {{\"{r['name']}\", {r['offset']}, \"{r['access']}\", \"{r['doc']}\", {reset}, "
+                   f"{'true' if cfgr else 'false'}, {hex(reg_bits(r, 'wmask'))}, {hex(reg_bits(r, 'pulse'))}, "
+                   f"{hex(reg_bits(r, 'w1c'))}}},")
     out.append("};")
     out.append("")
     out.append("namespace ctrl {")
@@ -181,9 +199,10 @@ def gen_doc(spec):
            "AXI4-Lite, 32-bit registers, 12-bit byte offsets. Unmapped offsets answer SLVERR; "
            "writes to read-only registers answer OKAY and change nothing.", "",
            f"ID_MAGIC = {spec['id']['magic']}, ID_VERSION = {spec['id']['version']}.", "",
-           "| offset | register | access | meaning |", "|---|---|---|---|"]
+           "| offset | register | access | reset | meaning |", "|---|---|---|---|---|"]
     for r in spec["registers"]:
-        out.append(f"| {r['offset']} | {r['name']} | {r['access']} | {r['doc']} |")
+        reset = "(configuration)" if r["reset"] == "config" else r["reset"]
+        out.append(f"| {r['offset']} | {r['name']} | {r['access']} | {reset} | {r['doc']} |")
     out += ["", "## STATUS.ERROR codes", "", "| code | name | meaning |", "|---|---|---|"]
     for e in spec["errors"]:
         out.append(f"| {e['code']} | {e['name']} | {e['doc']} |")

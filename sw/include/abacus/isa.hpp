@@ -57,54 +57,60 @@ constexpr std::uint32_t PERF_BYTES_WRITTEN_LO = 0x0B0;  // ro: bytes the store D
 constexpr std::uint32_t PERF_BYTES_WRITTEN_HI = 0x0B4;  // ro: 
 }  // namespace reg
 
+// reset: the value after reset (reset_is_config: set by the build's parameters instead);
+// wmask: bits that hold what is written; pulse: write-1 action bits that read 0;
+// w1c: bits a 1 clears. Other bits read their reset value and ignore writes.
 struct RegisterInfo {
   const char* name;
   std::uint32_t offset;
   const char* access;
   const char* doc;
+  std::uint32_t reset;
+  bool reset_is_config;
+  std::uint32_t wmask, pulse, w1c;
 };
 inline constexpr RegisterInfo kRegisters[] = {
-    {"ID_MAGIC", 0x000, "ro", "0x41424143 ('ABAC')"},
-    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]"},
-    {"CFG_ARRAY", 0x008, "ro", "array rows[15:0] cols[31:16]"},
-    {"CFG_IBUF_ROWS", 0x00C, "ro", "activation buffer rows (Rows bytes each)"},
-    {"CFG_WBUF_ROWS", 0x010, "ro", "weight buffer rows (Cols bytes each)"},
-    {"CFG_ACC_ROWS", 0x014, "ro", "accumulator rows (Cols int32 each)"},
-    {"CFG_OBUF_ROWS", 0x018, "ro", "output buffer rows: most rows one STORE moves"},
-    {"CFG_PBUF_SLOTS", 0x01C, "ro", "parameter slots (bias, multiplier, shift for Cols channels)"},
-    {"CFG_BUS", 0x020, "ro", "AXI data width in bits[15:0], instruction bytes[31:16]"},
-    {"CFG_SPAD_MAP", 0x024, "ro", "scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)"},
-    {"BUILD_ID", 0x028, "ro", "build identifier (git hash prefix), 0 in simulation"},
-    {"CFG_OUTSTANDING", 0x030, "ro", "AXI bursts in flight at most: load DMA reads[7:0], fetch reads[15:8], store DMA writes[23:16] (since version 1.1)"},
-    {"CTRL", 0x040, "rw", "bit0 START (write 1), bit1 SOFT_RESET (write 1), bit2 IRQ_EN"},
-    {"STATUS", 0x044, "ro", "bit0 BUSY, bit1 DONE, bits[7:4] ERROR, bit8 ERROR_IS_STORE"},
-    {"ERR_ADDR_LO", 0x048, "ro", "faulting DRAM address (DMA errors) low"},
-    {"ERR_ADDR_HI", 0x04C, "ro", "faulting DRAM address high"},
-    {"ERR_PC", 0x050, "ro", "index of the instruction that failed"},
-    {"IRQ_STATUS", 0x054, "w1c", "bit0 DONE interrupt pending; write 1 to clear"},
-    {"PC", 0x058, "ro", "instructions fetched so far"},
-    {"ENGINE_STATE", 0x05C, "ro", "busy bits: 0 fetch, 1 load, 2 compute, 3 store; token counts [15:8] L->C, [23:16] C->S"},
-    {"PROG_BASE_LO", 0x060, "rw", "program address in DRAM, low (32-byte aligned)"},
-    {"PROG_BASE_HI", 0x064, "rw", "program address, high"},
-    {"PROG_COUNT", 0x068, "rw", "instructions in the program"},
-    {"WIN_BASE_LO", 0x070, "rw", "DMA window base, low"},
-    {"WIN_BASE_HI", 0x074, "rw", "DMA window base, high"},
-    {"WIN_LIMIT_LO", 0x078, "rw", "DMA window limit (exclusive), low"},
-    {"WIN_LIMIT_HI", 0x07C, "rw", "DMA window limit, high"},
-    {"PERF_CYCLES_LO", 0x080, "ro", "cycles from START to done"},
-    {"PERF_CYCLES_HI", 0x084, "ro", ""},
-    {"PERF_LOAD_BUSY", 0x088, "ro", "cycles the load engine executed an instruction"},
-    {"PERF_LOAD_STALL", 0x08C, "ro", "cycles the load engine waited for a token"},
-    {"PERF_COMPUTE_BUSY", 0x090, "ro", "cycles an activation row entered the array"},
-    {"PERF_COMPUTE_STALL", 0x094, "ro", "cycles the compute engine waited for a token"},
-    {"PERF_STORE_BUSY", 0x098, "ro", "cycles the store engine executed an instruction"},
-    {"PERF_STORE_STALL", 0x09C, "ro", "cycles the store engine waited for a token"},
-    {"PERF_MACS_LO", 0x0A0, "ro", "multiply-accumulates performed (Rows*Cols per activation row)"},
-    {"PERF_MACS_HI", 0x0A4, "ro", ""},
-    {"PERF_BYTES_READ_LO", 0x0A8, "ro", "bytes the load DMA moved from DRAM (descriptor bytes)"},
-    {"PERF_BYTES_READ_HI", 0x0AC, "ro", ""},
-    {"PERF_BYTES_WRITTEN_LO", 0x0B0, "ro", "bytes the store DMA wrote to DRAM"},
-    {"PERF_BYTES_WRITTEN_HI", 0x0B4, "ro", ""},
+    {"ID_MAGIC", 0x000, "ro", "0x41424143 ('ABAC')", 0x41424143, false, 0x0, 0x0, 0x0},
+    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]", 0x00010001, false, 0x0, 0x0, 0x0},
+    {"CFG_ARRAY", 0x008, "ro", "array rows[15:0] cols[31:16]", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_IBUF_ROWS", 0x00C, "ro", "activation buffer rows (Rows bytes each)", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_WBUF_ROWS", 0x010, "ro", "weight buffer rows (Cols bytes each)", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_ACC_ROWS", 0x014, "ro", "accumulator rows (Cols int32 each)", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_OBUF_ROWS", 0x018, "ro", "output buffer rows: most rows one STORE moves", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_PBUF_SLOTS", 0x01C, "ro", "parameter slots (bias, multiplier, shift for Cols channels)", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_BUS", 0x020, "ro", "AXI data width in bits[15:0], instruction bytes[31:16]", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_SPAD_MAP", 0x024, "ro", "scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)", 0x0, true, 0x0, 0x0, 0x0},
+    {"BUILD_ID", 0x028, "ro", "build identifier (git hash prefix), 0 in simulation", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_OUTSTANDING", 0x030, "ro", "AXI bursts in flight at most: load DMA reads[7:0], fetch reads[15:8], store DMA writes[23:16] (since version 1.1)", 0x0, true, 0x0, 0x0, 0x0},
+    {"CTRL", 0x040, "rw", "bit0 START (write 1), bit1 SOFT_RESET (write 1), bit2 IRQ_EN", 0x0, false, 0x4, 0x3, 0x0},
+    {"STATUS", 0x044, "ro", "bit0 BUSY, bit1 DONE, bits[7:4] ERROR, bit8 ERROR_IS_STORE", 0x0, false, 0x0, 0x0, 0x0},
+    {"ERR_ADDR_LO", 0x048, "ro", "faulting DRAM address (DMA errors) low", 0x0, false, 0x0, 0x0, 0x0},
+    {"ERR_ADDR_HI", 0x04C, "ro", "faulting DRAM address high", 0x0, false, 0x0, 0x0, 0x0},
+    {"ERR_PC", 0x050, "ro", "index of the instruction that failed", 0x0, false, 0x0, 0x0, 0x0},
+    {"IRQ_STATUS", 0x054, "w1c", "bit0 DONE interrupt pending; write 1 to clear", 0x0, false, 0x0, 0x0, 0x1},
+    {"PC", 0x058, "ro", "instructions fetched so far", 0x0, false, 0x0, 0x0, 0x0},
+    {"ENGINE_STATE", 0x05C, "ro", "busy bits: 0 fetch, 1 load, 2 compute, 3 store; token counts [15:8] L->C, [23:16] C->S", 0x0, false, 0x0, 0x0, 0x0},
+    {"PROG_BASE_LO", 0x060, "rw", "program address in DRAM, low (32-byte aligned)", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"PROG_BASE_HI", 0x064, "rw", "program address, high", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"PROG_COUNT", 0x068, "rw", "instructions in the program", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"WIN_BASE_LO", 0x070, "rw", "DMA window base, low", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"WIN_BASE_HI", 0x074, "rw", "DMA window base, high", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"WIN_LIMIT_LO", 0x078, "rw", "DMA window limit (exclusive), low", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"WIN_LIMIT_HI", 0x07C, "rw", "DMA window limit, high", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"PERF_CYCLES_LO", 0x080, "ro", "cycles from START to done", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_CYCLES_HI", 0x084, "ro", "", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_LOAD_BUSY", 0x088, "ro", "cycles the load engine executed an instruction", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_LOAD_STALL", 0x08C, "ro", "cycles the load engine waited for a token", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_COMPUTE_BUSY", 0x090, "ro", "cycles an activation row entered the array", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_COMPUTE_STALL", 0x094, "ro", "cycles the compute engine waited for a token", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_STORE_BUSY", 0x098, "ro", "cycles the store engine executed an instruction", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_STORE_STALL", 0x09C, "ro", "cycles the store engine waited for a token", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_MACS_LO", 0x0A0, "ro", "multiply-accumulates performed (Rows*Cols per activation row)", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_MACS_HI", 0x0A4, "ro", "", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_BYTES_READ_LO", 0x0A8, "ro", "bytes the load DMA moved from DRAM (descriptor bytes)", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_BYTES_READ_HI", 0x0AC, "ro", "", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_BYTES_WRITTEN_LO", 0x0B0, "ro", "bytes the store DMA wrote to DRAM", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_BYTES_WRITTEN_HI", 0x0B4, "ro", "", 0x0, false, 0x0, 0x0, 0x0},
 };
 
 namespace ctrl {
