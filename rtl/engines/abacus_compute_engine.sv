@@ -192,15 +192,18 @@ module abacus_compute_engine #(
   assign a_fire         = a_valid_o && a_ready_i;
   assign fire_o         = a_fire;
   assign tok_c2l_push_o = a_fire && a_push_prev_tok;
-  // the row's result reaches the accumulator ComputeLatency cycles after it fires
-  logic c2s_delayed;
-  abacus_delay_rst #(.Width(1), .Depth(ComputeLatency)) u_c2s (
-    .clk_i (clk_i),
-    .rst_ni(rst_ni),
-    .d_i   (a_fire && a_push_next_tok),
-    .q_o   (c2s_delayed)
-  );
-  assign tok_c2s_push_o = c2s_delayed;
+  // The row's result reaches the accumulator ComputeLatency cycles after it
+  // fires. A halt drops the tokens still on their way: the halted program's
+  // tokens are cleared with it, and one leaving the line after that clear
+  // would hand the next program's store engine results that are not there
+  // (found by ResetAnyCycle.SoftReset: a SOFT_RESET during a GEMM).
+  logic [ComputeLatency-1:0] c2s_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) c2s_q <= '0;
+    else if (halt_i) c2s_q <= '0;
+    else c2s_q <= {c2s_q[ComputeLatency-2:0], a_fire && a_push_next_tok};
+  end
+  assign tok_c2s_push_o = c2s_q[ComputeLatency-1] && !halt_i;
 
   // Halted, the engine has nothing to finish: it makes no bus traffic, and
   // the next START resets the core.

@@ -99,6 +99,17 @@ class AxiMem {
   std::optional<std::uint64_t> first_error_addr() const { return first_err_addr_; }
   void forget_error() { first_err_addr_.reset(); }
 
+  // A system reset: every transaction in flight is dropped (the memory keeps
+  // what was stored so far).
+  void abort_transactions() {
+    reads_.clear();
+    writes_.clear();
+    bq_.clear();
+    r_sel_.reset();
+    out_ = {};
+    compute_outputs();
+  }
+
   // Called for every write beat stored: the beat's bus-aligned address, the
   // burst's AW address and the byte strobes (bit i: byte i of the beat).
   std::function<void(std::uint64_t beat_addr, std::uint64_t burst_addr, std::uint64_t strobes)> on_write;
@@ -183,6 +194,20 @@ class AxiMonitor {
   void forget_error() {
     err_cycle_.reset();
     req_after_err_ = 0;
+  }
+  // A system reset: nothing is outstanding any more (violations are kept).
+  void reset_state() {
+    have_prev_ = false;
+    after_reset_ = true;
+    reads_.clear();
+    r_beat_ = 0;
+    aw_lens_.clear();
+    w_done_early_.clear();
+    w_beat_ = 0;
+    b_pending_.clear();
+    aw_ids_.clear();
+    out_reads_ = out_writes_ = 0;
+    forget_error();
   }
 
  private:

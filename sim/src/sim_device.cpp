@@ -38,6 +38,8 @@ struct SimDevice::Impl {
   TraceMarks marks;
   std::unordered_map<std::uint64_t, StoreRecord> stores;  // byte -> the store burst that last wrote it
   std::pair<std::uint64_t, std::size_t> last_copy{0, 0};
+  std::optional<std::pair<std::uint64_t, ResetKind>> pending_reset;
+  std::uint64_t resets = 0;
 
   Vabacus_top& d() { return sim->dut(); }
 
@@ -221,14 +223,41 @@ void SimDevice::copy_from_device(void* dst, std::uint64_t addr, std::size_t byte
 }
 
 void SimDevice::step(std::uint64_t n) {
+  Impl& s = *impl_;
   const auto t0 = std::chrono::steady_clock::now();
-  for (std::uint64_t i = 0; i < n; ++i) impl_->clock();
-  impl_->seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (std::uint64_t i = 0; i < n; ++i) {
+    if (s.pending_reset && s.sim->cycle() >= s.pending_reset->first) {
+      const ResetKind kind = s.pending_reset->second;
+      s.pending_reset.reset();
+      ++s.resets;
+      if (kind == ResetKind::Soft) {
+        write32(isa::reg::CTRL, isa::ctrl::SOFT_RESET);
+      } else {
+        s.mem->abort_transactions();
+        s.mon->reset_state();
+        s.d().rst_ni = 0;
+        for (int c = 0; c < 4; ++c) s.clock(true);
+        s.d().rst_ni = 1;
+        s.clock();
+      }
+    }
+    s.clock();
+  }
+  s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void SimDevice::schedule_reset(std::uint64_t cycle, ResetKind kind) { impl_->pending_reset = std::make_pair(cycle, kind); }
+void SimDevice::cancel_reset() { impl_->pending_reset.reset(); }
+std::uint64_t SimDevice::resets_done() const { return impl_->resets; }
+void SimDevice::clear_store_records() { impl_->stores.clear(); }
+std::vector<std::pair<std::uint64_t, StoreRecord>> SimDevice::store_records() const {
+  return {impl_->stores.begin(), impl_->stores.end()};
 }
 
 void SimDevice::wait_done(const Timeout& timeout) {
   Impl& s = *impl_;
   const std::uint64_t limit = s.sim->cycle() + timeout.sim_cycles;
+  const std::uint64_t resets0 = s.resets;
   // The interrupt line is free to watch; STATUS is read every 1024 cycles
   // in case the interrupt is not enabled.
   while (true) {
@@ -236,6 +265,12 @@ void SimDevice::wait_done(const Timeout& timeout) {
     while (n < 1024 && !s.d().irq_o && s.sim->cycle() < limit) {
       step(1);
       ++n;
+      if (s.resets != resets0 && !s.d().irq_o) {
+        // a hard reset ends the program without DONE; a soft reset ends it with DONE
+        if (!(read32(isa::reg::STATUS) & isa::status::BUSY) && !(read32(isa::reg::STATUS) & isa::status::DONE)) {
+          throw DeviceError("the accelerator was reset during the job (cycle " + std::to_string(s.sim->cycle()) + ")");
+        }
+      }
     }
     const std::uint64_t seen = s.sim->cycle();  // (the interrupt rose, or a poll is due)
     const std::uint32_t st = read32(isa::reg::STATUS);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "abacus/device.hpp"
 
@@ -75,6 +76,19 @@ class SimDevice : public Device {
   // The trace window in cycles (as asked; the trace ends earlier if the run does).
   std::pair<std::uint64_t, std::uint64_t> trace_window() const;
   std::optional<StoreRecord> last_store(std::uint64_t addr) const;
+  // Resets the accelerator once the simulation reaches `cycle`, from inside
+  // step()/wait_done (so in the middle of whatever job is running):
+  //   hard: rst_ni low for 4 cycles, and the memory model and monitor drop the
+  //         transactions in flight (a system reset); a wait_done that spans it
+  //         throws DeviceError ("reset during the job");
+  //   soft: CTRL.SOFT_RESET written through the register port.
+  enum class ResetKind { Hard, Soft };
+  void schedule_reset(std::uint64_t cycle, ResetKind kind);
+  void cancel_reset();
+  std::uint64_t resets_done() const;   // scheduled resets carried out so far
+  // Every byte a store wrote since the last clear, with its writer (record_writes).
+  std::vector<std::pair<std::uint64_t, StoreRecord>> store_records() const;
+  void clear_store_records();
   // The last copy_from_device: where a result came from.
   std::pair<std::uint64_t, std::size_t> last_copy_from() const;
   // Ends the trace (the FST is complete) and writes a GTKWave layout for it
