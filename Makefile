@@ -18,7 +18,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WAVE_DIR ?= $(BUILD_DIR)/waves
 
-.PHONY: all deps configure build test sim lint bench wave format clean synth-check bitstream program
+.PHONY: all deps configure build test sim lint bench wave soak format clean synth-check bitstream program
 
 all: build
 
@@ -47,6 +47,12 @@ lint: deps
 	@scripts/lint.sh
 
 BENCH_DIR ?= $(BUILD_DIR)/bench
+# Random GEMMs and convolutions under random memory behaviour, one process per
+# core, each job from its own seed (scripts/soak.sh: replay, cluster arrays).
+SOAK_JOBS ?= 1000
+soak: build
+	scripts/soak.sh $(SOAK_JOBS) $(SOAK_SEED)
+
 bench: build
 	@mkdir -p $(BENCH_DIR)
 	$(BUILD_DIR)/tb/abacus-dma-bench
