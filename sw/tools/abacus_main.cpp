@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -73,7 +74,7 @@ void add_device_flags(CLI::App* app, SimFlags& f) {
   app->add_option("--plant-wrong-byte", f.plant_wrong_byte,
                   "testing --trace-on-fail: expect another value for this output byte, so the check fails there")
       ->check(CLI::Range(0L, 1L << 40));
-  app->add_option("--seed", f.seed, "random seed for data (and stalls)");
+  app->add_option("--seed", f.seed, "random seed for data (and stalls); default: a new one each run, printed");
 }
 
 std::unique_ptr<abacus::Device> open_device(const SimFlags& f) {
@@ -168,20 +169,20 @@ void print_run(const GemmRun& r, const abacus::HwConfig& hw, const SimFlags& f, 
   const double cyc = double(std::max<std::uint64_t>(pc.cycles, 1));
   const double speed = r.sim_seconds > 0 ? double(r.sim_cycles) / r.sim_seconds : 0.0;
   if (json) {
-    std::printf("{\"m\": %d, \"n\": %d, \"k\": %d, \"result\": \"%s\", \"mismatches\": %ld, \"cycles\": %llu, "
+    std::printf("{\"m\": %d, \"n\": %d, \"k\": %d, \"seed\": %llu, \"result\": \"%s\", \"mismatches\": %ld, \"cycles\": %llu, "
                 "\"macs\": %llu, \"utilization\": %.4f, \"bytes_read\": %llu, \"bytes_written\": %llu, "
                 "\"load_busy\": %u, \"load_stall\": %u, \"compute_busy\": %u, \"compute_stall\": %u, "
                 "\"store_busy\": %u, \"store_stall\": %u, \"instructions\": %zu, \"programs\": %d, "
                 "\"mem_latency\": %u, \"sim_cycles_per_second\": %.0f}\n",
-                r.m, r.n, r.k, r.pass ? "PASS" : "FAIL", r.mismatches, (unsigned long long)pc.cycles,
+                r.m, r.n, r.k, (unsigned long long)f.seed, r.pass ? "PASS" : "FAIL", r.mismatches, (unsigned long long)pc.cycles,
                 (unsigned long long)pc.macs, util(r, hw), (unsigned long long)pc.bytes_read,
                 (unsigned long long)pc.bytes_written, pc.load_busy, pc.load_stall, pc.compute_busy,
                 pc.compute_stall, pc.store_busy, pc.store_stall, r.stats.instructions, r.stats.programs,
                 f.mem_latency, speed);
     return;
   }
-  std::printf("abacus gemm M=%d N=%d K=%d on %s (%ux%u array, %u-bit bus, memory latency %u)\n", r.m, r.n, r.k,
-              f.device.c_str(), hw.rows, hw.cols, hw.bus_bits, f.mem_latency);
+  std::printf("abacus gemm M=%d N=%d K=%d on %s (%ux%u array, %u-bit bus, memory latency %u, seed %llu)\n", r.m, r.n,
+              r.k, f.device.c_str(), hw.rows, hw.cols, hw.bus_bits, f.mem_latency, (unsigned long long)f.seed);
   std::printf("  result         %s: %ld of %d bytes differ from the golden kernel\n", r.pass ? "PASS" : "FAIL",
               r.mismatches, r.m * r.n);
   std::printf("  cycles         %llu\n", (unsigned long long)pc.cycles);
@@ -440,6 +441,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // A new seed each run unless one is given (printed with the results, so any run replays).
+  bool seed_given = false;
+  for (CLI::App* sub : app.get_subcommands()) seed_given |= sub->count("--seed") > 0;
+  if (!seed_given) f.seed = std::random_device{}() ^ (static_cast<std::uint64_t>(std::random_device{}()) << 32);
   try {
     if (!(*gemm || *convc) && (!f.trace_on_fail.empty() || f.plant_wrong_byte >= 0)) {
       throw abacus::DeviceError("--trace-on-fail and --plant-wrong-byte apply to gemm and conv only");
@@ -461,14 +466,14 @@ int main(int argc, char** argv) {
         const auto& pc = r.stats.perf;
         const double cyc = double(std::max<std::uint64_t>(pc.cycles, 1));
         if (json) {
-          std::printf("{\"shape\": \"%s\", \"result\": \"%s\", \"mismatches\": %ld, \"macs\": %llu, \"cycles\": %llu, "
+          std::printf("{\"shape\": \"%s\", \"seed\": %llu, \"result\": \"%s\", \"mismatches\": %ld, \"macs\": %llu, \"cycles\": %llu, "
                       "\"estimate\": %llu, \"utilization\": %.4f, \"roofline_bound\": %.4f, \"bytes_read\": %llu, "
-                      "\"bytes_written\": %llu}\n", l.shape().c_str(), r.pass ? "PASS" : "FAIL", r.mismatches,
+                      "\"bytes_written\": %llu}\n", l.shape().c_str(), (unsigned long long)f.seed, r.pass ? "PASS" : "FAIL", r.mismatches,
                       (unsigned long long)l.macs(), (unsigned long long)pc.cycles, (unsigned long long)r.stats.estimated_cycles,
                       r.util, r.bound, (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
         } else {
-          std::printf("abacus conv %s on %s (%ux%u array, memory latency %u)\n", l.shape().c_str(), f.device.c_str(),
-                      hw.rows, hw.cols, f.mem_latency);
+          std::printf("abacus conv %s on %s (%ux%u array, memory latency %u, seed %llu)\n", l.shape().c_str(),
+                      f.device.c_str(), hw.rows, hw.cols, f.mem_latency, (unsigned long long)f.seed);
           std::printf("  result         %s: %ld differing bytes against the golden conv2d\n", r.pass ? "PASS" : "FAIL", r.mismatches);
           std::printf("  cycles         %llu (model estimate %llu, %+.1f%%)\n", (unsigned long long)pc.cycles,
                       (unsigned long long)r.stats.estimated_cycles, 100.0 * r.est_error);
@@ -500,6 +505,7 @@ int main(int argc, char** argv) {
       std::vector<abacus::bench::Row> rows;
       const auto t0 = std::chrono::steady_clock::now();
       std::uint64_t done_macs = 0, all_macs = 0;
+      std::fprintf(stderr, "bench: seed %llu (layer i uses seed + i; --seed replays)\n", (unsigned long long)f.seed);
       for (const auto& l : layers) all_macs += l.macs();
       for (std::size_t i = 0; i < layers.size(); ++i) {
         const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -541,8 +547,10 @@ int main(int argc, char** argv) {
     }
     // demo
     const int shapes[][3] = {{1, 1, 1}, {17, 33, 65}, {64, 64, 64}, {100, 7, 300}, {256, 256, 256}};
-    std::printf("abacus demo: int8 GEMMs on the verilated %ux%u accelerator, each checked byte for byte\n"
-                "against the golden kernel (memory latency %u cycles)\n\n", hw.rows, hw.cols, f.mem_latency);
+    std::printf("abacus demo: int8 GEMMs on the %s %ux%u accelerator, each checked byte for byte\n"
+                "against the golden kernel (memory latency %u cycles, seed %llu: --seed replays it)\n\n",
+                f.device == "sim" ? "verilated" : f.device.c_str(), hw.rows, hw.cols, f.mem_latency,
+                (unsigned long long)f.seed);
     std::printf("%6s %6s %6s  %-6s %10s %12s %8s %12s %12s %12s\n", "M", "N", "K", "result", "cycles", "MACs",
                 "util", "DRAM read", "DRAM write", "sim cyc/s");
     bool all = true;

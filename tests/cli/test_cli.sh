@@ -58,6 +58,27 @@ else
   failed=$((failed + 1))
   echo "FAIL: --trace wrote no file"
 fi
+# conv: a verified run, and an impossible geometry refused in one line
+if "$abacus" conv --h 7 --w 6 --c 5 --k 9 --r 3 --s 3 --stride 2 --json >"$tmp/conv" 2>"$tmp/err" &&
+   grep -q '"result": "PASS"' "$tmp/conv"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: conv --json"
+  cat "$tmp/conv" "$tmp/err"
+fi
+expect_error "conv kernel larger than the padded input" "kernel is larger than the padded input" conv --h 2 --w 2 --c 1 --k 1 --r 5 --s 5 --pad 0
+# seeds: a new one each run, printed; the same --seed gives the same job (same cycles)
+s1=$("$abacus" gemm --m 9 --n 9 --k 9 --json | sed -n 's/.*"seed": \([0-9]*\).*/\1/p')
+s2=$("$abacus" gemm --m 9 --n 9 --k 9 --json | sed -n 's/.*"seed": \([0-9]*\).*/\1/p')
+r1=$("$abacus" gemm --m 9 --n 9 --k 9 --json --seed "$s1" --mem-stall 0.2 | sed 's/, "sim_cycles_per_second".*//')
+r2=$("$abacus" gemm --m 9 --n 9 --k 9 --json --seed "$s1" --mem-stall 0.2 | sed 's/, "sim_cycles_per_second".*//')
+if [ -n "$s1" ] && [ -n "$s2" ] && [ "$s1" != "$s2" ] && [ -n "$r1" ] && [ "$r1" = "$r2" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: seeds: runs printed '$s1' and '$s2'; replays gave '$r1' and '$r2'"
+fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
