@@ -37,6 +37,25 @@ struct WidthNames {
   static std::string GetName(int) { return T::name(); }
 };
 
+// Where two images first differ: "" when they are equal, else the address
+// (base + offset), its byte lane in a bus word of `lanes` bytes, both values,
+// and how many bytes differ in all -- instead of dumping whole images.
+std::string first_difference(const std::vector<std::uint8_t>& got, const std::vector<std::uint8_t>& want,
+                             std::uint64_t base, unsigned lanes) {
+  if (got.size() != want.size()) return "sizes differ: " + std::to_string(got.size()) + " vs " + std::to_string(want.size());
+  std::size_t first = got.size(), n = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (got[i] == want[i]) continue;
+    if (n++ == 0) first = i;
+  }
+  if (n == 0) return "";
+  char b[200];
+  std::snprintf(b, sizeof b, "%zu bytes differ; the first at 0x%llx (byte lane %u of %u): 0x%02x, expected 0x%02x", n,
+                static_cast<unsigned long long>(base + first), static_cast<unsigned>((base + first) % lanes), lanes,
+                got[first], want[first]);
+  return b;
+}
+
 std::string test_name() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string n = std::string(info->test_suite_name()) + "." + info->name();
@@ -133,14 +152,13 @@ class DmaTest : public ::testing::Test {
     last_ = r;
     EXPECT_EQ(r.status, DmaStatus::Ok) << describe(d);
     const std::vector<std::uint8_t> sp_now = dma_->sp_read();
-    std::size_t bad_dram = 0, bad_sp = 0;
-    for (std::size_t i = 0; i < kDramSize; ++i) bad_dram += mem_->bytes()[i] != dram_[i];
-    for (std::size_t i = 0; i < kSpBytes; ++i) bad_sp += sp_now[i] != sp_[i];
-    EXPECT_EQ(bad_dram, 0u) << "DRAM bytes differ after " << describe(d);
-    EXPECT_EQ(bad_sp, 0u) << "scratchpad bytes differ after " << describe(d);
+    const std::string dram_diff = first_difference(mem_->bytes(), dram_, kDramBase, W);
+    const std::string sp_diff = first_difference(sp_now, sp_, 0, W);
+    EXPECT_EQ(dram_diff, "") << "DRAM after " << describe(d);
+    EXPECT_EQ(sp_diff, "") << "scratchpad after " << describe(d);
     EXPECT_TRUE(mon_->violations().empty()) << mon_->report();
     bytes_ += std::uint64_t(d.rows) * d.row_bytes;
-    return bad_dram == 0 && bad_sp == 0 && r.status == DmaStatus::Ok && mon_->violations().empty();
+    return dram_diff.empty() && sp_diff.empty() && r.status == DmaStatus::Ok && mon_->violations().empty();
   }
 
   std::string describe(const DmaDesc& d) const {
@@ -224,8 +242,10 @@ TYPED_TEST(DmaTest, PipelinedDescriptorsInOrder) {
     for (std::size_t i = 0; i < results.size(); ++i) {
       EXPECT_EQ(results[i].status, DmaStatus::Ok) << i;
     }
-    EXPECT_EQ(this->mem_->bytes(), this->dram_) << "round " << round << " seed " << this->seed_;
-    EXPECT_EQ(this->dma_->sp_read(), this->sp_) << "round " << round << " seed " << this->seed_;
+    EXPECT_EQ(first_difference(this->mem_->bytes(), this->dram_, kDramBase, this->W), "")
+        << "DRAM, round " << round << " seed " << this->seed_;
+    EXPECT_EQ(first_difference(this->dma_->sp_read(), this->sp_, 0, this->W), "")
+        << "scratchpad, round " << round << " seed " << this->seed_;
     EXPECT_TRUE(this->mon_->violations().empty()) << this->mon_->report();
     if (this->HasFailure()) return;
   }
@@ -244,7 +264,7 @@ TYPED_TEST(DmaTest, ZeroLengthCompletesWithoutTraffic) {
   d.store = true;
   EXPECT_EQ(this->dma_->run(d).status, DmaStatus::Ok);
   EXPECT_EQ(this->mon_->ar_count() + this->mon_->aw_count(), 0u);
-  EXPECT_EQ(this->dma_->sp_read(), this->sp_);
+  EXPECT_EQ(first_difference(this->dma_->sp_read(), this->sp_, 0, this->W), "") << "scratchpad";
 }
 
 // Error responses at several beat positions on R and B: status, direction
@@ -340,8 +360,8 @@ TYPED_TEST(DmaTest, RejectsBeforeAnyBusRequest) {
     this->dma_->soft_reset();
   }
   EXPECT_EQ(this->mon_->ar_count() + this->mon_->aw_count(), 0u) << "a rejected descriptor reached the bus";
-  EXPECT_EQ(this->mem_->bytes(), this->dram_);
-  EXPECT_EQ(this->dma_->sp_read(), this->sp_);
+  EXPECT_EQ(first_difference(this->mem_->bytes(), this->dram_, kDramBase, this->W), "") << "DRAM";
+  EXPECT_EQ(first_difference(this->dma_->sp_read(), this->sp_, 0, this->W), "") << "scratchpad";
   // exactly at the window edges is fine
   ASSERT_TRUE(this->run_checked(mk(false, lim - 256, 1, 256, 0)));
   ASSERT_TRUE(this->run_checked(mk(true, kDramBase, 1, 256, 0)));
