@@ -74,7 +74,7 @@ class Sim {
       dut_->trace(tfp_.get(), 99);
       tfp_->open(path.c_str());
       if (!tfp_->isOpen()) throw std::runtime_error("cannot open trace file " + path);
-      std::cout << "[ trace    ] " << path << std::endl;
+      std::cerr << "[ trace    ] " << path << std::endl;  // (stderr: stdout may be --json)
     }
     dut_->clk_i = 0;
     if constexpr (has_rst_ni<Model>::value) dut_->rst_ni = 1;
