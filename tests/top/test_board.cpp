@@ -21,6 +21,7 @@
 #include "abacus/runtime.hpp"
 #include "common/seed.hpp"
 #include "emulated_board.hpp"
+#include "random_gemm.hpp"
 
 namespace {
 
@@ -28,30 +29,15 @@ using namespace abacus;
 using tb::EmulatedBoard;
 using tb::EmulationViolation;
 
-struct Gemm {
-  GemmProblem p;
-  std::vector<std::int8_t> a, b, want;
-};
+using tb::RandomGemm;
 
-Gemm make(int m, int n, int k, std::uint64_t seed) {
+RandomGemm make(int m, int n, int k, std::uint64_t seed) {
   ref::Random r(seed);
-  Gemm g;
-  g.a = r.int8s(static_cast<std::size_t>(m) * k);
-  g.b = r.int8s(static_cast<std::size_t>(k) * n);
-  g.p.m = m;
-  g.p.n = n;
-  g.p.k = k;
-  g.p.a = g.a.data();
-  g.p.b = g.b.data();
-  g.p.zp_a = r.uniform(-20, 20);
   ref::OutputStageSpec spec;
   spec.bias_bound = 5000;
   spec.exp_lo = spec.exp_hi = 0;
   spec.zp_out_bound = 0;
-  g.p.os = ref::random_output_stage(r, n, k, spec);
-  g.want.resize(static_cast<std::size_t>(m) * n);
-  ref::gemm_i8(m, n, k, g.a.data(), k, g.b.data(), n, g.p.zp_a, g.p.os, g.want.data(), n);
-  return g;
+  return tb::random_gemm(r, m, n, k, spec);
 }
 
 template <class F>
@@ -84,9 +70,9 @@ class BoardTest : public ::testing::Test {
   }
   void start_soc() { start(0x8000'0000ULL, EmulatedBoard::Board::vcu118); }  // a SoC's reserved region
   void gemm_through(Device& dev, int m, int n, int k) {
-    Gemm g = make(m, n, k, seed_ + static_cast<std::uint64_t>(m));
+    const RandomGemm g = make(m, n, k, seed_ + static_cast<std::uint64_t>(m));
     std::vector<std::int8_t> got(g.want.size());
-    gemm(dev, g.p, got.data());
+    gemm(dev, g.problem(), got.data());
     EXPECT_EQ(got, g.want) << dev.name() << " " << m << "x" << n << "x" << k << " seed " << seed_;
   }
   // bytes at an odd address and of an odd length (an unaligned head and

@@ -19,31 +19,17 @@
 #include "abacus/sim_device.hpp"
 #include "abacus/util.hpp"
 #include "common/seed.hpp"
+#include "random_gemm.hpp"
 
 namespace {
 
 using namespace abacus;
 
-struct Job {
-  GemmProblem p;
-  std::vector<std::int8_t> a, b, want;
-};
+using tb::RandomGemm;
 
-Job random_job(ref::Random& r) {
-  Job j;
+RandomGemm random_job(ref::Random& r) {
   const int m = r.uniform(1, 48), n = r.uniform(1, 40), k = r.uniform(1, 72);
-  j.a = r.int8s(static_cast<std::size_t>(m) * k);
-  j.b = r.int8s(static_cast<std::size_t>(k) * n);
-  j.p.m = m;
-  j.p.n = n;
-  j.p.k = k;
-  j.p.a = j.a.data();
-  j.p.b = j.b.data();
-  j.p.zp_a = r.uniform(-20, 20);
-  j.p.os = ref::random_output_stage(r, n, k);
-  j.want.resize(static_cast<std::size_t>(m) * n);
-  ref::gemm_i8(m, n, k, j.a.data(), k, j.b.data(), n, j.p.zp_a, j.p.os, j.want.data(), n);
-  return j;
+  return tb::random_gemm(r, m, n, k);
 }
 
 // Random jobs, each reset at a random cycle; or (sweep) one job, the same
@@ -72,10 +58,10 @@ void run_pairs(SimDevice::ResetKind kind, const char* name, bool sweep = false) 
   timeout.sim_cycles = 200000;
   if (sweep) {  // how long the job runs, undisturbed
     ref::Random fixed(seed);
-    const Job a = random_job(fixed);
+    const RandomGemm a = random_job(fixed);
     std::vector<std::int8_t> got(a.want.size());
     const std::uint64_t t0 = dev.cycles();
-    gemm(session, a.p, got.data(), timeout);
+    gemm(session, a.problem(), got.data(), timeout);
     const int run = static_cast<int>(dev.cycles() - t0);
     sweep_step = std::max(1, run / 100);
     pairs = run / sweep_step;
@@ -87,14 +73,14 @@ void run_pairs(SimDevice::ResetKind kind, const char* name, bool sweep = false) 
     dev.free_all();
     dev.clear_store_records();
     ref::Random fixed(seed);  // the sweep's job: the same data every time
-    const Job a = random_job(sweep_step ? fixed : r);
+    const RandomGemm a = random_job(sweep_step ? fixed : r);
     std::vector<std::int8_t> got(a.want.size());
     const std::uint64_t at =
         dev.cycles() + static_cast<std::uint64_t>(sweep_step ? 1 + i * sweep_step : r.uniform(1, 900));
     dev.schedule_reset(at, kind);
     const std::uint64_t resets0 = dev.resets_done();
     try {
-      gemm(session, a.p, got.data(), timeout);
+      gemm(session, a.problem(), got.data(), timeout);
     } catch (const DeviceError&) {  // reset during the job; what it returns is not checked
     }
     dev.cancel_reset();
@@ -114,9 +100,9 @@ void run_pairs(SimDevice::ResetKind kind, const char* name, bool sweep = false) 
     // the next job: exact, and storing only into its C
     dev.free_all();
     dev.clear_store_records();
-    const Job b = random_job(r);
+    const RandomGemm b = random_job(r);
     std::vector<std::int8_t> out(b.want.size());
-    gemm(session, b.p, out.data(), timeout);
+    gemm(session, b.problem(), out.data(), timeout);
     long bad = 0;
     for (std::size_t x = 0; x < out.size(); ++x) bad += out[x] != b.want[x];
     ASSERT_EQ(bad, 0) << "the job after a reset at cycle " << at << " (" << (fired ? "during" : "after")
