@@ -7,6 +7,9 @@
 #   make lint    verilator -Wall and Yosys elaboration of rtl/abacus.f
 #   make bench   performance measurements (docs/performance.md)
 #   make wave    a short traced job: FST + GTKWave layout (opens with a display)
+#   make soak    SOAK_JOBS random jobs in parallel processes (scripts/soak.sh)
+#   make fuzz    FUZZ_TIME seconds of libFuzzer on the verilated top (scripts/fuzz.sh)
+#   make coverage  line/toggle coverage of rtl/ from the tests (+ the fuzz corpus)
 #   make synth-check  Yosys synth_xilinx of abacus_top: LUT/FF/DSP/BRAM table
 #   make bitstream BOARD=vcu118|vc707   Vivado build (needs Vivado on PATH)
 #   make program BOARD=vcu118|vc707     load the bitstream over JTAG
@@ -18,7 +21,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WAVE_DIR ?= $(BUILD_DIR)/waves
 
-.PHONY: all deps configure build test sim lint bench wave soak format clean synth-check bitstream program
+.PHONY: all deps configure build test sim lint bench wave soak fuzz coverage format clean synth-check bitstream program
 
 all: build
 
@@ -52,6 +55,14 @@ BENCH_DIR ?= $(BUILD_DIR)/bench
 SOAK_JOBS ?= 1000
 soak: build
 	scripts/soak.sh $(SOAK_JOBS) $(SOAK_SEED)
+
+# Coverage-guided fuzzing (libFuzzer, clang): a clang build of the model in
+# $(BUILD_DIR)/fuzz-build; findings in $(BUILD_DIR)/fuzz/findings.
+FUZZ_TIME ?= 600
+FUZZ_JOBS ?= 1
+fuzz: build
+	@if [ -n "$(SKIP_DEPS)" ] && [ "$(SKIP_DEPS)" != 0 ]; then :; else scripts/install-deps.sh fuzz; fi
+	BUILD_DIR=$(BUILD_DIR) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz.sh $(FUZZ_TIME)
 
 bench: build
 	@mkdir -p $(BENCH_DIR)

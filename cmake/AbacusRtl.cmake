@@ -21,6 +21,7 @@ foreach(_line IN LISTS _abacus_f_lines)
   endif()
 endforeach()
 
+option(ABACUS_COVERAGE "Verilate every model with --coverage (make coverage configures a build with it)" OFF)
 set(ABACUS_MODEL_CFLAGS "-march=native" CACHE STRING "extra compiler flags for the verilated models' hot code")
 
 # verilate() lists the C++ files it generates at configure time; a changed
@@ -49,7 +50,11 @@ string(MD5 ABACUS_RTL_DIGEST "${_abacus_digests}")
 function(abacus_verilate target)
   cmake_parse_arguments(V "" "PREFIX;TOP" "ARGS;EXTRA" ${ARGN})
   add_library(${target} STATIC)
-  verilate(${target}
+  set(_cov)
+  if(ABACUS_COVERAGE)
+    set(_cov COVERAGE)  # line, toggle and user coverage (make coverage)
+  endif()
+  verilate(${target} ${_cov}
     TRACE_FST
     PREFIX ${V_PREFIX}
     TOP_MODULE ${V_TOP}
@@ -61,6 +66,10 @@ function(abacus_verilate target)
     OPT_FAST ${ABACUS_MODEL_CFLAGS})
   # verilate() sets these privately; harness code needs them to trace.
   target_compile_definitions(${target} INTERFACE VM_TRACE=1 VM_TRACE_FST=1)
+  if(ABACUS_COVERAGE)
+    # the harness (sim/common/coverage.hpp) collects each simulation's counts
+    target_compile_definitions(${target} INTERFACE VM_COVERAGE=1)
+  endif()
   target_link_libraries(${target} PUBLIC Threads::Threads)
   # Verilator's own headers are not ours to warn about.
   target_include_directories(${target} SYSTEM INTERFACE

@@ -188,8 +188,17 @@ def used_files(build):
         if p and os.path.isabs(p) and os.path.exists(p) and not inside(p, local):
             uses.setdefault(os.path.normpath(p), why)
 
+    # Other builds nested in this one (make fuzz's clang build, make
+    # coverage's) have their own CMakeCache.txt and their own packages
+    # (scripts/install-deps.sh fuzz|coverage): not this build's.
+    def nested(d):
+        return d != build and os.path.exists(os.path.join(d, "CMakeCache.txt"))
+
     ndep = 0
-    for dirpath, _, files in os.walk(build):
+    links = []
+    for dirpath, dirs, files in os.walk(build):
+        dirs[:] = [d for d in dirs if not nested(os.path.join(dirpath, d))]
+        links += [os.path.join(dirpath, "link.txt")] if "link.txt" in files else []
         for fn in files:
             if fn.endswith(".o.d"):
                 ndep += 1
@@ -197,7 +206,7 @@ def used_files(build):
                     for p in depfile_paths(f.read()):
                         add(p, f"header of {os.path.relpath(os.path.join(dirpath, fn), build)}")
     nlink = 0
-    for lt in glob.glob(os.path.join(build, "**", "link.txt"), recursive=True):
+    for lt in links:
         nlink += 1
         with open(lt, encoding="utf-8") as f:
             toks = shlex.split(f.read())

@@ -4,9 +4,13 @@
 # it says what it installs. Called by those targets; runs apt-get as root, or
 # through sudo when not root.
 #
-#   scripts/install-deps.sh           install what is missing
-#   scripts/install-deps.sh --check   report what is missing; exit 1 if anything is
-#   scripts/install-deps.sh --list    print the package list, one per line
+#   scripts/install-deps.sh [GROUP]           install what is missing
+#   scripts/install-deps.sh --check [GROUP]   report what is missing; exit 1 if anything is
+#   scripts/install-deps.sh --list [GROUP]    print the package list, one per line
+#
+# GROUP adds the packages of one more target: fuzz (make fuzz: clang and
+# libFuzzer) or coverage (make coverage: lcov's genhtml). Without it, the
+# list is what sim, test, bench, wave, lint and synth-check need.
 #
 # To manage packages yourself, skip it: `make test SKIP_DEPS=1` (or set
 # ABACUS_SKIP_DEPS=1), and configure with -DABACUS_DEPS_AUDIT=OFF when the
@@ -37,6 +41,25 @@ gtkwave           cmd:gtkwave                                make wave opens the
 tcl               cmd:tclsh                                  Vivado-flow check without Vivado (tests/fpga)
 "
 
+fuzz_table="
+clang             cmd:clang++                                the fuzz build (make fuzz): clang with -fsanitize=fuzzer
+libclang-rt-14-dev file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a  libFuzzer's runtime
+"
+coverage_table="
+lcov              cmd:genhtml                                make coverage's HTML report (verilator_coverage writes the .info)
+"
+
+mode=""
+case ${1:-} in
+  --list | --check) mode=$1; shift ;;
+esac
+case ${1:-} in
+  "") ;;
+  fuzz) table="$table$fuzz_table" ;;
+  coverage) table="$table$coverage_table" ;;
+  *) echo "usage: $0 [--check|--list] [fuzz|coverage]" >&2; exit 2 ;;
+esac
+
 pkgs=()
 missing=()
 while read -r pkg probe _; do
@@ -49,16 +72,12 @@ while read -r pkg probe _; do
   esac
 done <<<"$table"
 
-case ${1:-} in
-  --list) printf '%s\n' "${pkgs[@]}"; exit 0 ;;
-  --check | "") ;;
-  *) echo "usage: $0 [--check|--list]" >&2; exit 2 ;;
-esac
+if [ "$mode" = --list ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
-if [ "${1:-}" = "--check" ]; then
+if [ "$mode" = --check ]; then
   echo "install-deps: missing packages: ${missing[*]}" >&2
   exit 1
 fi

@@ -22,7 +22,10 @@ module abacus_fifo #(
   output logic [Width-1:0]      rdata_o,
   output logic [CountWidth-1:0] count_o
 );
+  // storage: toggle coverage of every entry measures data, not logic (make coverage)
+  /*verilator coverage_off*/
   logic [Width-1:0]      mem [Depth];
+  /*verilator coverage_on*/
   logic [PtrWidth-1:0]   wptr_q, rptr_q;
   logic [CountWidth-1:0] count_q;
   logic                  push, pop;

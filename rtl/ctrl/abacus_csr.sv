@@ -62,6 +62,14 @@ module abacus_csr #(
   // ---- read mux ------------------------------------------------------------------
   logic [31:0] rdata;
   logic        rmapped;
+  // BUSY holds through the cycle DONE is on its way (done_i, registered
+  // into done_q at the next edge): STATUS never reads "not busy, not done"
+  // for a program that is ending, and a START in that cycle is not taken
+  // (it would be marked DONE at once with the ending program's error).
+  // Found by the fuzzer (tests/fuzz/regressions/status-idle-before-done).
+  logic busy;
+  assign busy = busy_i || done_i;
+
   always_comb begin
     rmapped = 1'b1;
     rdata   = '0;
@@ -79,7 +87,7 @@ module abacus_csr #(
       abacus_isa_pkg::RegCfgOutstanding:    rdata = CfgOutstanding;
       abacus_isa_pkg::RegBuildId:           rdata = BuildId;
       abacus_isa_pkg::RegCtrl:              rdata = {29'd0, irq_en_q, 2'b00};
-      abacus_isa_pkg::RegStatus:            rdata = {23'd0, err_store_q, err_q, 2'b00, done_q, busy_i};
+      abacus_isa_pkg::RegStatus:            rdata = {23'd0, err_store_q, err_q, 2'b00, done_q, busy};
       abacus_isa_pkg::RegErrAddrLo:         rdata = err_addr_q[31:0];
       abacus_isa_pkg::RegErrAddrHi:         rdata = err_addr_q[63:32];
       abacus_isa_pkg::RegErrPc:             rdata = err_pc_q;
@@ -173,7 +181,7 @@ module abacus_csr #(
             if (s_wstrb_i[0]) begin
               irq_en_q <= s_wdata_i[abacus_isa_pkg::CtrlIrqEn];
               if (s_wdata_i[abacus_isa_pkg::CtrlSoftReset]) soft_reset_o <= 1'b1;
-              else if (s_wdata_i[abacus_isa_pkg::CtrlStart] && !busy_i) begin
+              else if (s_wdata_i[abacus_isa_pkg::CtrlStart] && !busy) begin
                 start_o <= 1'b1;
                 done_q      <= 1'b0;
                 err_q       <= '0;

@@ -55,6 +55,7 @@ module abacus_fetch #(
   output logic [IBits-1:0]     insn_o,
   // status
   output logic                 busy_o,       // fetching or decoding
+  output logic                 active_o,     // reading, decoding or dispatching this cycle (not waiting)
   output logic                 finish_o,     // pulse: the program reached its end
   output logic                 err_o,        // pulse: fetch error or illegal instruction
   output logic [3:0]           err_code_o,
@@ -358,6 +359,10 @@ module abacus_fetch #(
   end
 
   assign busy_o = (state_q != SIdle);
+  // Waiting, as opposed to active: in SRun with no read outstanding or
+  // about to be issued and no instruction moving (a full queue, or FINISH
+  // waiting for the engines). Run control's deadlock watch uses it.
+  assign active_o = (state_q == SCheck) || burst_open_q || ar_valid_q || can_issue || can_go || d_load;
 
   // Invariants: at most MaxBursts reads in flight, beats only for bursts in
   // flight (R is routed here by ID), an offered AR held unchanged until

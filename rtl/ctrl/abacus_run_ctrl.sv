@@ -8,7 +8,19 @@
 // (fetch idle) and SOFT_RESET once everything is idle clear all of it
 // (clear_o, one cycle); SOFT_RESET during a program halts it the same way
 // first, and the aborted program reports no DONE.
-module abacus_run_ctrl (
+//
+// Two errors are run control's own. DEADLOCK: a program whose dependency
+// tokens do not balance (a pop no push will ever satisfy) would wait
+// forever; when nothing has moved for DeadlockCycles cycles (every engine
+// idle with an empty queue or waiting for a token, no DMA or array work in
+// flight, fetch waiting on a full queue or on FINISH) the program ends with
+// DEADLOCK and the four token counts in ERR_ADDR. The wait is longer than
+// any internal latency that shows no busy signal (the array's result delay
+// line is Rows+Cols+~10 cycles), so a live program never trips it.
+// TOKEN_OVERFLOW: a push onto a counter at 255 (abacus_tokens refuses it).
+module abacus_run_ctrl #(
+  parameter int unsigned DeadlockCycles = 256
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
   input  logic        start_i,          // CTRL.START written
@@ -37,6 +49,10 @@ module abacus_run_ctrl (
   input  logic [3:0]  st_err_code_i,
   input  logic [63:0] st_err_addr_i,
   input  logic [31:0] st_pc_i,
+  input  logic        quiet_i,          // nothing can move: engines wait, no bus or array work
+  input  logic [31:0] tok_counts_i,     // S->C, C->S, C->L, L->C token counts
+  input  logic        tok_overflow_i,
+  input  logic [1:0]  tok_overflow_idx_i,
   // state
   output logic        run_o,            // a program is running
   output logic        launch_o,         // START taken (fetch was idle): the program begins
@@ -62,6 +78,17 @@ module abacus_run_ctrl (
   assign clear_o  = (start_i && !run_q) || ((soft_reset_i || soft_pending_q) && all_idle);
   assign busy_o   = run_q || soft_pending_q;
   assign launch_o = start_i && !run_q;
+
+  // cycles in a row with nothing able to move
+  localparam int unsigned QuietW = $clog2(DeadlockCycles + 1);
+  logic [QuietW-1:0] quiet_q;
+  logic              deadlock;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) quiet_q <= '0;
+    else if (!run_q || halt_q || !quiet_i) quiet_q <= '0;
+    else if (!deadlock) quiet_q <= quiet_q + 1'b1;
+  end
+  assign deadlock = 32'(quiet_q) == DeadlockCycles;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -109,9 +136,20 @@ module abacus_run_ctrl (
             err_addr_q  <= st_err_addr_i;
             err_pc_q    <= st_pc_i;
             halt_q      <= 1'b1;
+          end else if (tok_overflow_i && run_q) begin
+            err_q      <= abacus_isa_pkg::ErrTokenOverflow;
+            err_addr_q <= 64'(tok_overflow_idx_i);
+            err_pc_q   <= pc_i;
+            halt_q     <= 1'b1;
+          end else if (deadlock) begin
+            err_q      <= abacus_isa_pkg::ErrDeadlock;
+            err_addr_q <= 64'(tok_counts_i);
+            err_pc_q   <= pc_i;
+            halt_q     <= 1'b1;
           end
         end
-        if (run_q && !fetch_busy_i && all_idle && !fetch_err_i && !ld_err_i && !st_err_i) begin
+        if (run_q && !fetch_busy_i && all_idle && !fetch_err_i && !ld_err_i && !st_err_i &&
+            !tok_overflow_i && !deadlock) begin
           run_q  <= 1'b0;
           done_o <= 1'b1;
         end

@@ -30,7 +30,7 @@ package abacus_isa_pkg;
   localparam logic [11:0] RegProgBaseLo = 12'h060;  // rw: program address in DRAM, low (32-byte aligned)
   localparam logic [11:0] RegProgBaseHi = 12'h064;  // rw: program address, high
   localparam logic [11:0] RegProgCount = 12'h068;  // rw: instructions in the program
-  localparam logic [11:0] RegWinBaseLo = 12'h070;  // rw: DMA window base, low
+  localparam logic [11:0] RegWinBaseLo = 12'h070;  // rw: DMA window base, low (taken at START: a write during a program applies to the next)
   localparam logic [11:0] RegWinBaseHi = 12'h074;  // rw: DMA window base, high
   localparam logic [11:0] RegWinLimitLo = 12'h078;  // rw: DMA window limit (exclusive), low
   localparam logic [11:0] RegWinLimitHi = 12'h07c;  // rw: DMA window limit, high
@@ -61,13 +61,15 @@ package abacus_isa_pkg;
   // STATUS.ERROR codes
   localparam logic [3:0] ErrNone = 4'd0;  // no error
   localparam logic [3:0] ErrDmaWindow = 4'd1;  // a LOAD/STORE range outside the DMA window or wrapping; ERR_ADDR = lowest offending address
-  localparam logic [3:0] ErrDmaSlverr = 4'd2;  // SLVERR on the memory bus; ERR_ADDR = first byte of the failing beat/burst
+  localparam logic [3:0] ErrDmaSlverr = 4'd2;  // SLVERR on the memory bus; ERR_ADDR = the first byte asked for in the failing beat (load, fetch) or burst (store)
   localparam logic [3:0] ErrDmaDecerr = 4'd3;  // DECERR on the memory bus; ERR_ADDR as for SLVERR
   localparam logic [3:0] ErrDmaDesc = 4'd4;  // a LOAD/STORE scratchpad range that does not fit
   localparam logic [3:0] ErrIllegalOp = 4'd5;  // unknown opcode; ERR_PC = its index
   localparam logic [3:0] ErrIllegalField = 4'd6;  // a field out of range or a reserved bit set; ERR_PC = its index
   localparam logic [3:0] ErrFetch = 4'd7;  // the program could not be read (bus error or outside the window); ERR_ADDR = address
   localparam logic [3:0] ErrEmptyProgram = 4'd8;  // START with PROG_COUNT = 0
+  localparam logic [3:0] ErrDeadlock = 4'd9;  // every engine waits for a dependency token no engine will give (nothing moved for 256 cycles); ERR_ADDR = token counts L->C[7:0] C->L[15:8] C->S[23:16] S->C[31:24], ERR_PC = instructions dispatched
+  localparam logic [3:0] ErrTokenOverflow = 4'd10;  // a push onto a dependency-token counter already at 255; ERR_ADDR = the counter (0 L->C, 1 C->L, 2 C->S, 3 S->C), ERR_PC = instructions dispatched
 
   // opcodes
   localparam logic [3:0] OpLoad = 4'd1;

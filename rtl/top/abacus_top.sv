@@ -63,7 +63,7 @@ module abacus_top #(
   // ---- control registers ----------------------------------------------------------
   logic        start, soft_reset, busy, done, err_store;
   logic [3:0]  err_code;
-  logic [63:0] prog_base, win_base, win_limit, err_addr;
+  logic [63:0] prog_base, win_base_reg, win_limit_reg, win_base, win_limit, err_addr;
   logic [31:0] prog_count, err_pc, pc, engine_state;
   logic [63:0] perf_cycles, perf_macs, perf_rd, perf_wr;
   logic [31:0] perf_ld_busy, perf_ld_stall, perf_cp_busy, perf_cp_stall, perf_st_busy, perf_st_stall;
@@ -83,7 +83,7 @@ module abacus_top #(
     .clk_i(clk_i), .rst_ni(rst_ni),
     `ABACUS_AXIL_S_PASS(s, s_axil),
     .start_o(start), .soft_reset_o(soft_reset), .irq_o(irq_o),
-    .prog_base_o(prog_base), .prog_count_o(prog_count), .win_base_o(win_base), .win_limit_o(win_limit),
+    .prog_base_o(prog_base), .prog_count_o(prog_count), .win_base_o(win_base_reg), .win_limit_o(win_limit_reg),
     .busy_i(busy), .done_i(done), .pc_i(pc), .engine_state_i(engine_state),
     .error_i(err_code), .error_store_i(err_store), .err_addr_i(err_addr), .err_pc_i(err_pc),
     .perf_cycles_i(perf_cycles), .perf_macs_i(perf_macs),
@@ -105,6 +105,28 @@ module abacus_top #(
   logic [2:0]  ld_dma_status, st_dma_status;
   logic ldq_valid, cpq_valid, stq_valid;
 
+  // The DMA window a program runs in is the one START found: WIN_* written
+  // during a program apply to the next (the registers read back the new value).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      win_base  <= '0;
+      win_limit <= '0;
+    end else if (launch) begin
+      win_base  <= win_base_reg;
+      win_limit <= win_limit_reg;
+    end
+  end
+
+  // Nothing can move (run control's deadlock watch): each engine idle with
+  // an empty queue or waiting for a token, no DMA or array work in flight,
+  // and fetch neither reading nor dispatching.
+  logic [7:0] tok_l2c, tok_c2l, tok_c2s, tok_s2c;
+  logic quiet, fetch_active, tok_overflow;
+  logic [1:0] tok_overflow_idx;
+  assign quiet = !fetch_active && !ld_dma_busy && !st_dma_busy && !core_busy &&
+                 (ld_stall || (ld_idle && !ldq_valid)) && (st_stall || (st_idle && !stq_valid)) &&
+                 (cp_stall || !cp_busy);
+
   abacus_run_ctrl u_run (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start), .soft_reset_i(soft_reset),
     // what is still busy
@@ -115,19 +137,21 @@ module abacus_top #(
     .fetch_err_i(fetch_err), .fetch_err_code_i(fetch_err_code), .fetch_err_addr_i(fetch_err_addr), .pc_i(pc),
     .ld_err_i(ld_err), .ld_err_code_i(ld_err_code), .ld_err_addr_i(ld_err_addr), .ld_pc_i(ld_pc),
     .st_err_i(st_err), .st_err_code_i(st_err_code), .st_err_addr_i(st_err_addr), .st_pc_i(st_pc),
+    .quiet_i(quiet), .tok_counts_i({tok_s2c, tok_c2s, tok_c2l, tok_l2c}),
+    .tok_overflow_i(tok_overflow), .tok_overflow_idx_i(tok_overflow_idx),
     // control and status
     .run_o(run), .launch_o(launch), .halt_o(halt), .clear_o(clear), .engines_idle_o(engines_idle),
     .busy_o(busy), .done_o(done),
     .err_code_o(err_code), .err_store_o(err_store), .err_addr_o(err_addr), .err_pc_o(err_pc)
   );
 
-  logic [7:0] tok_l2c, tok_c2l, tok_c2s, tok_s2c;
   logic l2c_push, l2c_pop, c2l_push, c2l_pop, c2s_push, c2s_pop, s2c_push, s2c_pop;
   abacus_tokens u_tokens (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear),
     .l2c_push_i(l2c_push), .l2c_pop_i(l2c_pop), .c2l_push_i(c2l_push), .c2l_pop_i(c2l_pop),
     .c2s_push_i(c2s_push), .c2s_pop_i(c2s_pop), .s2c_push_i(s2c_push), .s2c_pop_i(s2c_pop),
-    .l2c_o(tok_l2c), .c2l_o(tok_c2l), .c2s_o(tok_c2s), .s2c_o(tok_s2c));
+    .l2c_o(tok_l2c), .c2l_o(tok_c2l), .c2s_o(tok_c2s), .s2c_o(tok_s2c),
+    .overflow_o(tok_overflow), .overflow_idx_o(tok_overflow_idx));
   assign engine_state = {8'd0, tok_c2s, tok_l2c, 4'd0, !st_idle, cp_busy, !ld_idle, fetch_busy};
 
   abacus_perf #(.Rows(Rows), .Cols(Cols)) u_perf (
@@ -170,7 +194,7 @@ module abacus_top #(
     // dispatch to the three queues
     .ld_valid_o(ld_valid), .ld_ready_i(ld_ready), .cp_valid_o(cp_valid), .cp_ready_i(cp_ready),
     .st_valid_o(st_valid), .st_ready_i(st_ready), .insn_o(insn),
-    .busy_o(fetch_busy), .finish_o(fetch_finish), .pc_o(pc),
+    .busy_o(fetch_busy), .active_o(fetch_active), .finish_o(fetch_finish), .pc_o(pc),
     .err_o(fetch_err), .err_code_o(fetch_err_code), .err_addr_o(fetch_err_addr)
   );
   // tag each dispatched instruction with its index (reserved bits [255:224])

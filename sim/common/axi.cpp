@@ -86,16 +86,20 @@ void AxiMem::step(const AxiMasterSignals& m) {
   // ---- handshakes of this cycle (against the outputs shown in it)
   if (m.arvalid && out_.arready) {
     reads_.push_back({m.araddr, m.arlen + 1, m.arsize, m.arid, 0, cycle_ + 1 + cfg_.read_latency});
+    if (on_request) on_request(AxiDir::Read, m.araddr, m.arlen + 1, m.arsize);
   }
   if (out_.rvalid && m.rready) {
     ReadBurst& rb = reads_[*r_sel_];
-    if (out_.rresp >= 2 && !first_err_addr_) first_err_addr_ = r_beat_addr_;
+    if (out_.rresp >= 2) note_error(r_beat_addr_, r_beat_addr_ & ~std::uint64_t(W - 1), (r_beat_addr_ & ~std::uint64_t(W - 1)) + W);
     ++read_beats_;
     if (++rb.next == rb.beats) reads_.erase(reads_.begin() + static_cast<long>(*r_sel_));
     r_sel_.reset();
     out_.rvalid = false;  // taken: the next beat is chosen below
   }
-  if (m.awvalid && out_.awready) writes_.push_back({m.awaddr, m.awlen + 1, m.awsize, m.awid});
+  if (m.awvalid && out_.awready) {
+    writes_.push_back({m.awaddr, m.awlen + 1, m.awsize, m.awid});
+    if (on_request) on_request(AxiDir::Write, m.awaddr, m.awlen + 1, m.awsize);
+  }
   if (m.wvalid && out_.wready) {
     if (cfg_.bytes_per_cycle > 0) tokens_ -= W;
     WriteBurst& wb = writes_.front();
@@ -112,7 +116,7 @@ void AxiMem::step(const AxiMasterSignals& m) {
     ++write_beats_;
     if (++wb.got == wb.beats) {
       const unsigned r = wb.err_dec ? 3u : wb.err_slv ? 2u : 0u;
-      if (r && !first_err_addr_) first_err_addr_ = wb.addr;
+      if (r) note_error(wb.addr, wb.addr, (wb.addr & ~std::uint64_t(W - 1)) + std::uint64_t(wb.beats) * W);
       bq_.push_back({wb.id, r, cycle_ + 1 + cfg_.write_latency});
       writes_.pop_front();
     }

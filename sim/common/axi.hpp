@@ -97,7 +97,13 @@ class AxiMem {
   // Where the first error response since forget_error() went: the beat's
   // address for a read, the burst's AW address for a write.
   std::optional<std::uint64_t> first_error_addr() const { return first_err_addr_; }
-  void forget_error() { first_err_addr_.reset(); }
+  // Every error response since forget_error() (the first 256): the bytes it
+  // covered, [lo, hi): the beat for a read, the whole burst for a write.
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>>& error_ranges() const { return answered_errs_; }
+  void forget_error() {
+    first_err_addr_.reset();
+    answered_errs_.clear();
+  }
 
   // A system reset: every transaction in flight is dropped (the memory keeps
   // what was stored so far).
@@ -113,6 +119,8 @@ class AxiMem {
   // Called for every write beat stored: the beat's bus-aligned address, the
   // burst's AW address and the byte strobes (bit i: byte i of the beat).
   std::function<void(std::uint64_t beat_addr, std::uint64_t burst_addr, std::uint64_t strobes)> on_write;
+  // Called for every AR and AW handshake: the burst's address, beats and size (log2 bytes).
+  std::function<void(AxiDir dir, std::uint64_t addr, unsigned beats, unsigned size)> on_request;
 
   std::uint64_t read_beats() const { return read_beats_; }
   std::uint64_t write_beats() const { return write_beats_; }
@@ -152,6 +160,11 @@ class AxiMem {
   std::map<std::uint64_t, AxiResp> fail_r_, fail_w_;
   std::uint64_t read_beats_ = 0, write_beats_ = 0;
   std::optional<std::uint64_t> first_err_addr_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> answered_errs_;
+  void note_error(std::uint64_t addr, std::uint64_t lo, std::uint64_t hi) {
+    if (!first_err_addr_) first_err_addr_ = addr;
+    if (answered_errs_.size() < 256) answered_errs_.emplace_back(lo, hi);
+  }
   std::uint64_t r_beat_addr_ = 0;  // address of the R beat on show
   AxiSlaveSignals out_;
 };

@@ -11,6 +11,7 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
+#include "common/coverage.hpp"
 #include "common/seed.hpp"
 
 #include <cstdint>
@@ -84,6 +85,9 @@ class Sim {
   ~Sim() {
     if (tfp_) tfp_->close();  // (close_trace may have done it)
     dut_->final();
+#if VM_COVERAGE
+    coverage::Table::get().add(*ctx_);
+#endif
   }
 
   Sim(const Sim&) = delete;

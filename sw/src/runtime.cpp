@@ -131,11 +131,18 @@ void run_program(Device& dev, const Program& prog, const Timeout& timeout) {
     const std::uint64_t eaddr = read64(dev, isa::reg::ERR_ADDR_LO);
     const std::uint32_t pc = dev.read32(isa::reg::ERR_PC);
     const bool store = st & isa::status::ERROR_IS_STORE;
+    static const char* const kCounters[4] = {"L->C", "C->L", "C->S", "S->C"};
+    std::string where;
+    if (code <= 4) {
+      where = std::string(store ? " (store)" : " (load)") + ", address " + hex(eaddr);
+    } else if (code == static_cast<std::uint32_t>(isa::Error::Deadlock)) {
+      where = ", token counts";
+      for (int c = 0; c < 4; ++c) where += std::string(" ") + kCounters[c] + "=" + std::to_string((eaddr >> (8 * c)) & 0xFF);
+    } else if (code == static_cast<std::uint32_t>(isa::Error::TokenOverflow)) {
+      where = std::string(", counter ") + kCounters[eaddr & 3];
+    }
     throw ProgramError(std::string("program failed: ") + isa::error_name(code) + " at instruction " +
-                           std::to_string(pc) + (code <= 4 ? std::string(store ? " (store)" : " (load)") +
-                                                                  ", address " + hex(eaddr)
-                                                            : std::string()) +
-                           ": " + isa::error_doc(code),
+                           std::to_string(pc) + where + ": " + isa::error_doc(code),
                        code, eaddr, pc, store);
   }
 }

@@ -316,16 +316,13 @@ TEST_F(BoardTest, TimeoutReportsAndRecoversBySoftReset) {
     std::unique_ptr<Device> dev;
     if (uio) dev = std::make_unique<UioDevice>("/dev/uio0", *board_);
     else dev = std::make_unique<XdmaDevice>("/dev/xdma0", *board_);
-    // a program whose GEMM waits for a token nobody gives never completes
+    // a program far longer than the (wall-clock) timeout: 4000 LOADs of 4 KiB,
+    // a million cycles or more; SOFT_RESET drops what is queued
     Program p;
-    GemmArgs g;
-    g.m = 16;
-    Deps wait;
-    wait.pop_prev = true;
-    p.gemm(g, wait);
+    for (int i = 0; i < 4000; ++i) p.load({sim_->memory_base(), 16, 256, 256, 0, 256});
     p.finish();
     Timeout t;
-    t.ms = 300;
+    t.ms = 50;
     try {
       run_program(*dev, p, t);
       ADD_FAILURE() << dev->name() << ": expected a timeout";

@@ -37,7 +37,7 @@ constexpr std::uint32_t ENGINE_STATE = 0x05C;  // ro: busy bits: 0 fetch, 1 load
 constexpr std::uint32_t PROG_BASE_LO = 0x060;  // rw: program address in DRAM, low (32-byte aligned)
 constexpr std::uint32_t PROG_BASE_HI = 0x064;  // rw: program address, high
 constexpr std::uint32_t PROG_COUNT = 0x068;  // rw: instructions in the program
-constexpr std::uint32_t WIN_BASE_LO = 0x070;  // rw: DMA window base, low
+constexpr std::uint32_t WIN_BASE_LO = 0x070;  // rw: DMA window base, low (taken at START: a write during a program applies to the next)
 constexpr std::uint32_t WIN_BASE_HI = 0x074;  // rw: DMA window base, high
 constexpr std::uint32_t WIN_LIMIT_LO = 0x078;  // rw: DMA window limit (exclusive), low
 constexpr std::uint32_t WIN_LIMIT_HI = 0x07C;  // rw: DMA window limit, high
@@ -93,7 +93,7 @@ inline constexpr RegisterInfo kRegisters[] = {
     {"PROG_BASE_LO", 0x060, "rw", "program address in DRAM, low (32-byte aligned)", 0x0, false, 0xffffffff, 0x0, 0x0},
     {"PROG_BASE_HI", 0x064, "rw", "program address, high", 0x0, false, 0xffffffff, 0x0, 0x0},
     {"PROG_COUNT", 0x068, "rw", "instructions in the program", 0x0, false, 0xffffffff, 0x0, 0x0},
-    {"WIN_BASE_LO", 0x070, "rw", "DMA window base, low", 0x0, false, 0xffffffff, 0x0, 0x0},
+    {"WIN_BASE_LO", 0x070, "rw", "DMA window base, low (taken at START: a write during a program applies to the next)", 0x0, false, 0xffffffff, 0x0, 0x0},
     {"WIN_BASE_HI", 0x074, "rw", "DMA window base, high", 0x0, false, 0xffffffff, 0x0, 0x0},
     {"WIN_LIMIT_LO", 0x078, "rw", "DMA window limit (exclusive), low", 0x0, false, 0xffffffff, 0x0, 0x0},
     {"WIN_LIMIT_HI", 0x07C, "rw", "DMA window limit, high", 0x0, false, 0xffffffff, 0x0, 0x0},
@@ -128,13 +128,15 @@ constexpr std::uint32_t error(std::uint32_t status) { return (status >> 4) & 15u
 enum class Error : std::uint32_t {
   None = 0,  // no error
   DmaWindow = 1,  // a LOAD/STORE range outside the DMA window or wrapping; ERR_ADDR = lowest offending address
-  DmaSlverr = 2,  // SLVERR on the memory bus; ERR_ADDR = first byte of the failing beat/burst
+  DmaSlverr = 2,  // SLVERR on the memory bus; ERR_ADDR = the first byte asked for in the failing beat (load, fetch) or burst (store)
   DmaDecerr = 3,  // DECERR on the memory bus; ERR_ADDR as for SLVERR
   DmaDesc = 4,  // a LOAD/STORE scratchpad range that does not fit
   IllegalOp = 5,  // unknown opcode; ERR_PC = its index
   IllegalField = 6,  // a field out of range or a reserved bit set; ERR_PC = its index
   Fetch = 7,  // the program could not be read (bus error or outside the window); ERR_ADDR = address
   EmptyProgram = 8,  // START with PROG_COUNT = 0
+  Deadlock = 9,  // every engine waits for a dependency token no engine will give (nothing moved for 256 cycles); ERR_ADDR = token counts L->C[7:0] C->L[15:8] C->S[23:16] S->C[31:24], ERR_PC = instructions dispatched
+  TokenOverflow = 10,  // a push onto a dependency-token counter already at 255; ERR_ADDR = the counter (0 L->C, 1 C->L, 2 C->S, 3 S->C), ERR_PC = instructions dispatched
 };
 inline const char* error_name(std::uint32_t code) {
   switch (code) {
@@ -147,6 +149,8 @@ inline const char* error_name(std::uint32_t code) {
     case 6: return "ILLEGAL_FIELD";
     case 7: return "FETCH";
     case 8: return "EMPTY_PROGRAM";
+    case 9: return "DEADLOCK";
+    case 10: return "TOKEN_OVERFLOW";
     default: return "UNKNOWN";
   }
 }
@@ -154,13 +158,15 @@ inline const char* error_doc(std::uint32_t code) {
   switch (code) {
     case 0: return "no error";
     case 1: return "a LOAD/STORE range outside the DMA window or wrapping; ERR_ADDR = lowest offending address";
-    case 2: return "SLVERR on the memory bus; ERR_ADDR = first byte of the failing beat/burst";
+    case 2: return "SLVERR on the memory bus; ERR_ADDR = the first byte asked for in the failing beat (load, fetch) or burst (store)";
     case 3: return "DECERR on the memory bus; ERR_ADDR as for SLVERR";
     case 4: return "a LOAD/STORE scratchpad range that does not fit";
     case 5: return "unknown opcode; ERR_PC = its index";
     case 6: return "a field out of range or a reserved bit set; ERR_PC = its index";
     case 7: return "the program could not be read (bus error or outside the window); ERR_ADDR = address";
     case 8: return "START with PROG_COUNT = 0";
+    case 9: return "every engine waits for a dependency token no engine will give (nothing moved for 256 cycles); ERR_ADDR = token counts L->C[7:0] C->L[15:8] C->S[23:16] S->C[31:24], ERR_PC = instructions dispatched";
+    case 10: return "a push onto a dependency-token counter already at 255; ERR_ADDR = the counter (0 L->C, 1 C->L, 2 C->S, 3 S->C), ERR_PC = instructions dispatched";
     default: return "unknown error code";
   }
 }

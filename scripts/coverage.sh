@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make coverage: line and toggle coverage of rtl/ from the test suite (and
+# the fuzz corpus, when make fuzz has built one).
+#
+# Configures a build with every verilated model built --coverage
+# ($BUILD_DIR/coverage-build), runs the simulation tests there with
+# ABACUS_COVERAGE_DIR set (each process writes its counts, see
+# sim/common/coverage.hpp), replays $BUILD_DIR/fuzz/corpus, merges with
+# verilator_coverage, and writes under $BUILD_DIR/coverage:
+#   merged.dat        Verilator's merged counts
+#   coverage.info     lcov tracefile (verilator_coverage --write-info)
+#   html/index.html   genhtml report, per file and line
+#   summary.md        per-module line and toggle table (scripts/coverage_report.py)
+#   annotated/        the sources annotated with counts (verilator_coverage --annotate)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${BUILD_DIR:-build}
+cb=$build/coverage-build
+out=$build/coverage
+for c in verilator_coverage genhtml; do
+  command -v $c >/dev/null || { echo "coverage: $c is missing (scripts/install-deps.sh coverage installs lcov)" >&2; exit 2; }
+done
+mkdir -p "$cb"
+if [ ! -f "$cb/CMakeCache.txt" ]; then
+  cmake -S . -B "$cb" -DCMAKE_BUILD_TYPE=Release -DABACUS_COVERAGE=ON -DABACUS_DEPS_AUDIT=OFF \
+    > "$cb/configure.log" 2>&1 || { cat "$cb/configure.log"; exit 1; }
+fi
+echo "coverage: building the --coverage models ($cb)"
+cmake --build "$cb" -j "$(nproc)" > "$cb/build.log" 2>&1 || { tail -30 "$cb/build.log"; exit 1; }
+rm -rf "$out"
+mkdir -p "$out/dat"
+export ABACUS_COVERAGE_DIR=$root/$out/dat
+# every test that simulates RTL (not lint, the FPGA-flow and synthesis checks, the golden kernels, ISA freshness)
+echo "coverage: running the simulation tests"
+(cd "$cb" && ctest -j "$(nproc)" -E '^(rtl\.lint|fpga\.|isa\.|ref\.)' --output-on-failure) | tail -4
+if [ -d "$build/fuzz/corpus" ] && [ -n "$(ls "$build/fuzz/corpus")" ]; then
+  echo "coverage: replaying the fuzz corpus ($build/fuzz/corpus, $(ls "$build/fuzz/corpus" | wc -l) inputs)"
+  "$cb/tb/abacus-fuzz-replay" "$build/fuzz/corpus" | tail -1
+else
+  echo "coverage: no fuzz corpus ($build/fuzz/corpus): make fuzz first to include one"
+fi
+echo "coverage: merging $(ls "$out/dat" | wc -l) files"
+verilator_coverage --write "$out/merged.dat" "$out"/dat/*.dat
+verilator_coverage --write-info "$out/coverage.info" "$out/merged.dat"
+verilator_coverage --annotate "$out/annotated" "$out/merged.dat" > /dev/null
+genhtml -q --ignore-errors source -o "$out/html" "$out/coverage.info" > "$out/genhtml.log" 2>&1 || { cat "$out/genhtml.log"; exit 1; }
+python3 scripts/coverage_report.py "$out/merged.dat" --root "$root" | tee "$out/summary.md"
+echo "coverage: $out/html/index.html, $out/summary.md, $out/annotated/"
