@@ -64,6 +64,12 @@ fuzz: build
 	@if [ -n "$(SKIP_DEPS)" ] && [ "$(SKIP_DEPS)" != 0 ]; then :; else scripts/install-deps.sh fuzz; fi
 	BUILD_DIR=$(BUILD_DIR) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz.sh $(FUZZ_TIME)
 
+# Line/toggle coverage of rtl/ from the simulation tests and the fuzz corpus
+# (scripts/coverage.sh): $(BUILD_DIR)/coverage/html/index.html and summary.md.
+coverage: build
+	@if [ -n "$(SKIP_DEPS)" ] && [ "$(SKIP_DEPS)" != 0 ]; then :; else scripts/install-deps.sh coverage; fi
+	BUILD_DIR=$(BUILD_DIR) scripts/coverage.sh
+
 bench: build
 	@mkdir -p $(BENCH_DIR)
 	$(BUILD_DIR)/tb/abacus-dma-bench

@@ -95,6 +95,7 @@ module abacus_fetch #(
   logic [6:0]  q_count;
   logic [31:0] to_4k, n_insns;
   logic        can_issue, issue;
+  logic        ending_q;       // FINISH (or the end) seen: waiting for the engines
   always_comb begin
     to_4k   = (32'd4096 - 32'(req_addr_q[11:0])) / InsnBytes;
     n_insns = req_left_q;
@@ -113,7 +114,7 @@ module abacus_fetch #(
     if (!rst_ni) room_q <= 1'b0;
     else room_q <= (32'(q_count) + beats_out_q / BeatsPerInsn + BurstInsns + 32'd1 <= QDepth);
   end
-  assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q &&
+  assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q && !ending_q &&
                      (32'(bursts_out_q) < MaxBursts) && (req_left_q != '0) && room_q;
   logic ar_valid_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -229,7 +230,6 @@ module abacus_fetch #(
   logic             d_load;
 
   logic [31:0] pc_q;
-  logic        ending_q;  // FINISH (or the end) seen: waiting for the engines
   logic        dispatch_ok, can_go;
   assign dispatch_ok = (state_q == SRun) && d_valid_q && !halt_i && !ending_q && !d_op_bad_q && !d_field_bad_q;
   assign ld_valid_o  = dispatch_ok && d_op_q == abacus_isa_pkg::OpLoad;
@@ -345,8 +345,12 @@ module abacus_fetch #(
             err_code_o <= d_op_bad_q ? abacus_isa_pkg::ErrIllegalOp : abacus_isa_pkg::ErrIllegalField;
             err_addr_o <= 64'(pc_q);
           end
-          // The end: FINISH dispatched, or every instruction dispatched.
-          if ((ending_q || (pc_q == count_q && !burst_open_q)) && engines_idle_i && !can_go) begin
+          // The end: FINISH dispatched, or every instruction dispatched; and
+          // no read of the program still open (a FINISH early in the program
+          // may be dispatched while the rest of its burst is on its way:
+          // ending then would leave beats arriving after DONE, into the next
+          // program's count; found by the fuzzer, tests/fuzz/regressions/finish-with-burst-open).
+          if ((ending_q || pc_q == count_q) && !burst_open_q && !ar_valid_q && engines_idle_i && !can_go) begin
             state_q  <= SIdle;
             finish_o <= 1'b1;
           end

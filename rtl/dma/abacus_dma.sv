@@ -381,7 +381,11 @@ module abacus_dma #(
       end
     end
   end
-  assign busy_o = (state_q != SIdle) || !engines_idle;
+  // Busy until a bus error is reported too: otherwise a clear (SOFT_RESET)
+  // could be taken in the very cycle the report goes out, and the report
+  // would escape into the cleared state (found by the fuzzer,
+  // tests/fuzz/regressions/dma-error-report-during-clear).
+  assign busy_o = (state_q != SIdle) || !engines_idle || (engine_err && !err_reported_q);
 
   logic unused;
   assign unused = ^{axi_bid_i, axi_rid_i, d_sp_addr[31:SpAddrWidth]};
