@@ -21,7 +21,7 @@ foreach(_line IN LISTS _abacus_f_lines)
   endif()
 endforeach()
 
-option(ABACUS_COVERAGE "Verilate every model with --coverage (make coverage configures a build with it)" OFF)
+option(ABACUS_COVERAGE "Verilate abacus_top with --coverage (make coverage configures a build with it)" OFF)
 set(ABACUS_MODEL_CFLAGS "-march=native" CACHE STRING "extra compiler flags for the verilated models' hot code")
 
 # verilate() lists the C++ files it generates at configure time; a changed
@@ -51,8 +51,8 @@ function(abacus_verilate target)
   cmake_parse_arguments(V "" "PREFIX;TOP" "ARGS;EXTRA" ${ARGN})
   add_library(${target} STATIC)
   set(_cov)
-  if(ABACUS_COVERAGE)
-    set(_cov COVERAGE)  # line, toggle and user coverage (make coverage)
+  if(ABACUS_COVERAGE AND V_TOP STREQUAL "abacus_top")
+    set(_cov COVERAGE)  # line, toggle and user coverage of the whole accelerator (make coverage)
   endif()
   verilate(${target} ${_cov}
     TRACE_FST
@@ -66,7 +66,7 @@ function(abacus_verilate target)
     OPT_FAST ${ABACUS_MODEL_CFLAGS})
   # verilate() sets these privately; harness code needs them to trace.
   target_compile_definitions(${target} INTERFACE VM_TRACE=1 VM_TRACE_FST=1)
-  if(ABACUS_COVERAGE)
+  if(_cov)
     # the harness (sim/common/coverage.hpp) collects each simulation's counts
     target_compile_definitions(${target} INTERFACE VM_COVERAGE=1)
   endif()

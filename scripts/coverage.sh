@@ -2,8 +2,8 @@
 # make coverage: line and toggle coverage of rtl/ from the test suite (and
 # the fuzz corpus, when make fuzz has built one).
 #
-# Configures a build with every verilated model built --coverage
-# ($BUILD_DIR/coverage-build), runs the simulation tests there with
+# Configures a build with abacus_top verilated --coverage
+# ($BUILD_DIR/coverage-build), runs the tests of the whole accelerator there with
 # ABACUS_COVERAGE_DIR set (each process writes its counts, see
 # sim/common/coverage.hpp), replays $BUILD_DIR/fuzz/corpus, merges with
 # verilator_coverage, and writes under $BUILD_DIR/coverage:
@@ -29,14 +29,17 @@ if [ ! -f "$cb/CMakeCache.txt" ]; then
     -DABACUS_DEPS_AUDIT=OFF \
     > "$cb/configure.log" 2>&1 || { cat "$cb/configure.log"; exit 1; }
 fi
-echo "coverage: building the --coverage models ($cb)"
-cmake --build "$cb" -j "$(nproc)" > "$cb/build.log" 2>&1 || { tail -30 "$cb/build.log"; exit 1; }
+echo "coverage: building the --coverage model of abacus_top ($cb)"
+cmake --build "$cb" -j "$(nproc)" --target abacus_top_test abacus abacus-core-demo abacus-fuzz-replay > "$cb/build.log" 2>&1 \
+  || { tail -30 "$cb/build.log"; exit 1; }
 rm -rf "$out"
 mkdir -p "$out/dat"
 export ABACUS_COVERAGE_DIR=$root/$out/dat
-# every test that simulates RTL (not lint, the FPGA-flow and synthesis checks, the golden kernels, ISA freshness)
-echo "coverage: running the simulation tests"
-(cd "$cb" && ctest -j "$(nproc)" -E '^(rtl\.lint|fpga\.|isa\.|ref\.)' --output-on-failure) | tail -4
+# every test that simulates the whole accelerator: the top-level suites
+# (GEMMs, convolutions, boards, CSR suites, reset at any cycle), the CLI,
+# soak driver, waves, the quick benchmark and the fuzz regressions
+echo "coverage: running the tests of the accelerator"
+(cd "$cb" && ctest -j "$(nproc)" -R '^(top\.|cli\.|soak\.|wave\.|bench\.|fuzz\.)' --output-on-failure) | tail -4
 if [ -d "$build/fuzz/corpus" ] && [ -n "$(ls "$build/fuzz/corpus")" ]; then
   echo "coverage: replaying the fuzz corpus ($build/fuzz/corpus, $(ls "$build/fuzz/corpus" | wc -l) inputs)"
   "$cb/tb/abacus-fuzz-replay" "$build/fuzz/corpus" | tail -1
