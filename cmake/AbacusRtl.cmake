@@ -51,8 +51,10 @@ function(abacus_verilate target)
   cmake_parse_arguments(V "" "PREFIX;TOP" "ARGS;EXTRA" ${ARGN})
   add_library(${target} STATIC)
   set(_cov)
+  set(_slow)
   if(ABACUS_COVERAGE AND V_TOP STREQUAL "abacus_top")
     set(_cov COVERAGE)  # line, toggle and user coverage of the whole accelerator (make coverage)
+    set(_slow OPT_SLOW -O0)
   endif()
   verilate(${target} ${_cov}
     TRACE_FST
@@ -63,7 +65,10 @@ function(abacus_verilate target)
     VERILATOR_ARGS --assert -O3 --x-assign unique --x-initial unique -DABACUS_RTL_DIGEST=${ABACUS_RTL_DIGEST}
                    -Wno-fatal ${ABACUS_RTL_VLT} ${V_ARGS}
     # the model is built where it runs: let the compiler use the host's vector units
-    OPT_FAST ${ABACUS_MODEL_CFLAGS})
+    OPT_FAST ${ABACUS_MODEL_CFLAGS}
+    # run-once construction code; with coverage it registers every point in
+    # functions of 20,000 lines that take the optimizer many minutes each
+    ${_slow})
   # verilate() sets these privately; harness code needs them to trace.
   target_compile_definitions(${target} INTERFACE VM_TRACE=1 VM_TRACE_FST=1)
   if(_cov)

@@ -56,13 +56,15 @@ def main():
             continue
         page = fields.get("page", "")
         kind_page, _, module = page.partition("/")
+        # Verilator names each parameterization (abacus_delay__W20_D1): one module
+        module = module.split("__")[0]
         if kind_page in ("v_line", "v_branch"):
             kind = "line"
         elif kind_page == "v_toggle":
             kind = "toggle"
         else:
             kind = "user"
-        pt = (fields.get("f"), fields.get("l"), fields.get("n"), fields.get("o"), page)
+        pt = (fields.get("f"), fields.get("l"), fields.get("n"), fields.get("o"), kind_page)
         d = points[(module, kind)]
         d[pt] = d.get(pt, False) or count > 0
         where[pt] = (os.path.relpath(fname, args.root), fields.get("l", "?"), fields.get("o", ""))

@@ -47,9 +47,10 @@ set +e
 "$fb/tb/abacus-fuzz" "${args[@]}" "$out/corpus" > "$log" 2>&1
 rc=$?
 set -e
-execs=$(grep -h "stat::number_of_executed_units" "$log" | awk '{s += $2} END {print s + 0}')
-cov=$(grep -oE "cov: [0-9]+ ft: [0-9]+" "$log" | tail -1)
-echo "fuzz: $execs executions in $time s; $cov (libFuzzer's edge and feature counts over the model); corpus $(ls "$out/corpus" | wc -l) inputs"
+# (fork mode prints "#EXECS: cov: ... ft: ..." lines; the last one has the totals)
+execs=$( (grep -oE "^#[0-9]+" "$log" || true) | tail -1 | tr -d '#')
+cov=$( (grep -oE "cov: [0-9]+ ft: [0-9]+" "$log" || true) | tail -1)
+echo "fuzz: ${execs:-0} executions in $time s; $cov (libFuzzer's edge and feature counts over the model); corpus $(ls "$out/corpus" | wc -l) inputs"
 after=$(ls "$out/findings" | wc -l)
 if [ "$after" -gt "$before" ] || { [ $rc -ne 0 ] && ! grep -q "Done [0-9]* runs\|INFO: fuzzed for" "$log"; }; then
   echo "fuzz: FOUND $((after - before)) failing input(s) (log: $log):"

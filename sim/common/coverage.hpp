@@ -19,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace abacus::sim::coverage {
 
@@ -35,12 +36,24 @@ class Table {
     ctx.coveragep()->write(tmp.c_str());
     std::ifstream in(tmp);
     std::string line;
+    std::size_t i = 0;
     while (std::getline(in, line)) {
       // C '<key>' <count>
       if (line.size() < 4 || line[0] != 'C') continue;
       const auto q = line.rfind("' ");
       if (q == std::string::npos || q < 3) continue;
-      counts_[line.substr(3, q - 3)] += std::strtoull(line.c_str() + q + 2, nullptr, 10);
+      const std::uint64_t n = std::strtoull(line.c_str() + q + 2, nullptr, 10);
+      // the same model writes its points in the same order every time:
+      // compare with the i-th key seen before, look up only when it differs
+      if (i < order_.size() && order_[i]->first.compare(0, std::string::npos, line, 3, q - 3) == 0) {
+        order_[i]->second += n;
+      } else {
+        auto it = counts_.try_emplace(line.substr(3, q - 3), 0).first;
+        it->second += n;
+        if (i < order_.size()) order_[i] = &*it;
+        else order_.push_back(&*it);
+      }
+      ++i;
     }
     std::remove(tmp.c_str());
   }
@@ -64,6 +77,7 @@ class Table {
   }
   std::string dir_;
   std::map<std::string, std::uint64_t> counts_;
+  std::vector<std::pair<const std::string, std::uint64_t>*> order_;  // the last file's keys, in order
 };
 
 }  // namespace abacus::sim::coverage

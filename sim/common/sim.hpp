@@ -110,6 +110,17 @@ class Sim {
     tick(cycles);
     dut_->rst_ni = 1;
     dut_->eval();
+    if (!was_reset_) start_coverage();
+    was_reset_ = true;
+  }
+
+  // Coverage counts from here on: called when the power-on reset is over,
+  // so that the initial state (zero, or random) settling to its reset
+  // values does not count as toggling (make coverage).
+  void start_coverage() {
+#if VM_COVERAGE
+    ctx_->coveragep()->zero();
+#endif
   }
 
   // Settles combinational outputs for the current inputs (call before
@@ -154,6 +165,7 @@ class Sim {
   std::unique_ptr<Model> dut_;
   std::unique_ptr<VerilatedFstC> tfp_;
   std::uint64_t cycle_ = 0;
+  bool was_reset_ = false;
   std::uint64_t trace_start_ = 0;
   std::uint64_t trace_end_ = UINT64_MAX;
 };

@@ -103,6 +103,7 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   for (int i = 0; i < 4; ++i) s.clock(true);
   d.rst_ni = 1;
   s.clock();
+  s.sim->start_coverage();
   s.marks = {};
   const std::uint32_t bus_bits = read32(isa::reg::CFG_BUS) & 0xffffu;
   if (bus_bits != kBusBytes * 8) {
