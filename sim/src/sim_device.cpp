@@ -154,16 +154,20 @@ std::uint32_t SimDevice::read32(std::uint32_t offset) {
   return data;
 }
 
-void SimDevice::write32(std::uint32_t offset, std::uint32_t value) {
+void SimDevice::write32(std::uint32_t offset, std::uint32_t value) { write32_strobed(offset, value, 0xf); }
+
+void SimDevice::write32_strobed(std::uint32_t offset, std::uint32_t value, unsigned strobes) {
   Impl& s = *impl_;
   auto& d = s.d();
   const auto t0 = std::chrono::steady_clock::now();
-  if (offset == isa::reg::CTRL && (value & isa::ctrl::START) && !s.marks.start) s.marks.start = s.sim->cycle();
+  if (offset == isa::reg::CTRL && (strobes & 1) && (value & isa::ctrl::START) && !s.marks.start) {
+    s.marks.start = s.sim->cycle();
+  }
   d.s_axil_awvalid_i = 1;
   d.s_axil_awaddr_i = offset & 0xfff;
   d.s_axil_wvalid_i = 1;
   d.s_axil_wdata_i = value;
-  d.s_axil_wstrb_i = 0xf;
+  d.s_axil_wstrb_i = strobes & 0xf;
   d.s_axil_bready_i = 1;
   bool aw_done = false;
   unsigned resp = 0;

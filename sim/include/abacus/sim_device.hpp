@@ -56,6 +56,8 @@ class SimDevice : public Device {
   std::string name() const override { return "sim"; }
   std::uint32_t read32(std::uint32_t offset) override;
   void write32(std::uint32_t offset, std::uint32_t value) override;
+  // A register write with AXI4-Lite byte strobes (bit i: byte i); write32 writes all four.
+  void write32_strobed(std::uint32_t offset, std::uint32_t value, unsigned strobes);
   std::uint64_t memory_base() const override;
   std::uint64_t memory_size() const override;
   std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) override;
