@@ -131,8 +131,6 @@ class Case {
   std::vector<Window> launches_;
   std::vector<Request> requests_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> bad_bytes_;  // (cycle, address) written outside
-  std::uint64_t bound_ = 0;         // cycles the last program may take
-  std::uint64_t last_launch_ = 0;   // cycle of the last definite START
   std::uint64_t hold_until_ = 0;    // a channel is held until then
   bool aborted_ = false;            // SOFT_RESET after the last START
   bool tracking_ = true;            // requests belong to fuzzed programs (not to the recovery)
@@ -332,7 +330,6 @@ void Case::start(std::uint32_t ctrl) {
   const std::uint64_t base = read64(reg::PROG_BASE_LO);
   if (!busy) {
     aborted_ = false;
-    last_launch_ = c;
     prog_count_ = count;
     prog_bases_ = {base};
   } else {  // (the ERR_PC bound takes the larger program)
@@ -528,12 +525,9 @@ Outcome Case::run() {
     for (unsigned k = 0; k < n; ++k) prog_.push_back(decode_insn());
     prog_addr_ = (win_lo_ >= kMemBase && win_lo_ + n * 32ULL <= kMemBase + kMemSize) ? win_lo_ : kMemBase;
     prog_addr_ = (prog_addr_ + 31) & ~31ULL;
-    std::vector<std::uint8_t> img(n * 32);
-    for (unsigned k = 0; k < n; ++k) {
-      for (unsigned w = 0; w < 4; ++w) {
-        for (unsigned b = 0; b < 8; ++b) img[k * 32 + w * 8 + b] = static_cast<std::uint8_t>(prog_[k][w] >> (8 * b));
-      }
-    }
+    Program image;
+    for (const auto& i : prog_) image.raw(i);
+    const std::vector<std::uint8_t> img = image.bytes();
     dev_->copy_to_device(prog_addr_, img.data(), img.size());
     dev_->alloc(kMemSize / 2);  // the recovery GEMM's buffers go above the program
     write_reg(reg::WIN_BASE_LO, static_cast<std::uint32_t>(win_lo_));
@@ -565,8 +559,8 @@ Outcome Case::run() {
     std::uint64_t work = 2000 + 256 + prog_count_ * 16ULL;
     for (const auto& i : prog_) work += cost(i);
     const std::uint64_t stretch = 1 + (opt_.stall_prob > 0 ? opt_.max_stall : 0);
-    bound_ = work * stretch + (prog_count_ + 8ULL) * opt_.mem_latency * 8 + (hold_until_ > dev_->cycles() ? hold_until_ - dev_->cycles() : 0);
-    const std::uint64_t deadline = dev_->cycles() + bound_;
+    const std::uint64_t bound = work * stretch + (prog_count_ + 8ULL) * opt_.mem_latency * 8 + (hold_until_ > dev_->cycles() ? hold_until_ - dev_->cycles() : 0);
+    const std::uint64_t deadline = dev_->cycles() + bound;
     std::uint32_t st = read_reg(reg::STATUS);
     while ((st & isa::status::BUSY) && dev_->cycles() < deadline) {
       dev_->step(std::min<std::uint64_t>(256, deadline - dev_->cycles()));
@@ -574,7 +568,7 @@ Outcome Case::run() {
     }
     out.status = st;
     if (st & isa::status::BUSY) {
-      fail("STATUS still BUSY " + std::to_string(bound_) + " cycles after the last event (the program's bound); PC " +
+      fail("STATUS still BUSY " + std::to_string(bound) + " cycles after the last event (the program's bound); PC " +
            std::to_string(read_reg(reg::PC)) + ", ENGINE_STATE " + hex(read_reg(reg::ENGINE_STATE)));
     }
     if (!aborted_ && launches_.size() && launches_.back().definite && !(st & isa::status::DONE)) {
