@@ -13,6 +13,12 @@ benches) are left out. Prints a markdown table, then up to N uncovered line
 points per module with file:line and Verilator's comment, so each can be
 explained. --min-line/--min-toggle make the exit status 1 when the rtl/
 totals fall short.
+
+--explained FILE gives the reason for each point known to stay uncovered,
+one per line, `FILE:LINE COMMENT REASON`, where REASON is text or the name
+of a `= NAME TEXT` line. Then every uncovered point is listed with its
+reason (or "unexplained"), and entries for points now covered are listed
+as stale; --strict makes either of those an exit status 1.
 """
 import argparse
 import collections
@@ -36,6 +42,26 @@ def parse(path):
             yield fields, count
 
 
+def read_explained(path):
+    """{(file, line, comment): reason} from an explanation file."""
+    tags, out = {}, {}
+    with open(path, encoding="utf-8") as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("= "):
+                name, _, text = line[2:].partition(" ")
+                tags[name] = text.strip()
+                continue
+            parts = line.split(None, 2)
+            if len(parts) < 3 or ":" not in parts[0]:
+                raise SystemExit(f"{path}:{n}: expected FILE:LINE COMMENT REASON, got: {line}")
+            fname, _, lno = parts[0].rpartition(":")
+            out[(fname, lno, parts[1])] = parts[2]
+    return {k: tags.get(v, v) for k, v in out.items()}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dat")
@@ -43,7 +69,10 @@ def main():
     ap.add_argument("--uncovered", type=int, default=12)
     ap.add_argument("--min-line", type=float, default=None)
     ap.add_argument("--min-toggle", type=float, default=None)
+    ap.add_argument("--explained", default=None)
+    ap.add_argument("--strict", action="store_true")
     args = ap.parse_args()
+    explained = read_explained(args.explained) if args.explained else None
     rtl = os.path.join(os.path.abspath(args.root), "rtl") + os.sep
 
     # (module, kind) -> {point: covered}
@@ -98,7 +127,20 @@ def main():
                 f, l, o = where[pt]
                 print(f"  never hit: {f}:{l} {o}")
 
-    if args.uncovered:
+    unexplained, stale = [], []
+    if explained is not None:
+        miss = sorted({where[pt] for (m, k), d in points.items() if k == "line" for pt, c in d.items() if not c},
+                      key=lambda w: (w[0], int(w[1]) if w[1].isdigit() else 0, w[2]))
+        print(f"\nUncovered line points ({len(miss)}), each with its reason ({args.explained}):")
+        for w in miss:
+            reason = explained.get(w)
+            if reason is None:
+                unexplained.append(w)
+            print(f"- {w[0]}:{w[1]} ({w[2]}): {reason or '**unexplained**'}")
+        stale = sorted(set(explained) - set(miss))
+        for w in stale:
+            print(f"- stale explanation, the point is covered or gone: {w[0]}:{w[1]} ({w[2]})")
+    elif args.uncovered:
         print("\nUncovered line points (file:line, Verilator's comment):")
         for m in modules:
             miss = sorted((where[pt] for pt, c in points.get((m, "line"), {}).items() if not c),
@@ -114,6 +156,10 @@ def main():
         bad.append(f"line {lp:.1f}% < {args.min_line}%")
     if args.min_toggle is not None and tp < args.min_toggle:
         bad.append(f"toggle {tp:.1f}% < {args.min_toggle}%")
+    if args.strict and unexplained:
+        bad.append(f"{len(unexplained)} uncovered line points unexplained")
+    if args.strict and stale:
+        bad.append(f"{len(stale)} stale explanations")
     if bad:
         print("coverage: below target: " + ", ".join(bad), file=sys.stderr)
         return 1

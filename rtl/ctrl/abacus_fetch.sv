@@ -93,14 +93,17 @@ module abacus_fetch #(
   logic        burst_open_q;   // any beat outstanding
   logic        fetch_err_q;    // a read answered with an error: request nothing more
   logic [6:0]  q_count;
-  logic [31:0] to_4k, n_insns;
+  logic [31:0] to_4k, n_burst, n_insns;
   logic        can_issue, issue;
   logic        ending_q;       // FINISH (or the end) seen: waiting for the engines
   always_comb begin
     to_4k   = (32'd4096 - 32'(req_addr_q[11:0])) / InsnBytes;
-    n_insns = req_left_q;
-    if (n_insns > BurstInsns) n_insns = BurstInsns;
-    if (n_insns > to_4k) n_insns = to_4k;
+    // (each compare reads a value no later statement assigns, so that the
+    // clamps count in branch coverage: see abacus_dma_split)
+    n_burst = req_left_q;
+    if (req_left_q > BurstInsns) n_burst = BurstInsns;
+    n_insns = n_burst;
+    if (n_burst > to_4k) n_insns = to_4k;
   end
   // room for the whole burst in the buffer, counting what is being assembled
   assign burst_open_q = (beats_out_q != '0);

@@ -67,16 +67,21 @@ module abacus_dma_split #(
   localparam int unsigned MaxBurstBytes = 256 * DataBytes;
   logic [OffWidth-1:0] off;
   logic [12:0]         to_4k;
-  logic [15:0]         max_b, n_bytes;
+  logic [15:0]         max_b, in_page, n_bytes;
   logic [16:0]         end_off;
   logic [8:0]          beats;
   always_comb begin
     off     = cur_q[OffWidth-1:0];
     to_4k   = 13'd4096 - {1'b0, cur_q[11:0]};
     max_b   = 16'(MaxBurstBytes) - 16'(off);
-    n_bytes = rem_q;
-    if ({3'b000, to_4k} < n_bytes) n_bytes = {3'b000, to_4k};
-    if (max_b < n_bytes) n_bytes = max_b;
+    // the bytes left, clamped to the 4 KiB page, then to 256 beats. Each
+    // compare reads a value no later statement assigns: Verilator 5.006
+    // evaluates branch coverage conditions on the block's final values, so
+    // `if (a < n) n = a` would never count as taken (make coverage).
+    in_page = rem_q;
+    if ({3'b000, to_4k} < rem_q) in_page = {3'b000, to_4k};
+    n_bytes = in_page;
+    if (max_b < in_page) n_bytes = max_b;
     end_off = 17'(off) + 17'(n_bytes);
     beats   = 9'((end_off + 17'(DataBytes - 1)) >> OffWidth);
   end

@@ -116,10 +116,11 @@ class Sim {
 
   // Coverage counts from here on: called when the power-on reset is over,
   // so that the initial state (zero, or random) settling to its reset
-  // values does not count as toggling (make coverage).
+  // values does not count as toggling or as a branch taken (make coverage;
+  // block entries count from time 0, see common/coverage.hpp).
   void start_coverage() {
 #if VM_COVERAGE
-    ctx_->coveragep()->zero();
+    coverage::Table::get().mark(*ctx_);
 #endif
   }
 

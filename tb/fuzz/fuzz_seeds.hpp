@@ -75,6 +75,15 @@ inline std::vector<std::pair<std::string, std::vector<std::uint8_t>>> seed_cases
                                                 .bytes());
   // a GEMM waiting for a token no LOAD gives
   s.emplace_back("seed-deadlock", SeedBuilder().header(0, 0, 0, 2).gemm(1, 16, 0, 0, 0).finish().bytes());
+  // a STORE that waits for nothing while a long LOAD reads (latency 60): the
+  // DMA holds the change of direction until the read engine is idle, and the
+  // store engine's descriptor waits for the DMA
+  s.emplace_back("seed-store-during-load", SeedBuilder()
+                                               .header(15, 0, 0, 3)
+                                               .load(0, 32, 512, 0, 528, 0x40)
+                                               .store(0, 16, 16, 0, 0x800)
+                                               .finish()
+                                               .bytes());
   // a window of one 4 KiB page at +64 KiB: the chain's STORE falls outside it
   s.emplace_back("seed-narrow-window", SeedBuilder().header(0, 0, 4, 5).u8(16).u8(16).chain().bytes());
   return s;
