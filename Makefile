@@ -16,7 +16,20 @@
 #   make format  clang-format the C++ sources
 #   make clean   remove build outputs
 
+# ARRAY=32: the verilated model, abacus and the tests of the whole accelerator
+# at the boards' geometry (32x32, 256-bit bus), in their own build directory:
+#   make sim ARRAY=32, make bench ARRAY=32, make test ARRAY=32
+# (the last runs the tests that simulate abacus_top: top., cli., bench.,
+# wave., fuzz., soak.). ARRAY also reaches make bitstream, where it is the
+# array the bitstream is built with (fpga/common/vivado.mk).
+SIM_ARRAY := $(if $(ARRAY),$(ARRAY),16)
+ifeq ($(SIM_ARRAY),16)
 BUILD_DIR ?= build
+TEST_FILTER :=
+else
+BUILD_DIR ?= build/array$(SIM_ARRAY)
+TEST_FILTER := -R '^(top|cli|bench|wave|fuzz|soak)\.'
+endif
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WAVE_DIR ?= $(BUILD_DIR)/waves
@@ -33,14 +46,15 @@ deps:
 	 else scripts/install-deps.sh; fi
 
 configure: deps
-	@mkdir -p $(BUILD_DIR) && cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR)/configure.log 2>&1 \
+	@mkdir -p $(BUILD_DIR) && cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DABACUS_ARRAY=$(SIM_ARRAY) \
+	  > $(BUILD_DIR)/configure.log 2>&1 \
 	  || { cat $(BUILD_DIR)/configure.log; exit 1; }
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(TEST_FILTER)
 
 sim: build
 	$(BUILD_DIR)/sw/abacus info

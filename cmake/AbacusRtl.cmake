@@ -22,6 +22,16 @@ foreach(_line IN LISTS _abacus_f_lines)
 endforeach()
 
 option(ABACUS_COVERAGE "Verilate abacus_top with --coverage (make coverage configures a build with it)" OFF)
+# The geometry of the verilated abacus_top (the model abacus, SimDevice and
+# the top-level tests run): 16 (16x16, 128-bit bus), or 32, the boards'
+# configuration (32x32, 256-bit bus: fpga/common/abacus_pcie_shell.sv).
+# Other parameters keep their defaults, as on the boards. make ... ARRAY=32.
+set(ABACUS_ARRAY 16 CACHE STRING "rows = columns of the verilated abacus_top: 16, or 32 as on the boards")
+if(NOT ABACUS_ARRAY MATCHES "^(16|32)$")
+  message(FATAL_ERROR "ABACUS_ARRAY=${ABACUS_ARRAY}: the simulation model is built at 16 (16x16, 128-bit bus) "
+                      "or 32 (32x32, 256-bit bus, the boards' configuration)")
+endif()
+math(EXPR ABACUS_BUS_BITS "${ABACUS_ARRAY} * 8")
 set(ABACUS_MODEL_CFLAGS "-march=native" CACHE STRING "extra compiler flags for the verilated models' hot code")
 
 # verilate() lists the C++ files it generates at configure time; a changed

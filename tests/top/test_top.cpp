@@ -124,17 +124,18 @@ TEST_F(TopTest, LargerGemmNoStalls) {
 }
 
 // MACs, bytes read and written are exact for a shape whose traffic is easy
-// to count by hand: 32x32x32 is one row block, two column blocks, K in one
-// weight block. Reads: A 32*32 + packed B 2*(32*16) + parameters 2 slots *
-// 3 vectors * 64 bytes = 1024 + 1024 + 384.
+// to count by hand: 32x32x32 is one row block, 32/A column blocks of an AxA
+// array, K in one weight block. Reads: A 32*32 + packed B (32/A)*(32*A) +
+// parameters 32/A slots * 3 vectors * 4A bytes = 1024 + 1024 + 384.
 TEST_F(TopTest, CountersExactByHand) {
+  constexpr unsigned kTiles = 32 / ABACUS_ARRAY;  // K tiles = column blocks
   auto dev = open();
   run_checked(*dev, 32, 32, 32);
   const PerfCounters pc = read_perf(*dev);
   EXPECT_EQ(pc.macs, 32u * 32u * 32u);
   EXPECT_EQ(pc.bytes_read, 1024u + 1024u + 384u);
   EXPECT_EQ(pc.bytes_written, 32u * 32u);
-  EXPECT_EQ(pc.compute_busy, 32u * 2u * 2u) << "one cycle per activation row: 32 rows x 2 K-tiles x 2 blocks";
+  EXPECT_EQ(pc.compute_busy, 32u * kTiles * kTiles) << "one cycle per activation row: 32 rows x K-tiles x blocks";
   EXPECT_GT(pc.cycles, pc.compute_busy);
 }
 
@@ -142,15 +143,17 @@ TEST_F(TopTest, RegistersResetValuesAndAccess) {
   auto dev = open();
   EXPECT_EQ(dev->read32(reg::ID_MAGIC), isa::kIdMagic);
   EXPECT_EQ(dev->read32(reg::ID_VERSION), isa::kIdVersion);
-  EXPECT_EQ(dev->read32(reg::CFG_ARRAY), (16u << 16) | 16u);
+  constexpr std::uint32_t kA = ABACUS_ARRAY;  // the build's rows = columns; the bus is 8A bits, buffer rows A bytes
+  EXPECT_EQ(dev->read32(reg::CFG_ARRAY), (kA << 16) | kA);
   EXPECT_EQ(dev->read32(reg::CFG_IBUF_ROWS), 16384u);
   EXPECT_EQ(dev->read32(reg::CFG_WBUF_ROWS), 2048u);
   EXPECT_EQ(dev->read32(reg::CFG_ACC_ROWS), 512u);
   EXPECT_EQ(dev->read32(reg::CFG_OBUF_ROWS), 256u);
   EXPECT_EQ(dev->read32(reg::CFG_PBUF_SLOTS), 64u);
-  EXPECT_EQ(dev->read32(reg::CFG_BUS), (32u << 16) | 128u);
+  EXPECT_EQ(dev->read32(reg::CFG_BUS), (32u << 16) | (8 * kA));
   EXPECT_EQ(dev->read32(reg::CFG_OUTSTANDING), (32u << 16) | (2u << 8) | 32u);  // store writes, fetch reads, load reads
-  EXPECT_EQ(dev->read32(reg::CFG_SPAD_MAP), (288u << 16) | 256u);  // wbuf at 256 KiB, pbuf at 288 KiB
+  // wbuf after 16384 ibuf rows, pbuf after 2048 wbuf rows (KiB): 256 and 288 at 16x16
+  EXPECT_EQ(dev->read32(reg::CFG_SPAD_MAP), ((18 * kA) << 16) | (16 * kA));
   for (std::uint32_t r : {reg::CTRL, reg::STATUS, reg::ERR_ADDR_LO, reg::ERR_ADDR_HI, reg::ERR_PC, reg::IRQ_STATUS,
                           reg::PC, reg::ENGINE_STATE, reg::PROG_BASE_LO, reg::PROG_BASE_HI, reg::PROG_COUNT,
                           reg::WIN_BASE_LO, reg::WIN_BASE_HI, reg::WIN_LIMIT_LO, reg::WIN_LIMIT_HI,

@@ -31,7 +31,8 @@ check() {  # check LABEL ARGS... : one planted failure
   grep -q "^-C: store of the first wrong byte, cycle $cycle\$" "$tmp/$label.gtkw" || bad "$label: marker C is not on cycle $cycle"
   # In the VCD (period 10000 ps at the default 100 MHz; cycle c is sampled at
   # c * 10000): the AW of the named burst, covering the wrong byte's address,
-  # and at the named cycle a W beat taken whose strobe has the wrong byte's lane.
+  # and at the named cycle a W beat taken whose strobe has the wrong byte's lane
+  # (NB bytes a beat: the width of axi_wstrb_o).
   fst2vcd "$tmp/$label.fst" 2>/dev/null | awk -v cyc="$cycle" -v burst="$burst" -v addr="$addr" -v P=10000 '
     function num(s,   v, i, c) {  # "0x..." or a binary string
       v = 0
@@ -42,13 +43,13 @@ check() {  # check LABEL ARGS... : one planted failure
     function bit(b, i) { return (length(b) > i) ? substr(b, length(b) - i, 1) : "0" }
     /\$scope/ {s[++d] = $3} /\$upscope/ {d--}
     /\$var/ && d == 2 && s[2] == "abacus_top" {
-      if ($5 == "axi_wvalid_o") wv = $4; if ($5 == "axi_wready_i") wr = $4; if ($5 == "axi_wstrb_o") ws = $4
+      if ($5 == "axi_wvalid_o") wv = $4; if ($5 == "axi_wready_i") wr = $4; if ($5 == "axi_wstrb_o") { ws = $4; NB = $3 }
       if ($5 == "axi_awvalid_o") av = $4; if ($5 == "axi_awready_i") ar = $4; if ($5 == "axi_awaddr_o") aa = $4
       if ($5 == "axi_awlen_o") al = $4 }
     function sample(t) {
-      if (t == cyc * P) { seen_cycle = 1; if (val[wv] == "1" && val[wr] == "1" && bit(val[ws], A % 16) == "1") w_at = 1 }
+      if (t == cyc * P) { seen_cycle = 1; if (val[wv] == "1" && val[wr] == "1" && bit(val[ws], A % NB) == "1") w_at = 1 }
       if (t <= cyc * P && val[av] == "1" && val[ar] == "1" && num(val[aa]) == B) {
-        lo = B - B % 16; hi = lo + (num(val[al]) + 1) * 16
+        lo = B - B % NB; hi = lo + (num(val[al]) + 1) * NB
         if (A >= B && A < hi) aw_seen = 1
       }
     }
