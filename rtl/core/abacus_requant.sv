@@ -91,22 +91,38 @@ module abacus_requant (
     rounded        = s2_prod_q + 64'sd1073741824;
     unused_rounded = ^{rounded[63], rounded[30:0]};
   end
+  // The right shift's mask and half (2^r - 1 and 2^(r-1) - 1) depend on the
+  // shift alone: made here, so that stage 4 starts from registers.
+  logic [30:0] mask, half;
+  assign mask = 31'((32'd1 << s2_rshift_q) - 32'd1);
+  assign half = mask >> 1;
   logic signed [31:0] s3_high_q;
   logic        [4:0]  s3_rshift_q;
+  logic        [30:0] s3_mask_q, s3_half_q, s3_half_p1_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s3_high_q   <= s2_ovf_q ? Int32Max : rounded[62:31];
-      s3_rshift_q <= s2_rshift_q;
+      s3_high_q    <= s2_ovf_q ? Int32Max : rounded[62:31];
+      s3_rshift_q  <= s2_rshift_q;
+      s3_mask_q    <= mask;
+      s3_half_q    <= half;
+      s3_half_p1_q <= half + 31'd1;
     end
   end
 
   // ---- stage 4: rounding right shift -----------------------------------------------
-  logic signed [31:0] mask, remainder, threshold, s4_y_d;
+  // RoundingDivideByPOT: add one when remainder > half + (x < 0 ? 1 : 0).
+  // For a negative x that is remainder > half and remainder != half + 1,
+  // so the carry chains (compare, increment) run side by side, and a
+  // multiplexer picks the result.
+  logic        [30:0] remainder;
+  logic signed [31:0] quotient, quotient_p1, s4_y_d;
+  logic               round_up;
   always_comb begin
-    mask      = $signed((32'd1 << s3_rshift_q) - 32'd1);
-    remainder = s3_high_q & mask;
-    threshold = (mask >>> 1) + ((s3_high_q < 0) ? 32'sd1 : 32'sd0);
-    s4_y_d    = (s3_high_q >>> s3_rshift_q) + ((remainder > threshold) ? 32'sd1 : 32'sd0);
+    remainder   = s3_high_q[30:0] & s3_mask_q;
+    quotient    = s3_high_q >>> s3_rshift_q;
+    quotient_p1 = quotient + 32'sd1;
+    round_up    = (remainder > s3_half_q) && !(s3_high_q[31] && remainder == s3_half_p1_q);
+    s4_y_d      = round_up ? quotient_p1 : quotient;
   end
 
   logic signed [31:0] s3_y_q;  // (stage 4's register)

@@ -1,3 +1,5 @@
+`include "abacus_assert.svh"
+
 // DMA descriptor splitter: walks a 2-D descriptor row by row and emits, in
 // order, the operations its engine carries out:
 //   DATA  one AXI INCR burst of at most 256 beats that does not cross a 4 KiB
@@ -85,6 +87,17 @@ module abacus_dma_split #(
     end_off = 17'(off) + 17'(n_bytes);
     beats   = 9'((end_off + 17'(DataBytes - 1)) >> OffWidth);
   end
+  // The address after this burst, cur_q + n_bytes, without the compares in
+  // front of a 64-bit adder (that chain was the longest path): each case's
+  // sum comes from registers, in parallel with the compares that pick it.
+  //   to the end of the row:  cur_q + rem_q
+  //   to the 4 KiB boundary:  the next page
+  //   256 beats:              cur_q - off + MaxBurstBytes
+  logic [63:0] next_row_end, next_page, next_burst, cur_next;
+  assign next_row_end = cur_q + 64'(rem_q);
+  assign next_page    = {cur_q[63:12] + 52'd1, 12'h000};
+  assign next_burst   = {cur_q[63:OffWidth], OffWidth'(0)} + 64'(MaxBurstBytes);
+  assign cur_next     = (max_b < in_page) ? next_burst : ({3'b000, to_4k} < rem_q) ? next_page : next_row_end;
 
   logic [16:0] row_width;
   assign row_width = 17'(pad_left_q) + 17'(row_bytes_q) + 17'(pad_right_q);
@@ -144,7 +157,7 @@ module abacus_dma_split #(
       SFillLeft: if (fire) state_d = SBurst;
       SBurst: begin
         if (fire) begin
-          cur_d   = cur_q + 64'(n_bytes);
+          cur_d   = cur_next;  // = cur_q + n_bytes
           rem_d   = rem_q - n_bytes;
           first_d = 1'b0;
           if (n_bytes == rem_q) begin
@@ -203,4 +216,7 @@ module abacus_dma_split #(
       total_rows_q <= 17'(pad_top_i) + 17'(rows_i) + 17'(pad_bottom_i);
     end
   end
+
+  // the three-way choice is the plain sum, on every burst the tests issue
+  `ABACUS_ASSERT(SplitNextAddress, state_q != SBurst || cur_next == cur_q + 64'(n_bytes))
 endmodule
