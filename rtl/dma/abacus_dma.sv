@@ -79,6 +79,8 @@ module abacus_dma #(
   logic        d_store;
   logic [63:0] d_addr;
   logic [15:0] d_rows, d_row_bytes, d_sp_stride;
+  logic [15:0] d_rows_m1;   // rows - 1
+  logic [16:0] d_total_m1;  // rows with padding, - 1
   logic [31:0] d_stride, d_sp_addr;
   logic [7:0]  d_top, d_bottom, d_left, d_right, d_pad;
   logic        accept;
@@ -91,6 +93,9 @@ module abacus_dma #(
       d_store     <= desc_store_i;
       d_addr      <= desc_dram_addr_i;
       d_rows      <= desc_rows_i;
+      // the extents' first operands, a cycle ahead of SSpan's multiplies
+      d_rows_m1   <= desc_rows_i - 16'd1;
+      d_total_m1  <= 17'(desc_pad_top_i) + 17'(desc_rows_i) + 17'(desc_pad_bottom_i) - 17'd1;
       d_row_bytes <= desc_row_bytes_i;
       d_stride    <= desc_stride_i;
       d_sp_addr   <= desc_sp_addr_i;
@@ -110,20 +115,17 @@ module abacus_dma #(
   logic        zero_len, has_pad, wraps, below, above, sp_bad;
   logic [64:0] dram_end;       // exclusive
   logic [48:0] span_q;         // DRAM bytes from the first to the end of the last row
-  logic [15:0] rows_m1;
-  logic [16:0] total_rows, total_m1, row_width;
+  logic [16:0] total_rows, row_width;
   logic [16:0] total_rows_q, row_width_q;
   logic [48:0] sp_span_q;      // scratchpad bytes from the first row to the last row's start
   logic [48:0] sp_end;         // exclusive
   logic [63:0] window_addr;
-  assign rows_m1    = d_rows - 16'd1;
   assign total_rows = 17'(d_top) + 17'(d_rows) + 17'(d_bottom);
   assign row_width  = 17'(d_left) + 17'(d_row_bytes) + 17'(d_right);
-  assign total_m1   = total_rows - 17'd1;
   always_ff @(posedge clk_i) begin
     if (state_q == SSpan) begin
-      span_q       <= 49'(rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
-      sp_span_q    <= 49'(total_m1) * 49'(d_sp_stride);
+      span_q       <= 49'(d_rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
+      sp_span_q    <= 49'(d_total_m1) * 49'(d_sp_stride);
       total_rows_q <= total_rows;
       row_width_q  <= row_width;
     end

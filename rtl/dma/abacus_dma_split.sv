@@ -139,6 +139,10 @@ module abacus_dma_split #(
   endfunction
 
   logic fire, row_done, data_row;
+  // the state of the next row, from registers (not through row_done's mux)
+  state_e next_row_state;
+  assign next_row_state = (row_q + 17'd1 == total_rows_q) ? SIdle
+                        : row_state(row_q + 17'd1, pad_top_q, rows_q, pad_left_q);
   assign fire     = op_valid_o && op_ready_i;
   assign data_row = (state_q != SPadRow);
 
@@ -176,7 +180,7 @@ module abacus_dma_split #(
       cur_d   = dram_row_d;
       rem_d   = row_bytes_q;
       first_d = 1'b1;
-      state_d = (row_d == total_rows_q) ? SIdle : row_state(row_d, pad_top_q, rows_q, pad_left_q);
+      state_d = next_row_state;
     end
     if (start_i && state_q == SIdle) begin
       row_d      = '0;
