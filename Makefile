@@ -19,8 +19,8 @@
 # ARRAY=32: the verilated model, abacus and the tests of the whole accelerator
 # at the boards' geometry (32x32, 256-bit bus), in their own build directory:
 #   make sim ARRAY=32, make bench ARRAY=32, make test ARRAY=32
-# (the last runs the tests that simulate abacus_top: top., cli., bench.,
-# wave., fuzz., soak.). ARRAY also reaches make bitstream, where it is the
+# (the last runs the tests that simulate abacus_top: ctest label
+# "accelerator", tests/CMakeLists.txt). ARRAY also reaches make bitstream, where it is the
 # array the bitstream is built with (fpga/common/vivado.mk).
 SIM_ARRAY := $(if $(ARRAY),$(ARRAY),16)
 ifeq ($(SIM_ARRAY),16)
@@ -28,7 +28,7 @@ BUILD_DIR ?= build
 TEST_FILTER :=
 else
 BUILD_DIR ?= build/array$(SIM_ARRAY)
-TEST_FILTER := -R '^(top|cli|bench|wave|fuzz|soak)\.'
+TEST_FILTER := -L accelerator
 endif
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
