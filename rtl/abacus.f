@@ -12,8 +12,11 @@ common/abacus_axi_hold_check.sv
 mem/abacus_spad.sv
 mem/abacus_buffers.sv
 core/abacus_pe.sv
+core/abacus_pe_pair.sv
+core/abacus_pack_acc.sv
 core/abacus_array.sv
 core/abacus_acc.sv
+core/abacus_mul32.sv
 core/abacus_requant.sv
 core/abacus_postproc.sv
 core/abacus_core.sv

@@ -6,6 +6,13 @@ package abacus_pkg;
   // Q31 multipliers and a 6-bit signed exponent (-31..31) per output channel.
   // Port widths spell these out ([7:0], [31:0], [5:0]).
 
+  // Two MACs per DSP48E2 (abacus_pe_pair, abacus_pack_acc): a packed
+  // segment holds at most PackSegRows rows, and its 48-bit partial sum starts
+  // at PackLaneBias = PackSegRows * 16256 so the low (18-bit) lane stays in
+  // [0, 2^18) for any int8 products.
+  localparam int unsigned PackSegRows = 8;
+  localparam logic [47:0] PackLaneBias = 48'(PackSegRows * 16256);
+
   // Post-processing parameter select for the core's parameter write port.
   localparam logic [1:0] ParamBias = 2'd0;
   localparam logic [1:0] ParamMult = 2'd1;

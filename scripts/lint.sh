@@ -11,11 +11,14 @@ configs=(
   "abacus_core"
   "abacus_core -GRows=8 -GCols=16"
   "abacus_core -GRows=4 -GCols=4"
+  "abacus_core -GRows=20 -GCols=6"
+  "abacus_core -GPackDsp=1'b0"
   "abacus_dma -GDataWidth=64"
   "abacus_dma"
   "abacus_dma -GDataWidth=256"
   "abacus_top"
   "abacus_top -GRows=32 -GCols=32 -GDataWidth=256"
+  "abacus_top -GRows=32 -GCols=32 -GDataWidth=256 -GPackDsp=1'b0"
 )
 
 # Every check runs at once (a log each), then the logs are read in order:

@@ -2,12 +2,18 @@
 # Synthesis check with Yosys synth_xilinx (Vivado is not needed): reads
 # rtl/abacus.f, synthesizes abacus_top for a Xilinx family at an array size,
 # and prints LUT, FF, DSP, BRAM/URAM, LUT-RAM and latch counts, DSPs per
-# MAC and the longest combinational path (cell delays only, no routing).
+# MAC and the ten longest register-to-register paths by Yosys's sta (cell
+# delays only, no routing; scripts/sta_paths.py).
 # Fails if a MAC is not in a DSP slice, if a latch appears, or if the
 # scratchpads did not become block RAM.
 #
 #   scripts/synth_check.sh FAMILY ROWS [IBUF_ROWS WBUF_ROWS ACC_ROWS OBUF_ROWS]
 #   FAMILY: xcup (UltraScale+, VCU118) or xc7 (7-series, VC707)
+#
+# As on the boards, xcup packs two int8 MACs into each multiplier
+# (abacus_top PackDsp = 1; a DSP48E2 holds both lanes) and xc7 keeps one
+# (PackDsp = 0; a DSP48E1's 25 x 18 multiplier cannot, docs/architecture.md
+# "Two MACs per DSP"). SYNTH_PACK=0|1 overrides.
 #
 # SYNTH_HIER=1 keeps the hierarchy: each distinct module is synthesized once
 # and the totals come from Yosys's design-hierarchy count: a quicker
@@ -24,10 +30,17 @@ wbuf=${4:-2048}
 acc=${5:-512}
 obuf=${6:-256}
 bus=$((rows * 8))
+case $family in
+  xcup) pack=${SYNTH_PACK:-1} ;;
+  xc7) pack=${SYNTH_PACK:-0} ;;
+  *) echo "synth-check: unknown family '$family' (xcup or xc7)" >&2; exit 2 ;;
+esac
 out=${SYNTH_OUT:-build/synth}
 mkdir -p "$out"
 hier=${SYNTH_HIER:-0}
 tag="${family}_${rows}x${rows}"
+[ "$pack" = 1 ] || [ "$family" = xc7 ] || tag="${tag}_nopack"
+[ "$pack" = 0 ] || [ "$family" = xcup ] || tag="${tag}_pack"
 flat=-flatten
 [ "$hier" = 1 ] && { tag="${tag}_hier"; flat=; }
 log="$out/$tag.log"
@@ -36,14 +49,14 @@ incs=$(sed -n 's|^+incdir+\(.*\)$|-Irtl/\1|p' rtl/abacus.f | tr '\n' ' ')
 srcs=$(grep -v -e '^//' -e '^+' -e '^[[:space:]]*$' rtl/abacus.f | sed 's|^|rtl/|' | tr '\n' ' ')
 cat >"$out/$tag.ys" <<YS
 read_verilog -sv -DSYNTHESIS $incs $srcs
-chparam -set Rows $rows -set Cols $rows -set DataWidth $bus -set IbufRows $ibuf -set WbufRows $wbuf -set AccRows $acc -set ObufRows $obuf abacus_top
+chparam -set Rows $rows -set Cols $rows -set DataWidth $bus -set IbufRows $ibuf -set WbufRows $wbuf -set AccRows $acc -set ObufRows $obuf -set PackDsp $pack abacus_top
 synth_xilinx -family $family $flat -top abacus_top
 tee -o $out/$tag.stat stat
 YS
 if [ "$hier" != 1 ]; then
-  printf 'read_verilog -lib -specify +/xilinx/cells_sim.v\ntee -o %s sta\n' "$out/$tag.sta" >>"$out/$tag.ys"
+  printf 'rename -top abacus_top\nwrite_rtlil %s\n' "$out/$tag.il" >>"$out/$tag.ys"
 fi
-echo "synth-check: $tag (bus $bus bits, ibuf $ibuf, wbuf $wbuf, acc $acc, obuf $obuf rows); log $log"
+echo "synth-check: $tag (bus $bus bits, PackDsp $pack, ibuf $ibuf, wbuf $wbuf, acc $acc, obuf $obuf rows); log $log"
 start=$(date +%s)
 # SYNTH_REPORT_ONLY=1 re-reads a finished run's statistics
 if [ "${SYNTH_REPORT_ONLY:-0}" != 1 ]; then
@@ -52,6 +65,11 @@ if [ "${SYNTH_REPORT_ONLY:-0}" != 1 ]; then
     echo "synth-check: yosys failed; see $log" >&2
     exit 1
   fi
+fi
+# the longest paths (SYNTH_PATHS of them, default 10), by Yosys's sta
+npaths=${SYNTH_PATHS:-10}
+if [ "$hier" != 1 ] && [ "${SYNTH_REPORT_ONLY:-0}" != 1 ]; then
+  scripts/sta_paths.py "$out/$tag.il" "$npaths" "$out/$tag.paths" >/dev/null
 fi
 secs=$(( $(date +%s) - start ))
 
@@ -71,12 +89,18 @@ lutram=$(count '^RAM(32|64|128|256)|^SRL')
 latch=$(count '^(LD|\$_DLATCH|\$dlatch)')
 macs=$((rows * rows))
 path=; [ "$hier" = 1 ] && path="(hier)"
-[ -f "$out/$tag.sta" ] && path=$(grep -Eo 'Latest arrival time in .* is [0-9.]+' "$out/$tag.sta" | tail -1 | awk '{print $NF}')
+[ "$hier" != 1 ] && [ -f "$out/$tag.paths" ] && path=$(awk 'NR == 2 {print $2}' "$out/$tag.paths")
 printf '%-16s %8s %8s %6s %6s %5s %9s %7s %9s %12s %6s\n' config LUT FF DSP BRAM URAM LUTRAM/SRL latch DSP/MAC "path (ps)" secs
 printf '%-16s %8d %8d %6d %6d %5d %9d %7d %9.2f %12s %6d\n' "$tag" "$lut" "$ff" "$dsp" "$bram" "$uram" "$lutram" "$latch" \
   "$(awk -v d="$dsp" -v m="$macs" 'BEGIN { print d / m }')" "${path:-?}" "$secs"
+if [ "$hier" != 1 ] && [ -f "$out/$tag.paths" ]; then
+  echo "synth-check: $tag: the $npaths longest path families (cell delays only, no routing: a proxy for Vivado's timing)"
+  sed 's/^/  /' "$out/$tag.paths"
+fi
 fail=0
-if [ "$dsp" -lt "$macs" ]; then echo "synth-check: FAIL: $dsp DSPs for $macs MACs: a MAC is in fabric" >&2; fail=1; fi
+# every multiplier in a DSP slice: one per MAC, or one per two when packed
+mults=$macs; [ "$pack" = 1 ] && mults=$((macs / 2))
+if [ "$dsp" -lt "$mults" ]; then echo "synth-check: FAIL: $dsp DSPs for $mults MAC multipliers: a MAC is in fabric" >&2; fail=1; fi
 if [ "$latch" -ne 0 ]; then echo "synth-check: FAIL: $latch latches" >&2; fail=1; fi
 if [ "$bram" -eq 0 ] && [ "$uram" -eq 0 ]; then echo "synth-check: FAIL: no block RAM: the scratchpads were not inferred" >&2; fail=1; fi
 exit $fail

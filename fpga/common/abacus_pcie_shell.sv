@@ -22,6 +22,7 @@
 module abacus_pcie_shell #(
   parameter logic [31:0] BuildId = 32'd0,
   parameter int unsigned Array = 32,     // array rows = columns
+  parameter bit PackDsp = 1'b1,          // two MACs per DSP48E2 (UltraScale+ only)
   parameter int unsigned XdmaBits = 256, // XDMA AXI4 data width
   parameter int unsigned Lanes = 8,
   parameter int unsigned MemAddrBits = 31,  // card memory the controller decodes: 2^MemAddrBits bytes
@@ -153,6 +154,7 @@ module abacus_pcie_shell #(
   abacus_top #(
     .Rows     (Array),
     .Cols     (Array),
+    .PackDsp  (PackDsp),
     .DataWidth(BusBits),
     .BuildId  (BuildId)
   ) u_abacus (

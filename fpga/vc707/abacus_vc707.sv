@@ -55,6 +55,7 @@ module abacus_vc707 #(
   abacus_pcie_shell #(
     .BuildId (BuildId),
     .Array   (Array),
+    .PackDsp (1'b0),  // DSP48E1: one MAC per slice (docs/architecture.md)
     .MemAddrBits(30),
     .XdmaBits(128)
   ) u_shell (

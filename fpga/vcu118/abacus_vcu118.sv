@@ -62,6 +62,7 @@ module abacus_vcu118 #(
   abacus_pcie_shell #(
     .BuildId (BuildId),
     .Array   (Array),
+    .PackDsp (1'b1),  // DSP48E2: two MACs per slice
     .MemAddrBits(31),
     .XdmaBits(256)
   ) u_shell (

@@ -21,6 +21,8 @@ module abacus_core #(
   parameter int unsigned Rows = abacus_pkg::DefaultRows,
   parameter int unsigned Cols = abacus_pkg::DefaultCols,
   parameter int unsigned AccDepth = abacus_pkg::DefaultAccDepth,
+  // two MACs per multiplier (abacus_array; UltraScale+ DSP48E2 packing)
+  parameter bit PackDsp = 1'b1,
   localparam int unsigned AccAddrWidth = (AccDepth > 1) ? $clog2(AccDepth) : 1,
   // cycles from an activation row's handshake to its accumulator write
   localparam int unsigned ComputeLatency = Rows + Cols + 1,
@@ -94,7 +96,7 @@ module abacus_core #(
 
   // ---- array -----------------------------------------------------------------
   logic [Cols*32-1:0] array_out;
-  abacus_array #(.Rows(Rows), .Cols(Cols)) u_array (
+  abacus_array #(.Rows(Rows), .Cols(Cols), .PackDsp(PackDsp)) u_array (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
     .a_valid_i(a_fire),
@@ -183,7 +185,8 @@ module abacus_core #(
   end
   assign o_valid_o = drain_valid_q[DrainLatency-1];
 
-  abacus_postproc #(.Cols(Cols)) u_post (
+  // PackDsp is the DSP48E2 build (27 x 18 multipliers); else DSP48E1 (25 x 18)
+  abacus_postproc #(.Cols(Cols), .MulLowBits(PackDsp ? 26 : 24)) u_post (
     .clk_i      (clk_i),
     .en_i       (advance),
     .acc_i      (drain_data),

@@ -2,7 +2,8 @@
 // per-output-channel bias, multiplier and shift, and a shared output zero
 // point and clamp. Six pipeline stages (abacus_requant), advancing on en_i.
 module abacus_postproc #(
-  parameter int unsigned Cols = 16
+  parameter int unsigned Cols = 16,
+  parameter int unsigned MulLowBits = 26   // abacus_requant
 ) (
   input  logic                  clk_i,
   input  logic                  en_i,
@@ -17,7 +18,7 @@ module abacus_postproc #(
   output logic [Cols*8-1:0]     out_o
 );
   for (genvar c = 0; c < Cols; c++) begin : g_lane
-    abacus_requant u_requant (
+    abacus_requant #(.MulLowBits(MulLowBits)) u_requant (
       .clk_i      (clk_i),
       .en_i       (en_i),
       .acc_i      (acc_i[c*32 +: 32]),

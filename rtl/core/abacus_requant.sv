@@ -8,7 +8,11 @@
 //
 // Six register stages, all advancing on en_i (the caller's pipeline stall).
 // Datapath registers carry no reset; validity is tracked by the caller.
-module abacus_requant (
+module abacus_requant #(
+  // 32 x 32 multiply split for the DSP family (abacus_mul32): 26 for
+  // UltraScale+ DSP48E2 (27 x 18), 24 for 7-series DSP48E1 (25 x 18)
+  parameter int unsigned MulLowBits = 26
+) (
   input  logic        clk_i,
   input  logic        en_i,
   input  logic [31:0] acc_i,
@@ -68,13 +72,26 @@ module abacus_requant (
     end
   end
 
-  // ---- stage 2: 32x32 product ----------------------------------------------
-  logic signed [63:0] s2_prod_q;
+  // ---- stage 2: 32x32 product, in two parts ----------------------------------
+  // in two DSP multipliers and a fabric adder tree (abacus_mul32), as two
+  // parts: x * mult + 2^30 = lo + hi * 2^MulLowBits, with stage 3's rounding
+  // constant 2^30 already in hi; stage 3 adds them.
+  logic [63:0] prod_lo;
+  logic [39:0] prod_hi;
+  abacus_mul32 #(.LowBits(MulLowBits), .Nudge(64'd1 << 30)) u_mul (
+    .a_i (s1_x_q),
+    .b_i (s1_mult_q),
+    .lo_o(prod_lo),
+    .hi_o(prod_hi)
+  );
+  logic signed [63:0] s2_lo_q;
+  logic signed [39:0] s2_hi_q;
   logic               s2_ovf_q;
   logic        [4:0]  s2_rshift_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s2_prod_q   <= s1_x_q * s1_mult_q;  // signed 32x32 -> 64 (sized by the target)
+      s2_lo_q     <= $signed(prod_lo);
+      s2_hi_q     <= $signed(prod_hi);
       // the one product SRDHM cannot represent: INT32_MIN * INT32_MIN
       s2_ovf_q    <= (s1_x_q == Int32Min) && (s1_mult_q == Int32Min);
       s2_rshift_q <= s1_rshift_q;
@@ -84,11 +101,11 @@ module abacus_requant (
   // ---- stage 3: doubling high multiply rounding ------------------------------
   // gemmlowp computes (ab + nudge) / 2^31 with C++ truncation, nudge = 2^30
   // for ab >= 0 and 1 - 2^30 otherwise; that equals floor((ab + 2^30) / 2^31)
-  // for every ab, which is an arithmetic shift.
+  // for every ab, which is an arithmetic shift. (ab + 2^30 = lo + hi * 2^L.)
   logic signed [63:0] rounded;
   logic               unused_rounded;
   always_comb begin
-    rounded        = s2_prod_q + 64'sd1073741824;
+    rounded        = s2_lo_q + (64'(s2_hi_q) <<< MulLowBits);
     unused_rounded = ^{rounded[63], rounded[30:0]};
   end
   // The right shift's mask and half (2^r - 1 and 2^(r-1) - 1) depend on the

@@ -6,6 +6,7 @@ module abacus_compute_path #(
   parameter int unsigned DataWidth = 128,
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16,
+  parameter bit PackDsp = 1'b1,
   parameter int unsigned IbufRows = 16384,
   parameter int unsigned WbufRows = 2048,
   parameter int unsigned AccRows = 512,
@@ -115,7 +116,7 @@ module abacus_compute_path #(
     else core_rst_nq <= !clear_i;
   end
 
-  abacus_core #(.Rows(Rows), .Cols(Cols), .AccDepth(AccRows)) u_core (
+  abacus_core #(.Rows(Rows), .Cols(Cols), .AccDepth(AccRows), .PackDsp(PackDsp)) u_core (
     .clk_i         (clk_i),
     .rst_ni        (core_rst_nq),
     .w_valid_i     (w_valid),

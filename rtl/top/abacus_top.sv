@@ -25,6 +25,9 @@
 module abacus_top #(
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16,
+  // two int8 MACs per DSP48E2 (UltraScale+); 0 keeps one MAC per multiplier
+  // (7-series: a DSP48E1 cannot hold both lanes, docs/architecture.md)
+  parameter bit PackDsp = 1'b1,
   parameter int unsigned DataWidth = 128,
   parameter int unsigned IbufRows = 16384,  // 256 KiB: conv row blocks of >= Rows pixels up to K = 4608
   parameter int unsigned WbufRows = 2048,
@@ -263,6 +266,7 @@ module abacus_top #(
     .DataWidth (DataWidth),
     .Rows      (Rows),
     .Cols      (Cols),
+    .PackDsp   (PackDsp),
     .IbufRows  (IbufRows),
     .WbufRows  (WbufRows),
     .AccRows   (AccRows),

@@ -79,7 +79,9 @@ Layout make_accelerator() {
 
 Layout make_core() {
   const std::string c = "abacus_core.";
-  const std::string pe0 = c + "u_array.g_row[0].g_col[0].u_pe.", pe15 = c + "u_array.g_row[15].g_col[15].u_pe.";
+  // packed array (PackDsp): one PE per row and column pair; pair 7 holds columns 14 and 15
+  const std::string pe0 = c + "u_array.g_packed.g_row[0].g_col[0].u_pe.",
+                    pe15 = c + "u_array.g_packed.g_row[15].g_col[7].u_pe.";
   Layout l;
   l.title = "Abacus compute core (abacus_core)";
   l.groups = {
@@ -96,11 +98,14 @@ Layout make_core() {
         s(c + "a_fire", "sequencer: activation row taken"),
         s(c + "in_flight_q", "sequencer: rows in flight", F::Dec)}},
       {"Array",
-       {s(pe0 + "a_data_i", "PE[0][0]: activation in", F::Hex), s(pe0 + "active_q", "PE[0][0]: active weight", F::Hex),
-        s(pe0 + "shadow_q", "PE[0][0]: shadow weight", F::Hex), s(pe0 + "ps_q", "PE[0][0]: partial sum", F::Hex),
-        s(pe15 + "a_data_i", "PE[15][15]: activation in", F::Hex),
-        s(pe15 + "active_q", "PE[15][15]: active weight", F::Hex),
-        s(pe15 + "ps_q", "PE[15][15]: partial sum", F::Hex), s(c + "array_out", "array: column sums out", F::Hex)}},
+       {s(pe0 + "a_data_i", "PE row 0, columns 0-1: activation in", F::Hex),
+        s(pe0 + "active_q", "PE row 0, columns 0-1: active weights (w1*2^18 + w0)", F::Hex),
+        s(pe0 + "shadow_q", "PE row 0, columns 0-1: shadow weights (packed)", F::Hex),
+        s(pe0 + "ps_q", "PE row 0, columns 0-1: packed partial sum", F::Hex),
+        s(pe15 + "a_data_i", "PE row 15, columns 14-15: activation in", F::Hex),
+        s(pe15 + "active_q", "PE row 15, columns 14-15: active weights (packed)", F::Hex),
+        s(pe15 + "ps_q", "PE row 15, columns 14-15: packed partial sum", F::Hex),
+        s(c + "array_out", "array: column sums out", F::Hex)}},
       {"Accumulator",
        {s(c + "upd_valid", "accumulator: update"), s(c + "upd_addr", "accumulator: row", F::Dec),
         s(c + "upd_accum", "accumulator: add (else overwrite)"), s(c + "u_acc.s2_valid_q", "accumulator: write stage"),

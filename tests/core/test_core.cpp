@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "Vcore_12x8.h"
 #include "Vcore_16x16.h"
+#include "Vcore_16x16u.h"
 #include "Vcore_4x4.h"
 #include "Vcore_8x16.h"
 #include "Vcore_8x8.h"
@@ -24,7 +26,8 @@ using abacus::tb::CoreTile;
 using abacus::sim::Sim;
 using abacus::sim::SimOptions;
 
-template <class M, int R, int C>
+// Unpacked: PackDsp = 0, one MAC per multiplier (the 7-series build).
+template <class M, int R, int C, bool Unpacked = false>
 struct Geom {
   using Model = M;
   static constexpr int kRows = R;
@@ -32,11 +35,12 @@ struct Geom {
   static constexpr int kAccDepth = 256;  // -GAccDepth in tb/CMakeLists.txt
   // Documented in docs/architecture.md ("Timing"): handshake to acc write.
   static constexpr int kComputeLatency = R + C + 1;
-  static std::string name() { return std::to_string(R) + "x" + std::to_string(C); }
+  static std::string name() { return std::to_string(R) + "x" + std::to_string(C) + (Unpacked ? "u" : ""); }
 };
 
 using Geometries = ::testing::Types<Geom<Vcore_4x4, 4, 4>, Geom<Vcore_8x8, 8, 8>,
-                                    Geom<Vcore_16x16, 16, 16>, Geom<Vcore_8x16, 8, 16>>;
+                                    Geom<Vcore_16x16, 16, 16>, Geom<Vcore_8x16, 8, 16>,
+                                    Geom<Vcore_12x8, 12, 8>, Geom<Vcore_16x16u, 16, 16, true>>;
 
 struct GeomNames {
   template <class G>
@@ -125,8 +129,8 @@ class CoreTest : public ::testing::Test {
       tile.m = j.m;
       tile.acc_base = j.acc_base;
       tile.accumulate = t > 0;
-      tile.weights.assign(static_cast<std::size_t>(R * C), 0);
-      tile.acts.assign(static_cast<std::size_t>(j.m * R), 0);
+      tile.weights = std::vector<std::int8_t>(static_cast<std::size_t>(R * C), 0);
+      tile.acts = std::vector<std::int8_t>(static_cast<std::size_t>(j.m * R), 0);
       for (int r = 0; r < R; ++r) {
         const int k = t * R + r;
         if (k >= j.k) continue;
@@ -188,7 +192,8 @@ TYPED_TEST(CoreTest, RandomTilesBitExact) {
 // The largest magnitude product at the deepest K this test uses: every
 // activation and weight -128, 16 tiles of Rows deep. Hand value: the
 // accumulator is K * 16384; with multiplier 2^30 (x0.5) and shift
-// -(8 + log2 K) the output is 2^14 * K / 2 / 2^(8 + log2 K) = 32, plus zp 5.
+// -(8 + L), L = ceil(log2 K), the output is 2^14 * K / 2 / 2^(8 + L) =
+// K * 32 / 2^L (32 for K a power of two, 24 for K = 192), plus zp 5.
 TYPED_TEST(CoreTest, AllMinus128AtMaxK) {
   constexpr int R = TestFixture::R, C = TestFixture::C;
   Job j;
@@ -202,8 +207,44 @@ TYPED_TEST(CoreTest, AllMinus128AtMaxK) {
   j.os = OutputStage::uniform(C, 1 << 30, -(8 + log2k), 5);
   std::vector<std::int8_t> want(static_cast<std::size_t>(j.m * C));
   abacus::ref::gemm_i8(j.m, C, j.k, j.a.data(), j.k, j.b.data(), C, 0, j.os, want.data(), C);
-  for (auto v : want) ASSERT_EQ(v, 37) << "golden kernel disagrees with the hand value";
+  ASSERT_EQ(j.k * 32 % (1 << log2k), 0);
+  const int hand = j.k * 32 / (1 << log2k) + 5;
+  for (auto v : want) ASSERT_EQ(v, hand) << "golden kernel disagrees with the hand value";
   this->run_and_check(j);
+}
+
+// Both extremes of a column's sum over one pass, side by side: activations
+// -128, weights -128 in one column (every product +16384, the sum R * 16384)
+// and 127 in the next (every product -16256, the sum -R * 16256), then the
+// other way round. With two MACs per multiplier these are the extremes of
+// both packed lanes at once (docs/architecture.md "Two MACs per DSP").
+// Hand value: acc / 2^(9 + L) rounded to nearest (no ties at these K), + 5.
+TYPED_TEST(CoreTest, PackedLaneExtremes) {
+  constexpr int R = TestFixture::R, C = TestFixture::C;
+  int log2k = 0;
+  while ((1 << log2k) < R) ++log2k;
+  for (int phase = 0; phase < 2; ++phase) {
+    Job j;
+    j.m = 9;
+    j.ktiles = 1;
+    j.k = R;
+    for (int i = 0; i < j.m * j.k; ++i) j.a.push_back(-128);
+    for (int k = 0; k < j.k; ++k) {
+      for (int c = 0; c < C; ++c) j.b.push_back(static_cast<std::int8_t>((c + phase) % 2 ? 127 : -128));
+    }
+    j.os = OutputStage::uniform(C, 1 << 30, -(8 + log2k), 5);
+    std::vector<std::int8_t> want(static_cast<std::size_t>(j.m * C));
+    abacus::ref::gemm_i8(j.m, C, j.k, j.a.data(), j.k, j.b.data(), C, 0, j.os, want.data(), C);
+    for (int c = 0; c < C; ++c) {
+      const double acc = (c + phase) % 2 ? -16256.0 * R : 16384.0 * R;
+      const double scaled = acc / std::ldexp(1.0, 9 + log2k);
+      ASSERT_NE(scaled - std::floor(scaled), 0.5);
+      const int hand = static_cast<int>(std::lround(scaled)) + 5;
+      for (int m = 0; m < j.m; ++m) ASSERT_EQ(want[m * C + c], hand) << "golden kernel disagrees, column " << c;
+    }
+    this->run_and_check(j);
+    if (this->HasFailure()) return;
+  }
 }
 
 // Requantization corner cases, one per output channel, with the accumulator

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""The N longest register-to-register paths of a synthesized netlist, by
+Yosys's `sta` (cell delays of the Xilinx cell library, no routing: a proxy).
+
+Yosys's sta reports one path, the longest. This asks it N times: after each
+report, the drivers of the path's last net (the whole vector it belongs to,
+and its copies in the other lanes, rows or columns of a generate loop) are
+cut, so the next run reports the longest path that does not end through
+that net, i.e. the next family of paths. Each line gives the arrival time,
+the start register (the net its Q drives), and the end (the cell and pin the
+path ends at, and the net into it).
+
+  scripts/sta_paths.py NETLIST.il N OUT.txt
+NETLIST.il: written by scripts/synth_check.sh after synth_xilinx, top module
+renamed abacus_top.
+"""
+import re
+import subprocess
+import sys
+
+
+def run_sta(netlist, cuts, log):
+    # the cell library's blackboxes in the netlist carry no parameters or
+    # timing: dropped, then read again with their timing arcs (-specify)
+    script = [f"read_rtlil {netlist}", "delete =A:blackbox", "cd abacus_top"]
+    for kind, what in cuts:
+        if kind == "nets":  # by the wire's own name, then by its driver's
+            for w in what:
+                script += [f"connect -nomap -unset {w}", f"connect -unset {w}"]
+        elif kind == "driver":  # the cell driving the path's last net
+            script.append(f"delete {what}")
+        else:  # one endpoint pin, tied off
+            cell, pin = what
+            script.append(f"connect -nomap -port {cell} {pin} 1'b0")
+    # logic left driving nothing by a cut goes, so no path ends in mid-air
+    script += ["opt_clean", "cd ..", "read_verilog -lib -specify +/xilinx/cells_sim.v", "sta"]
+    res = subprocess.run(["yosys", "-q", "-l", log, "-p", "; ".join(script)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        sys.exit(f"sta_paths: yosys failed (see {log}): {res.stderr.strip()[:400]}")
+    with open(log) as f:
+        return f.read()
+
+
+def parse(text):
+    """Returns (arrival_ps, start_net, end_cell_pin, end_net, driver_cell,
+    public_nets, shape) or None."""
+    m = re.search(r"Latest arrival time in .* is (\d+):\n((?:\s+\d+ .*\n\s+.*\n)+)", text)
+    if not m:
+        return None
+    lines = m.group(2).rstrip("\n").split("\n")
+    steps = []  # (arrival, cell, pin, input net)
+    for i in range(0, len(lines) - 1, 2):
+        cm = re.match(r"\s*(\d+) (\S+) \((\S+)\)", lines[i])
+        if not cm:
+            break
+        steps.append((int(cm.group(1)), cm.group(2), cm.group(3), lines[i + 1].strip()))
+    if not steps:
+        return None
+    end = steps[0]
+    start_net = "?"
+    for i, s in enumerate(steps):
+        # the launching register: a flip-flop's or a RAM's clock-to-output
+        if re.match(r"(FD\w*|RAM\w*|SRL\w*|DSP\w*)\.(C|CLK\w*|WCLK)->", s[2]) and i > 0:
+            start_net = steps[i - 1][3]
+            break
+    if start_net == "?":  # from a top-level input (its IBUF), not a register
+        for i, st in enumerate(steps):
+            if st[2].startswith("IBUF"):
+                start_net = "input " + st[3].replace("(<primary input>)", "").strip()
+                break
+    driver = steps[1][1] if len(steps) > 1 else None
+    # the public nets along the path, from its end back to its start register
+    public = [st[3] for st in steps[:i] if st[3].startswith("\\")] if start_net != "?" else []
+    shape = (int(m.group(1)), tuple(st[2] for st in steps))  # replicated logic: same shape
+    return int(m.group(1)), start_net, f"{end[1]} ({end[2]})", end[3], driver, public, shape
+
+
+def vector(net):
+    """The whole wire of a net bit: '\\a.b [5]' -> '\\a.b'."""
+    return re.sub(r" \[\d+\]$", "", net)
+
+
+def family(name):
+    """A wire's name with generate indices wildcarded: lanes, rows, columns."""
+    return re.sub(r"\[\d+\]", "[*]", name)
+
+
+def wires_of(netlist):
+    names = []
+    with open(netlist) as f:
+        for line in f:
+            m = re.match(r"\s*wire\b.* (\S+)$", line)
+            if m:
+                names.append(m.group(1))
+    return names
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    netlist, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    by_family = {}
+    for w in wires_of(netlist):
+        by_family.setdefault(family(w), []).append(w)
+    cuts, rows, copies_of = [], [], {}
+    for _ in range(2 * n + 5):
+        if len(rows) == n:
+            break
+        path = parse(run_sta(netlist, cuts, out + ".log"))
+        if path is None:
+            break
+        # cut the whole vector of the path's last net; where that does not
+        # take (some private nets), delete the cell driving it; failing that,
+        # tie off the endpoint pin
+        m = re.match(r"(\S+) \((\w+)\.(\w+)\)", path[2])
+        # a public net is cut with every copy of it in other lanes/rows/columns,
+        # so replicated logic shows once; a private one ($...) alone
+        # (where the end net is private, the public net nearest the end is cut
+        # instead, the start register's Q at the latest)
+        net = vector(path[3])
+        if not net.startswith("\\") and path[5]:
+            net = vector(path[5][0])
+        copies = by_family.get(family(net), [net]) if net.startswith("\\") else [net]
+        tries = [("nets", tuple(copies))]
+        if path[4]:
+            tries.append(("driver", path[4]))
+        if m:
+            tries.append(("pin", (m.group(1), m.group(3))))
+        fresh = [t for t in tries if t not in cuts]
+        if not fresh:
+            break
+        if len(fresh) == len(tries):  # a new path, not a repeat after a cut that did not take
+            if path[6] in copies_of:  # a copy of a listed path in another lane/row/column
+                copies_of[path[6]] += 1
+            elif path[2] not in [r[2] for r in rows]:  # (a second path into a listed endpoint is not listed)
+                rows.append(path)
+                copies_of[path[6]] = 1
+        cuts.append(fresh[0])
+    with open(out, "w") as f:
+        f.write("rank  path(ps)  start register (its Q net)  ->  end (cell, pin, net)  [copies found]\n")
+        for i, (ps, start, end_cell, end_net, _, _, shape) in enumerate(rows, 1):
+            more = f"  [x{copies_of[shape]}]" if copies_of[shape] > 1 else ""
+            f.write(f"{i:>4}  {ps:>8}  {start}  ->  {end_net}  at {end_cell}{more}\n")
+    sys.stdout.write(open(out).read())
+
+
+if __name__ == "__main__":
+    main()
