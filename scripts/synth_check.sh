@@ -94,7 +94,7 @@ printf '%-16s %8s %8s %6s %6s %5s %9s %7s %9s %12s %6s\n' config LUT FF DSP BRAM
 printf '%-16s %8d %8d %6d %6d %5d %9d %7d %9.2f %12s %6d\n' "$tag" "$lut" "$ff" "$dsp" "$bram" "$uram" "$lutram" "$latch" \
   "$(awk -v d="$dsp" -v m="$macs" 'BEGIN { print d / m }')" "${path:-?}" "$secs"
 if [ "$hier" != 1 ] && [ -f "$out/$tag.paths" ]; then
-  echo "synth-check: $tag: the $npaths longest path families (cell delays only, no routing: a proxy for Vivado's timing)"
+  echo "synth-check: $tag: up to $npaths longest path families (cell delays only, no routing: a proxy for Vivado's timing)"
   sed 's/^/  /' "$out/$tag.paths"
 fi
 fail=0
