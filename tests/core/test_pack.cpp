@@ -101,7 +101,7 @@ TEST(PackedDsp, AllActivationsAndWeightPairsAtLaneExtremes) {
 // forced to each of their values in turn.
 template <class M>
 void check_mul32(const std::string& name, int low_bits) {
-  struct { std::uint64_t seed; } opt{abacus::sim::test_seed(name)};
+  const std::uint64_t seed = abacus::sim::test_seed(name);  // printed, replayable with ABACUS_SEED
   // combinational, no clock: the model alone, without the clocked harness
   VerilatedContext ctx;
   M d(&ctx);
@@ -114,7 +114,7 @@ void check_mul32(const std::string& name, int low_bits) {
       corners.push_back(static_cast<std::int32_t>(v));
     }
   }
-  std::mt19937_64 rng(opt.seed);
+  std::mt19937_64 rng(seed);
   while (corners.size() < 64) corners.push_back(static_cast<std::int32_t>(rng()));
   std::uint64_t bad = 0, checked = 0;
   auto check = [&](std::int32_t a, std::int32_t b) {
@@ -128,7 +128,7 @@ void check_mul32(const std::string& name, int low_bits) {
     ++checked;
     if (got != want && ++bad <= 5) {
       ADD_FAILURE() << a << " * " << b << ": got " << static_cast<std::int64_t>(got) << " want "
-                    << static_cast<std::int64_t>(want) << " (seed " << opt.seed << ")";
+                    << static_cast<std::int64_t>(want) << " (seed " << seed << ")";
     }
   };
   for (auto a : corners) {
