@@ -14,12 +14,36 @@ path ends at, and the net into it).
 NETLIST.il: written by scripts/synth_check.sh after synth_xilinx, top module
 renamed abacus_top.
 """
+import os
 import re
+import shutil
 import subprocess
 import sys
 
 
-def run_sta(netlist, cuts, log):
+def cell_library(out_dir):
+    """Yosys's Xilinx cell library with timing arcs, minus the asynchronous
+    clear and preset arcs (CLR->Q, PRE->Q): a reset is not a clocked path
+    (Vivado times it separately, as recovery/removal from the reset
+    synchroniser), and with them every path from a register with an
+    asynchronous reset would start at the reset input, 764 ps after it,
+    instead of at the clock, 399 ps after it."""
+    yosys = shutil.which("yosys")
+    if not yosys:
+        sys.exit("sta_paths: yosys not found")
+    src = os.path.join(os.path.dirname(os.path.realpath(yosys)), "..", "share", "yosys", "xilinx",
+                       "cells_sim.v")
+    if not os.path.exists(src):
+        sys.exit(f"sta_paths: Yosys's Xilinx cell library not found at {src}")
+    dst = os.path.join(out_dir, "sta_cells_sim.v")
+    with open(src) as f:
+        lines = [ln for ln in f if not re.search(r"\b(CLR|PRE)\s*=>", ln)]
+    with open(dst, "w") as f:
+        f.writelines(lines)
+    return dst
+
+
+def run_sta(netlist, cuts, log, cells):
     # the cell library's blackboxes in the netlist carry no parameters or
     # timing: dropped, then read again with their timing arcs (-specify)
     script = [f"read_rtlil {netlist}", "delete =A:blackbox", "cd abacus_top"]
@@ -27,13 +51,19 @@ def run_sta(netlist, cuts, log):
         if kind == "nets":  # by the wire's own name, then by its driver's
             for w in what:
                 script += [f"connect -nomap -unset {w}", f"connect -unset {w}"]
+        elif kind == "ends":  # the registers, RAMs and DSPs the nets feed
+            # (a selection pattern: no leading backslash; brackets are
+            # pattern syntax there, so each matches any one character)
+            pats = [re.sub(r"[\[\]]", "?", w[1:] if w.startswith("\\") else w) for w in what]
+            sel = " ".join(f"w:{p}" for p in pats) + " %u" * (len(what) - 1)
+            script.append(f"delete {sel} %co1 t:FD* t:RAM* t:SRL* t:DSP* %u %u %u %i")
         elif kind == "driver":  # the cell driving the path's last net
             script.append(f"delete {what}")
         else:  # one endpoint pin, tied off
             cell, pin = what
             script.append(f"connect -nomap -port {cell} {pin} 1'b0")
     # logic left driving nothing by a cut goes, so no path ends in mid-air
-    script += ["opt_clean", "cd ..", "read_verilog -lib -specify +/xilinx/cells_sim.v", "sta"]
+    script += ["opt_clean", "cd ..", f"read_verilog -lib -specify {cells}", "sta"]
     res = subprocess.run(["yosys", "-q", "-l", log, "-p", "; ".join(script)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if res.returncode != 0:
@@ -108,10 +138,13 @@ def main():
     for w in wires_of(netlist):
         by_family.setdefault(family(w), []).append(w)
     cuts, rows, copies_of = [], [], {}
+    cells = cell_library(os.path.dirname(os.path.abspath(out)))
     for _ in range(2 * n + 5):
         if len(rows) == n:
             break
-        path = parse(run_sta(netlist, cuts, out + ".log"))
+        path = parse(run_sta(netlist, cuts, out + ".log", cells))
+        if os.environ.get("STA_PATHS_DEBUG"):
+            sys.stderr.write(f"sta_paths: {path[:4] if path else None}\n")
         if path is None:
             break
         # cut the whole vector of the path's last net; where that does not
@@ -126,7 +159,7 @@ def main():
         if not net.startswith("\\") and path[5]:
             net = vector(path[5][0])
         copies = by_family.get(family(net), [net]) if net.startswith("\\") else [net]
-        tries = [("nets", tuple(copies))]
+        tries = [("ends", tuple(copies)), ("nets", tuple(copies))]
         if path[4]:
             tries.append(("driver", path[4]))
         if m:
@@ -140,6 +173,8 @@ def main():
             elif path[2] not in [r[2] for r in rows]:  # (a second path into a listed endpoint is not listed)
                 rows.append(path)
                 copies_of[path[6]] = 1
+        if os.environ.get("STA_PATHS_DEBUG"):
+            sys.stderr.write(f"sta_paths: cut {fresh[0][0]} {str(fresh[0][1])[:150]}\n")
         cuts.append(fresh[0])
     with open(out, "w") as f:
         f.write("rank  path(ps)  start register (its Q net)  ->  end (cell, pin, net)  [copies found]\n")

@@ -7,6 +7,8 @@
 //   out = clamp(y + zp_out, clamp_min, clamp_max)       (computed wide, then int8)
 //
 // Six register stages, all advancing on en_i (the caller's pipeline stall).
+// zp_out and the clamp bounds are taken at the fifth, with the rounding
+// shift's result (per vector, as the other fields are at the first).
 // Datapath registers carry no reset; validity is tracked by the caller.
 module abacus_requant #(
   // 32 x 32 multiply split for the DSP family (abacus_mul32): 26 for
@@ -143,30 +145,41 @@ module abacus_requant #(
   end
 
   logic signed [31:0] s3_y_q;  // (stage 4's register)
+  // The clamp, relative to the zero point: y + zp < min <=> y < min - zp
+  // (and likewise for max), so the compares need no add in front of them
+  // and run side by side with the low byte's add.
+  // The shared fields are taken here, with stage 4's result.
+  logic signed [9:0] lo_bound_q, hi_bound_q;
+  logic              inverted_q;  // min > max: everything clamps to max
+  logic [7:0]        zp_q, min_q, max_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s3_y_q <= s4_y_d;
+      s3_y_q     <= s4_y_d;
+      zp_q       <= zp_out_i;
+      min_q      <= clamp_min_i;
+      max_q      <= clamp_max_i;
+      lo_bound_q <= 10'($signed(clamp_min_i)) - 10'($signed(zp_out_i));
+      hi_bound_q <= 10'($signed(clamp_max_i)) - 10'($signed(zp_out_i));
+      inverted_q <= $signed(clamp_min_i) > $signed(clamp_max_i);
     end
   end
 
-  // ---- output: offset and clamp, computed in 33 bits ------------------------
-  logic signed [32:0] with_zp, cmin, cmax, lo_clamped, clamped;
+  // ---- output: offset and clamp ------------------------------------------------
+  // min(max(y + zp, min), max); between the bounds y + zp is an int8, its
+  // low byte the sum of the low bytes
+  logic       under, over;
+  logic [7:0] clamped;
   always_comb begin
-    with_zp    = $signed({s3_y_q[31], s3_y_q}) + $signed({{25{zp_out_i[7]}}, zp_out_i});
-    cmin       = $signed({{25{clamp_min_i[7]}}, clamp_min_i});
-    cmax       = $signed({{25{clamp_max_i[7]}}, clamp_max_i});
-    lo_clamped = (with_zp < cmin) ? cmin : with_zp;
-    clamped    = (lo_clamped > cmax) ? cmax : lo_clamped;
+    under   = s3_y_q < 32'(lo_bound_q);
+    over    = s3_y_q > 32'(hi_bound_q);
+    clamped = (over || inverted_q) ? max_q : under ? min_q : s3_y_q[7:0] + zp_q;
   end
 
   logic [7:0] out_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      out_q <= clamped[7:0];
+      out_q <= clamped;
     end
   end
-  // the clamp bounds are int8, so the upper bits only repeat the sign
-  logic unused_clamped;
-  assign unused_clamped = ^clamped[32:8];
   assign out_o = out_q;
 endmodule

@@ -28,7 +28,7 @@ module abacus_fetch #(
   input  logic                 rst_ni,
   input  logic                 clear_i,      // soft reset (only when idle)
   input  logic                 start_i,
-  input  logic [63:0]          prog_base_i,
+  input  logic [63:0]          prog_base_i,   // these four are taken at start_i
   input  logic [31:0]          prog_count_i,
   input  logic [63:0]          win_base_i,
   input  logic [63:0]          win_limit_i,
@@ -77,13 +77,15 @@ module abacus_fetch #(
   // ---- program range check (one cycle after START) -----------------------------
   logic [63:0] base_q;
   logic [31:0] count_q;
-  logic [64:0] prog_end;
+  // Its two wide parts registered at START (from the CSRs, stable while a
+  // program runs), so SCheck only compares: the base against the window's
+  // base, and the room up to the window's limit (negative: the base is
+  // past it; a program that would wrap past 2^64 also overruns the limit).
+  logic        below_q;
+  logic [64:0] win_room_q;
   logic        range_bad;
-  always_comb begin
-    prog_end  = {1'b0, base_q} + 65'(count_q) * 65'(InsnBytes);
-    range_bad = (base_q[4:0] != 5'd0) || base_q < win_base_i || prog_end > {1'b0, win_limit_i} ||
-                prog_end[64];
-  end
+  assign range_bad = (base_q[4:0] != 5'd0) || below_q || win_room_q[64] ||
+                     65'(count_q) * 65'(InsnBytes) > win_room_q;
 
   // ---- burst issue ------------------------------------------------------------------
   logic [31:0] req_left_q;     // instructions not yet requested
@@ -93,7 +95,14 @@ module abacus_fetch #(
   logic        burst_open_q;   // any beat outstanding
   logic        fetch_err_q;    // a read answered with an error: request nothing more
   logic [6:0]  q_count;
-  logic [31:0] to_4k, n_burst, n_insns;
+  logic [31:0] to_4k, n_burst, n_next;
+  // The next burst's size, registered (two clamps in front of the address
+  // add and the counters were the longest path): computed from req_*_q
+  // every cycle, fresh from the second cycle after they change. An issue
+  // holds ARVALID for at least the cycle after it, so the next issue comes
+  // no earlier than that anyway.
+  logic [31:0] n_insns;
+  logic        n_fresh_q;
   logic        can_issue, issue;
   logic        ending_q;       // FINISH (or the end) seen: waiting for the engines
   always_comb begin
@@ -102,9 +111,14 @@ module abacus_fetch #(
     // clamps count in branch coverage: see abacus_dma_split)
     n_burst = req_left_q;
     if (req_left_q > BurstInsns) n_burst = BurstInsns;
-    n_insns = n_burst;
-    if (n_burst > to_4k) n_insns = to_4k;
+    n_next = n_burst;
+    if (n_burst > to_4k) n_next = to_4k;
   end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) n_fresh_q <= 1'b0;
+    else n_fresh_q <= (state_q == SRun) && !issue && !clear_i;
+  end
+  always_ff @(posedge clk_i) n_insns <= n_next;
   // room for the whole burst in the buffer, counting what is being assembled
   assign burst_open_q = (beats_out_q != '0);
   // Room for a whole burst, registered to keep this adder chain off the
@@ -118,7 +132,7 @@ module abacus_fetch #(
     else room_q <= (32'(q_count) + beats_out_q / BeatsPerInsn + BurstInsns + 32'd1 <= QDepth);
   end
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q && !ending_q &&
-                     (32'(bursts_out_q) < MaxBursts) && (req_left_q != '0) && room_q;
+                     (32'(bursts_out_q) < MaxBursts) && (req_left_q != '0) && room_q && n_fresh_q;
   logic ar_valid_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) ar_valid_q <= 1'b0;
@@ -298,6 +312,8 @@ module abacus_fetch #(
           pc_q    <= '0;
           base_q  <= prog_base_i;
           count_q <= prog_count_i;
+          below_q <= prog_base_i < win_base_i;
+          win_room_q <= {1'b0, win_limit_i} - {1'b0, prog_base_i};
         end
         SCheck: begin
           if (count_q == '0) begin

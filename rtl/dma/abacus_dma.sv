@@ -81,6 +81,7 @@ module abacus_dma #(
   logic [15:0] d_rows, d_row_bytes, d_sp_stride;
   logic [15:0] d_rows_m1;   // rows - 1
   logic [16:0] d_total_m1;  // rows with padding, - 1
+  logic [16:0] d_row_width; // pad_left + row_bytes + pad_right
   logic [31:0] d_stride, d_sp_addr;
   logic [7:0]  d_top, d_bottom, d_left, d_right, d_pad;
   logic        accept;
@@ -96,6 +97,7 @@ module abacus_dma #(
       // the extents' first operands, a cycle ahead of SSpan's multiplies
       d_rows_m1   <= desc_rows_i - 16'd1;
       d_total_m1  <= 17'(desc_pad_top_i) + 17'(desc_rows_i) + 17'(desc_pad_bottom_i) - 17'd1;
+      d_row_width <= 17'(desc_pad_left_i) + 17'(desc_row_bytes_i) + 17'(desc_pad_right_i);
       d_row_bytes <= desc_row_bytes_i;
       d_stride    <= desc_stride_i;
       d_sp_addr   <= desc_sp_addr_i;
@@ -109,39 +111,51 @@ module abacus_dma #(
   end
 
   // ---- checks ---------------------------------------------------------------------
-  // Two steps, so no multiply and wide compare share a cycle: SSpan registers
-  // the extents (rows x stride in DRAM, padded rows x stride in the
-  // scratchpad), SCheck compares them with the window and the scratchpad.
-  logic        zero_len, has_pad, wraps, below, above, sp_bad;
-  logic [64:0] dram_end;       // exclusive
+  // Two steps, so that each cycle has at most one multiply or one wide add
+  // or compare: SSpan registers the extents (rows x stride in DRAM, padded
+  // rows x stride in the scratchpad) and, beside them, the room each may
+  // use (from the start address to the window's limit, to 2^64, to the
+  // scratchpad's end); SCheck compares each extent with its room.
+  logic        zero_len, has_pad, wraps, above, sp_over, sp_bad;
   logic [48:0] span_q;         // DRAM bytes from the first to the end of the last row
-  logic [16:0] total_rows, row_width;
-  logic [16:0] total_rows_q, row_width_q;
+  logic [16:0] total_rows;
+  logic [16:0] row_width_q;
   logic [48:0] sp_span_q;      // scratchpad bytes from the first row to the last row's start
-  logic [48:0] sp_end;         // exclusive
+  logic [64:0] room_q;         // window_limit - d_addr (negative: the start is past the limit)
+  logic [64:0] to_top_q;       // 2^64 - d_addr: the most bytes that do not wrap
+  logic        below_q, sp_hi_q, overlap_q;
+  logic [50:0] sp_room_q;      // SpBytes - sp_addr - row_width (signed)
   logic [63:0] window_addr;
+  // the splitter's start values that are sums of two fields
+  logic [63:0]            addr2_q;     // d_addr + stride: the second row
+  logic [SpAddrWidth-1:0] sp_data_q;   // d_sp_addr + pad_left: row 0's first data byte
+  logic [15:0]            row_bytes_m1_q;
   assign total_rows = 17'(d_top) + 17'(d_rows) + 17'(d_bottom);
-  assign row_width  = 17'(d_left) + 17'(d_row_bytes) + 17'(d_right);
   always_ff @(posedge clk_i) begin
     if (state_q == SSpan) begin
-      span_q       <= 49'(d_rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
-      sp_span_q    <= 49'(d_total_m1) * 49'(d_sp_stride);
-      total_rows_q <= total_rows;
-      row_width_q  <= row_width;
+      span_q         <= 49'(d_rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
+      sp_span_q      <= 49'(d_total_m1) * 49'(d_sp_stride);
+      row_width_q    <= d_row_width;
+      room_q         <= {1'b0, window_limit_i} - {1'b0, d_addr};
+      to_top_q       <= {1'b1, 64'd0} - {1'b0, d_addr};
+      below_q        <= d_addr < window_base_i;
+      sp_hi_q        <= (d_sp_addr[31:SpAddrWidth] != '0);
+      sp_room_q      <= 51'(SpBytes) - 51'(d_sp_addr[SpAddrWidth-1:0]) - 51'(d_row_width);
+      overlap_q      <= total_rows > 17'd1 && 17'(d_sp_stride) < d_row_width;
+      addr2_q        <= d_addr + 64'(d_stride);
+      sp_data_q      <= SpAddrWidth'(d_sp_addr) + SpAddrWidth'(d_left);
+      row_bytes_m1_q <= d_row_bytes - 16'd1;
     end
   end
   always_comb begin
-    zero_len   = (d_rows == '0) || (d_row_bytes == '0);
-    has_pad    = (d_top | d_bottom | d_left | d_right) != '0;
-    dram_end   = {1'b0, d_addr} + 65'(span_q);
-    wraps      = dram_end > {1'b1, 64'd0};
-    below      = d_addr < window_base_i;
-    above      = dram_end > {1'b0, window_limit_i};
-    sp_end     = 49'(d_sp_addr) + sp_span_q + 49'(row_width_q);
-    sp_bad     = (d_store && has_pad) || sp_end > 49'(SpBytes) ||
-                 (d_store ? !HasStore : !HasLoad) ||
-                 (total_rows_q > 17'd1 && 17'(d_sp_stride) < row_width_q);
-    window_addr = (wraps || below || d_addr >= window_limit_i) ? d_addr : window_limit_i;
+    zero_len    = (d_rows == '0) || (d_row_bytes == '0);
+    has_pad     = (d_top | d_bottom | d_left | d_right) != '0;
+    // d_addr + span > 2^64, > window_limit; sp_addr + sp_span + row_width > SpBytes
+    wraps       = 65'(span_q) > to_top_q;
+    above       = room_q[64] || 65'(span_q) > room_q;
+    sp_over     = sp_hi_q || $signed({2'b00, sp_span_q}) > $signed(sp_room_q);
+    sp_bad      = (d_store && has_pad) || sp_over || (d_store ? !HasStore : !HasLoad) || overlap_q;
+    window_addr = (wraps || below_q || room_q[64] || room_q == '0) ? d_addr : window_limit_i;
   end
 
   // ---- engines ----------------------------------------------------------------------
@@ -160,13 +174,17 @@ module abacus_dma #(
     .start_i        (sp_start),
     .abort_i        (abort),
     .dram_addr_i    (d_addr),
+    .dram_addr2_i   (addr2_q),
     .rows_i         (d_rows),
     .row_bytes_i    (d_row_bytes),
+    .row_bytes_m1_i (row_bytes_m1_q),
     .stride_i       (d_stride),
     .sp_addr_i      (SpAddrWidth'(d_sp_addr)),
+    .sp_data_i      (sp_data_q),
     .sp_stride_i    (d_sp_stride),
     .pad_top_i      (d_top),
-    .pad_bottom_i   (d_bottom),
+    .total_m1_i     (d_total_m1),
+    .row_width_i    (row_width_q),
     .pad_left_i     (d_left),
     .pad_right_i    (d_right),
     .busy_o         (sp_busy),
@@ -310,7 +328,7 @@ module abacus_dma #(
   // ---- sequencing and status -------------------------------------------------------------
   assign engine_err = rd_err || wr_err;
   assign abort      = engine_err;
-  assign sp_start   = (state_q == SCheck) && !zero_len && !wraps && !below && !above && !sp_bad &&
+  assign sp_start   = (state_q == SCheck) && !zero_len && !wraps && !below_q && !above && !sp_bad &&
                       !(d_store ? rd_busy : wr_busy);
 
   logic [2:0]  report_status_q;
@@ -341,7 +359,7 @@ module abacus_dma #(
           if (zero_len) begin
             state_q         <= SReport;
             report_status_q <= abacus_pkg::DmaOk;
-          end else if (wraps || below || above) begin
+          end else if (wraps || below_q || above) begin
             state_q         <= SReport;
             report_status_q <= abacus_pkg::DmaErrWindow;
             report_addr_q   <= window_addr;

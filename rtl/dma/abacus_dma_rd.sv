@@ -69,7 +69,7 @@ module abacus_dma_rd #(
 
   // ---- in-flight operation queue ---------------------------------------------
   localparam int unsigned OpWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 3
-                                    + SpAddrWidth + 17 + 8;
+                                    + SpWordWidth + DataBytes + 1 + 17 + 8;
   logic               q_wvalid, q_wready, q_rvalid, q_rready;
   logic [OpWidth-1:0] q_wdata, q_rdata;
   abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
@@ -84,19 +84,41 @@ module abacus_dma_rd #(
     .rdata_o (q_rdata),
     .count_o ()
   );
+  // A FILL's first word, worked out as it enters the queue (so the
+  // write-back only selects): its strobes, whether the run ends in it, and
+  // the bytes left after it (the run goes on word-aligned).
+  logic [OffWidth-1:0]  fill_lo;
+  logic [OffWidth+1:0]  fill_end;   // lo + the low bytes, when the run fits the word
+  logic                 fill_one;
+  logic [DataBytes-1:0] fill_mask0;
+  logic [16:0]          fill_rest;
+  always_comb begin
+    fill_lo   = op_fill_addr_i[OffWidth-1:0];
+    fill_end  = (OffWidth+2)'(fill_lo) + (OffWidth+2)'(op_fill_bytes_i[OffWidth:0]);
+    // bytes <= DataBytes - lo, without a wide compare behind a subtract
+    fill_one  = (op_fill_bytes_i[16:OffWidth+1] == '0) && (fill_end <= (OffWidth+2)'(DataBytes));
+    fill_rest = op_fill_bytes_i + 17'(fill_lo) - 17'(DataBytes);
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      fill_mask0[i] = (OffWidth'(i) >= fill_lo) && (!fill_one || (OffWidth+2)'(i) < fill_end);
+    end
+  end
   assign q_wdata = {op_fill_i, op_addr_i, op_len_i, op_lo_i, op_hi_i, op_delta_i, op_row_first_i,
-                    op_row_last_i, op_last_i, op_fill_addr_i, op_fill_bytes_i, pad_value_i};
+                    op_row_last_i, op_last_i, op_fill_addr_i[SpAddrWidth-1:OffWidth], fill_mask0,
+                    fill_one, fill_rest, pad_value_i};
 
   logic                   h_fill, h_row_first, h_row_last, h_last;
   logic [63:0]            h_addr;
   logic [7:0]             h_len;
   logic [OffWidth-1:0]    h_lo;
   logic [OffWidth:0]      h_hi;
-  logic [SpAddrWidth-1:0] h_delta, h_fill_addr;
-  logic [16:0]            h_fill_bytes;
+  logic [SpAddrWidth-1:0] h_delta;
+  logic [SpWordWidth-1:0] h_fill_word;   // FILL: the first word
+  logic [DataBytes-1:0]   h_fill_mask;   // its strobes
+  logic                   h_fill_one;    // the run ends in it
+  logic [16:0]            h_fill_rest;   // else the bytes after it
   logic [7:0]             h_pad;  // the pad byte of the operation's own descriptor
-  assign {h_fill, h_addr, h_len, h_lo, h_hi, h_delta, h_row_first, h_row_last, h_last, h_fill_addr,
-          h_fill_bytes, h_pad} = q_rdata;
+  assign {h_fill, h_addr, h_len, h_lo, h_hi, h_delta, h_row_first, h_row_last, h_last, h_fill_word,
+          h_fill_mask, h_fill_one, h_fill_rest, h_pad} = q_rdata;
 
   // ---- issue --------------------------------------------------------------------
   logic                err_q;
@@ -161,8 +183,8 @@ module abacus_dma_rd #(
 
   // ---- write-back ---------------------------------------------------------------------
   logic                   fill_active_q, flush_q;
-  logic [SpAddrWidth-1:0] fill_pos_q;
-  logic [16:0]            fill_rem_q;
+  logic [SpWordWidth-1:0] fill_word_q;  // a run's next word after its first
+  logic [16:0]            fill_rem_q;   // and the bytes from it on
   logic [7:0]             beat_q;
   logic [DataWidth-1:0]   carry_data_q;
   logic [DataBytes-1:0]   carry_mask_q;
@@ -202,19 +224,18 @@ module abacus_dma_rd #(
     beat_err    = (rb_resp != abacus_pkg::AxiRespOkay);
   end
 
-  // fill arithmetic
-  logic [SpAddrWidth-1:0] f_pos;
-  logic [16:0]            f_rem, f_take;
-  logic [OffWidth:0]      f_room;
+  // fill: the first word from the queue, the rest word-aligned from fill_*_q
+  logic [SpWordWidth-1:0] f_word;
   logic [DataBytes-1:0]   f_mask;
+  logic                   f_last;
   always_comb begin
-    f_pos  = fill_active_q ? fill_pos_q : h_fill_addr;
-    f_rem  = fill_active_q ? fill_rem_q : h_fill_bytes;
-    f_room = (OffWidth+1)'(DataBytes) - (OffWidth+1)'(f_pos[OffWidth-1:0]);
-    f_take = (f_rem < 17'(f_room)) ? f_rem : 17'(f_room);
-    for (int unsigned i = 0; i < DataBytes; i++) begin
-      f_mask[i] = (OffWidth'(i) >= f_pos[OffWidth-1:0]) &&
-                  (17'(i) < 17'(f_pos[OffWidth-1:0]) + f_take);
+    f_word = h_fill_word;
+    f_mask = h_fill_mask;
+    f_last = h_fill_one;
+    if (fill_active_q) begin
+      f_word = fill_word_q;
+      f_last = (fill_rem_q <= 17'(DataBytes));
+      for (int unsigned i = 0; i < DataBytes; i++) f_mask[i] = (17'(i) < fill_rem_q);
     end
   end
 
@@ -227,7 +248,7 @@ module abacus_dma_rd #(
     do_flush  = flush_q;
     do_fill   = !flush_q && q_rvalid && h_fill;
     do_beat   = !flush_q && q_rvalid && !h_fill && rb_valid;
-    fill_done = do_fill && (f_take == f_rem);
+    fill_done = do_fill && f_last;
     rb_ready  = do_beat;
     burst_done = do_beat && last_beat;
     q_rready  = fill_done || burst_done;
@@ -239,7 +260,7 @@ module abacus_dma_rd #(
       we_d = !err_q && (carry_mask_q != '0);
     end else if (do_fill) begin
       we_d    = !err_q;
-      waddr_d = f_pos[SpAddrWidth-1:OffWidth];
+      waddr_d = f_word;
       wdata_d = {DataBytes{h_pad}};
       wstrb_d = f_mask;
     end else if (do_beat) begin
@@ -275,8 +296,8 @@ module abacus_dma_rd #(
     sp_wdata_o <= wdata_d;
     sp_wstrb_o <= wstrb_d;
     if (do_fill) begin
-      fill_pos_q <= f_pos + SpAddrWidth'(f_take);
-      fill_rem_q <= f_rem - f_take;
+      fill_word_q <= f_word + SpWordWidth'(1);
+      fill_rem_q  <= fill_active_q ? fill_rem_q - 17'(DataBytes) : h_fill_rest;
     end
     if (do_beat) begin
       carry_data_q <= rot_data;
@@ -284,7 +305,8 @@ module abacus_dma_rd #(
       carry_word_q <= word_lo + SpWordWidth'(1);
       if (beat_err && !err_q) begin
         err_resp_o <= rb_resp;
-        err_addr_o <= {h_addr[63:OffWidth], {OffWidth{1'b0}}} + 64'(beat_q) * 64'(DataBytes) + 64'(lo);
+        // (the beat's aligned address plus its first valid byte, lo < DataBytes)
+        err_addr_o <= {h_addr[63:OffWidth] + (64-OffWidth)'(beat_q), lo};
       end
     end
   end

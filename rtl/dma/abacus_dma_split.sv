@@ -2,30 +2,47 @@
 
 // DMA descriptor splitter: walks a 2-D descriptor row by row and emits, in
 // order, the operations its engine carries out:
-//   DATA  one AXI INCR burst of at most 256 beats that does not cross a 4 KiB
-//         boundary, with the byte offsets of its first and last beat, and
+//   DATA  one AXI INCR burst that does not cross a BlockBytes boundary
+//         (BlockBytes = min(4 KiB, 256 beats), a power of two, so a burst
+//         is at most 256 beats and never crosses 4 KiB), with the byte
+//         offsets of its first and last beat, and
 //         delta = (scratchpad byte address - DRAM byte address) for its row;
 //   FILL  a run of scratchpad bytes set to the pad value (padding rows and
 //         left/right padding columns of loads).
 // Per row: FILL left, DATA..., FILL right; padding rows are one FILL.
 // Scratchpad row r (counting padding rows) starts at sp_addr + r*sp_stride.
+//
+// Timing: every operation field comes from registers through at most one
+// short add or compare. The walk keeps what each field needs ready as its
+// own register (the bytes to the next block boundary, the row's last byte
+// within its block, the row's delta, the next data row's DRAM address,
+// the next row's scratchpad addresses, rows left), and the caller
+// (abacus_dma) hands over the start values that need a sum of two
+// descriptor fields, registered.
 module abacus_dma_split #(
   parameter int unsigned DataBytes = 16,
   parameter int unsigned SpAddrWidth = 16,
-  localparam int unsigned OffWidth = $clog2(DataBytes)
+  localparam int unsigned OffWidth = $clog2(DataBytes),
+  localparam int unsigned BlockBytes = (256 * DataBytes < 4096) ? 256 * DataBytes : 4096,
+  localparam int unsigned BlockWidth = $clog2(BlockBytes),
+  localparam int unsigned LenWidth = BlockWidth - OffWidth  // beats - 1 in a block: <= 8 bits
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   start_i,      // take the descriptor (when idle)
   input  logic                   abort_i,      // stop emitting, back to idle
   input  logic [63:0]            dram_addr_i,
-  input  logic [15:0]            rows_i,
-  input  logic [15:0]            row_bytes_i,
+  input  logic [63:0]            dram_addr2_i,  // dram_addr + stride (the second row)
+  input  logic [15:0]            rows_i,        // >= 1
+  input  logic [15:0]            row_bytes_i,   // >= 1
+  input  logic [15:0]            row_bytes_m1_i,  // row_bytes - 1
   input  logic [31:0]            stride_i,
   input  logic [SpAddrWidth-1:0] sp_addr_i,
+  input  logic [SpAddrWidth-1:0] sp_data_i,     // sp_addr + pad_left (row 0's data)
   input  logic [15:0]            sp_stride_i,
   input  logic [7:0]             pad_top_i,
-  input  logic [7:0]             pad_bottom_i,
+  input  logic [16:0]            total_m1_i,    // pad_top + rows + pad_bottom - 1
+  input  logic [16:0]            row_width_i,   // pad_left + row_bytes + pad_right
   input  logic [7:0]             pad_left_i,
   input  logic [7:0]             pad_right_i,
   output logic                   busy_o,
@@ -54,119 +71,133 @@ module abacus_dma_split #(
 
   state_e state_q, state_d;
   // descriptor, held for the whole walk
-  logic [15:0]            rows_q, row_bytes_q, sp_stride_q;
+  logic [15:0]            row_bytes_q;
+  logic [BlockWidth-1:0]  row_bytes_m1_q;  // (only its offset within a block matters)
+  logic [SpAddrWidth-1:0] sp_stride_q;
   logic [31:0]            stride_q;
-  logic [7:0]             pad_top_q, pad_left_q, pad_right_q;
-  logic [16:0]            total_rows_q;
-  // walk state
-  logic [16:0]            row_q, row_d;
-  logic [63:0]            dram_row_q, dram_row_d, cur_q, cur_d;
-  logic [SpAddrWidth-1:0] sp_row_q, sp_row_d;
-  logic [15:0]            rem_q, rem_d;
+  logic [7:0]             pad_left_q, pad_right_q;
+  logic [16:0]            row_width_q;
+  // (only the offsets within a block of row_bytes - 1, and the scratchpad
+  // stride modulo the scratchpad, matter)
+  logic [SpAddrWidth+15:0] sp_stride_ext;
+  assign sp_stride_ext = (SpAddrWidth+16)'(sp_stride_i);
+  logic unused;
+  assign unused = ^{row_bytes_m1_i[15:BlockWidth], sp_stride_ext[SpAddrWidth+15:SpAddrWidth]};
+  // rows: how many follow the current one, and of which kind
+  logic [16:0]            rows_left_q, rows_left_d;
+  logic                   last_row_q, last_row_d;
+  logic [7:0]             top_left_q, top_left_d;     // top padding rows after the current
+  logic [15:0]            data_left_q, data_left_d;   // data rows after the current
+  // the current data row's position
+  logic [63:0]            cur_q, cur_d;               // next byte to request
+  logic [63:BlockWidth]   next_blk_q, next_blk_d;     // cur's next block (upper bits)
+  logic [15:0]            rem_q, rem_d;               // bytes left in the row
+  logic [BlockWidth:0]    to_blk_q, to_blk_d;         // bytes from cur to the block's end, 1..BlockBytes
+  logic [BlockWidth-1:0]  row_end_q, row_end_d;       // the row's last byte, within its block
+  logic [OffWidth:0]      row_hi_q, row_hi_d;         // valid bytes in the row's last beat
+  logic [SpAddrWidth-1:0] delta_q, delta_d;
   logic                   first_q, first_d;
+  // the next data row, the scratchpad rows
+  logic [63:0]            data_addr_q, data_addr_d;   // DRAM address of the next data row
+  logic [SpAddrWidth-1:0] sp_row_q, sp_row_d;         // current row's first byte
+  logic [SpAddrWidth-1:0] sp_next_q, sp_next_d;       // next row's first byte
+  logic [SpAddrWidth-1:0] sp_data_next_q, sp_data_next_d;  // next row's first data byte
+  logic [SpAddrWidth-1:0] fill_right_q, fill_right_d; // current row's right padding
 
-  // ---- burst arithmetic for the current position ---------------------------
-  localparam int unsigned MaxBurstBytes = 256 * DataBytes;
-  logic [OffWidth-1:0] off;
-  logic [12:0]         to_4k;
-  logic [15:0]         max_b, in_page, n_bytes;
-  logic [16:0]         end_off;
-  logic [8:0]          beats;
-  always_comb begin
-    off     = cur_q[OffWidth-1:0];
-    to_4k   = 13'd4096 - {1'b0, cur_q[11:0]};
-    max_b   = 16'(MaxBurstBytes) - 16'(off);
-    // the bytes left, clamped to the 4 KiB page, then to 256 beats. Each
-    // compare reads a value no later statement assigns: Verilator 5.006
-    // evaluates branch coverage conditions on the block's final values, so
-    // `if (a < n) n = a` would never count as taken (make coverage).
-    in_page = rem_q;
-    if ({3'b000, to_4k} < rem_q) in_page = {3'b000, to_4k};
-    n_bytes = in_page;
-    if (max_b < in_page) n_bytes = max_b;
-    end_off = 17'(off) + 17'(n_bytes);
-    beats   = 9'((end_off + 17'(DataBytes - 1)) >> OffWidth);
-  end
-  // The address after this burst, cur_q + n_bytes, without the compares in
-  // front of a 64-bit adder (that chain was the longest path): each case's
-  // sum comes from registers, in parallel with the compares that pick it.
-  //   to the end of the row:  cur_q + rem_q
-  //   to the 4 KiB boundary:  the next page
-  //   256 beats:              cur_q - off + MaxBurstBytes
-  logic [63:0] next_row_end, next_page, next_burst, cur_next;
-  assign next_row_end = cur_q + 64'(rem_q);
-  assign next_page    = {cur_q[63:12] + 52'd1, 12'h000};
-  assign next_burst   = {cur_q[63:OffWidth], OffWidth'(0)} + 64'(MaxBurstBytes);
-  assign cur_next     = (max_b < in_page) ? next_burst : ({3'b000, to_4k} < rem_q) ? next_page : next_row_end;
-
-  logic [16:0] row_width;
-  assign row_width = 17'(pad_left_q) + 17'(row_bytes_q) + 17'(pad_right_q);
+  // ---- the current burst ----------------------------------------------------------
+  // It ends at the block boundary if the row goes past it, else at the row's
+  // end (both in the same block then, so the beat count is a difference of
+  // the block-relative beat indices).
+  // (whether it is block-limited, to_blk_q < rem_q, is itself kept in a
+  // register, worked out beside to_blk_q and rem_q)
+  logic                blk_limited, blk_limited_q, blk_limited_d;
+  logic [LenWidth-1:0] len_blk, len_row;
+  logic [15:0]         rem_after;  // the bytes left after a block-limited burst
+  assign blk_limited = blk_limited_q;
+  assign rem_after   = rem_q - 16'(to_blk_q);
+  assign len_blk     = ~cur_q[BlockWidth-1:OffWidth];
+  assign len_row     = row_end_q[BlockWidth-1:OffWidth] - cur_q[BlockWidth-1:OffWidth];
 
   // ---- outputs ----------------------------------------------------------------
   assign busy_o         = (state_q != SIdle);
   assign op_valid_o     = (state_q != SIdle);
   assign op_fill_o      = (state_q != SBurst);
   assign op_addr_o      = cur_q;
-  assign op_len_o       = 8'(beats - 9'd1);
-  assign op_lo_o        = off;
-  assign op_hi_o        = (end_off[OffWidth-1:0] == '0) ? (OffWidth+1)'(DataBytes)
-                                                         : {1'b0, end_off[OffWidth-1:0]};
-  assign op_delta_o     = sp_row_q + SpAddrWidth'(pad_left_q) - dram_row_q[SpAddrWidth-1:0];
+  assign op_len_o       = blk_limited ? 8'(len_blk) : 8'(len_row);
+  assign op_lo_o        = cur_q[OffWidth-1:0];
+  assign op_hi_o        = blk_limited ? (OffWidth+1)'(DataBytes) : row_hi_q;
+  assign op_delta_o     = delta_q;
   assign op_row_first_o = first_q;
-  assign op_row_last_o  = (n_bytes == rem_q);
+  assign op_row_last_o  = !blk_limited;
   // this operation ends its row, and the row is the descriptor's last
-  assign op_last_o      = (row_q + 17'd1 == total_rows_q) &&
+  assign op_last_o      = last_row_q &&
                           ((state_q == SPadRow) || (state_q == SFillRight) ||
-                           (state_q == SBurst && n_bytes == rem_q && pad_right_q == 8'd0));
+                           (state_q == SBurst && !blk_limited && pad_right_q == 8'd0));
   always_comb begin
     op_fill_addr_o  = sp_row_q;
-    op_fill_bytes_o = row_width;
+    op_fill_bytes_o = row_width_q;
     if (state_q == SFillLeft) begin
       op_fill_bytes_o = 17'(pad_left_q);
     end else if (state_q == SFillRight) begin
-      op_fill_addr_o  = sp_row_q + SpAddrWidth'(pad_left_q) + SpAddrWidth'(row_bytes_q);
+      op_fill_addr_o  = fill_right_q;
       op_fill_bytes_o = 17'(pad_right_q);
     end
   end
 
   // ---- walk -----------------------------------------------------------------------
-  // Enter row `r` (0-based over padding and data rows) with the given DRAM row.
-  function automatic state_e row_state(input logic [16:0] r, input logic [7:0] top,
-                                       input logic [15:0] rows, input logic [7:0] left);
-    if (r < 17'(top) || r >= 17'(top) + 17'(rows)) row_state = SPadRow;
-    else if (left != 8'd0) row_state = SFillLeft;
-    else row_state = SBurst;
+  // The per-row values of a data row starting at DRAM address `a` whose
+  // scratchpad data starts at `s`.
+  function automatic logic [BlockWidth:0] to_block(input logic [BlockWidth-1:0] a);
+    to_block = (BlockWidth+1)'(BlockBytes) - (BlockWidth+1)'(a);
+  endfunction
+  function automatic logic [OffWidth:0] last_beat_bytes(input logic [OffWidth-1:0] a,
+                                                        input logic [OffWidth-1:0] n);
+    logic [OffWidth-1:0] e;
+    e = a + n;  // (a + row_bytes) mod DataBytes
+    last_beat_bytes = (e == '0) ? (OffWidth+1)'(DataBytes) : {1'b0, e};
   endfunction
 
-  logic fire, row_done, data_row;
-  // the state of the next row, from registers (not through row_done's mux)
-  state_e next_row_state;
-  assign next_row_state = (row_q + 17'd1 == total_rows_q) ? SIdle
-                        : row_state(row_q + 17'd1, pad_top_q, rows_q, pad_left_q);
-  assign fire     = op_valid_o && op_ready_i;
-  assign data_row = (state_q != SPadRow);
+  logic fire, row_done;
+  assign fire = op_valid_o && op_ready_i;
 
   always_comb begin
-    state_d    = state_q;
-    row_d      = row_q;
-    dram_row_d = dram_row_q;
-    cur_d      = cur_q;
-    sp_row_d   = sp_row_q;
-    rem_d      = rem_q;
-    first_d    = first_q;
-    row_done   = 1'b0;
+    state_d        = state_q;
+    rows_left_d    = rows_left_q;
+    last_row_d     = last_row_q;
+    top_left_d     = top_left_q;
+    data_left_d    = data_left_q;
+    cur_d          = cur_q;
+    next_blk_d     = next_blk_q;
+    rem_d          = rem_q;
+    to_blk_d       = to_blk_q;
+    row_end_d      = row_end_q;
+    row_hi_d       = row_hi_q;
+    delta_d        = delta_q;
+    first_d        = first_q;
+    data_addr_d    = data_addr_q;
+    sp_row_d       = sp_row_q;
+    sp_next_d      = sp_next_q;
+    sp_data_next_d = sp_data_next_q;
+    fill_right_d   = fill_right_q;
+    blk_limited_d  = blk_limited_q;
+    row_done       = 1'b0;
     unique case (state_q)
       SIdle: ;
       SPadRow: row_done = fire;
       SFillLeft: if (fire) state_d = SBurst;
       SBurst: begin
         if (fire) begin
-          cur_d   = cur_next;  // = cur_q + n_bytes
-          rem_d   = rem_q - n_bytes;
           first_d = 1'b0;
-          if (n_bytes == rem_q) begin
-            if (pad_right_q != 8'd0) state_d = SFillRight;
-            else row_done = 1'b1;
+          if (blk_limited) begin
+            cur_d      = {next_blk_q, BlockWidth'(0)};
+            next_blk_d = next_blk_q + 1'b1;
+            rem_d      = rem_after;
+            to_blk_d   = (BlockWidth+1)'(BlockBytes);
+            blk_limited_d = (17'(rem_after) > 17'(BlockBytes));
+          end else if (pad_right_q != 8'd0) begin
+            state_d = SFillRight;
+          end else begin
+            row_done = 1'b1;
           end
         end
       end
@@ -174,22 +205,62 @@ module abacus_dma_split #(
       default: state_d = SIdle;
     endcase
     if (row_done) begin
-      row_d    = row_q + 17'd1;
-      sp_row_d = SpAddrWidth'(32'(sp_row_q) + 32'(sp_stride_q));
-      if (data_row) dram_row_d = dram_row_q + 64'(stride_q);
-      cur_d   = dram_row_d;
-      rem_d   = row_bytes_q;
-      first_d = 1'b1;
-      state_d = next_row_state;
+      if (last_row_q) begin
+        state_d = SIdle;
+      end else begin
+        rows_left_d    = rows_left_q - 17'd1;
+        last_row_d     = (rows_left_q == 17'd1);
+        sp_row_d       = sp_next_q;
+        sp_next_d      = sp_next_q + sp_stride_q;
+        sp_data_next_d = sp_data_next_q + sp_stride_q;
+        fill_right_d   = sp_data_next_q + SpAddrWidth'(row_bytes_q);
+        state_d        = SPadRow;
+        if (top_left_q != 8'd0) begin
+          top_left_d = top_left_q - 8'd1;
+        end else if (data_left_q != 16'd0) begin
+          data_left_d = data_left_q - 16'd1;
+          state_d     = (pad_left_q != 8'd0) ? SFillLeft : SBurst;
+          cur_d       = data_addr_q;
+          next_blk_d  = data_addr_q[63:BlockWidth] + 1'b1;
+          data_addr_d = data_addr_q + 64'(stride_q);
+          rem_d       = row_bytes_q;
+          to_blk_d    = to_block(data_addr_q[BlockWidth-1:0]);
+          blk_limited_d = (17'(to_block(data_addr_q[BlockWidth-1:0])) < 17'(row_bytes_q));
+          row_end_d   = data_addr_q[BlockWidth-1:0] + row_bytes_m1_q;
+          row_hi_d    = last_beat_bytes(data_addr_q[OffWidth-1:0], row_bytes_q[OffWidth-1:0]);
+          delta_d     = sp_data_next_q - data_addr_q[SpAddrWidth-1:0];
+          first_d     = 1'b1;
+        end
+      end
     end
     if (start_i && state_q == SIdle) begin
-      row_d      = '0;
-      dram_row_d = dram_addr_i;
-      cur_d      = dram_addr_i;
-      sp_row_d   = sp_addr_i;
-      rem_d      = row_bytes_i;
-      first_d    = 1'b1;
-      state_d    = row_state(17'd0, pad_top_i, rows_i, pad_left_i);
+      rows_left_d    = total_m1_i;
+      last_row_d     = (total_m1_i == 17'd0);
+      sp_row_d       = sp_addr_i;
+      sp_next_d      = sp_addr_i + SpAddrWidth'(sp_stride_i);
+      sp_data_next_d = sp_data_i + SpAddrWidth'(sp_stride_i);
+      fill_right_d   = sp_data_i + SpAddrWidth'(row_bytes_i);
+      // row 0 as a data row (used only if it is one)
+      cur_d          = dram_addr_i;
+      next_blk_d     = dram_addr_i[63:BlockWidth] + 1'b1;
+      rem_d          = row_bytes_i;
+      to_blk_d       = to_block(dram_addr_i[BlockWidth-1:0]);
+      blk_limited_d  = (17'(to_block(dram_addr_i[BlockWidth-1:0])) < 17'(row_bytes_i));
+      row_end_d      = dram_addr_i[BlockWidth-1:0] + BlockWidth'(row_bytes_m1_i);
+      row_hi_d       = last_beat_bytes(dram_addr_i[OffWidth-1:0], row_bytes_i[OffWidth-1:0]);
+      delta_d        = sp_data_i - dram_addr_i[SpAddrWidth-1:0];
+      first_d        = 1'b1;
+      if (pad_top_i != 8'd0) begin
+        state_d     = SPadRow;
+        top_left_d  = pad_top_i - 8'd1;
+        data_left_d = rows_i;
+        data_addr_d = dram_addr_i;
+      end else begin
+        state_d     = (pad_left_i != 8'd0) ? SFillLeft : SBurst;
+        top_left_d  = 8'd0;
+        data_left_d = rows_i - 16'd1;
+        data_addr_d = dram_addr2_i;
+      end
     end
     if (abort_i) state_d = SIdle;
   end
@@ -203,24 +274,50 @@ module abacus_dma_split #(
   end
 
   always_ff @(posedge clk_i) begin
-    row_q      <= row_d;
-    dram_row_q <= dram_row_d;
-    cur_q      <= cur_d;
-    sp_row_q   <= sp_row_d;
-    rem_q      <= rem_d;
-    first_q    <= first_d;
+    rows_left_q    <= rows_left_d;
+    last_row_q     <= last_row_d;
+    top_left_q     <= top_left_d;
+    data_left_q    <= data_left_d;
+    cur_q          <= cur_d;
+    next_blk_q     <= next_blk_d;
+    rem_q          <= rem_d;
+    to_blk_q       <= to_blk_d;
+    blk_limited_q  <= blk_limited_d;
+    row_end_q      <= row_end_d;
+    row_hi_q       <= row_hi_d;
+    delta_q        <= delta_d;
+    first_q        <= first_d;
+    data_addr_q    <= data_addr_d;
+    sp_row_q       <= sp_row_d;
+    sp_next_q      <= sp_next_d;
+    sp_data_next_q <= sp_data_next_d;
+    fill_right_q   <= fill_right_d;
     if (start_i && state_q == SIdle) begin
-      rows_q       <= rows_i;
-      row_bytes_q  <= row_bytes_i;
-      stride_q     <= stride_i;
-      sp_stride_q  <= sp_stride_i;
-      pad_top_q    <= pad_top_i;
-      pad_left_q   <= pad_left_i;
-      pad_right_q  <= pad_right_i;
-      total_rows_q <= 17'(pad_top_i) + 17'(rows_i) + 17'(pad_bottom_i);
+      row_bytes_q    <= row_bytes_i;
+      row_bytes_m1_q <= row_bytes_m1_i[BlockWidth-1:0];
+      stride_q       <= stride_i;
+      sp_stride_q    <= sp_stride_ext[SpAddrWidth-1:0];
+      pad_left_q     <= pad_left_i;
+      pad_right_q    <= pad_right_i;
+      row_width_q    <= row_width_i;
     end
   end
 
-  // the three-way choice is the plain sum, on every burst the tests issue
-  `ABACUS_ASSERT(SplitNextAddress, state_q != SBurst || cur_next == cur_q + 64'(n_bytes))
+`ifndef SYNTHESIS
+  // The burst each DATA operation describes, from its address and the bytes
+  // left in its row alone: the kept registers must agree with it.
+  logic [16:0] ref_n, ref_end;
+  always_comb begin
+    ref_n   = 17'(rem_q);
+    if (17'(to_block(cur_q[BlockWidth-1:0])) < ref_n) ref_n = 17'(to_block(cur_q[BlockWidth-1:0]));
+    ref_end = 17'(cur_q[OffWidth-1:0]) + ref_n;  // bytes from the first beat's start
+  end
+  `ABACUS_ASSERT(SplitBlockBytes, state_q != SBurst || to_blk_q == to_block(cur_q[BlockWidth-1:0]))
+  `ABACUS_ASSERT(SplitBlockLimited, state_q != SBurst || blk_limited_q == (17'(to_blk_q) < 17'(rem_q)))
+  `ABACUS_ASSERT(SplitBeats, state_q != SBurst ||
+                 17'(op_len_o) + 17'd1 == (ref_end + 17'(DataBytes - 1)) >> OffWidth)
+  `ABACUS_ASSERT(SplitLastBeat, state_q != SBurst ||
+                 op_hi_o == ref_end[OffWidth:0] - (OffWidth+1)'(DataBytes) * (OffWidth+1)'(op_len_o))
+  `ABACUS_ASSERT(SplitNextBlock, state_q != SBurst || next_blk_q == cur_q[63:BlockWidth] + 1'b1)
+`endif
 endmodule

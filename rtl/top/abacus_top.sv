@@ -188,7 +188,8 @@ module abacus_top #(
     .MaxBursts(FetchMaxBursts)
   ) u_fetch (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear && !start), .start_i(launch), .halt_i(halt),
-    .prog_base_i(prog_base), .prog_count_i(prog_count), .win_base_i(win_base), .win_limit_i(win_limit),
+    // (fetch takes the window at launch, as win_base/win_limit do)
+    .prog_base_i(prog_base), .prog_count_i(prog_count), .win_base_i(win_base_reg), .win_limit_i(win_limit_reg),
     .engines_idle_i(engines_idle),
     // reads: the arbiter in the load path gives fetch its ID; R data straight from the port
     .ar_valid_o(f_ar_valid), .ar_ready_i(f_ar_ready), .ar_addr_o(f_ar_addr), .ar_len_o(f_ar_len), .ar_id_o(),

@@ -41,8 +41,9 @@ class RequantLane {
       d.mult_i = static_cast<std::uint32_t>(v.mult);
       d.shift_i = static_cast<std::uint8_t>(v.shift & 0x3f);
       // The shared fields are quasi-static in the core; here they change per
-      // vector and are used by the last stage, kLatency - 1 cycles in.
-      const Vec& o = vs[std::min(i >= kLatency - 1 ? i - (kLatency - 1) : 0, vs.size() - 1)];
+      // vector and are taken by the stage before the output, kLatency - 2
+      // cycles in.
+      const Vec& o = vs[std::min(i >= kLatency - 2 ? i - (kLatency - 2) : 0, vs.size() - 1)];
       d.zp_out_i = static_cast<std::uint8_t>(o.zp);
       d.clamp_min_i = static_cast<std::uint8_t>(o.lo);
       d.clamp_max_i = static_cast<std::uint8_t>(o.hi);
