@@ -39,11 +39,19 @@ module abacus_requant #(
     lshift  = (shift_s > 6'sd0) ? 5'(shift_s) : 5'd0;
     rshift  = (shift_s < 6'sd0) ? 5'(-shift_s) : 5'd0;
   end
+  // The bits a left shift by l pushes through the sign: 30 down to 31 - l.
+  // The shift saturates if any of them differs from the sign.
+  logic [30:0] lmask;
+  always_comb begin
+    for (int unsigned j = 0; j < 31; j++) lmask[j] = (6'(j) + 6'(lshift) >= 6'd31);
+  end
   logic signed [31:0] s0_biased_q, s0_mult_q;
   logic        [4:0]  s0_lshift_q, s0_rshift_q;
+  logic        [30:0] s0_lmask_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
       s0_biased_q <= $signed(acc_i + bias_i);
+      s0_lmask_q  <= lmask;
       s0_mult_q   <= $signed(mult_i);
       s0_lshift_q <= lshift;
       s0_rshift_q <= rshift;
@@ -51,17 +59,14 @@ module abacus_requant #(
   end
 
   // ---- stage 1: saturating left shift ------------------------------------------
+  // (saturation from the bits shifted through the sign, beside the shift,
+  // not from 64-bit compares behind it)
   logic signed [31:0] s1_x_d;
-  logic signed [63:0] shifted;
+  logic               sat;
   always_comb begin
-    shifted = {{32{s0_biased_q[31]}}, s0_biased_q} <<< s0_lshift_q;
-    if (shifted > 64'sh0000_0000_7fff_ffff) begin
-      s1_x_d = Int32Max;
-    end else if (shifted < -64'sh0000_0000_8000_0000) begin
-      s1_x_d = Int32Min;
-    end else begin
-      s1_x_d = shifted[31:0];
-    end
+    sat = |((s0_biased_q[30:0] ^ {31{s0_biased_q[31]}}) & s0_lmask_q);
+    if (sat) s1_x_d = s0_biased_q[31] ? Int32Min : Int32Max;
+    else s1_x_d = s0_biased_q << s0_lshift_q;
   end
 
   logic signed [31:0] s1_x_q, s1_mult_q;

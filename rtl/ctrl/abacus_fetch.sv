@@ -95,7 +95,8 @@ module abacus_fetch #(
   logic        burst_open_q;   // any beat outstanding
   logic        fetch_err_q;    // a read answered with an error: request nothing more
   logic [6:0]  q_count;
-  logic [31:0] to_4k, n_burst, n_next;
+  logic [31:0] to_4k, n_next;
+  logic [7:0]  cap;
   // The next burst's size, registered (two clamps in front of the address
   // add and the counters were the longest path): computed from req_*_q
   // every cycle, fresh from the second cycle after they change. An issue
@@ -109,10 +110,12 @@ module abacus_fetch #(
     to_4k   = (32'd4096 - 32'(req_addr_q[11:0])) / InsnBytes;
     // (each compare reads a value no later statement assigns, so that the
     // clamps count in branch coverage: see abacus_dma_split)
-    n_burst = req_left_q;
-    if (req_left_q > BurstInsns) n_burst = BurstInsns;
-    n_next = n_burst;
-    if (n_burst > to_4k) n_next = to_4k;
+    // min(req_left, BurstInsns, to_4k): the two small bounds first, then
+    // the instructions left against a value of at most 8 bits
+    cap = 8'(BurstInsns);
+    if (to_4k < 32'(BurstInsns)) cap = 8'(to_4k);
+    n_next = 32'(cap);
+    if (req_left_q[31:8] == '0 && req_left_q[7:0] < cap) n_next = req_left_q;
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) n_fresh_q <= 1'b0;

@@ -159,7 +159,7 @@ module abacus_dma #(
   end
 
   // ---- engines ----------------------------------------------------------------------
-  logic                   sp_start, abort;
+  logic                   sp_start, abort, chk_fail_q;
   logic                   op_valid, op_ready, op_fill, op_row_first, op_row_last, op_last;
   logic [63:0]            op_addr;
   logic [7:0]             op_len;
@@ -172,6 +172,7 @@ module abacus_dma #(
     .clk_i          (clk_i),
     .rst_ni         (rst_ni),
     .start_i        (sp_start),
+    .cancel_i       (chk_fail_q),
     .abort_i        (abort),
     .dram_addr_i    (d_addr),
     .dram_addr2_i   (addr2_q),
@@ -328,7 +329,15 @@ module abacus_dma #(
   // ---- sequencing and status -------------------------------------------------------------
   assign engine_err = rd_err || wr_err;
   assign abort      = engine_err;
-  assign sp_start   = (state_q == SCheck) && !zero_len && !wraps && !below_q && !above && !sp_bad &&
+  // The splitter starts in SCheck without waiting for the compares (they
+  // are a wide carry chain each, and its start fans out to every walk
+  // register); if they fail it is cancelled in the next cycle, before it
+  // can emit an operation.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) chk_fail_q <= 1'b0;
+    else chk_fail_q <= (state_q == SCheck) && !zero_len && (wraps || below_q || above || sp_bad);
+  end
+  assign sp_start   = (state_q == SCheck) && !zero_len &&
                       !(d_store ? rd_busy : wr_busy);
 
   logic [2:0]  report_status_q;
@@ -412,8 +421,10 @@ module abacus_dma #(
 
   // Invariants: one direction moves at a time (a store must see the bytes
   // the loads before it wrote); a reported error stops the engine until
-  // clear_i; the splitter only starts on a checked descriptor.
+  // clear_i; the splitter starts only in SCheck, and a descriptor that
+  // fails its checks is cancelled before the splitter emits anything.
   `ABACUS_ASSERT(DmaOneDirection, !(rd_busy && wr_busy))
   `ABACUS_ASSERT(DmaErrorSticks, !done_o || status_o == abacus_pkg::DmaOk || sticky_err_q)
-  `ABACUS_ASSERT(DmaStartsChecked, !sp_start || (state_q == SCheck && !sp_bad && !zero_len))
+  `ABACUS_ASSERT(DmaStartsChecked, !sp_start || (state_q == SCheck && !zero_len))
+  `ABACUS_ASSERT(DmaCancelsFailed, !chk_fail_q || !op_valid)
 endmodule

@@ -30,6 +30,7 @@ module abacus_dma_split #(
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   start_i,      // take the descriptor (when idle)
+  input  logic                   cancel_i,     // drop the descriptor taken a cycle ago, emitting nothing
   input  logic                   abort_i,      // stop emitting, back to idle
   input  logic [63:0]            dram_addr_i,
   input  logic [63:0]            dram_addr2_i,  // dram_addr + stride (the second row)
@@ -120,7 +121,7 @@ module abacus_dma_split #(
 
   // ---- outputs ----------------------------------------------------------------
   assign busy_o         = (state_q != SIdle);
-  assign op_valid_o     = (state_q != SIdle);
+  assign op_valid_o     = (state_q != SIdle) && !cancel_i;
   assign op_fill_o      = (state_q != SBurst);
   assign op_addr_o      = cur_q;
   assign op_len_o       = blk_limited ? 8'(len_blk) : 8'(len_row);
@@ -262,7 +263,7 @@ module abacus_dma_split #(
         data_addr_d = dram_addr2_i;
       end
     end
-    if (abort_i) state_d = SIdle;
+    if (abort_i || cancel_i) state_d = SIdle;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
