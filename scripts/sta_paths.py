@@ -130,6 +130,14 @@ def wires_of(netlist):
     return names
 
 
+def write_rows(out, rows, copies_of):
+    with open(out, "w") as f:
+        f.write("rank  path(ps)  start register (its Q net)  ->  end (cell, pin, net)  [copies found]\n")
+        for i, (ps, start, end_cell, end_net, _, _, shape) in enumerate(rows, 1):
+            more = f"  [x{copies_of[shape]}]" if copies_of[shape] > 1 else ""
+            f.write(f"{i:>4}  {ps:>8}  {start}  ->  {end_net}  at {end_cell}{more}\n")
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -173,14 +181,11 @@ def main():
             elif path[2] not in [r[2] for r in rows]:  # (a second path into a listed endpoint is not listed)
                 rows.append(path)
                 copies_of[path[6]] = 1
+                write_rows(out, rows, copies_of)  # (a long run can be stopped with what it has found)
         if os.environ.get("STA_PATHS_DEBUG"):
             sys.stderr.write(f"sta_paths: cut {fresh[0][0]} {str(fresh[0][1])[:150]}\n")
         cuts.append(fresh[0])
-    with open(out, "w") as f:
-        f.write("rank  path(ps)  start register (its Q net)  ->  end (cell, pin, net)  [copies found]\n")
-        for i, (ps, start, end_cell, end_net, _, _, shape) in enumerate(rows, 1):
-            more = f"  [x{copies_of[shape]}]" if copies_of[shape] > 1 else ""
-            f.write(f"{i:>4}  {ps:>8}  {start}  ->  {end_net}  at {end_cell}{more}\n")
+    write_rows(out, rows, copies_of)
     sys.stdout.write(open(out).read())
 
 

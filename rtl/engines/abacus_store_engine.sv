@@ -96,9 +96,13 @@ module abacus_store_engine #(
   assign pb_re_o    = (state_q == SParams) && pw_q < 3 * VecWords;
   assign pb_raddr_o = PbufAddrWidth'(pbase + pw_q);
   logic [Cols*32-1:0] vec_next;
+  // (one compare per word, not a shifter over the whole vector by a 32-bit
+  // index: that was the longest path of the xc7 32x32 synthesis)
   always_comb begin
     vec_next = vec_q;
-    vec_next[(pw_idx_q % VecWords) * DataWidth +: DataWidth] = pb_rdata_i;
+    for (int unsigned w = 0; w < VecWords; w++) begin
+      if (pw_idx_q % VecWords == w) vec_next[w*DataWidth +: DataWidth] = pb_rdata_i;
+    end
   end
   assign p_we_o   = pw_valid_q && (pw_idx_q % VecWords == VecWords - 1);
   assign p_sel_o  = 2'(pw_idx_q / VecWords);  // bias, multiplier, shift in order
