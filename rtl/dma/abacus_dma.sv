@@ -118,7 +118,6 @@ module abacus_dma #(
   // scratchpad's end); SCheck compares each extent with its room.
   logic        zero_len, has_pad, wraps, above, sp_over, sp_bad;
   logic [48:0] span_q;         // DRAM bytes from the first to the end of the last row
-  logic [16:0] total_rows;
   logic [16:0] row_width_q;
   logic [48:0] sp_span_q;      // scratchpad bytes from the first row to the last row's start
   logic [64:0] room_q;         // window_limit - d_addr (negative: the start is past the limit)
@@ -130,7 +129,6 @@ module abacus_dma #(
   logic [63:0]            addr2_q;     // d_addr + stride: the second row
   logic [SpAddrWidth-1:0] sp_data_q;   // d_sp_addr + pad_left: row 0's first data byte
   logic [15:0]            row_bytes_m1_q;
-  assign total_rows = 17'(d_top) + 17'(d_rows) + 17'(d_bottom);
   always_ff @(posedge clk_i) begin
     if (state_q == SSpan) begin
       span_q         <= 49'(d_rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
@@ -141,7 +139,8 @@ module abacus_dma #(
       below_q        <= d_addr < window_base_i;
       sp_hi_q        <= (d_sp_addr[31:SpAddrWidth] != '0);
       sp_room_q      <= 51'(SpBytes) - 51'(d_sp_addr[SpAddrWidth-1:0]) - 51'(d_row_width);
-      overlap_q      <= total_rows > 17'd1 && 17'(d_sp_stride) < d_row_width;
+      // (more than one padded row; a zero-row descriptor is done before this counts)
+      overlap_q      <= d_total_m1 != 17'd0 && 17'(d_sp_stride) < d_row_width;
       addr2_q        <= d_addr + 64'(d_stride);
       sp_data_q      <= SpAddrWidth'(d_sp_addr) + SpAddrWidth'(d_left);
       row_bytes_m1_q <= d_row_bytes - 16'd1;
