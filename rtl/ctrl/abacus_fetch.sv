@@ -74,54 +74,94 @@ module abacus_fetch #(
   } state_e;
   state_e state_q;
 
-  // ---- program range check (one cycle after START) -----------------------------
-  logic [63:0] base_q;
+  // ---- program range check (SCheck, four cycles after START) -------------------
+  // The program must start 32-byte aligned, at or above the window's base,
+  // and end (base + count x 32, in 65 bits) at or below its limit. START
+  // registers the four values (the CSRs may change while a program runs);
+  // SCheck works through them in 32-bit halves, a short carry chain a step,
+  // and decides in its last step. Four cycles a program.
+  localparam int unsigned InsnShift = $clog2(InsnBytes);
+  logic [63:0] base_q, wbase_q, wlim_q;
   logic [31:0] count_q;
-  // Its two wide parts registered at START (from the CSRs, stable while a
-  // program runs), so SCheck only compares: the base against the window's
-  // base, and the room up to the window's limit (negative: the base is
-  // past it; a program that would wrap past 2^64 also overruns the limit).
-  logic        below_q;
-  logic [64:0] win_room_q;
-  logic        range_bad;
-  assign range_bad = (base_q[4:0] != 5'd0) || below_q || win_room_q[64] ||
-                     65'(count_q) * 65'(InsnBytes) > win_room_q;
+  logic [1:0]  chk_q;                    // SCheck step
+  logic [32+InsnShift-1:0] bytes;        // count x InsnBytes
+  logic        lo_lt_q, hi_lt_q, hi_eq_q, lo_gt_q, below_q, end_gt_q, end_eq_q, past_q;
+  logic [32:0] end_lo_q, end_hi_q;       // base + bytes, low and high halves (with carry)
+  logic [InsnShift:0] bh0_q, bh1_q;      // bytes' high part, and plus one
+  assign bytes = {count_q, InsnShift'(0)};
+  logic [InsnShift:0] bh_sel;
+  assign bh_sel = end_lo_q[32] ? bh1_q : bh0_q;
+  always_ff @(posedge clk_i) begin
+    // step 0
+    lo_lt_q  <= base_q[31:0] < wbase_q[31:0];
+    hi_lt_q  <= base_q[63:32] < wbase_q[63:32];
+    hi_eq_q  <= base_q[63:32] == wbase_q[63:32];
+    end_lo_q <= {1'b0, base_q[31:0]} + {1'b0, bytes[31:0]};
+    bh0_q    <= (InsnShift+1)'(bytes[32 +: InsnShift]);
+    bh1_q    <= (InsnShift+1)'(bytes[32 +: InsnShift]) + 1'b1;
+    // step 1
+    below_q  <= hi_lt_q || (hi_eq_q && lo_lt_q);
+    end_hi_q <= {1'b0, base_q[63:32]} + 33'(bh_sel);
+    lo_gt_q  <= end_lo_q[31:0] > wlim_q[31:0];
+    // step 2
+    past_q   <= end_hi_q[32];
+    end_gt_q <= end_hi_q[31:0] > wlim_q[63:32];
+    end_eq_q <= end_hi_q[31:0] == wlim_q[63:32];
+  end
+  logic range_bad;  // step 3
+  assign range_bad = (base_q[4:0] != 5'd0) || below_q || past_q || end_gt_q || (end_eq_q && lo_gt_q);
 
   // ---- burst issue ------------------------------------------------------------------
+  // Beats requested and not received: at most MaxBursts whole bursts.
+  localparam int unsigned BeatsMax = MaxBursts * BurstInsns * BeatsPerInsn;
+  localparam int unsigned OutBits = $clog2(BeatsMax + 1);
   logic [31:0] req_left_q;     // instructions not yet requested
-  logic [63:0] req_addr_q;
-  logic [31:0] beats_out_q;    // beats requested and not yet received
+  logic [63:0] req_addr;
+  logic [OutBits-1:0] beats_out_q;  // beats requested and not yet received
   logic [1:0]  bursts_out_q;   // bursts requested and not yet complete
   logic        burst_open_q;   // any beat outstanding
   logic        fetch_err_q;    // a read answered with an error: request nothing more
   logic [6:0]  q_count;
-  logic [31:0] to_4k, n_next;
-  logic [7:0]  cap;
-  // The next burst's size, registered (two clamps in front of the address
-  // add and the counters were the longest path): computed from req_*_q
-  // every cycle, fresh from the second cycle after they change. An issue
-  // holds ARVALID for at least the cycle after it, so the next issue comes
-  // no earlier than that anyway.
-  logic [31:0] n_insns;
-  logic        n_fresh_q;
   logic        can_issue, issue;
   logic        ending_q;       // FINISH (or the end) seen: waiting for the engines
+  // The next burst's size, min(instructions left, BurstInsns, instructions
+  // to the 4 KiB boundary), in two registered steps (it was the longest
+  // path): first each bound capped at BurstInsns (from base/count in
+  // SCheck's last step, from the request registers in SRun), then the
+  // smaller of the two. Fresh from the third cycle after an issue: the
+  // next issue could not come before it anyway by more than a cycle, as
+  // ARVALID stays up for at least the cycle after an issue.
+  localparam int unsigned PageInsns = 4096 / InsnBytes;
+  localparam int unsigned CapBits = $clog2(BurstInsns + 1);
+  logic [11:InsnShift] a_addr;
+  logic [31:0]        a_left;
+  logic [7:0]         a_page;         // instructions to the 4 KiB boundary
+  logic [CapBits-1:0] page_cap_q, left_cap_q, n_insns;
+  logic               left_nz_q, fresh1_q, n_fresh_q;
   always_comb begin
-    to_4k   = (32'd4096 - 32'(req_addr_q[11:0])) / InsnBytes;
-    // (each compare reads a value no later statement assigns, so that the
-    // clamps count in branch coverage: see abacus_dma_split)
-    // min(req_left, BurstInsns, to_4k): the two small bounds first, then
-    // the instructions left against a value of at most 8 bits
-    cap = 8'(BurstInsns);
-    if (to_4k < 32'(BurstInsns)) cap = 8'(to_4k);
-    n_next = 32'(cap);
-    if (req_left_q[31:8] == '0 && req_left_q[7:0] < cap) n_next = req_left_q;
+    a_addr = (state_q == SCheck) ? base_q[11:InsnShift] : req_addr[11:InsnShift];
+    a_left = (state_q == SCheck) ? count_q : req_left_q;
+    a_page = 8'(PageInsns - 32'(a_addr));
+  end
+  always_ff @(posedge clk_i) begin
+    // (written with if, not min(), so that each clamp counts in branch coverage)
+    page_cap_q <= CapBits'(BurstInsns);
+    if (a_page < 8'(BurstInsns)) page_cap_q <= CapBits'(a_page);
+    left_cap_q <= CapBits'(BurstInsns);
+    if (a_left < BurstInsns) left_cap_q <= CapBits'(a_left);
+    left_nz_q <= (a_left != '0);
+    n_insns <= page_cap_q;
+    if (left_cap_q < page_cap_q) n_insns <= left_cap_q;
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) n_fresh_q <= 1'b0;
-    else n_fresh_q <= (state_q == SRun) && !issue && !clear_i;
+    if (!rst_ni) begin
+      fresh1_q  <= 1'b0;
+      n_fresh_q <= 1'b0;
+    end else begin
+      fresh1_q  <= (state_q == SCheck || state_q == SRun) && !issue && !clear_i;
+      n_fresh_q <= fresh1_q && (state_q == SRun) && !issue && !clear_i;
+    end
   end
-  always_ff @(posedge clk_i) n_insns <= n_next;
   // room for the whole burst in the buffer, counting what is being assembled
   assign burst_open_q = (beats_out_q != '0);
   // Room for a whole burst, registered to keep this adder chain off the
@@ -132,10 +172,10 @@ module abacus_fetch #(
   logic room_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) room_q <= 1'b0;
-    else room_q <= (32'(q_count) + beats_out_q / BeatsPerInsn + BurstInsns + 32'd1 <= QDepth);
+    else room_q <= (32'(q_count) + 32'(beats_out_q) / BeatsPerInsn + BurstInsns + 32'd1 <= QDepth);
   end
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q && !ending_q &&
-                     (32'(bursts_out_q) < MaxBursts) && (req_left_q != '0) && room_q && n_fresh_q;
+                     (32'(bursts_out_q) < MaxBursts) && left_nz_q && room_q && n_fresh_q;
   logic ar_valid_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) ar_valid_q <= 1'b0;
@@ -146,22 +186,43 @@ module abacus_fetch #(
   assign issue = can_issue && !ar_valid_q;
   always_ff @(posedge clk_i) begin
     if (issue) begin
-      ar_addr_o <= req_addr_q;
-      ar_len_o  <= 8'(n_insns * BeatsPerInsn - 32'd1);
+      ar_addr_o <= req_addr;
+      ar_len_o  <= 8'(32'(n_insns) * BeatsPerInsn - 32'd1);
     end
   end
   assign ar_valid_o = ar_valid_q;
   assign ar_id_o    = FetchId;
+  // the request address: loaded when SCheck passes, stepped by each burst
+  logic chk_pass;
+  abacus_addr_step #(.StepBits(CapBits + InsnShift)) u_req_addr (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .load_i      (chk_pass),
+    .load_addr_i (base_q),
+    .step_i      (issue),
+    .step_bytes_i({n_insns, InsnShift'(0)}),
+    .addr_o      (req_addr)
+  );
 
   // ---- beat assembly ----------------------------------------------------------------
   logic [IBits-1:0] asm_q;
   logic [$clog2(BeatsPerInsn+1)-1:0] beat_q;
   logic             r_fire, insn_done, bad_beat;
-  logic [63:0]      beat_addr_q;
+  logic [63:0]      beat_addr;
   assign r_ready_o = 1'b1;  // the buffer has room for every beat requested
   assign r_fire    = r_valid_i;
   assign bad_beat  = r_fire && (r_resp_i != abacus_pkg::AxiRespOkay);
   assign insn_done = r_fire && (32'(beat_q) == BeatsPerInsn - 1);
+  // bursts return in order and are contiguous: the beat address runs on
+  abacus_addr_step #(.StepBits($clog2(BeatBytes + 1))) u_beat_addr (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .load_i      (chk_pass),
+    .load_addr_i (base_q),
+    .step_i      (r_fire && state_q == SRun && !clear_i),
+    .step_bytes_i(($clog2(BeatBytes + 1))'(BeatBytes)),
+    .addr_o      (beat_addr)
+  );
 
   logic             q_wvalid, q_rvalid, q_rready;
   logic [IBits-1:0] q_wdata, q_rdata;
@@ -312,14 +373,18 @@ module abacus_fetch #(
       unique case (state_q)
         SIdle: if (start_i) begin
           state_q <= SCheck;
+          chk_q   <= '0;
           pc_q    <= '0;
           base_q  <= prog_base_i;
           count_q <= prog_count_i;
-          below_q <= prog_base_i < win_base_i;
-          win_room_q <= {1'b0, win_limit_i} - {1'b0, prog_base_i};
+          wbase_q <= win_base_i;
+          wlim_q  <= win_limit_i;
         end
         SCheck: begin
-          if (count_q == '0) begin
+          chk_q <= chk_q + 2'd1;
+          if (chk_q != 2'd3) begin
+            // working: the range check's registers above fill in
+          end else if (count_q == '0) begin
             state_q    <= SIdle;
             err_o      <= 1'b1;
             err_code_o <= abacus_isa_pkg::ErrEmptyProgram;
@@ -332,30 +397,26 @@ module abacus_fetch #(
           end else begin
             state_q     <= SRun;
             req_left_q  <= count_q;
-            req_addr_q  <= base_q;
-            beat_addr_q <= base_q;
             fetch_err_q <= 1'b0;
             ending_q    <= 1'b0;
             beat_q      <= '0;
           end
         end
         SRun: begin
-          beats_out_q  <= beats_out_q + (issue ? n_insns * BeatsPerInsn : 32'd0) - (r_fire ? 32'd1 : 32'd0);
+          beats_out_q  <= beats_out_q + (issue ? OutBits'(32'(n_insns) * BeatsPerInsn) : '0) -
+                          OutBits'(r_fire);
           bursts_out_q <= bursts_out_q + (issue ? 2'd1 : 2'd0) - ((r_fire && r_last_i) ? 2'd1 : 2'd0);
           if (issue) begin
-            req_left_q <= req_left_q - n_insns;
-            req_addr_q <= req_addr_q + 64'(n_insns * InsnBytes);
+            req_left_q <= req_left_q - 32'(n_insns);
           end
           if (r_fire) begin
-            // bursts return in order and are contiguous: the beat address runs on
             asm_q       <= shifted;
             beat_q      <= insn_done ? '0 : beat_q + 1'b1;
-            beat_addr_q <= beat_addr_q + 64'(BeatBytes);
             if (bad_beat && !fetch_err_q) begin
               fetch_err_q <= 1'b1;
               err_o       <= 1'b1;
               err_code_o  <= abacus_isa_pkg::ErrFetch;
-              err_addr_o  <= beat_addr_q;
+              err_addr_o  <= beat_addr;
             end
           end
           if (can_go) begin
@@ -372,7 +433,7 @@ module abacus_fetch #(
           // may be dispatched while the rest of its burst is on its way:
           // ending then would leave beats arriving after DONE, into the next
           // program's count; found by the fuzzer, tests/fuzz/regressions/finish-with-burst-open).
-          if ((ending_q || pc_q == count_q) && !burst_open_q && !ar_valid_q && engines_idle_i && !can_go) begin
+          if ((ending_q || pc_end_q) && !burst_open_q && !ar_valid_q && engines_idle_i && !can_go) begin
             state_q  <= SIdle;
             finish_o <= 1'b1;
           end
@@ -383,6 +444,13 @@ module abacus_fetch #(
       endcase
     end
   end
+
+  assign chk_pass = (state_q == SCheck) && (chk_q == 2'd3) && (count_q != '0) && !range_bad &&
+                    !clear_i;
+  // Every instruction dispatched, registered: pc_q only grows and stops at
+  // count_q, so a flag a cycle late only ends the program a cycle later.
+  logic pc_end_q;
+  always_ff @(posedge clk_i) pc_end_q <= (pc_q == count_q);
 
   assign busy_o = (state_q != SIdle);
   // Waiting, as opposed to active: in SRun with no read outstanding or
