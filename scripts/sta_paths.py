@@ -147,7 +147,7 @@ def main():
         by_family.setdefault(family(w), []).append(w)
     cuts, rows, copies_of = [], [], {}
     cells = cell_library(os.path.dirname(os.path.abspath(out)))
-    for _ in range(2 * n + 5):
+    for _ in range(8 * n + 10):  # (copies in other lanes and cuts that did not take use steps too)
         if len(rows) == n:
             break
         path = parse(run_sta(netlist, cuts, out + ".log", cells))

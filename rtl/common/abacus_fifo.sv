@@ -28,28 +28,46 @@ module abacus_fifo #(
   /*verilator coverage_on*/
   logic [PtrWidth-1:0]   wptr_q, rptr_q;
   logic [CountWidth-1:0] count_q;
-  logic                  push, pop;
+  logic                  push, pop, up, down;
+  // The count steps by one either way, and "not full" and "not empty" are
+  // registered beside it, worked out from the count alone: a late push or
+  // pop only picks which (no adder chain behind the handshakes).
+  logic                  wready_q, rvalid_q;
 
-  assign wready_o = (count_q != CountWidth'(Depth));
-  assign rvalid_o = (count_q != '0);
+  assign wready_o = wready_q;
+  assign rvalid_o = rvalid_q;
   assign push     = wvalid_i && wready_o;
   assign pop      = rvalid_o && rready_i;
   assign rdata_o  = mem[rptr_q];
   assign count_o  = count_q;
+  assign up       = push && !pop;
+  assign down     = pop && !push;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      wptr_q  <= '0;
-      rptr_q  <= '0;
-      count_q <= '0;
+      wptr_q   <= '0;
+      rptr_q   <= '0;
+      count_q  <= '0;
+      wready_q <= 1'b1;
+      rvalid_q <= 1'b0;
     end else if (clear_i) begin
-      wptr_q  <= '0;
-      rptr_q  <= '0;
-      count_q <= '0;
+      wptr_q   <= '0;
+      rptr_q   <= '0;
+      count_q  <= '0;
+      wready_q <= 1'b1;
+      rvalid_q <= 1'b0;
     end else begin
       if (push) wptr_q <= wptr_q + PtrWidth'(1);
       if (pop) rptr_q <= rptr_q + PtrWidth'(1);
-      count_q <= count_q + (push ? CountWidth'(1) : '0) - (pop ? CountWidth'(1) : '0);
+      if (up) begin
+        count_q  <= count_q + CountWidth'(1);
+        rvalid_q <= 1'b1;
+        wready_q <= (count_q != CountWidth'(Depth - 1));
+      end else if (down) begin
+        count_q  <= count_q - CountWidth'(1);
+        rvalid_q <= (count_q != CountWidth'(1));
+        wready_q <= 1'b1;
+      end
     end
   end
 
@@ -60,6 +78,8 @@ module abacus_fifo #(
   // never more entries than slots; a push is only taken with room, a pop
   // only with an entry (the handshakes guarantee it, the count shows it)
   `ABACUS_ASSERT(FifoCountInRange, count_q <= CountWidth'(Depth))
+  `ABACUS_ASSERT(FifoFlagsMatchCount, wready_q == (count_q != CountWidth'(Depth)) &&
+                                      rvalid_q == (count_q != '0))
   `ABACUS_ASSERT(FifoNoLostWrite, !NoOverflow || !wvalid_i || wready_o || clear_i)
 `ifndef SYNTHESIS
   initial assert (Depth >= 2 && (Depth & (Depth - 1)) == 0);

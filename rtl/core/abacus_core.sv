@@ -27,7 +27,7 @@ module abacus_core #(
   // cycles from an activation row's handshake to its accumulator write
   localparam int unsigned ComputeLatency = Rows + Cols + 1,
   // cycles from a read handshake to its output row (without back-pressure)
-  localparam int unsigned DrainLatency = 1 + 6  // RAM read + abacus_requant stages
+  localparam int unsigned DrainLatency = 1 + 9  // RAM read + abacus_requant stages
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,

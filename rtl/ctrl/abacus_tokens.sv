@@ -22,14 +22,30 @@ module abacus_tokens (
   output logic [7:0] c2l_o,
   output logic [7:0] c2s_o,
   output logic [7:0] s2c_o,
+  output logic       l2c_avail_o,    // the counts != 0, registered
+  output logic       c2l_avail_o,
+  output logic       c2s_avail_o,
+  output logic       s2c_avail_o,
   output logic       overflow_o,     // a push was refused: the counter is full
   output logic [1:0] overflow_idx_o  // which: 0 L->C, 1 C->L, 2 C->S, 3 S->C
 );
-  logic [3:0] full;
-  assign full[0] = l2c_push_i && !l2c_pop_i && l2c_o == 8'hFF;
-  assign full[1] = c2l_push_i && !c2l_pop_i && c2l_o == 8'hFF;
-  assign full[2] = c2s_push_i && !c2s_pop_i && c2s_o == 8'hFF;
-  assign full[3] = s2c_push_i && !s2c_pop_i && s2c_o == 8'hFF;
+  // Per counter: a push that is taken (not onto a full counter) and a pop
+  // cancel out; otherwise the count steps up or down by one. Both steps and
+  // the count != 0 flags (avail_o) come from the registers alone, so the
+  // late push and pop only pick one (the engines decide to pop from avail_o
+  // in the same cycle).
+  logic [3:0] push, pop, full, up, down;
+  logic [7:0] cnt_q [4];
+  logic [3:0] avail_q;
+  assign push = {s2c_push_i, c2s_push_i, c2l_push_i, l2c_push_i};
+  assign pop  = {s2c_pop_i, c2s_pop_i, c2l_pop_i, l2c_pop_i};
+  always_comb begin
+    for (int i = 0; i < 4; i++) begin
+      full[i] = push[i] && !pop[i] && cnt_q[i] == 8'hFF;
+      up[i]   = push[i] && !pop[i] && !full[i];
+      down[i] = pop[i] && !push[i];  // (a push with a pop is never onto a full counter)
+    end
+  end
   assign overflow_o = |full;
   always_comb begin
     overflow_idx_o = 2'd0;
@@ -38,22 +54,30 @@ module abacus_tokens (
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      l2c_o <= '0;
-      c2l_o <= '0;
-      c2s_o <= '0;
-      s2c_o <= '0;
+      for (int i = 0; i < 4; i++) cnt_q[i] <= '0;
+      avail_q <= '0;
     end else if (clear_i) begin
-      l2c_o <= '0;
-      c2l_o <= '0;
-      c2s_o <= '0;
-      s2c_o <= '0;
+      for (int i = 0; i < 4; i++) cnt_q[i] <= '0;
+      avail_q <= '0;
     end else begin
-      l2c_o <= l2c_o + 8'(l2c_push_i && !full[0]) - 8'(l2c_pop_i);
-      c2l_o <= c2l_o + 8'(c2l_push_i && !full[1]) - 8'(c2l_pop_i);
-      c2s_o <= c2s_o + 8'(c2s_push_i && !full[2]) - 8'(c2s_pop_i);
-      s2c_o <= s2c_o + 8'(s2c_push_i && !full[3]) - 8'(s2c_pop_i);
+      for (int i = 0; i < 4; i++) begin
+        if (up[i]) begin
+          cnt_q[i]   <= cnt_q[i] + 8'd1;
+          avail_q[i] <= 1'b1;
+        end else if (down[i]) begin
+          cnt_q[i]   <= cnt_q[i] - 8'd1;
+          avail_q[i] <= (cnt_q[i] != 8'd1);
+        end
+      end
     end
   end
+  assign {s2c_o, c2s_o, c2l_o, l2c_o} = {cnt_q[3], cnt_q[2], cnt_q[1], cnt_q[0]};
+  assign {s2c_avail_o, c2s_avail_o, c2l_avail_o, l2c_avail_o} = avail_q;
+`ifndef SYNTHESIS
+  logic [3:0] cnt_nz;
+  always_comb for (int i = 0; i < 4; i++) cnt_nz[i] = (cnt_q[i] != '0);
+`endif
+  `ABACUS_ASSERT(TokenAvailIsNonZero, avail_q == cnt_nz)
 
   // The engines pop only a token that is there (they test the count first):
   // a pop at zero would wrap the counter and release work early.

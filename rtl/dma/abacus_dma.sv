@@ -126,7 +126,8 @@ module abacus_dma #(
   logic [50:0] sp_room_q;      // SpBytes - sp_addr - row_width (signed)
   logic [63:0] window_addr;
   // the splitter's start values that are sums of two fields
-  logic [63:0]            addr2_q;     // d_addr + stride: the second row
+  logic [32:0]            addr2_lo_q;  // d_addr + stride, the second row: the low half
+                                       // and its carry (the splitter adds it to the high half)
   logic [SpAddrWidth-1:0] sp_data_q;   // d_sp_addr + pad_left: row 0's first data byte
   logic [15:0]            row_bytes_m1_q;
   always_ff @(posedge clk_i) begin
@@ -141,7 +142,7 @@ module abacus_dma #(
       sp_room_q      <= 51'(SpBytes) - 51'(d_sp_addr[SpAddrWidth-1:0]) - 51'(d_row_width);
       // (more than one padded row; a zero-row descriptor is done before this counts)
       overlap_q      <= d_total_m1 != 17'd0 && 17'(d_sp_stride) < d_row_width;
-      addr2_q        <= d_addr + 64'(d_stride);
+      addr2_lo_q     <= {1'b0, d_addr[31:0]} + {1'b0, d_stride};
       sp_data_q      <= SpAddrWidth'(d_sp_addr) + SpAddrWidth'(d_left);
       row_bytes_m1_q <= d_row_bytes - 16'd1;
     end
@@ -174,7 +175,8 @@ module abacus_dma #(
     .cancel_i       (chk_fail_q),
     .abort_i        (abort),
     .dram_addr_i    (d_addr),
-    .dram_addr2_i   (addr2_q),
+    .dram_addr2_i   ({d_addr[63:32], addr2_lo_q[31:0]}),
+    .dram_addr2_carry_i(addr2_lo_q[32]),
     .rows_i         (d_rows),
     .row_bytes_i    (d_row_bytes),
     .row_bytes_m1_i (row_bytes_m1_q),

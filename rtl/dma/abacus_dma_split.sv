@@ -33,7 +33,8 @@ module abacus_dma_split #(
   input  logic                   cancel_i,     // drop the descriptor taken a cycle ago, emitting nothing
   input  logic                   abort_i,      // stop emitting, back to idle
   input  logic [63:0]            dram_addr_i,
-  input  logic [63:0]            dram_addr2_i,  // dram_addr + stride (the second row)
+  input  logic [63:0]            dram_addr2_i,  // dram_addr + stride (the second row),
+  input  logic                   dram_addr2_carry_i,  // without the carry out of its low half
   input  logic [15:0]            rows_i,        // >= 1
   input  logic [15:0]            row_bytes_i,   // >= 1
   input  logic [15:0]            row_bytes_m1_i,  // row_bytes - 1
@@ -90,16 +91,23 @@ module abacus_dma_split #(
   logic [7:0]             top_left_q, top_left_d;     // top padding rows after the current
   logic [15:0]            data_left_q, data_left_d;   // data rows after the current
   // the current data row's position
-  logic [63:0]            cur_q, cur_d;               // next byte to request
-  logic [63:BlockWidth]   next_blk_q, next_blk_d;     // cur's next block (upper bits)
+  // next byte to request: its block (abacus_addr_acc) and offset in it
+  logic [63:0]            cur_q;
+  logic [BlockWidth-1:0]  cur_off_q, cur_off_d;
+  logic                   cur_load, cur_step, cur_settled;
+  logic [63:BlockWidth]   cur_load_val;
   logic [15:0]            rem_q, rem_d;               // bytes left in the row
+  logic [15:0]            after_q, after_d;           // rem - to_blk: left after a block-limited burst
   logic [BlockWidth:0]    to_blk_q, to_blk_d;         // bytes from cur to the block's end, 1..BlockBytes
   logic [BlockWidth-1:0]  row_end_q, row_end_d;       // the row's last byte, within its block
   logic [OffWidth:0]      row_hi_q, row_hi_d;         // valid bytes in the row's last beat
   logic [SpAddrWidth-1:0] delta_q, delta_d;
   logic                   first_q, first_d;
   // the next data row, the scratchpad rows
-  logic [63:0]            data_addr_q, data_addr_d;   // DRAM address of the next data row
+  logic [63:0]            data_addr_q;                // DRAM address of the next data row
+  logic                   data_load, data_step, data_settled;  // (abacus_addr_acc)
+  logic [63:0]            data_load_val;
+  logic                   data_load_carry;
   logic [SpAddrWidth-1:0] sp_row_q, sp_row_d;         // current row's first byte
   logic [SpAddrWidth-1:0] sp_next_q, sp_next_d;       // next row's first byte
   logic [SpAddrWidth-1:0] sp_data_next_q, sp_data_next_d;  // next row's first data byte
@@ -113,15 +121,14 @@ module abacus_dma_split #(
   // register, worked out beside to_blk_q and rem_q)
   logic                blk_limited, blk_limited_q, blk_limited_d;
   logic [LenWidth-1:0] len_blk, len_row;
-  logic [15:0]         rem_after;  // the bytes left after a block-limited burst
   assign blk_limited = blk_limited_q;
-  assign rem_after   = rem_q - 16'(to_blk_q);
   assign len_blk     = ~cur_q[BlockWidth-1:OffWidth];
   assign len_row     = row_end_q[BlockWidth-1:OffWidth] - cur_q[BlockWidth-1:OffWidth];
 
   // ---- outputs ----------------------------------------------------------------
   assign busy_o         = (state_q != SIdle);
-  assign op_valid_o     = (state_q != SIdle) && !cancel_i;
+  // (held for the cycle after an address's low half wrapped: see abacus_addr_acc)
+  assign op_valid_o     = (state_q != SIdle) && !cancel_i && cur_settled && data_settled;
   assign op_fill_o      = (state_q != SBurst);
   assign op_addr_o      = cur_q;
   assign op_len_o       = blk_limited ? 8'(len_blk) : 8'(len_row);
@@ -161,21 +168,57 @@ module abacus_dma_split #(
   logic fire, row_done;
   assign fire = op_valid_o && op_ready_i;
 
+  // The two 64-bit addresses: cur's block steps by one block, the next data
+  // row's address by the stride; each a 32-bit add with the carry into the
+  // high half a cycle later (op_valid_o waits for it).
+  logic [63:BlockWidth] cur_blk;
+  abacus_addr_acc #(.Width(64 - BlockWidth), .AddBits(1)) u_cur_blk (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .load_i    (cur_load),
+    .load_val_i(cur_load_val),
+    .load_carry_i(1'b0),
+    .add_i     (cur_step),
+    .add_val_i (1'b1),
+    .use_i     (op_valid_o),
+    .val_o     (cur_blk),
+    .settled_o (cur_settled)
+  );
+  assign cur_q = {cur_blk, cur_off_q};
+  abacus_addr_acc #(.Width(64), .AddBits(32)) u_data_addr (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .load_i    (data_load),
+    .load_val_i(data_load_val),
+    .load_carry_i(data_load_carry),
+    .add_i     (data_step),
+    .add_val_i (stride_q),
+    .use_i     (cur_load && !data_load),
+    .val_o     (data_addr_q),
+    .settled_o (data_settled)
+  );
+
   always_comb begin
     state_d        = state_q;
     rows_left_d    = rows_left_q;
     last_row_d     = last_row_q;
     top_left_d     = top_left_q;
     data_left_d    = data_left_q;
-    cur_d          = cur_q;
-    next_blk_d     = next_blk_q;
+    cur_off_d      = cur_off_q;
+    cur_load       = 1'b0;
+    cur_load_val   = data_addr_q[63:BlockWidth];
+    cur_step       = 1'b0;
+    data_load      = 1'b0;
+    data_load_val  = dram_addr_i;
+    data_load_carry = 1'b0;
+    data_step      = 1'b0;
     rem_d          = rem_q;
+    after_d        = after_q;
     to_blk_d       = to_blk_q;
     row_end_d      = row_end_q;
     row_hi_d       = row_hi_q;
     delta_d        = delta_q;
     first_d        = first_q;
-    data_addr_d    = data_addr_q;
     sp_row_d       = sp_row_q;
     sp_next_d      = sp_next_q;
     sp_data_next_d = sp_data_next_q;
@@ -190,11 +233,12 @@ module abacus_dma_split #(
         if (fire) begin
           first_d = 1'b0;
           if (blk_limited) begin
-            cur_d      = {next_blk_q, BlockWidth'(0)};
-            next_blk_d = next_blk_q + 1'b1;
-            rem_d      = rem_after;
+            cur_off_d  = '0;  // the next block
+            cur_step   = 1'b1;
+            rem_d      = after_q;
+            after_d    = after_q - 16'(BlockBytes);
             to_blk_d   = (BlockWidth+1)'(BlockBytes);
-            blk_limited_d = (17'(rem_after) > 17'(BlockBytes));
+            blk_limited_d = (17'(after_q) > 17'(BlockBytes));
           end else if (pad_right_q != 8'd0) begin
             state_d = SFillRight;
           end else begin
@@ -221,10 +265,11 @@ module abacus_dma_split #(
         end else if (data_left_q != 16'd0) begin
           data_left_d = data_left_q - 16'd1;
           state_d     = (pad_left_q != 8'd0) ? SFillLeft : SBurst;
-          cur_d       = data_addr_q;
-          next_blk_d  = data_addr_q[63:BlockWidth] + 1'b1;
-          data_addr_d = data_addr_q + 64'(stride_q);
+          cur_load    = 1'b1;  // (cur_load_val = data_addr_q)
+          cur_off_d   = data_addr_q[BlockWidth-1:0];
+          data_step   = 1'b1;
           rem_d       = row_bytes_q;
+          after_d     = row_bytes_q - 16'(to_block(data_addr_q[BlockWidth-1:0]));
           to_blk_d    = to_block(data_addr_q[BlockWidth-1:0]);
           blk_limited_d = (17'(to_block(data_addr_q[BlockWidth-1:0])) < 17'(row_bytes_q));
           row_end_d   = data_addr_q[BlockWidth-1:0] + row_bytes_m1_q;
@@ -242,9 +287,12 @@ module abacus_dma_split #(
       sp_data_next_d = sp_data_i + SpAddrWidth'(sp_stride_i);
       fill_right_d   = sp_data_i + SpAddrWidth'(row_bytes_i);
       // row 0 as a data row (used only if it is one)
-      cur_d          = dram_addr_i;
-      next_blk_d     = dram_addr_i[63:BlockWidth] + 1'b1;
+      cur_load       = 1'b1;
+      cur_load_val   = dram_addr_i[63:BlockWidth];
+      cur_off_d      = dram_addr_i[BlockWidth-1:0];
+      data_load      = 1'b1;
       rem_d          = row_bytes_i;
+      after_d        = row_bytes_i - 16'(to_block(dram_addr_i[BlockWidth-1:0]));
       to_blk_d       = to_block(dram_addr_i[BlockWidth-1:0]);
       blk_limited_d  = (17'(to_block(dram_addr_i[BlockWidth-1:0])) < 17'(row_bytes_i));
       row_end_d      = dram_addr_i[BlockWidth-1:0] + BlockWidth'(row_bytes_m1_i);
@@ -255,12 +303,12 @@ module abacus_dma_split #(
         state_d     = SPadRow;
         top_left_d  = pad_top_i - 8'd1;
         data_left_d = rows_i;
-        data_addr_d = dram_addr_i;
       end else begin
         state_d     = (pad_left_i != 8'd0) ? SFillLeft : SBurst;
         top_left_d  = 8'd0;
         data_left_d = rows_i - 16'd1;
-        data_addr_d = dram_addr2_i;
+        data_load_val = dram_addr2_i;
+        data_load_carry = dram_addr2_carry_i;
       end
     end
     if (abort_i || cancel_i) state_d = SIdle;
@@ -279,16 +327,15 @@ module abacus_dma_split #(
     last_row_q     <= last_row_d;
     top_left_q     <= top_left_d;
     data_left_q    <= data_left_d;
-    cur_q          <= cur_d;
-    next_blk_q     <= next_blk_d;
+    cur_off_q      <= cur_off_d;
     rem_q          <= rem_d;
+    after_q        <= after_d;
     to_blk_q       <= to_blk_d;
     blk_limited_q  <= blk_limited_d;
     row_end_q      <= row_end_d;
     row_hi_q       <= row_hi_d;
     delta_q        <= delta_d;
     first_q        <= first_d;
-    data_addr_q    <= data_addr_d;
     sp_row_q       <= sp_row_d;
     sp_next_q      <= sp_next_d;
     sp_data_next_q <= sp_data_next_d;
@@ -314,11 +361,11 @@ module abacus_dma_split #(
     ref_end = 17'(cur_q[OffWidth-1:0]) + ref_n;  // bytes from the first beat's start
   end
   `ABACUS_ASSERT(SplitBlockBytes, state_q != SBurst || to_blk_q == to_block(cur_q[BlockWidth-1:0]))
+  `ABACUS_ASSERT(SplitAfter, state_q != SBurst || after_q == rem_q - 16'(to_blk_q))
   `ABACUS_ASSERT(SplitBlockLimited, state_q != SBurst || blk_limited_q == (17'(to_blk_q) < 17'(rem_q)))
   `ABACUS_ASSERT(SplitBeats, state_q != SBurst ||
                  17'(op_len_o) + 17'd1 == (ref_end + 17'(DataBytes - 1)) >> OffWidth)
   `ABACUS_ASSERT(SplitLastBeat, state_q != SBurst ||
                  op_hi_o == ref_end[OffWidth:0] - (OffWidth+1)'(DataBytes) * (OffWidth+1)'(op_len_o))
-  `ABACUS_ASSERT(SplitNextBlock, state_q != SBurst || next_blk_q == cur_q[63:BlockWidth] + 1'b1)
 `endif
 endmodule

@@ -119,7 +119,12 @@ module abacus_dma_wr #(
   );
 
   // ---- data generator queue --------------------------------------------------------
-  localparam int unsigned OpWidth = 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 1;
+  // (each operation's first scratchpad word, and the one after it, worked
+  // out here: the reads below only add the beat index)
+  localparam int unsigned OpWidth = 2 * SpWordWidth + 8 + OffWidth + (OffWidth + 1) + OffWidth + 1;
+  logic [SpWordWidth-1:0] op_word, op_word1;
+  assign op_word  = SpWordWidth'(op_addr_i[63:OffWidth]) + op_delta_i[SpAddrWidth-1:OffWidth];
+  assign op_word1 = op_word + SpWordWidth'(1);
   logic               q_rvalid, q_rready;
   logic [OpWidth-1:0] q_rdata;
   abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
@@ -128,25 +133,24 @@ module abacus_dma_wr #(
     .clear_i (1'b0),
     .wvalid_i(issue),
     .wready_o(q_wready),
-    .wdata_i ({op_addr_i, op_len_i, op_lo_i, op_hi_i, op_delta_i, op_row_first_i}),
+    .wdata_i ({op_word, op_word1, op_len_i, op_lo_i, op_hi_i, op_delta_i[OffWidth-1:0], op_row_first_i}),
     .rvalid_o(q_rvalid),
     .rready_i(q_rready),
     .rdata_o (q_rdata),
     .count_o ()
   );
-  logic [63:0]            h_addr;
+  logic [SpWordWidth-1:0] h_word, h_word1;  // the first scratchpad word, and the next
   logic [7:0]             h_len;
   logic [OffWidth-1:0]    h_lo;
   logic [OffWidth:0]      h_hi;
-  logic [SpAddrWidth-1:0] h_delta;
+  logic [OffWidth-1:0]    h_sh;       // the byte shift from scratchpad word to bus word
   logic                   h_row_first;
-  assign {h_addr, h_len, h_lo, h_hi, h_delta, h_row_first} = q_rdata;
+  assign {h_word, h_word1, h_len, h_lo, h_hi, h_sh, h_row_first} = q_rdata;
 
   // ---- scratchpad reads (stage 0) ------------------------------------------------------
   logic                   pre_done_q;  // the row's first word has been read
   logic [7:0]             beat_q;
   logic                   need_pre, rd_pre, rd_beat, room;
-  logic [SpWordWidth-1:0] w0;
   logic [2:0]             wcount;
   logic                   s1_valid_q, s1_beat_q, s1_last_q;
   logic [OffWidth-1:0]    s1_sh_q;
@@ -155,8 +159,6 @@ module abacus_dma_wr #(
   logic [OffWidth:0]      hi;
 
   always_comb begin
-    w0       = SpWordWidth'(h_addr[63:OffWidth]) + SpWordWidth'(beat_q)
-               + h_delta[SpAddrWidth-1:OffWidth];
     need_pre = h_row_first && beat_q == 8'd0 && !pre_done_q;
     // W buffer entries plus the beat in stage 1 must stay within its depth
     room     = (32'(wcount) + ((s1_valid_q && s1_beat_q) ? 32'd1 : 32'd0)) < WDepth;
@@ -171,7 +173,7 @@ module abacus_dma_wr #(
   end
   assign sp_re_o    = rd_pre || rd_beat;
   // the pre-read fetches the row's first word, each beat the word after it
-  assign sp_raddr_o = rd_pre ? w0 : w0 + SpWordWidth'(1);
+  assign sp_raddr_o = (rd_pre ? h_word : h_word1) + SpWordWidth'(beat_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -190,7 +192,7 @@ module abacus_dma_wr #(
   always_ff @(posedge clk_i) begin
     s1_beat_q <= rd_beat;
     s1_last_q <= (beat_q == h_len);
-    s1_sh_q   <= h_delta[OffWidth-1:0];
+    s1_sh_q   <= h_sh;
     s1_strb_q <= strb;
   end
 
@@ -246,7 +248,7 @@ module abacus_dma_wr #(
   logic unused;
   // the W buffer has room by construction (reads wait for it); the low
   // address bits are in h_lo
-  assign unused = ^{wb_wready, a_rvalid, joined[2*DataWidth-1:DataWidth], h_addr[OffWidth-1:0]};
+  assign unused = ^{wb_wready, a_rvalid, joined[2*DataWidth-1:DataWidth]};
 
   // Invariants the write path relies on: at most MaxWrites bursts in
   // flight; B responses only for bursts in flight; an offered AW stays

@@ -87,31 +87,39 @@ module abacus_store_engine #(
   assign tok_pop_o    = (state_q == SToken) && tok_avail_i && !halt_i;
 
   // ---- parameters: 3 vectors of VecWords words -------------------------------
-  logic [31:0] pw_q;          // words requested
-  logic        pw_valid_q;    // a word arrives this cycle
-  logic [31:0] pw_idx_q;      // index of the arriving word
+  // (the slot's first word is worked out when the instruction is taken:
+  // the read address is then one short add)
+  localparam int unsigned PwBits = $clog2(3 * VecWords + 1);
+  logic [PwBits-1:0] pw_q;          // words requested
+  logic              pw_valid_q;    // a word arrives this cycle
+  logic [PwBits-1:0] pw_idx_q;      // index of the arriving word
   logic [Cols*32-1:0] vec_q;
-  logic [31:0] pbase;
-  assign pbase      = 32'(pslot) * 3 * VecWords;
-  assign pb_re_o    = (state_q == SParams) && pw_q < 3 * VecWords;
-  assign pb_raddr_o = PbufAddrWidth'(pbase + pw_q);
+  logic [PbufAddrWidth-1:0] pbase_q;
+  assign pb_re_o    = (state_q == SParams) && 32'(pw_q) < 3 * VecWords;
+  assign pb_raddr_o = pbase_q + PbufAddrWidth'(pw_q);
   logic [Cols*32-1:0] vec_next;
   // (one compare per word, not a shifter over the whole vector by a 32-bit
   // index: that was the longest path of the xc7 32x32 synthesis)
   always_comb begin
     vec_next = vec_q;
     for (int unsigned w = 0; w < VecWords; w++) begin
-      if (pw_idx_q % VecWords == w) vec_next[w*DataWidth +: DataWidth] = pb_rdata_i;
+      if (32'(pw_idx_q) % VecWords == w) vec_next[w*DataWidth +: DataWidth] = pb_rdata_i;
     end
   end
-  assign p_we_o   = pw_valid_q && (pw_idx_q % VecWords == VecWords - 1);
-  assign p_sel_o  = 2'(pw_idx_q / VecWords);  // bias, multiplier, shift in order
+  assign p_we_o   = pw_valid_q && (32'(pw_idx_q) % VecWords == VecWords - 1);
+  assign p_sel_o  = 2'(32'(pw_idx_q) / VecWords);  // bias, multiplier, shift in order
   assign p_data_o = vec_next;
 
   // ---- drain ---------------------------------------------------------------------
-  logic [15:0] rd_q, wr_q;
-  assign r_valid_o  = (state_q == SDrain) && rd_q < m;
-  assign r_addr_o   = AccAddrWidth'(acc_row + rd_q);
+  // (the read address counts up from ACC_ROW; whether rows are left to read
+  // and whether a write is the last are flags and a compare with M - 1,
+  // registered or taken with the instruction: no add or compare with M
+  // behind the handshakes)
+  logic [15:0] rd_q, wr_q, m_m1_q;
+  logic [AccAddrWidth-1:0] rd_addr_q;
+  logic        rd_more_q;
+  assign r_valid_o  = (state_q == SDrain) && rd_more_q;
+  assign r_addr_o   = rd_addr_q;
   assign o_ready_o  = 1'b1;
   assign ob_we_o    = o_valid_i && (state_q == SDrain);
   assign ob_waddr_o = ObufAddrWidth'(wr_q);
@@ -146,6 +154,11 @@ module abacus_store_engine #(
           pw_q    <= '0;
           rd_q    <= '0;
           wr_q    <= '0;
+          // (M >= 1: fetch rejects M = 0)
+          m_m1_q    <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] - 16'd1;
+          rd_more_q <= 1'b1;
+          rd_addr_q <= AccAddrWidth'(insn_i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
+          pbase_q   <= PbufAddrWidth'(32'(insn_i[abacus_isa_pkg::StorePslotLsb +: 16]) * 3 * VecWords);
           state_q <= insn_i[abacus_isa_pkg::PopPrevLsb] ? SToken : SParams;
         end
         SToken: begin
@@ -153,14 +166,18 @@ module abacus_store_engine #(
           else if (tok_avail_i) state_q <= SParams;
         end
         SParams: begin
-          if (pb_re_o) pw_q <= pw_q + 32'd1;
+          if (pb_re_o) pw_q <= pw_q + PwBits'(1);
           if (halt_i) state_q <= SIdle;
-          else if (pw_valid_q && pw_idx_q == 3 * VecWords - 1) state_q <= SDrain;
+          else if (pw_valid_q && 32'(pw_idx_q) == 3 * VecWords - 1) state_q <= SDrain;
         end
         SDrain: begin
-          if (r_valid_o && r_ready_i) rd_q <= rd_q + 16'd1;
+          if (r_valid_o && r_ready_i) begin
+            rd_q      <= rd_q + 16'd1;
+            rd_addr_q <= rd_addr_q + AccAddrWidth'(1);
+            if (rd_q == m_m1_q) rd_more_q <= 1'b0;
+          end
           if (ob_we_o) wr_q <= wr_q + 16'd1;
-          if (ob_we_o && wr_q == m - 16'd1) begin
+          if (ob_we_o && wr_q == m_m1_q) begin
             state_q    <= SIssue;
             tok_push_o <= i_q[abacus_isa_pkg::PushPrevLsb];
           end
@@ -192,7 +209,7 @@ module abacus_store_engine #(
   assign bytes_o = 32'(m) * 32'(desc_row_bytes_o);
 
   logic unused;
-  assign unused = ^{i_q[7:0], PbufWords};
+  assign unused = ^{i_q[7:0], PbufWords, acc_row, pslot};
 
   // Invariants: a token is taken only when one is there; a descriptor
   // offered to the DMA stays offered, unchanged, until taken (or halt);

@@ -124,6 +124,7 @@ module abacus_top #(
   // an empty queue or waiting for a token, no DMA or array work in flight,
   // and fetch neither reading nor dispatching.
   logic [7:0] tok_l2c, tok_c2l, tok_c2s, tok_s2c;
+  logic       tok_l2c_avail, tok_c2l_avail, tok_c2s_avail, tok_s2c_avail;
   logic quiet, fetch_active, tok_overflow;
   logic [1:0] tok_overflow_idx;
   assign quiet = !fetch_active && !ld_dma_busy && !st_dma_busy && !core_busy &&
@@ -154,6 +155,8 @@ module abacus_top #(
     .l2c_push_i(l2c_push), .l2c_pop_i(l2c_pop), .c2l_push_i(c2l_push), .c2l_pop_i(c2l_pop),
     .c2s_push_i(c2s_push), .c2s_pop_i(c2s_pop), .s2c_push_i(s2c_push), .s2c_pop_i(s2c_pop),
     .l2c_o(tok_l2c), .c2l_o(tok_c2l), .c2s_o(tok_c2s), .s2c_o(tok_s2c),
+    .l2c_avail_o(tok_l2c_avail), .c2l_avail_o(tok_c2l_avail), .c2s_avail_o(tok_c2s_avail),
+    .s2c_avail_o(tok_s2c_avail),
     .overflow_o(tok_overflow), .overflow_idx_o(tok_overflow_idx));
   assign engine_state = {8'd0, tok_c2s, tok_l2c, 4'd0, !st_idle, cp_busy, !ld_idle, fetch_busy};
 
@@ -220,7 +223,7 @@ module abacus_top #(
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear), .halt_i(halt),
     .win_base_i(win_base), .win_limit_i(win_limit),
     .insn_valid_i(ld_valid), .insn_ready_o(ld_ready), .insn_i(insn_tagged), .insn_pending_o(ldq_valid),
-    .tok_avail_i(tok_c2l != '0), .tok_pop_o(c2l_pop), .tok_push_o(l2c_push),
+    .tok_avail_i(tok_c2l_avail), .tok_pop_o(c2l_pop), .tok_push_o(l2c_push),
     .f_ar_valid_i(f_ar_valid), .f_ar_ready_o(f_ar_ready), .f_ar_addr_i(f_ar_addr), .f_ar_len_i(f_ar_len),
     .f_r_valid_o(f_r_valid), .f_r_ready_i(f_r_ready),
     `ABACUS_AXI_M_RD_PASS(axi, axi),
@@ -275,8 +278,8 @@ module abacus_top #(
   ) u_compute_path (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear), .halt_i(halt),
     .insn_valid_i(cp_valid), .insn_ready_o(cp_ready), .insn_i(insn_tagged), .insn_pending_o(cpq_valid),
-    .tok_l2c_avail_i(tok_l2c != '0), .tok_l2c_pop_o(l2c_pop),
-    .tok_s2c_avail_i(tok_s2c != '0), .tok_s2c_pop_o(s2c_pop),
+    .tok_l2c_avail_i(tok_l2c_avail), .tok_l2c_pop_o(l2c_pop),
+    .tok_s2c_avail_i(tok_s2c_avail), .tok_s2c_pop_o(s2c_pop),
     .tok_c2l_push_o(c2l_push), .tok_c2s_push_o(c2s_push),
     .ib_re_o(ib_re), .ib_raddr_o(ib_raddr), .ib_rdata_i(ib_rdata),
     .wb_re_o(wb_re), .wb_raddr_o(wb_raddr), .wb_rdata_i(wb_rdata),
@@ -300,7 +303,7 @@ module abacus_top #(
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear), .halt_i(halt),
     .win_base_i(win_base), .win_limit_i(win_limit),
     .insn_valid_i(st_valid), .insn_ready_o(st_ready), .insn_i(insn_tagged), .insn_pending_o(stq_valid),
-    .tok_avail_i(tok_c2s != '0), .tok_pop_o(c2s_pop), .tok_push_o(s2c_push),
+    .tok_avail_i(tok_c2s_avail), .tok_pop_o(c2s_pop), .tok_push_o(s2c_push),
     .pb_re_o(pb_re), .pb_raddr_o(pb_raddr), .pb_rdata_i(pb_rdata),
     .p_we_o(p_we), .p_sel_o(p_sel), .p_data_o(p_data),
     .zp_out_o(zp_out), .clamp_min_o(clamp_min), .clamp_max_o(clamp_max),

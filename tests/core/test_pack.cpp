@@ -93,8 +93,9 @@ TEST(PackedDsp, AllActivationsAndWeightPairsAtLaneExtremes) {
 }
 
 // The requantization's 32 x 32 multiplier (abacus_mul32: two DSP
-// multipliers and a fabric adder tree, as the parts lo + hi * 2^L that the
-// lane adds) against int64 products: every pair of
+// multipliers and a fabric Booth/carry-save tree, as the parts
+// ll + lh * 2^17 + (hs + hc) * 2^L that the lane adds) against int64
+// products, in the low 63 bits: every pair of
 // 64 corner values (0, +-1, powers of two and their neighbours, INT32_MIN,
 // INT32_MAX), then 4 million random pairs, half of them with the top bits
 // of a (the fabric part: 6 bits for the DSP48E2 split, 8 for the DSP48E1's)
@@ -121,10 +122,15 @@ void check_mul32(const std::string& name, int low_bits) {
     d.a_i = static_cast<std::uint32_t>(a);
     d.b_i = static_cast<std::uint32_t>(b);
     d.eval();
-    const auto want = static_cast<std::uint64_t>(std::int64_t{a} * std::int64_t{b});
-    // the two parts: lo (64 bits) + hi (40 bits, signed) * 2^low_bits
-    const std::int64_t hi = static_cast<std::int64_t>(d.hi_o << 24) >> 24;
-    const std::uint64_t got = d.lo_o + (static_cast<std::uint64_t>(hi) << low_bits);
+    // the low 63 bits (a signed 32 x 32 product is 63 bits and a sign; the
+    // lane reads bits 62..31): ll + lh * 2^17 + (hs + hc) * 2^low_bits, lh
+    // signed in low_bits + 18 bits
+    constexpr std::uint64_t k63 = (std::uint64_t{1} << 63) - 1;
+    const auto want = static_cast<std::uint64_t>(std::int64_t{a} * std::int64_t{b}) & k63;
+    const int lh_bits = low_bits + 18;
+    const std::int64_t lh = static_cast<std::int64_t>(d.lh_o << (64 - lh_bits)) >> (64 - lh_bits);
+    const std::uint64_t got = (d.ll_o + (static_cast<std::uint64_t>(lh) << 17) +
+                               ((d.hs_o + d.hc_o) << low_bits)) & k63;
     ++checked;
     if (got != want && ++bad <= 5) {
       ADD_FAILURE() << a << " * " << b << ": got " << static_cast<std::int64_t>(got) << " want "
