@@ -33,12 +33,25 @@ module abacus_perf #(
   output logic [31:0] st_busy_o,
   output logic [31:0] st_stall_o
 );
+  // the 64-bit ones without a 64-bit adder (abacus_count64): a byte count
+  // comes at most once a descriptor, MACs and cycles by less than 2^31
+  abacus_count64 #(.AddBits(1)) u_cycles (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i), .add_i(run_i), .add_val_i(1'b1),
+    .count_o(cycles_o));
+  abacus_count64 #(.AddBits($clog2(Rows * Cols + 1))) u_macs (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i), .add_i(run_i && cp_fire_i),
+    .add_val_i(($clog2(Rows * Cols + 1))'(Rows * Cols)), .count_o(macs_o));
+  abacus_count64 #(.AddBits(32)) u_rd (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i),
+    .add_i(run_i && ld_dma_done_i && ld_dma_status_i == abacus_pkg::DmaOk), .add_val_i(ld_bytes_i),
+    .count_o(bytes_read_o));
+  abacus_count64 #(.AddBits(32)) u_wr (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i),
+    .add_i(run_i && st_dma_done_i && st_dma_status_i == abacus_pkg::DmaOk), .add_val_i(st_bytes_i),
+    .count_o(bytes_written_o));
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      cycles_o        <= '0;
-      macs_o          <= '0;
-      bytes_read_o    <= '0;
-      bytes_written_o <= '0;
       ld_busy_o       <= '0;
       ld_stall_o      <= '0;
       cp_busy_o       <= '0;
@@ -46,10 +59,6 @@ module abacus_perf #(
       st_busy_o       <= '0;
       st_stall_o      <= '0;
     end else if (launch_i) begin
-      cycles_o        <= '0;
-      macs_o          <= '0;
-      bytes_read_o    <= '0;
-      bytes_written_o <= '0;
       ld_busy_o       <= '0;
       ld_stall_o      <= '0;
       cp_busy_o       <= '0;
@@ -57,16 +66,12 @@ module abacus_perf #(
       st_busy_o       <= '0;
       st_stall_o      <= '0;
     end else if (run_i) begin
-      cycles_o   <= cycles_o + 64'd1;
       ld_busy_o  <= ld_busy_o + 32'(ld_busy_i);
       ld_stall_o <= ld_stall_o + 32'(ld_stall_i);
       cp_busy_o  <= cp_busy_o + 32'(cp_fire_i);
       cp_stall_o <= cp_stall_o + 32'(cp_stall_i);
       st_busy_o  <= st_busy_o + 32'(st_busy_i);
       st_stall_o <= st_stall_o + 32'(st_stall_i);
-      if (cp_fire_i) macs_o <= macs_o + 64'(Rows * Cols);
-      if (ld_dma_done_i && ld_dma_status_i == abacus_pkg::DmaOk) bytes_read_o <= bytes_read_o + 64'(ld_bytes_i);
-      if (st_dma_done_i && st_dma_status_i == abacus_pkg::DmaOk) bytes_written_o <= bytes_written_o + 64'(st_bytes_i);
     end
   end
 endmodule

@@ -184,7 +184,7 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
 
 std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
   const std::uint64_t W = bus_bytes;
-  const std::uint64_t drain = 12 + s.m + 8;  // parameters, rows through post-processing
+  const std::uint64_t drain = 12 + s.m + 11;  // parameters, rows through post-processing (RAM read, 9 stages, write)
   std::uint64_t beats = 0;
   for (std::uint32_t r = 0; r < s.m; ++r) {
     const std::uint64_t addr = s.dram_addr + static_cast<std::uint64_t>(r) * s.stride;
@@ -425,7 +425,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
     comp_end[gi] = c;
   }
   // program fetch and the first weights into the array before, the last store after
-  const std::uint64_t fetch = model.mem_latency + 4;  // the first instructions
+  const std::uint64_t fetch = model.mem_latency + 7;  // the range check (4 cycles), the first instructions
   e.cycles = fetch + static_cast<std::uint64_t>(t.R) + std::max(comp_end[G - 1] + pipe, last_store_end);
   return e;
 }
