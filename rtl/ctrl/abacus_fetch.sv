@@ -163,6 +163,7 @@ module abacus_fetch #(
     end
   end
   // room for the whole burst in the buffer, counting what is being assembled
+  // and the instruction waiting in front of the buffer
   assign burst_open_q = (beats_out_q != '0);
   // Room for a whole burst, registered to keep this adder chain off the
   // issue path. It lags one cycle, which is safe: an issue leaves ARVALID
@@ -172,7 +173,7 @@ module abacus_fetch #(
   logic room_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) room_q <= 1'b0;
-    else room_q <= (32'(q_count) + 32'(beats_out_q) / BeatsPerInsn + BurstInsns + 32'd1 <= QDepth);
+    else room_q <= (8'(q_count) + 8'(32'(beats_out_q) / BeatsPerInsn) + 8'(BurstInsns + 2) <= 8'(QDepth));
   end
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q && !ending_q &&
                      (32'(bursts_out_q) < MaxBursts) && left_nz_q && room_q && n_fresh_q;
@@ -232,15 +233,30 @@ module abacus_fetch #(
     if (BeatsPerInsn > 1) shifted = asm_q >> DataWidth;
     shifted[IBits-1 -: DataWidth] = r_data_i;
   end
-  assign q_wdata  = shifted;
-  assign q_wvalid = insn_done && !fetch_err_q && !bad_beat;
-  // A GEMM's ibuf extent, (m - 1) x stride, is multiplied as the
-  // instruction enters the buffer and travels with it, so decode (below)
-  // only adds and compares: the multiply and the buffer's read mux are not
-  // in one cycle. Exact in 32 bits for m >= 1 (m = 0 is rejected anyway).
-  logic [31:0] q_wspan, q_rspan;
-  assign q_wspan = (32'(shifted[abacus_isa_pkg::GemmMLsb +: 16]) - 32'd1) *
-                   32'(shifted[abacus_isa_pkg::GemmIbufStrideLsb +: 16]);
+  // An assembled instruction waits a cycle in a register before the
+  // buffer; meanwhile a GEMM's last ibuf row, IBUF_ROW + (m - 1) x stride,
+  // is worked out from that register (one multiply-add, a DSP with its
+  // post-adder) and travels with it, so decode (below) only compares.
+  // Exact in 32 bits for m >= 1 (m = 0 is rejected anyway).
+  logic             w_valid_q;
+  logic [IBits-1:0] w_insn_q;
+  logic [15:0]      w_m1_q, w_stride_q, w_row_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) w_valid_q <= 1'b0;
+    else w_valid_q <= insn_done && !fetch_err_q && !bad_beat && !clear_i && !start_i;
+  end
+  always_ff @(posedge clk_i) begin
+    if (insn_done) begin
+      w_insn_q   <= shifted;
+      w_m1_q     <= shifted[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1;
+      w_stride_q <= shifted[abacus_isa_pkg::GemmIbufStrideLsb +: 16];
+      w_row_q    <= shifted[abacus_isa_pkg::GemmIbufRowLsb +: 16];
+    end
+  end
+  logic [31:0] q_wlast, q_rlast;
+  assign q_wlast  = 32'(w_m1_q) * 32'(w_stride_q) + 32'(w_row_q);
+  assign q_wdata  = w_insn_q;
+  assign q_wvalid = w_valid_q && !clear_i && !start_i;
   // the issue check (room_q) promises room for every beat requested
   abacus_fifo #(.Width(32 + IBits), .Depth(QDepth), .NoOverflow(1'b1)) u_q (
     .clk_i   (clk_i),
@@ -248,10 +264,10 @@ module abacus_fetch #(
     .clear_i (clear_i || start_i),
     .wvalid_i(q_wvalid),
     .wready_o(),
-    .wdata_i ({q_wspan, q_wdata}),
+    .wdata_i ({q_wlast, q_wdata}),
     .rvalid_o(q_rvalid),
     .rready_i(q_rready),
-    .rdata_o ({q_rspan, q_rdata}),
+    .rdata_o ({q_rlast, q_rdata}),
     .count_o (q_count)
   );
 
@@ -260,8 +276,7 @@ module abacus_fetch #(
   logic [3:0]       op;
   logic             pop_prev, pop_next, push_prev, push_next;
   logic             op_bad, field_bad, is_finish;
-  logic [31:0]      g_m, g_ibuf, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot;
-  logic [31:0]      g_last_row;
+  logic [31:0]      g_m, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot;
   logic signed [7:0] s_min, s_max;
   assign i = q_rdata;
   always_comb begin
@@ -271,10 +286,8 @@ module abacus_fetch #(
     push_prev = i[abacus_isa_pkg::PushPrevLsb];
     push_next = i[abacus_isa_pkg::PushNextLsb];
     g_m      = 32'(i[abacus_isa_pkg::GemmMLsb +: 16]);
-    g_ibuf   = 32'(i[abacus_isa_pkg::GemmIbufRowLsb +: 16]);
     g_wbuf   = 32'(i[abacus_isa_pkg::GemmWbufRowLsb +: 16]);
     g_acc    = 32'(i[abacus_isa_pkg::GemmAccRowLsb +: 16]);
-    g_last_row = g_ibuf + q_rspan;
     s_m      = 32'(i[abacus_isa_pkg::StoreMLsb +: 16]);
     s_acc    = 32'(i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
     s_n      = 32'(i[abacus_isa_pkg::StoreNBytesLsb +: 16]);
@@ -289,7 +302,7 @@ module abacus_fetch #(
         field_bad = |(i & abacus_isa_pkg::LoadReservedMask) || pop_prev || push_prev;
       abacus_isa_pkg::OpGemm:
         field_bad = |(i & abacus_isa_pkg::GemmReservedMask) || g_m == 0 ||
-                    g_last_row >= IbufRows || g_wbuf + Rows > WbufRows || g_acc + g_m > AccRows;
+                    q_rlast >= IbufRows || g_wbuf + Rows > WbufRows || g_acc + g_m > AccRows;
       abacus_isa_pkg::OpStore:
         field_bad = |(i & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
                     s_m == 0 || s_m > ObufRows || s_acc + s_m > AccRows || s_n == 0 || s_n > Cols ||
@@ -433,7 +446,8 @@ module abacus_fetch #(
           // may be dispatched while the rest of its burst is on its way:
           // ending then would leave beats arriving after DONE, into the next
           // program's count; found by the fuzzer, tests/fuzz/regressions/finish-with-burst-open).
-          if ((ending_q || pc_end_q) && !burst_open_q && !ar_valid_q && engines_idle_i && !can_go) begin
+          if ((ending_q || pc_end_q) && !burst_open_q && !w_valid_q && !ar_valid_q && engines_idle_i &&
+              !can_go) begin
             state_q  <= SIdle;
             finish_o <= 1'b1;
           end
@@ -456,7 +470,8 @@ module abacus_fetch #(
   // Waiting, as opposed to active: in SRun with no read outstanding or
   // about to be issued and no instruction moving (a full queue, or FINISH
   // waiting for the engines). Run control's deadlock watch uses it.
-  assign active_o = (state_q == SCheck) || burst_open_q || ar_valid_q || can_issue || can_go || d_load;
+  assign active_o = (state_q == SCheck) || burst_open_q || w_valid_q || ar_valid_q || can_issue || can_go ||
+                    d_load;
 
   // Invariants: at most MaxBursts reads in flight, beats only for bursts in
   // flight (R is routed here by ID), an offered AR held unchanged until
@@ -465,6 +480,7 @@ module abacus_fetch #(
   `ABACUS_ASSERT(FetchBurstsBounded, 32'(bursts_out_q) <= MaxBursts)
 `ifndef SYNTHESIS
   initial assert (MaxBursts >= 1 && MaxBursts <= 3);  // bursts_out_q is 2 bits
+  initial assert (QDepth + MaxBursts * BurstInsns + BurstInsns + 2 < 256);  // room_q's 8 bits
 `endif
   `ABACUS_ASSERT(FetchBeatOnlyInFlight, !r_fire || beats_out_q != '0)
   `ABACUS_ASSERT(FetchOneQueue, $onehot0({ld_valid_o, cp_valid_o, st_valid_o}))

@@ -161,7 +161,7 @@ module abacus_dma_wr #(
   always_comb begin
     need_pre = h_row_first && beat_q == 8'd0 && !pre_done_q;
     // W buffer entries plus the beat in stage 1 must stay within its depth
-    room     = (32'(wcount) + ((s1_valid_q && s1_beat_q) ? 32'd1 : 32'd0)) < WDepth;
+    room     = (4'(wcount) + 4'(s1_valid_q && s1_beat_q)) < 4'(WDepth);
     rd_pre   = q_rvalid && need_pre;
     rd_beat  = q_rvalid && !need_pre && room;
     q_rready = rd_beat && (beat_q == h_len);
