@@ -162,11 +162,10 @@ module abacus_fetch #(
       n_fresh_q <= fresh1_q && (state_q == SRun) && !issue && !clear_i;
     end
   end
-  // room for the whole burst in the buffer, counting what is being assembled
-  // and the instruction waiting in front of the buffer
   assign burst_open_q = (beats_out_q != '0);
-  // Room for a whole burst, registered to keep this adder chain off the
-  // issue path. It lags one cycle, which is safe: an issue leaves ARVALID
+  // Room in the buffer for a whole burst, counting the instruction being
+  // assembled and the one waiting in front of the buffer (the + 2),
+  // registered to keep this adder chain off the issue path. It lags one cycle, which is safe: an issue leaves ARVALID
   // set for at least the next cycle, and by the one after that room_q has
   // seen the new outstanding count; arriving beats and dispatch only ever
   // make room.
