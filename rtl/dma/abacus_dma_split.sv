@@ -96,9 +96,13 @@ module abacus_dma_split #(
   logic [BlockWidth-1:0]  cur_off_q, cur_off_d;
   logic                   cur_load, cur_step, cur_settled;
   logic [63:BlockWidth]   cur_load_val;
-  logic [15:0]            rem_q, rem_d;               // bytes left in the row
+  // rem and to_blk are the plain walk (bytes left in the row; bytes from
+  // cur to its block's end, 1..BlockBytes), kept only as the reference the
+  // assertions below check after and blk_limited against: nothing the
+  // hardware emits reads them, so synthesis drops them.
+  logic [15:0]            rem_q, rem_d;
   logic [15:0]            after_q, after_d;           // rem - to_blk: left after a block-limited burst
-  logic [BlockWidth:0]    to_blk_q, to_blk_d;         // bytes from cur to the block's end, 1..BlockBytes
+  logic [BlockWidth:0]    to_blk_q, to_blk_d;
   logic [BlockWidth-1:0]  row_end_q, row_end_d;       // the row's last byte, within its block
   logic [OffWidth:0]      row_hi_q, row_hi_d;         // valid bytes in the row's last beat
   logic [SpAddrWidth-1:0] delta_q, delta_d;
@@ -117,8 +121,9 @@ module abacus_dma_split #(
   // It ends at the block boundary if the row goes past it, else at the row's
   // end (both in the same block then, so the beat count is a difference of
   // the block-relative beat indices).
-  // (whether it is block-limited, to_blk_q < rem_q, is itself kept in a
-  // register, worked out beside to_blk_q and rem_q)
+  // (whether it is block-limited, to_blk < rem, is kept in a register of
+  // its own, worked out from after_q for the next block and from the row's
+  // start for a new row)
   logic                blk_limited, blk_limited_q, blk_limited_d;
   logic [LenWidth-1:0] len_blk, len_row;
   assign blk_limited = blk_limited_q;
