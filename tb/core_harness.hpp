@@ -63,9 +63,14 @@ class CoreHarness {
 
   // Writes the per-channel parameters (Cols channels) and the shared ones.
   void load_params(const ref::OutputStage& os) {
-    const std::vector<std::int32_t>* vecs[3] = {&os.bias, &os.multiplier, &os.shift};
+    std::vector<std::uint32_t> words[3];
+    for (std::size_t c = 0; c < os.bias.size(); ++c) {
+      words[0].push_back(static_cast<std::uint32_t>(os.bias[c]));
+      words[1].push_back(os.scale_word(static_cast<int>(c)));
+      words[2].push_back(static_cast<std::uint32_t>(os.shift_word(static_cast<int>(c))));
+    }
     for (int sel = 0; sel < 3; ++sel) {
-      std::vector<std::uint32_t> e(vecs[sel]->begin(), vecs[sel]->end());
+      std::vector<std::uint32_t>& e = words[sel];
       e.resize(static_cast<std::size_t>(cols_), 0);
       dut_.p_we_i = 1;
       dut_.p_sel_i = static_cast<std::uint8_t>(sel);
@@ -76,6 +81,7 @@ class CoreHarness {
     dut_.zp_out_i = static_cast<std::uint8_t>(os.zp_out);
     dut_.clamp_min_i = static_cast<std::uint8_t>(os.act_min);
     dut_.clamp_max_i = static_cast<std::uint8_t>(os.act_max);
+    dut_.float_i = os.mode == ref::RequantMode::kFloat32;
   }
 
   // Streams the tiles' weights and activations concurrently, then waits

@@ -11,7 +11,8 @@
 //   r/o: read requests for accumulator rows and the requantized int8 rows.
 // Parameter port: p_we_i writes one kind (p_sel_i: bias, multiplier, shift)
 // of per-channel post-processing parameter for all Cols channels at once.
-// zp_out_i and the clamp bounds must be stable while reads are in flight.
+// zp_out_i, the clamp bounds and float_i must be stable while reads are in
+// flight.
 //
 // Schedule: a tile starts once all its weights are in the shadow registers;
 // the next tile's weights are accepted from the cycle the current tile
@@ -49,6 +50,7 @@ module abacus_core #(
   input  logic [7:0]               zp_out_i,
   input  logic [7:0]               clamp_min_i,
   input  logic [7:0]               clamp_max_i,
+  input  logic                     float_i,    // requantize with binary32 scales
   // accumulator read and requantized output
   input  logic                     r_valid_i,
   output logic                     r_ready_o,
@@ -196,6 +198,7 @@ module abacus_core #(
     .zp_out_i   (zp_out_i),
     .clamp_min_i(clamp_min_i),
     .clamp_max_i(clamp_max_i),
+    .float_i    (float_i),
     .out_o      (o_data_o)
   );
 

@@ -5,7 +5,7 @@
 // b = bh * 2^17 + bl, bl = b[16:0] unsigned and bh = b[31:17] signed:
 //
 //   a * b + N = ll + lh * 2^17 + (hs + hc) * 2^L    (mod 2^63)
-//   ll = al*bl,  lh = al*bh,  hs + hc = ah*b + N / 2^L,   N = Round * 2^30
+//   ll = al*bl,  lh = al*bh,  hs + hc = ah*b + N / 2^L,   N = round_i * 2^30
 //
 // ll (Lu x 17u) and lh (Lu x 15s) each fit one DSP multiplier as
 // (L+1) x 18 signed: L = 26 for the DSP48E2's 27 x 18, L = 24 for the
@@ -18,11 +18,11 @@
 // low 63 bits, which is all the caller reads (a 32 x 32 signed product
 // fits in 63 bits and a sign). Combinational: the caller registers the parts.
 module abacus_mul32 #(
-  parameter int unsigned LowBits = 26,  // 24 or 26
-  parameter bit          Round = 1'b0   // add 2^30
+  parameter int unsigned LowBits = 26  // 24 or 26
 ) (
   input  logic [31:0]        a_i,    // signed
   input  logic [31:0]        b_i,    // signed
+  input  logic               round_i,  // add 2^30
   output logic [LowBits+17:0] ll_o,  // al * bl (non-negative)
   output logic [LowBits+17:0] lh_o,  // al * bh (signed)
   output logic [39:0]        hs_o,   // hs + hc = ah * b + N / 2^L (mod 2^40)
@@ -63,8 +63,8 @@ module abacus_mul32 #(
       if (k > 0) pp[k][2*k-2] = neg[k-1];
     end
     pp[Digits] = '0;
-    pp[Digits][HighBits-2] = Round ^ neg[Digits-1];
-    pp[Digits][HighBits-1] = Round & neg[Digits-1];
+    pp[Digits][HighBits-2] = round_i ^ neg[Digits-1];
+    pp[Digits][HighBits-1] = round_i & neg[Digits-1];
   end
 
   // ---- carry-save reduction to two rows -------------------------------------------

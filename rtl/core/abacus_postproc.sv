@@ -10,6 +10,7 @@ module abacus_postproc #(
   // per-channel vectors: channel c at [c*W +: W]
   input  logic [Cols*32-1:0]    acc_i,
   input  logic [Cols*32-1:0]    bias_i,
+  input  logic                  float_i,  // requantize with binary32 scales
   input  logic [Cols*32-1:0]    mult_i,
   input  logic [Cols*6-1:0]     shift_i,
   input  logic [7:0]            zp_out_i,
@@ -23,6 +24,7 @@ module abacus_postproc #(
       .en_i       (en_i),
       .acc_i      (acc_i[c*32 +: 32]),
       .bias_i     (bias_i[c*32 +: 32]),
+      .float_i    (float_i),
       .mult_i     (mult_i[c*32 +: 32]),
       .shift_i    (shift_i[c*6 +: 6]),
       .zp_out_i   (zp_out_i),

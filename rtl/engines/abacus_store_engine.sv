@@ -40,6 +40,7 @@ module abacus_store_engine #(
   output logic [7:0]               zp_out_o,
   output logic [7:0]               clamp_min_o,
   output logic [7:0]               clamp_max_o,
+  output logic                     float_o,      // requantize with binary32 scales
   output logic                     r_valid_o,
   input  logic                     r_ready_i,
   output logic [AccAddrWidth-1:0]  r_addr_o,
@@ -82,6 +83,7 @@ module abacus_store_engine #(
   assign zp_out_o    = i_q[abacus_isa_pkg::StoreZpOutLsb +: 8];
   assign clamp_min_o = i_q[abacus_isa_pkg::StoreClampMinLsb +: 8];
   assign clamp_max_o = i_q[abacus_isa_pkg::StoreClampMaxLsb +: 8];
+  assign float_o     = i_q[abacus_isa_pkg::StoreFloatScaleLsb];
 
   assign insn_ready_o = (state_q == SIdle);
   assign tok_pop_o    = (state_q == SToken) && tok_avail_i && !halt_i;

@@ -3,18 +3,18 @@
 package abacus_isa_pkg;
 
   localparam logic [31:0] IdMagic = 32'h41424143;
-  localparam logic [31:0] IdVersion = 32'h00010001;
+  localparam logic [31:0] IdVersion = 32'h00010002;
   localparam int unsigned InsnBits = 256;
 
   // register byte offsets
   localparam logic [11:0] RegIdMagic = 12'h000;  // ro: 0x41424143 ('ABAC')
-  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]
+  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE
   localparam logic [11:0] RegCfgArray = 12'h008;  // ro: array rows[15:0] cols[31:16]
   localparam logic [11:0] RegCfgIbufRows = 12'h00c;  // ro: activation buffer rows (Rows bytes each)
   localparam logic [11:0] RegCfgWbufRows = 12'h010;  // ro: weight buffer rows (Cols bytes each)
   localparam logic [11:0] RegCfgAccRows = 12'h014;  // ro: accumulator rows (Cols int32 each)
   localparam logic [11:0] RegCfgObufRows = 12'h018;  // ro: output buffer rows: most rows one STORE moves
-  localparam logic [11:0] RegCfgPbufSlots = 12'h01c;  // ro: parameter slots (bias, multiplier, shift for Cols channels)
+  localparam logic [11:0] RegCfgPbufSlots = 12'h01c;  // ro: parameter slots (bias, multiplier or binary32 scale, shift for Cols channels)
   localparam logic [11:0] RegCfgBus = 12'h020;  // ro: AXI data width in bits[15:0], instruction bytes[31:16]
   localparam logic [11:0] RegCfgSpadMap = 12'h024;  // ro: scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)
   localparam logic [11:0] RegBuildId = 12'h028;  // ro: build identifier (git hash prefix), 0 in simulation
@@ -142,7 +142,9 @@ package abacus_isa_pkg;
   localparam int unsigned StoreStrideWidth = 32;
   localparam int unsigned StoreDramAddrLsb = 128;
   localparam int unsigned StoreDramAddrWidth = 64;
-  localparam logic [255:0] StoreReservedMask = 256'hffffffffffffffff000000000000000000000000000000000000000000000000;
+  localparam int unsigned StoreFloatScaleLsb = 192;
+  localparam int unsigned StoreFloatScaleWidth = 1;
+  localparam logic [255:0] StoreReservedMask = 256'hfffffffffffffffe000000000000000000000000000000000000000000000000;
   localparam logic [255:0] FinishReservedMask = 256'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00;
 
   // 1 for an offset in the register map

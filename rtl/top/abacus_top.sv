@@ -263,6 +263,7 @@ module abacus_top #(
   logic [1:0]         p_sel;
   logic [Cols*32-1:0] p_data;
   logic [7:0]         zp_out, clamp_min, clamp_max;
+  logic               requant_float;
   logic [AccAw-1:0]   r_addr;
   logic [Cols*8-1:0]  o_data;
 
@@ -284,7 +285,7 @@ module abacus_top #(
     .ib_re_o(ib_re), .ib_raddr_o(ib_raddr), .ib_rdata_i(ib_rdata),
     .wb_re_o(wb_re), .wb_raddr_o(wb_raddr), .wb_rdata_i(wb_rdata),
     .p_we_i(p_we), .p_sel_i(p_sel), .p_data_i(p_data),
-    .zp_out_i(zp_out), .clamp_min_i(clamp_min), .clamp_max_i(clamp_max),
+    .zp_out_i(zp_out), .clamp_min_i(clamp_min), .clamp_max_i(clamp_max), .float_i(requant_float),
     .r_valid_i(r_valid), .r_ready_o(r_ready), .r_addr_i(r_addr),
     .o_valid_o(o_valid), .o_ready_i(o_ready), .o_data_o(o_data),
     .busy_o(cp_busy), .stall_o(cp_stall), .fire_o(cp_fire), .core_busy_o(core_busy)
@@ -306,7 +307,7 @@ module abacus_top #(
     .tok_avail_i(tok_c2s_avail), .tok_pop_o(c2s_pop), .tok_push_o(s2c_push),
     .pb_re_o(pb_re), .pb_raddr_o(pb_raddr), .pb_rdata_i(pb_rdata),
     .p_we_o(p_we), .p_sel_o(p_sel), .p_data_o(p_data),
-    .zp_out_o(zp_out), .clamp_min_o(clamp_min), .clamp_max_o(clamp_max),
+    .zp_out_o(zp_out), .clamp_min_o(clamp_min), .clamp_max_o(clamp_max), .float_o(requant_float),
     .r_valid_o(r_valid), .r_ready_i(r_ready), .r_addr_o(r_addr),
     .o_valid_i(o_valid), .o_ready_o(o_ready), .o_data_i(o_data),
     .ob_we_o(ob_we), .ob_waddr_o(ob_waddr), .ob_wdata_o(ob_wdata),

@@ -86,9 +86,10 @@ GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Ti
       const int oc = co0 + j;
       L.bias.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(p.os.bias[oc]) -
                                                  static_cast<std::uint32_t>(p.zp_in) * colsum[static_cast<std::size_t>(j)]));
-      L.mult.push_back(p.os.multiplier[oc]);
-      L.shift.push_back(p.os.shift[oc]);
+      L.mult.push_back(static_cast<std::int32_t>(p.os.scale_word(oc)));
+      L.shift.push_back(p.os.shift_word(oc));
     }
+    L.float_scale = p.os.mode == ref::RequantMode::kFloat32;
     L.zp_out = p.os.zp_out;
     L.act_min = p.os.act_min;
     L.act_max = p.os.act_max;

@@ -52,6 +52,7 @@ void Program::store(const StoreArgs& a, Deps d) {
   isa::set_field(i, isa::store::ZP_OUT, static_cast<std::uint8_t>(a.zp_out));
   isa::set_field(i, isa::store::CLAMP_MIN, static_cast<std::uint8_t>(a.clamp_min));
   isa::set_field(i, isa::store::CLAMP_MAX, static_cast<std::uint8_t>(a.clamp_max));
+  isa::set_field(i, isa::store::FLOAT_SCALE, a.float_scale ? 1 : 0);
   insns_.push_back(i);
 }
 

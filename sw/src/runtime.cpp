@@ -373,6 +373,7 @@ Schedule schedule(const HwConfig& hw, const Tiling& t, const Lowered& L, const P
       s.zp_out = static_cast<std::int8_t>(L.zp_out);
       s.clamp_min = static_cast<std::int8_t>(L.act_min);
       s.clamp_max = static_cast<std::int8_t>(L.act_max);
+      s.float_scale = L.float_scale;
       Deps d;
       d.pop_prev = true;
       d.push_prev = true;
@@ -456,6 +457,10 @@ Program emit(const Schedule& sch) {
 
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& L,
                       const Timeout& timeout) {
+  if (L.float_scale && (hw.version & 0xffff) < 2) {
+    throw DeviceError("the device's ISA version " + hex(hw.version) +
+                      " has no float32 requantization (STORE.FLOAT_SCALE needs 1.2 or later)");
+  }
   const Tiling t = tile(hw, L);
   const std::size_t block_bytes = static_cast<std::size_t>(t.KT) * t.R * t.C;
   GemmStats stats;
@@ -546,8 +551,11 @@ GemmStats gemm(Session& s, const GemmProblem& p, std::int8_t* c, const Timeout& 
     L.bias.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(p.os.bias[j]) -
                                                static_cast<std::uint32_t>(p.zp_a) * colsum[static_cast<std::size_t>(j)]));
   }
-  L.mult = p.os.multiplier;
-  L.shift = p.os.shift;
+  for (int j = 0; j < p.n; ++j) {
+    L.mult.push_back(static_cast<std::int32_t>(p.os.scale_word(j)));
+    L.shift.push_back(p.os.shift_word(j));
+  }
+  L.float_scale = p.os.mode == ref::RequantMode::kFloat32;
   L.zp_out = p.os.zp_out;
   L.act_min = p.os.act_min;
   L.act_max = p.os.act_max;

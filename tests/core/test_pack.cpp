@@ -99,7 +99,8 @@ TEST(PackedDsp, AllActivationsAndWeightPairsAtLaneExtremes) {
 // 64 corner values (0, +-1, powers of two and their neighbours, INT32_MIN,
 // INT32_MAX), then 4 million random pairs, half of them with the top bits
 // of a (the fabric part: 6 bits for the DSP48E2 split, 8 for the DSP48E1's)
-// forced to each of their values in turn.
+// forced to each of their values in turn; with the rounding constant 2^30
+// (round_i) on and off.
 template <class M>
 void check_mul32(const std::string& name, int low_bits) {
   const std::uint64_t seed = abacus::sim::test_seed(name);  // printed, replayable with ABACUS_SEED
@@ -118,15 +119,17 @@ void check_mul32(const std::string& name, int low_bits) {
   std::mt19937_64 rng(seed);
   while (corners.size() < 64) corners.push_back(static_cast<std::int32_t>(rng()));
   std::uint64_t bad = 0, checked = 0;
-  auto check = [&](std::int32_t a, std::int32_t b) {
+  auto check = [&](std::int32_t a, std::int32_t b, bool round) {
     d.a_i = static_cast<std::uint32_t>(a);
     d.b_i = static_cast<std::uint32_t>(b);
+    d.round_i = round;
     d.eval();
     // the low 63 bits (a signed 32 x 32 product is 63 bits and a sign; the
     // lane reads bits 62..31): ll + lh * 2^17 + (hs + hc) * 2^low_bits, lh
     // signed in low_bits + 18 bits
     constexpr std::uint64_t k63 = (std::uint64_t{1} << 63) - 1;
-    const auto want = static_cast<std::uint64_t>(std::int64_t{a} * std::int64_t{b}) & k63;
+    const auto want =
+        (static_cast<std::uint64_t>(std::int64_t{a} * std::int64_t{b}) + (round ? std::uint64_t{1} << 30 : 0)) & k63;
     const int lh_bits = low_bits + 18;
     const std::int64_t lh = static_cast<std::int64_t>(d.lh_o << (64 - lh_bits)) >> (64 - lh_bits);
     const std::uint64_t got = (d.ll_o + (static_cast<std::uint64_t>(lh) << 17) +
@@ -138,14 +141,17 @@ void check_mul32(const std::string& name, int low_bits) {
     }
   };
   for (auto a : corners) {
-    for (auto b : corners) check(a, b);
+    for (auto b : corners) {
+      check(a, b, false);
+      check(a, b, true);
+    }
   }
   for (int i = 0; i < 4000000; ++i) {
     auto a = static_cast<std::uint32_t>(rng());
     if (i % 2) a = (a & low_mask) | (static_cast<std::uint32_t>(i / 2 % high_values) << low_bits);
-    check(static_cast<std::int32_t>(a), static_cast<std::int32_t>(rng()));
+    check(static_cast<std::int32_t>(a), static_cast<std::int32_t>(rng()), (i >> 1) & 1);
   }
-  EXPECT_EQ(checked, std::uint64_t{64} * 64 + 4000000);
+  EXPECT_EQ(checked, std::uint64_t{64} * 64 * 2 + 4000000);
   EXPECT_EQ(bad, 0u);
   d.final();
 }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "abacus/ref/quant.hpp"
@@ -75,6 +76,38 @@ TEST(Quant, RequantizeClampsAndOffsets) {
   EXPECT_EQ(requantize(-1000, 0, INT32_MAX, 0, 0, -128, 127), -128);
   EXPECT_EQ(requantize(10, 0, INT32_MAX, 0, -128, -128, -68), -118);
   EXPECT_EQ(requantize(INT32_MAX, 1, INT32_MAX, 0, 0, -128, 127), -128);  // bias wraps
+}
+
+// The float32 mode against hand-worked values: ties to even, the two
+// binary32 roundings (x to 24 bits, the product to 24 bits), the clamp,
+// and rejected scales.
+TEST(Quant, RequantizeFloatHandWorked) {
+  EXPECT_EQ(requantize_float(5, 0, 0.5f, 0, -128, 127), 2);    // 2.5 -> 2
+  EXPECT_EQ(requantize_float(7, 0, 0.5f, 0, -128, 127), 4);    // 3.5 -> 4
+  EXPECT_EQ(requantize_float(-5, 0, 0.5f, 0, -128, 127), -2);
+  EXPECT_EQ(requantize_float(3, -2, 0.5f, 0, -128, 127), 0);   // bias first: 0.5 -> 0
+  EXPECT_EQ(requantize_float(300, 0, 0.25f, 10, -128, 127), 85);
+  EXPECT_EQ(requantize_float(300, 0, 1.0f, 10, -128, 127), 127);
+  EXPECT_EQ(requantize_float(-300, 0, 1.0f, 10, 10, 127), 10);  // fused ReLU
+  // 16777217 is 2^24 + 1: binary32 rounds it to 2^24 (even), so 2^24 * 2^-18 = 64
+  EXPECT_EQ(requantize_float(16777217, 0, 0x1p-18f, 0, -128, 127), 64);
+  // 16777219 rounds up to 16777220: 16777220 * 2^-17 = 128.00003 -> 128, clamped
+  EXPECT_EQ(requantize_float(16777219, 0, 0x1p-17f, -1, -128, 127), 127);
+  // 5000002 * 0x1.77cf3ap-21 = 3.49999991... exactly; binary32 rounds the
+  // product to 3.5 (24 bits), then 3.5 -> 4. One exact rounding would give 3.
+  float s;
+  const std::uint32_t bits = 0x353be79d;
+  std::memcpy(&s, &bits, 4);
+  EXPECT_LT(5000002.0 * static_cast<double>(s), 3.5);
+  EXPECT_EQ(requantize_float(5000002, 0, s, 0, -128, 127), 4);
+  EXPECT_EQ(requantize_float(INT32_MAX, 1, 1.0f, 0, -128, 127), -128);  // bias wraps
+  EXPECT_EQ(requantize_float(123, 0, 0.0f, 5, -128, 127), 5);
+  EXPECT_THROW(requantize_float(1, 0, std::numeric_limits<float>::infinity(), 0, -128, 127), std::invalid_argument);
+  EXPECT_THROW(requantize_float(1, 0, std::numeric_limits<float>::quiet_NaN(), 0, -128, 127), std::invalid_argument);
+  OutputStage os = OutputStage::uniform_float(2, 0.5f, 3);
+  EXPECT_EQ(os.apply(1, 7), 7);  // 3.5 -> 4, + 3
+  os.scale[1] = std::numeric_limits<float>::infinity();
+  EXPECT_THROW(os.validate(2), std::invalid_argument);
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ class ConvTest : public ::testing::Test {
   }
   int uniform(int lo, int hi) { return rnd_.uniform(lo, hi); }
 
-  void check(const ref::ConvGeometry& g, const char* what) {
+  void check(const ref::ConvGeometry& g, const char* what, ref::RequantMode mode = ref::RequantMode::kFixedPoint) {
     SCOPED_TRACE(what);
     const std::vector<std::int8_t> x = rnd_.int8s(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
     const std::vector<std::int8_t> w =
@@ -49,6 +49,7 @@ class ConvTest : public ::testing::Test {
     ref::OutputStageSpec spec;
     spec.bias_bound = 50000;
     spec.zp_out_bound = 20;
+    spec.mode = mode;
     p.os = ref::random_output_stage(rnd_, g.out_c, g.kernel_h * g.kernel_w * g.in_c / g.groups, spec);
     if (rnd_.uniform(0, 1)) p.os.act_min = p.os.zp_out;  // fused ReLU
     std::vector<std::int8_t> want(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c), got(want.size());
@@ -111,6 +112,15 @@ TEST_F(ConvTest, DepthwiseAndGroups) {
   check(geom(1, 9, 9, 20, 3, 3, 40, 2, 1, 1, 20), "depthwise with channel multiplier 2, stride 2");
   check(geom(1, 8, 8, 24, 3, 3, 16, 1, 1, 1, 2), "two groups");
   check(geom(1, 1, 1, 100, 1, 1, 37, 1, 0), "fully connected (1x1 on 1x1)");
+}
+
+// The float32 requantization mode through the conv lowering (per-channel
+// scales, fused ReLU, depthwise and strided), against ref::conv2d_i8.
+TEST_F(ConvTest, FloatScaleShapes) {
+  const auto f = ref::RequantMode::kFloat32;
+  check(geom(1, 12, 11, 20, 3, 3, 24, 2, 1), "float32: 3x3 stride 2", f);
+  check(geom(1, 9, 9, 20, 3, 3, 40, 2, 1, 1, 20), "float32: depthwise with channel multiplier 2, stride 2", f);
+  check(geom(2, 6, 6, 8, 1, 1, 8, 1, 0), "float32: 1x1, batch 2", f);
 }
 
 TEST_F(ConvTest, RandomShapes) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -52,7 +53,7 @@ class TopTest : public ::testing::Test {
     GemmProblem p;
     std::vector<std::int8_t> a, b, want;
   };
-  Problem random_problem(int m, int n, int k) {
+  Problem random_problem(int m, int n, int k, ref::RequantMode mode = ref::RequantMode::kFixedPoint) {
     Problem pr;
     pr.a = rnd_.int8s(static_cast<std::size_t>(m) * k);
     pr.b = rnd_.int8s(static_cast<std::size_t>(k) * n);
@@ -65,8 +66,18 @@ class TopTest : public ::testing::Test {
     spec.exp_lo = -3;
     spec.exp_hi = 2;
     spec.zp_out_bound = 40;
+    spec.mode = mode;
     pr.p.os = ref::random_output_stage(rnd_, n, k, spec);
     for (int j = 0; j < n; ++j) {  // one channel in eight: any multiplier, any shift
+      if (mode == ref::RequantMode::kFloat32) {
+        if (uniform(0, 7) == 0) {  // any sign, significand and exponent 2^-40..2^8
+          const std::uint32_t bits = static_cast<std::uint32_t>(uniform(0, 1)) << 31 |
+                                     static_cast<std::uint32_t>(uniform(127 - 40, 127 + 8)) << 23 |
+                                     static_cast<std::uint32_t>(uniform(0, (1 << 23) - 1));
+          std::memcpy(&pr.p.os.scale[static_cast<std::size_t>(j)], &bits, 4);
+        }
+        continue;
+      }
       if (uniform(0, 7) == 0) pr.p.os.multiplier[static_cast<std::size_t>(j)] = uniform(0, INT32_MAX);
       if (uniform(0, 7) == 0) pr.p.os.shift[static_cast<std::size_t>(j)] = uniform(-31, 31);
     }
@@ -80,15 +91,16 @@ class TopTest : public ::testing::Test {
   }
 
   // Runs a problem; checks bytes and the exact counters.
-  void run_checked(SimDevice& dev, int m, int n, int k) {
-    Problem pr = random_problem(m, n, k);
+  void run_checked(SimDevice& dev, int m, int n, int k, ref::RequantMode mode = ref::RequantMode::kFixedPoint) {
+    Problem pr = random_problem(m, n, k, mode);
     pr.p.a = pr.a.data();
     pr.p.b = pr.b.data();
     std::vector<std::int8_t> got(pr.want.size());
     const GemmStats st = gemm(dev, pr.p, got.data());
     long bad = 0;
     for (std::size_t i = 0; i < got.size(); ++i) bad += got[i] != pr.want[i];
-    EXPECT_EQ(bad, 0) << m << "x" << n << "x" << k << " seed " << seed_;
+    EXPECT_EQ(bad, 0) << m << "x" << n << "x" << k << (mode == ref::RequantMode::kFloat32 ? " float32" : "")
+                      << " seed " << seed_;
     const HwConfig hw = read_config(dev);
     const std::uint64_t np = ceil_div<std::uint64_t>(n, hw.cols) * hw.cols;
     const std::uint64_t kp = ceil_div<std::uint64_t>(k, hw.rows) * hw.rows;
@@ -116,6 +128,35 @@ TEST_F(TopTest, RandomGemmsBitExactWithStalls) {
   const int shapes[][3] = {{1, 1, 1}, {16, 16, 16}, {17, 33, 65}, {3, 200, 5}, {130, 17, 40}};
   for (const auto& s : shapes) run_checked(*dev, s[0], s[1], s[2]);
   for (int i = 0; i < 8; ++i) run_checked(*dev, uniform(1, 150), uniform(1, 150), uniform(1, 200));
+}
+
+// The float32 requantization mode (STORE.FLOAT_SCALE), alternating with
+// the fixed-point one on the same device, against ref::gemm_i8.
+TEST_F(TopTest, FloatScaleGemmsBitExactWithStalls) {
+  auto dev = open(20, 0.02);
+  const int shapes[][3] = {{1, 1, 1}, {16, 16, 16}, {17, 33, 65}, {130, 17, 40}};
+  for (const auto& s : shapes) {
+    run_checked(*dev, s[0], s[1], s[2], ref::RequantMode::kFloat32);
+    run_checked(*dev, s[2], s[1], s[0], ref::RequantMode::kFixedPoint);
+  }
+  for (int i = 0; i < 4; ++i) run_checked(*dev, uniform(1, 150), uniform(1, 150), uniform(1, 200), ref::RequantMode::kFloat32);
+}
+
+// A device older than ISA 1.2 has no STORE.FLOAT_SCALE (it would reject the
+// bit as ILLEGAL_FIELD): the runtime refuses before it writes anything.
+TEST_F(TopTest, FloatScaleNeedsIsa12) {
+  auto dev = open(0);
+  HwConfig hw = read_config(*dev);
+  EXPECT_EQ(hw.version & 0xffff, 2u);
+  hw.version = 0x00010001;
+  detail::Lowered L;
+  L.float_scale = true;
+  try {
+    detail::run_lowered(*dev, hw, detail::CycleModel{}, L, Timeout{});
+    ADD_FAILURE() << "no error";
+  } catch (const DeviceError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs 1.2"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(TopTest, LargerGemmNoStalls) {

@@ -8,20 +8,20 @@
 namespace abacus::isa {
 
 constexpr std::uint32_t kIdMagic = 0x41424143;
-constexpr std::uint32_t kIdVersion = 0x00010001;
+constexpr std::uint32_t kIdVersion = 0x00010002;
 constexpr unsigned kInstructionBits = 256;
 constexpr unsigned kInstructionBytes = 32;
 using Instruction = std::array<std::uint64_t, 4>;
 
 namespace reg {
 constexpr std::uint32_t ID_MAGIC = 0x000;  // ro: 0x41424143 ('ABAC')
-constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]
+constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE
 constexpr std::uint32_t CFG_ARRAY = 0x008;  // ro: array rows[15:0] cols[31:16]
 constexpr std::uint32_t CFG_IBUF_ROWS = 0x00C;  // ro: activation buffer rows (Rows bytes each)
 constexpr std::uint32_t CFG_WBUF_ROWS = 0x010;  // ro: weight buffer rows (Cols bytes each)
 constexpr std::uint32_t CFG_ACC_ROWS = 0x014;  // ro: accumulator rows (Cols int32 each)
 constexpr std::uint32_t CFG_OBUF_ROWS = 0x018;  // ro: output buffer rows: most rows one STORE moves
-constexpr std::uint32_t CFG_PBUF_SLOTS = 0x01C;  // ro: parameter slots (bias, multiplier, shift for Cols channels)
+constexpr std::uint32_t CFG_PBUF_SLOTS = 0x01C;  // ro: parameter slots (bias, multiplier or binary32 scale, shift for Cols channels)
 constexpr std::uint32_t CFG_BUS = 0x020;  // ro: AXI data width in bits[15:0], instruction bytes[31:16]
 constexpr std::uint32_t CFG_SPAD_MAP = 0x024;  // ro: scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)
 constexpr std::uint32_t BUILD_ID = 0x028;  // ro: build identifier (git hash prefix), 0 in simulation
@@ -71,13 +71,13 @@ struct RegisterInfo {
 };
 inline constexpr RegisterInfo kRegisters[] = {
     {"ID_MAGIC", 0x000, "ro", "0x41424143 ('ABAC')", 0x41424143, false, 0x0, 0x0, 0x0},
-    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]", 0x00010001, false, 0x0, 0x0, 0x0},
+    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE", 0x00010002, false, 0x0, 0x0, 0x0},
     {"CFG_ARRAY", 0x008, "ro", "array rows[15:0] cols[31:16]", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_IBUF_ROWS", 0x00C, "ro", "activation buffer rows (Rows bytes each)", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_WBUF_ROWS", 0x010, "ro", "weight buffer rows (Cols bytes each)", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_ACC_ROWS", 0x014, "ro", "accumulator rows (Cols int32 each)", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_OBUF_ROWS", 0x018, "ro", "output buffer rows: most rows one STORE moves", 0x0, true, 0x0, 0x0, 0x0},
-    {"CFG_PBUF_SLOTS", 0x01C, "ro", "parameter slots (bias, multiplier, shift for Cols channels)", 0x0, true, 0x0, 0x0, 0x0},
+    {"CFG_PBUF_SLOTS", 0x01C, "ro", "parameter slots (bias, multiplier or binary32 scale, shift for Cols channels)", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_BUS", 0x020, "ro", "AXI data width in bits[15:0], instruction bytes[31:16]", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_SPAD_MAP", 0x024, "ro", "scratchpad byte base of wbuf[15:0]/1 KiB, of pbuf[31:16]/1 KiB (ibuf at 0)", 0x0, true, 0x0, 0x0, 0x0},
     {"BUILD_ID", 0x028, "ro", "build identifier (git hash prefix), 0 in simulation", 0x0, true, 0x0, 0x0, 0x0},
@@ -221,7 +221,8 @@ constexpr Field N_BYTES{64, 16};
 constexpr Field PSLOT{80, 16};
 constexpr Field STRIDE{96, 32};
 constexpr Field DRAM_ADDR{128, 64};
-constexpr Instruction kReservedMask{0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0xffffffffffffffffULL};
+constexpr Field FLOAT_SCALE{192, 1};
+constexpr Instruction kReservedMask{0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0xfffffffffffffffeULL};
 }  // namespace store
 namespace finish {
 constexpr Instruction kReservedMask{0xffffffffffffff00ULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};

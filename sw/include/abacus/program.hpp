@@ -33,6 +33,7 @@ struct StoreArgs {
   std::uint64_t dram_addr = 0;
   std::uint32_t m = 0, acc_row = 0, n_bytes = 0, stride = 0, pslot = 0;
   std::int8_t zp_out = 0, clamp_min = -128, clamp_max = 127;
+  bool float_scale = false;  // the slot's multipliers are binary32 scales (ISA 1.2)
 };
 
 class Program {

@@ -58,7 +58,7 @@ struct GemmProblem {
   const std::int8_t* a = nullptr;  // M x K, row-major
   const std::int8_t* b = nullptr;  // K x N, row-major
   std::int32_t zp_a = 0;           // activation zero point (folded into the bias)
-  ref::OutputStage os;             // per-output-channel bias, multiplier, shift; zp_out; clamp
+  ref::OutputStage os;             // per-output-channel bias, scale (either mode); zp_out; clamp
 };
 
 struct GemmStats {
@@ -78,7 +78,8 @@ namespace detail {
 struct Lowered {
   int m = 0, n = 0, kt = 0;
   const std::int8_t* bp = nullptr;  // [ceil(n/Cols)][kt*Rows][Cols]
-  std::vector<std::int32_t> bias, mult, shift;
+  std::vector<std::int32_t> bias, mult, shift;  // mult: Q31 multipliers or binary32 scales' bits
+  bool float_scale = false;                    // requantize in the float32 mode
   int zp_out = 0, act_min = -128, act_max = 127;
   std::uint64_t c_addr = 0;  // output row r, channel n at c_addr + r*ldc + n
   std::uint32_t ldc = 0;

@@ -83,8 +83,7 @@ void conv2d_i8(const ConvGeometry& g, const std::int8_t* input, const std::int8_
             }
           }
           output[((static_cast<long>(b) * oh_n + oy) * ow_n + ox) * g.out_c + oc] =
-              requantize(static_cast<std::int32_t>(acc), os.bias[oc], os.multiplier[oc],
-                         os.shift[oc], os.zp_out, os.act_min, os.act_max);
+              os.apply(oc, static_cast<std::int32_t>(acc));
         }
       }
     }

@@ -41,8 +41,7 @@ void gemm_i8(int M, int N, int K, const std::int8_t* A, int lda, const std::int8
     for (int n = 0; n < N; ++n) {
       std::int32_t acc = 0;
       gemm_acc_i32(1, 1, K, A + static_cast<long>(m) * lda, lda, B + n, ldb, zp_a, &acc, 1);
-      C[static_cast<long>(m) * ldc + n] = requantize(acc, os.bias[n], os.multiplier[n], os.shift[n],
-                                                     os.zp_out, os.act_min, os.act_max);
+      C[static_cast<long>(m) * ldc + n] = os.apply(n, acc);
     }
   }
 }

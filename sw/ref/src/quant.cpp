@@ -1,6 +1,8 @@
 #include "abacus/ref/quant.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -63,6 +65,74 @@ std::int8_t requantize(std::int32_t acc, std::int32_t bias, std::int32_t multipl
   return static_cast<std::int8_t>(v);
 }
 
+std::int8_t requantize_float(std::int32_t acc, std::int32_t bias, float scale, std::int32_t zp_out,
+                             std::int32_t act_min, std::int32_t act_max) {
+  if (!std::isfinite(scale)) {
+    throw std::invalid_argument("requantize_float: scale " + std::to_string(scale) + " is not finite");
+  }
+  const auto biased = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) +
+                                                static_cast<std::uint32_t>(bias));
+  // Each operation rounds to binary32 under the default rounding mode (round
+  // to nearest, ties to even); the build keeps float expressions in float
+  // (no excess precision on x86-64 SSE, -ffp-contract=off against fused
+  // multiply-adds).
+  const float x = static_cast<float>(biased);
+  const float product = x * scale;
+  const float rounded = std::nearbyint(product);
+  // |rounded| may be far outside int32: clamp in floating point first.
+  const double v = static_cast<double>(rounded) + zp_out;
+  if (v < act_min) return static_cast<std::int8_t>(act_min);
+  if (v > act_max) return static_cast<std::int8_t>(act_max);
+  return static_cast<std::int8_t>(static_cast<std::int32_t>(v));
+}
+
+OutputStage OutputStage::uniform_float(int n, float scale, std::int32_t zp_out) {
+  OutputStage os;
+  os.mode = RequantMode::kFloat32;
+  os.bias.assign(static_cast<std::size_t>(n), 0);
+  os.scale.assign(static_cast<std::size_t>(n), scale);
+  os.zp_out = zp_out;
+  return os;
+}
+
+std::int8_t OutputStage::apply(int c, std::int32_t acc) const {
+  const auto i = static_cast<std::size_t>(c);
+  if (mode == RequantMode::kFloat32) {
+    return requantize_float(acc, bias[i], scale[i], zp_out, act_min, act_max);
+  }
+  return requantize(acc, bias[i], multiplier[i], shift[i], zp_out, act_min, act_max);
+}
+
+namespace {
+// The float mode's parameter words (docs/isa.md): the scale's significand
+// with its hidden bit, signed, times 2^7 (0 for a zero or subnormal scale),
+// and T0 = 143 - exponent clamped to [5, 49] (the lane's result is 0 for
+// any T0 >= 49 and saturates for any T0 <= 5, so the clamp changes nothing).
+struct FloatWords {
+  std::int32_t significand;
+  std::int32_t t0;
+};
+FloatWords float_words(float scale) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &scale, sizeof bits);
+  const int e = static_cast<int>((bits >> 23) & 0xff);
+  if (e == 0) return {0, 49};
+  const std::int32_t sig = static_cast<std::int32_t>(((bits & 0x7fffffu) | 0x800000u) << 7);
+  return {(bits >> 31) ? -sig : sig, std::min(std::max(143 - e, 5), 49)};
+}
+}  // namespace
+
+std::uint32_t OutputStage::scale_word(int c) const {
+  const auto i = static_cast<std::size_t>(c);
+  if (mode == RequantMode::kFloat32) return static_cast<std::uint32_t>(float_words(scale[i]).significand);
+  return static_cast<std::uint32_t>(multiplier[i]);
+}
+
+std::int32_t OutputStage::shift_word(int c) const {
+  const auto i = static_cast<std::size_t>(c);
+  return mode == RequantMode::kFloat32 ? float_words(scale[i]).t0 : shift[i];
+}
+
 OutputStage OutputStage::uniform(int n, std::int32_t multiplier, int shift, std::int32_t zp_out) {
   OutputStage os;
   os.bias.assign(static_cast<std::size_t>(n), 0);
@@ -82,12 +152,25 @@ void OutputStage::validate(int channels) const {
     }
   };
   need(bias, "bias");
-  need(multiplier, "multiplier");
-  need(shift, "shift");
-  for (std::size_t i = 0; i < n; ++i) {
-    if (shift[i] < kMinShift || shift[i] > kMaxShift) {
-      throw std::invalid_argument("OutputStage.shift[" + std::to_string(i) + "] = " +
-                                  std::to_string(shift[i]) + " outside [-31, 31]");
+  if (mode == RequantMode::kFloat32) {
+    if (scale.size() != n) {
+      throw std::invalid_argument("OutputStage.scale has " + std::to_string(scale.size()) +
+                                  " entries, expected " + std::to_string(channels));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(scale[i])) {
+        throw std::invalid_argument("OutputStage.scale[" + std::to_string(i) + "] = " +
+                                    std::to_string(scale[i]) + " is not finite");
+      }
+    }
+  } else {
+    need(multiplier, "multiplier");
+    need(shift, "shift");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (shift[i] < kMinShift || shift[i] > kMaxShift) {
+        throw std::invalid_argument("OutputStage.shift[" + std::to_string(i) + "] = " +
+                                    std::to_string(shift[i]) + " outside [-31, 31]");
+      }
     }
   }
   auto in_int8 = [](std::int32_t v) { return v >= -128 && v <= 127; };

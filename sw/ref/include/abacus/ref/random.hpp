@@ -28,6 +28,7 @@ struct OutputStageSpec {
   int bias_bound = 30000;               // bias uniform in [-bias_bound, bias_bound]
   int exp_lo = -2, exp_hi = 1;          // scale = typical / 2^[exp_lo, exp_hi] (0: typical only)
   int zp_out_bound = 10;                // zp_out uniform in [-bound, bound]
+  RequantMode mode = RequantMode::kFixedPoint;  // kFloat32: random binary32 scales of the same size
 };
 
 // The standard deviation of a K-deep dot product of int8 values uniform
@@ -36,8 +37,9 @@ struct OutputStageSpec {
 // int8 without saturating — rounding, not clamping, decides them.
 double typical_acc_std(int depth);
 
-// n channels: per-channel bias and Q31 multiplier/shift for a K-deep
-// accumulation (scale 40 / typical_acc_std(depth) * 2^e), zp_out; no clamp.
+// n channels: per-channel bias and Q31 multiplier/shift (or binary32 scale)
+// for a K-deep accumulation (scale 40 / typical_acc_std(depth) * 2^e, the
+// float scale's significand random), zp_out; no clamp.
 OutputStage random_output_stage(Random& r, int n, int depth, const OutputStageSpec& spec = {});
 
 }  // namespace abacus::ref

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Produce the quantized ONNX models Abacus's importer is tested and
+benchmarked with, from a real framework (Debian's python3-torch 1.13,
+quantized engine qnnpack). A development-time script: its outputs are
+committed (models/), the run-time path is C++ only.
+
+  /usr/bin/python3 scripts/make_models.py fashion OUTDIR   the Fashion-MNIST CNN
+  /usr/bin/python3 scripts/make_models.py zoo OUTDIR       ResNet-18, MobileNetV2 (random weights)
+
+Needs the Debian packages python3-torch, python3-torchvision, python3-onnx
+and dataset-fashion-mnist (`scripts/install-deps.sh models`). Use Debian's
+interpreter (/usr/bin/python3): that is where those packages live.
+
+fashion: trains a small CNN (a strided conv, a depthwise conv, a residual
+add, max and global average pooling, a fully-connected layer) on the
+Fashion-MNIST training set, quantizes it with PyTorch's post-training
+static quantization (qnnpack: per-tensor int8 weights, uint8 activations),
+exports it to ONNX (opset 13, QuantizeLinear/DequantizeLinear around float
+operators) and writes, for the 10,000 test images, PyTorch's own quantized
+output (the last layer's uint8 values) and its top-1 class:
+
+  fashion_cnn.onnx         the model; input "image" float32 [N,1,28,28] in [0,1]
+  fashion_ref_u8.npy       uint8 [10000,10]: PyTorch's quantized logits
+  fashion_ref_top1.npy     int64 [10000]: PyTorch's predicted class
+  fashion_info.txt         accuracy, quantization parameters, seeds
+
+Training is seeded and single-threaded; the figures it prints are in
+docs/performance.md.
+"""
+import gzip
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.ao.quantization as tq
+
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def read_idx(name):
+    with gzip.open(os.path.join(DATA, name), "rb") as f:
+        raw = f.read()
+    magic, n = struct.unpack(">II", raw[:8])
+    if magic == 2051:
+        rows, cols = struct.unpack(">II", raw[8:16])
+        return np.frombuffer(raw, np.uint8, offset=16).reshape(n, rows, cols)
+    if magic == 2049:
+        return np.frombuffer(raw, np.uint8, offset=8)
+    raise ValueError(f"{name}: unknown idx magic {magic}")
+
+
+class FashionCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.quant = tq.QuantStub()
+        self.conv1 = nn.Conv2d(1, 16, 3, stride=2, padding=1)        # 28 -> 14, strided
+        self.relu1 = nn.ReLU()
+        self.dw = nn.Conv2d(16, 16, 3, padding=1, groups=16)           # depthwise
+        self.relu2 = nn.ReLU()
+        self.pw = nn.Conv2d(16, 16, 1)
+        self.add = nn.quantized.FloatFunctional()                      # residual
+        self.conv3 = nn.Conv2d(16, 32, 3, padding=1)
+        self.relu3 = nn.ReLU()
+        self.pool = nn.MaxPool2d(2)                                    # 14 -> 7
+        self.conv4 = nn.Conv2d(32, 64, 3, stride=2, padding=1)         # 7 -> 4
+        self.relu4 = nn.ReLU()
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(64, 10)
+        self.dequant = tq.DeQuantStub()
+
+    def forward(self, x):
+        x = self.quant(x)
+        a = self.relu1(self.conv1(x))
+        b = self.pw(self.relu2(self.dw(a)))
+        x = self.add.add(a, b)
+        x = self.pool(self.relu3(self.conv3(x)))
+        x = self.relu4(self.conv4(x))
+        x = torch.flatten(self.gap(x), 1)
+        return self.dequant(self.fc(x))
+
+
+def fashion(out):
+    torch.manual_seed(1)
+    np.random.seed(1)
+    torch.set_num_threads(1)
+    xtr = torch.from_numpy(read_idx("train-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
+    ytr = torch.from_numpy(read_idx("train-labels-idx1-ubyte.gz").astype(np.int64))
+    xte = torch.from_numpy(read_idx("t10k-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
+    yte = torch.from_numpy(read_idx("t10k-labels-idx1-ubyte.gz").astype(np.int64))
+
+    model = FashionCnn()
+    opt = torch.optim.Adam(model.parameters(), lr=2e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    for epoch in range(4):
+        perm = torch.randperm(len(xtr))
+        model.train()
+        for i in range(0, len(xtr), 128):
+            idx = perm[i:i + 128]
+            opt.zero_grad()
+            loss = loss_fn(model(xtr[idx]), ytr[idx])
+            loss.backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            acc = (model(xte).argmax(1) == yte).float().mean().item()
+        print(f"epoch {epoch}: float test accuracy {acc:.4f}", flush=True)
+    float_acc = acc
+
+    torch.backends.quantized.engine = "qnnpack"
+    model.eval()
+    tq.fuse_modules(model, [["conv1", "relu1"], ["dw", "relu2"], ["conv3", "relu3"], ["conv4", "relu4"]], inplace=True)
+    model.qconfig = tq.get_default_qconfig("qnnpack")
+    tq.prepare(model, inplace=True)
+    with torch.no_grad():
+        for i in range(0, 2000, 200):  # calibration: the first 2000 training images
+            model(xtr[i:i + 200])
+    tq.convert(model, inplace=True)
+
+    # PyTorch's own quantized result: the fc layer's quantized output
+    # (before the DeQuantStub), uint8, for every test image
+    logits_q = []
+    with torch.no_grad():
+        def hook(_m, _inp, outp):
+            logits_q.append(outp.int_repr().numpy().copy())
+        h = model.fc.register_forward_hook(hook)
+        deq = model(xte)
+        h.remove()
+    ref_u8 = np.concatenate(logits_q).astype(np.uint8)
+    top1 = deq.argmax(1).numpy().astype(np.int64)
+    q_acc = float((top1 == yte.numpy()).mean())
+    print(f"quantized (qnnpack) test accuracy {q_acc:.4f}", flush=True)
+
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "fashion_cnn.onnx")
+    torch.onnx.export(model, xte[:1], path, opset_version=13, input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}}, do_constant_folding=True)
+    np.save(os.path.join(out, "fashion_ref_u8.npy"), ref_u8)
+    np.save(os.path.join(out, "fashion_ref_top1.npy"), top1)
+    with open(os.path.join(out, "fashion_info.txt"), "w") as f:
+        f.write(f"torch {torch.__version__}, engine qnnpack, seed 1, 4 epochs Adam lr 2e-3 batch 128\n")
+        f.write(f"float test accuracy {float_acc:.4f}\n")
+        f.write(f"quantized test accuracy {q_acc:.4f} (10000 images)\n")
+        f.write(f"fc output scale {model.fc.scale} zero point {model.fc.zero_point}\n")
+    print("wrote", path)
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("fashion", "zoo"):
+        sys.exit(__doc__)
+    if sys.argv[1] == "fashion":
+        fashion(sys.argv[2])
+    else:
+        sys.exit("zoo: not written yet")
+
+
+if __name__ == "__main__":
+    main()
