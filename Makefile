@@ -59,6 +59,7 @@ test: build
 sim: build
 	$(BUILD_DIR)/sw/abacus info
 	$(BUILD_DIR)/sw/abacus demo --mem-latency 100
+	$(BUILD_DIR)/sw/abacus run models/fashion/fashion_cnn.onnx --dataset fashion-mnist:20 --batch 10 --check --mem-latency 100
 
 lint: deps
 	@scripts/lint.sh

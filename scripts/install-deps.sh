@@ -9,8 +9,10 @@
 #   scripts/install-deps.sh --list [GROUP]    print the package list, one per line
 #
 # GROUP adds the packages of one more target: fuzz (make fuzz: clang and
-# libFuzzer) or coverage (make coverage: lcov's genhtml). Without it, the
-# list is what sim, test, bench, wave, lint and synth-check need.
+# libFuzzer), coverage (make coverage: lcov's genhtml) or models
+# (scripts/make_models.py, which regenerates models/ with Debian's PyTorch).
+# Without it, the list is what sim, test, bench, wave, lint and synth-check
+# need.
 #
 # To manage packages yourself, skip it: `make test SKIP_DEPS=1` (or set
 # ABACUS_SKIP_DEPS=1), and configure with -DABACUS_DEPS_AUDIT=OFF when the
@@ -39,6 +41,9 @@ ccache            cmd:ccache                                 compiler cache (reb
 gnuplot-nox       cmd:gnuplot                                make bench's utilization plot
 gtkwave           cmd:gtkwave                                make wave opens the traces when a display is present
 tcl               cmd:tclsh                                  Vivado-flow check without Vivado (tests/fpga)
+libonnx-dev       file:/usr/include/onnx/onnx_pb.h           the ONNX model importer (ONNX's generated protobuf classes)
+libprotobuf-dev   file:/usr/include/google/protobuf/message.h  protobuf, under ONNX's classes
+dataset-fashion-mnist file:/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz  the Fashion-MNIST model's test images (tests, make sim, abacus run --dataset)
 "
 
 fuzz_table="
@@ -47,6 +52,11 @@ libclang-rt-14-dev file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.
 "
 coverage_table="
 lcov              cmd:genhtml                                make coverage's HTML report (verilator_coverage writes the .info)
+"
+models_table="
+python3-torch     file:/usr/lib/python3/dist-packages/torch/__init__.py  scripts/make_models.py: training, quantization (qnnpack), ONNX export
+python3-torchvision file:/usr/lib/python3/dist-packages/torchvision/__init__.py  scripts/make_models.py zoo: ResNet-18, MobileNetV2
+python3-onnx      file:/usr/lib/python3/dist-packages/onnx/__init__.py  scripts/make_models.py: rewriting the exported biases
 "
 
 mode=""
@@ -57,7 +67,8 @@ case ${1:-} in
   "") ;;
   fuzz) table="$table$fuzz_table" ;;
   coverage) table="$table$coverage_table" ;;
-  *) echo "usage: $0 [--check|--list] [fuzz|coverage]" >&2; exit 2 ;;
+  models) table="$table$models_table" ;;
+  *) echo "usage: $0 [--check|--list] [fuzz|coverage|models]" >&2; exit 2 ;;
 esac
 
 pkgs=()

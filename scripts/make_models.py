@@ -5,7 +5,7 @@ quantized engine qnnpack). A development-time script: its outputs are
 committed (models/), the run-time path is C++ only.
 
   /usr/bin/python3 scripts/make_models.py fashion OUTDIR   the Fashion-MNIST CNN
-  /usr/bin/python3 scripts/make_models.py zoo OUTDIR       ResNet-18, MobileNetV2 (random weights)
+  /usr/bin/python3 scripts/make_models.py zoo OUTDIR       ResNet-18, MobileNetV2 (random weights, 224x224)
 
 Needs the Debian packages python3-torch, python3-torchvision, python3-onnx
 and dataset-fashion-mnist (`scripts/install-deps.sh models`). Use Debian's
@@ -17,11 +17,13 @@ Fashion-MNIST training set, quantizes it with PyTorch's post-training
 static quantization (qnnpack: per-tensor int8 weights, uint8 activations),
 exports it to ONNX (opset 13, QuantizeLinear/DequantizeLinear around float
 operators) and writes, for the 10,000 test images, PyTorch's own quantized
-output (the last layer's uint8 values) and its top-1 class:
+output (the last layer's uint8 values; its top-1 class is the first
+largest value, as PyTorch's argmax of the dequantized logits):
 
   fashion_cnn.onnx         the model; input "image" float32 [N,1,28,28] in [0,1]
   fashion_ref_u8.npy       uint8 [10000,10]: PyTorch's quantized logits
-  fashion_ref_top1.npy     int64 [10000]: PyTorch's predicted class
+  fashion_cnn_q.pt         the quantized PyTorch model (TorchScript), for
+                           layer-by-layer comparisons; not committed
   fashion_info.txt         accuracy, quantization parameters, seeds
 
 Training is seeded and single-threaded; the figures it prints are in
@@ -82,6 +84,45 @@ class FashionCnn(nn.Module):
         return self.dequant(self.fc(x))
 
 
+def round_biases(path, model):
+    """PyTorch 1.13's exporter writes each quantized conv's and linear's
+    int32 bias as Cast(bias / (input scale * weight scale)), and ONNX's Cast
+    truncates toward zero; PyTorch's own engine rounds to nearest
+    (at::quantize_per_tensor: nearbyint(bias * (1 / scale))). Rewrite the
+    constants to the values PyTorch computes with, so the file means what
+    the quantized model does."""
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    producers = {o: n for n in m.graph.node for o in n.output}
+    fixed = 0
+    for node in m.graph.node:
+        if node.op_type not in ("Conv", "Gemm") or len(node.input) < 3:
+            continue
+        # "/features/1/conv/0/0/Conv" is the module features.1.conv.0.0
+        mod = model.get_submodule(".".join(node.name.split("/")[1:-1]))
+        w, b = mod._weight_bias()
+        if b is None:
+            continue
+        x_dq = producers[node.input[0]]
+        x_scale = float(numpy_helper.to_array(producers[x_dq.input[1]].attribute[0].t))
+        if w.qscheme() == torch.per_tensor_affine:
+            w_scales = np.full(b.shape[0], w.q_scale(), np.float64)
+        else:
+            w_scales = w.q_per_channel_scales().double().numpy()
+        scale = (w_scales * x_scale).astype(np.float32)
+        inv = (np.float32(1.0) / scale).astype(np.float32)
+        q = np.rint(b.detach().numpy().astype(np.float32) * inv).astype(np.int32)
+        const = producers[producers[node.input[2]].input[0]]
+        old = numpy_helper.to_array(const.attribute[0].t)
+        assert old.shape == q.shape and old.dtype == np.int32, node.name
+        fixed += int((old != q).sum())
+        const.attribute[0].t.CopyFrom(numpy_helper.from_array(q, const.attribute[0].t.name))
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    return fixed
+
+
 def fashion(out):
     torch.manual_seed(1)
     np.random.seed(1)
@@ -137,14 +178,57 @@ def fashion(out):
     path = os.path.join(out, "fashion_cnn.onnx")
     torch.onnx.export(model, xte[:1], path, opset_version=13, input_names=["image"], output_names=["logits"],
                       dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}}, do_constant_folding=True)
+    fixed = round_biases(path, model)
+    print(f"{fixed} bias values rounded instead of truncated", flush=True)
     np.save(os.path.join(out, "fashion_ref_u8.npy"), ref_u8)
-    np.save(os.path.join(out, "fashion_ref_top1.npy"), top1)
+    # the quantized model itself, for layer-by-layer comparisons (not committed)
+    torch.jit.save(torch.jit.trace(model, xte[:2]), os.path.join(out, "fashion_cnn_q.pt"))
     with open(os.path.join(out, "fashion_info.txt"), "w") as f:
         f.write(f"torch {torch.__version__}, engine qnnpack, seed 1, 4 epochs Adam lr 2e-3 batch 128\n")
         f.write(f"float test accuracy {float_acc:.4f}\n")
         f.write(f"quantized test accuracy {q_acc:.4f} (10000 images)\n")
         f.write(f"fc output scale {model.fc.scale} zero point {model.fc.zero_point}\n")
+        f.write(f"{fixed} int32 bias values rounded (PyTorch's exporter truncates them)\n")
     print("wrote", path)
+
+
+def zoo(out):
+    """torchvision's quantizable ResNet-18 and MobileNetV2 at 224x224 with
+    random weights (seeded), calibrated on random images, quantized with
+    qnnpack and exported like the Fashion-MNIST model; plus PyTorch's
+    quantized outputs for two random inputs (the benchmark's reference)."""
+    import torchvision.models.quantization as qm
+    torch.backends.quantized.engine = "qnnpack"
+    torch.set_num_threads(1)
+    os.makedirs(out, exist_ok=True)
+    for name, ctor in (("resnet18", qm.resnet18), ("mobilenet_v2", qm.mobilenet_v2)):
+        torch.manual_seed(2)
+        model = ctor(weights=None, quantize=False)
+        # batch-norm statistics from random images (in training mode), so
+        # the random network's activations neither vanish nor explode
+        model.train()
+        with torch.no_grad():
+            for _ in range(4):
+                model(torch.rand(8, 3, 224, 224))
+        model.eval()
+        model.fuse_model()
+        model.qconfig = tq.get_default_qconfig("qnnpack")
+        tq.prepare(model, inplace=True)
+        with torch.no_grad():
+            for _ in range(4):
+                model(torch.rand(2, 3, 224, 224))
+        tq.convert(model, inplace=True)
+        x = torch.rand(2, 3, 224, 224)
+        with torch.no_grad():
+            ref = model(x)
+        path = os.path.join(out, f"{name}.onnx")
+        torch.onnx.export(model, x[:1], path, opset_version=13, input_names=["image"], output_names=["logits"],
+                          dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}}, do_constant_folding=True)
+        fixed = round_biases(path, model)
+        print(f"{name}: {fixed} bias values rounded instead of truncated", flush=True)
+        np.save(os.path.join(out, f"{name}_input.npy"), x.numpy())
+        np.save(os.path.join(out, f"{name}_ref.npy"), ref.numpy())
+        print("wrote", path, flush=True)
 
 
 def main():
@@ -153,7 +237,7 @@ def main():
     if sys.argv[1] == "fashion":
         fashion(sys.argv[2])
     else:
-        sys.exit("zoo: not written yet")
+        zoo(sys.argv[2])
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 //   abacus conv --h H --w W --c C --k K --r R --s S ...   one conv2d, verified
 //   abacus bench [--quick]           the benchmark suite: table, JSON, CSV, plot
 //   abacus demo                      the default demonstration (make sim)
+//   abacus run MODEL.onnx ...        a quantized ONNX model (--dataset, --input, --output, --check)
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -28,6 +29,7 @@
 #include "abacus/conv.hpp"
 #include "abacus/isa.hpp"
 #include "bench.hpp"
+#include "run_model.hpp"
 #include "abacus/ref/gemm.hpp"
 #include "abacus/ref/random.hpp"
 #include "abacus/runtime.hpp"
@@ -430,6 +432,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 10.0));
   add_device_flags(benchc, f);
 
+  abacus::tools::RunOptions ro;
+  auto* runc = app.add_subcommand("run", "run a quantized ONNX model (QDQ form) on the device");
+  runc->add_option("model", ro.model, "the .onnx file")->required()->check(CLI::ExistingFile);
+  auto* in_opt = runc->add_option("--input", ro.input, "inputs: a .npy of float32 [N, ...the model's input shape]")
+                     ->check(CLI::ExistingFile);
+  auto* ds_opt = runc->add_option("--dataset", ro.dataset, "inputs from a dataset: fashion-mnist[:N] (the test set's first N, default 100)");
+  in_opt->excludes(ds_opt);
+  runc->add_option("--output", ro.output, "write the graph's output (dtype and shape as the model declares it) to this .npy");
+  runc->add_option("--batch", ro.batch, "inputs per device run (default 1)")->check(CLI::Range(1, 4096));
+  runc->add_option("--top", ro.top_k, "classes listed per input (default 3)")->check(CLI::Range(1, 1000));
+  runc->add_flag("--json", ro.json, "print one JSON object instead of the table");
+  runc->add_flag("--check", ro.check, "also run every layer on the golden kernels and name the first tensor that differs");
+  add_device_flags(runc, f);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -496,9 +512,17 @@ int main(int argc, char** argv) {
         return Outcome{r.pass, r.first_mismatch};
       });
     }
+    if (*runc && ro.input.empty() && ro.dataset.empty()) {
+      throw std::invalid_argument("run: give the inputs with --input FILE.npy or --dataset fashion-mnist[:N]");
+    }
     auto dev = open_device(f);
     abacus::Session session(*dev, f.mem_latency);  // the configuration, read once, and the cycle model
     const abacus::HwConfig& hw = session.config();
+    if (*runc) {
+      const int rc = abacus::tools::run_model(session, ro);
+      finish_trace(*dev, f.trace);
+      return rc;
+    }
     if (*benchc) {
       const auto layers = abacus::bench::suite(quick);
       const bool tty = isatty(fileno(stderr));

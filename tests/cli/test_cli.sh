@@ -80,5 +80,31 @@ else
   echo "FAIL: seeds: runs printed '$s1' and '$s2'; replays gave '$r1' and '$r2'"
 fi
 
+# run: a quantized ONNX model; bad models and arguments in one line each
+model=$(dirname "$0")/../../models/fashion/fashion_cnn.onnx
+if "$abacus" run "$model" --dataset fashion-mnist:3 --check --json >"$tmp/run" 2>"$tmp/err" &&
+   grep -q '"check": "PASS"' "$tmp/run" && grep -q '"where": "device"' "$tmp/run"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: run --json"
+  cat "$tmp/run" "$tmp/err"
+fi
+head -c 3000 "$model" >"$tmp/trunc.onnx"
+printf 'not a model' >"$tmp/junk.onnx"
+expect_error "run without inputs" "give the inputs with --input" run "$model"
+expect_error "run truncated model" "trunc.onnx: " run "$tmp/trunc.onnx" --dataset fashion-mnist:1
+expect_error "run junk model" "not an ONNX model" run "$tmp/junk.onnx" --dataset fashion-mnist:1
+expect_error "run unknown dataset" "only fashion-mnist is known" run "$model" --dataset cifar:3
+expect_error "run dataset count" "N in 1..10000" run "$model" --dataset fashion-mnist:0
+expect_error "run missing model" "model: File does not exist" run "$tmp/none.onnx" --dataset fashion-mnist:1
+python3 -c "
+import struct, sys
+h = \"{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 28, 28), }\"
+h += ' ' * (-(10 + len(h) + 1) % 64) + chr(10)
+sys.stdout.buffer.write(b'\\x93NUMPY\\x01\\x00' + struct.pack('<H', len(h)) + h.encode() + bytes(4 * 3 * 28 * 28))
+" >"$tmp/bad.npy"
+expect_error "run input of the wrong shape" "shape 1x3x28x28, the model takes Nx1x28x28" run "$model" --input "$tmp/bad.npy"
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -1,0 +1,215 @@
+// abacus run: a quantized ONNX model on the device (docs/architecture.md
+// "Models").
+#include "run_model.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "abacus/npy.hpp"
+#include "abacus/onnx_model.hpp"
+
+namespace abacus::tools {
+
+namespace {
+
+const char* kFashionDir = "/usr/share/datasets/fashion-mnist/";
+
+std::vector<std::uint8_t> gunzip_part(const std::string& path, std::size_t skip, std::size_t bytes) {
+  gzFile g = gzopen(path.c_str(), "rb");
+  if (!g) throw std::runtime_error(path + ": cannot open (install the Debian package dataset-fashion-mnist)");
+  std::vector<std::uint8_t> raw(skip + bytes);
+  const int got = gzread(g, raw.data(), static_cast<unsigned>(raw.size()));
+  gzclose(g);
+  if (got != static_cast<int>(raw.size())) throw std::runtime_error(path + ": shorter than expected");
+  return {raw.begin() + static_cast<long>(skip), raw.end()};
+}
+
+std::string shape_str(const std::vector<int>& s) {
+  std::string r;
+  for (int d : s) r += (r.empty() ? "" : "x") + std::to_string(d);
+  return r;
+}
+
+}  // namespace
+
+int run_model(Session& s, const RunOptions& o) {
+  const model::Model m = model::import_onnx(o.model);
+  // inputs: float32 NCHW as the graph declares it
+  std::vector<float> x;
+  std::vector<int> labels;
+  int n = 0;
+  std::size_t per = 1;
+  for (int d : m.input_chw) per *= static_cast<std::size_t>(d);
+  if (!o.dataset.empty()) {
+    std::string name = o.dataset;
+    int count = 100;
+    if (const auto colon = name.find(':'); colon != std::string::npos) {
+      try {
+        count = std::stoi(name.substr(colon + 1));
+      } catch (const std::exception&) {
+        throw std::invalid_argument("--dataset " + o.dataset + ": the count after ':' is not a number");
+      }
+      name = name.substr(0, colon);
+    }
+    if (name != "fashion-mnist") throw std::invalid_argument("--dataset " + name + ": only fashion-mnist is known");
+    if (count < 1 || count > 10000) throw std::invalid_argument("--dataset fashion-mnist:N takes N in 1..10000");
+    if (m.input_chw != std::vector<int>{1, 28, 28}) {
+      throw std::invalid_argument(o.model + ": takes " + shape_str(m.input_chw) + " inputs, fashion-mnist images are 1x28x28");
+    }
+    const auto px = gunzip_part(std::string(kFashionDir) + "t10k-images-idx3-ubyte.gz", 16, static_cast<std::size_t>(count) * 784);
+    for (auto p : px) x.push_back(static_cast<float>(p) / 255.0f);
+    for (auto l : gunzip_part(std::string(kFashionDir) + "t10k-labels-idx1-ubyte.gz", 8, static_cast<std::size_t>(count))) {
+      labels.push_back(l);
+    }
+    n = count;
+  } else {
+    const npy::Array a = npy::read(o.input);
+    if (a.dtype != "f4") throw std::invalid_argument(o.input + ": dtype " + a.dtype + ", the model's input is float32");
+    std::vector<std::int64_t> want = {-1};
+    for (int d : m.input_chw) want.push_back(d);
+    if (a.shape.size() != want.size() || !std::equal(want.begin() + 1, want.end(), a.shape.begin() + 1)) {
+      std::string got;
+      for (auto d : a.shape) got += (got.empty() ? "" : "x") + std::to_string(d);
+      throw std::invalid_argument(o.input + ": shape " + got + ", the model takes Nx" + shape_str(m.input_chw));
+    }
+    n = static_cast<int>(a.shape[0]);
+    if (n < 1) throw std::invalid_argument(o.input + ": no inputs");
+    x = a.as_float();
+  }
+  const int batch = std::min(o.batch, n);
+  struct Acc {
+    const model::Layer* layer;
+    bool on_device = false;
+    std::uint64_t cycles = 0, macs = 0, bytes = 0;
+  };
+  std::vector<Acc> acc;
+  std::vector<std::int8_t> out;
+  std::string mismatch;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int b0 = 0; b0 < n; b0 += batch) {
+    const int bn = std::min(batch, n - b0);
+    const auto q = model::quantize_input(m, x.data() + static_cast<std::size_t>(b0) * per, bn);
+    std::vector<model::LayerRun> runs;
+    const auto t = model::run_device(s, m, q, bn, &runs, o.timeout);
+    if (acc.empty()) {
+      for (const auto& r : runs) acc.push_back({r.layer, r.on_device, 0, 0, 0});
+    }
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      acc[i].cycles += runs[i].cycles;
+      acc[i].macs += runs[i].useful_macs;
+      acc[i].bytes += runs[i].dram_bytes;
+    }
+    if (o.check && mismatch.empty()) {
+      const auto ref = model::run_reference(m, q, bn);
+      for (const auto& L : m.layers) {  // in execution order: the first tensor that differs
+        const auto& a = t[static_cast<std::size_t>(L.output)];
+        const auto& r = ref[static_cast<std::size_t>(L.output)];
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          if (a[i] != r[i]) {
+            mismatch = m.values[static_cast<std::size_t>(L.output)].name + " (" + L.node + "), batch starting at input " +
+                       std::to_string(b0) + ", element " + std::to_string(i) + ": device " + std::to_string(a[i]) +
+                       ", golden " + std::to_string(r[i]);
+            break;
+          }
+        }
+        if (!mismatch.empty()) break;
+      }
+    }
+    const auto& y = t[static_cast<std::size_t>(m.output)];
+    out.insert(out.end(), y.begin(), y.end());
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::vector<float> f = model::dequantize_output(m, out, n);
+  const std::size_t classes = m.elems(m.output);
+  if (!o.output.empty()) {
+    std::vector<std::int64_t> shape = {n};
+    const auto& v = m.values[static_cast<std::size_t>(m.output)];
+    if (v.shape.size() == 3) shape.insert(shape.end(), {v.shape[2], v.shape[0], v.shape[1]});
+    else shape.push_back(v.shape[0]);
+    if (m.output_float) {
+      npy::write(o.output, "f4", shape, f.data());
+    } else {
+      std::vector<std::uint8_t> raw(out.size());
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        raw[i] = static_cast<std::uint8_t>(v.is_uint8 ? out[i] + 128 : out[i]);
+      }
+      // (rank-4 raw outputs in NCHW, like the float ones)
+      if (v.shape.size() == 3) {
+        std::vector<std::uint8_t> nchw(raw.size());
+        const std::size_t hw = static_cast<std::size_t>(v.shape[0]) * v.shape[1], c = static_cast<std::size_t>(v.shape[2]);
+        for (int b = 0; b < n; ++b)
+          for (std::size_t i = 0; i < hw; ++i)
+            for (std::size_t ci = 0; ci < c; ++ci) nchw[b * classes + ci * hw + i] = raw[b * classes + i * c + ci];
+        raw = nchw;
+      }
+      npy::write(o.output, v.is_uint8 ? "u1" : "i1", shape, raw.data());
+    }
+  }
+  const HwConfig& hw = s.config();
+  std::uint64_t dev_cycles = 0, macs = 0;
+  for (const auto& a : acc) dev_cycles += a.cycles, macs += a.macs;
+  int correct = 0;
+  auto top = [&](int i, int k) {
+    std::vector<int> idx(classes);
+    for (std::size_t j = 0; j < classes; ++j) idx[j] = static_cast<int>(j);
+    std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) {
+      return out[static_cast<std::size_t>(i) * classes + a] > out[static_cast<std::size_t>(i) * classes + b];
+    });
+    idx.resize(std::min<std::size_t>(static_cast<std::size_t>(k), classes));
+    return idx;
+  };
+  for (int i = 0; i < n && !labels.empty(); ++i) correct += top(i, 1)[0] == labels[static_cast<std::size_t>(i)];
+  if (o.json) {
+    std::printf("{\"model\": \"%s\", \"inputs\": %d, \"batch\": %d, \"device_cycles\": %llu, \"macs\": %llu, "
+                "\"utilization\": %.4f", o.model.c_str(), n, batch, (unsigned long long)dev_cycles, (unsigned long long)macs,
+                dev_cycles ? double(macs) / (double(hw.rows) * hw.cols * dev_cycles) : 0.0);
+    if (!labels.empty()) std::printf(", \"top1\": %.4f", double(correct) / n);
+    if (o.check) std::printf(", \"check\": \"%s\"", mismatch.empty() ? "PASS" : "FAIL");
+    std::printf(", \"layers\": [");
+    for (std::size_t i = 0; i < acc.size(); ++i) {
+      const auto& a = acc[i];
+      std::printf("%s{\"node\": \"%s\", \"op\": \"%s\", \"shape\": \"%s\", \"where\": \"%s\", \"cycles\": %llu, "
+                  "\"utilization\": %.4f, \"dram_bytes\": %llu}", i ? ", " : "", a.layer->node.c_str(),
+                  model::op_name(a.layer->op), shape_str(m.values[static_cast<std::size_t>(a.layer->output)].shape).c_str(),
+                  a.on_device ? "device" : "host", (unsigned long long)a.cycles,
+                  a.cycles ? double(a.macs) / (double(hw.rows) * hw.cols * a.cycles) : 0.0, (unsigned long long)a.bytes);
+    }
+    std::printf("]}\n");
+  } else {
+    std::printf("abacus run %s: %d input(s), batch %d, %ux%u array\n\n", o.model.c_str(), n, batch, hw.rows, hw.cols);
+    std::printf("%-28s %-18s %-12s %-6s %12s %7s %12s\n", "node", "op", "output", "where", "cycles", "util", "DRAM bytes");
+    for (const auto& a : acc) {
+      std::printf("%-28s %-18s %-12s %-6s %12llu %6.1f%% %12llu\n", a.layer->node.c_str(), model::op_name(a.layer->op),
+                  shape_str(m.values[static_cast<std::size_t>(a.layer->output)].shape).c_str(),
+                  a.on_device ? "device" : "host", (unsigned long long)a.cycles,
+                  a.cycles ? 100.0 * double(a.macs) / (double(hw.rows) * hw.cols * a.cycles) : 0.0,
+                  (unsigned long long)a.bytes);
+    }
+    std::printf("\ndevice: %llu cycles for %llu MACs (%.1f%% of the array); host wall time %.2f s\n",
+                (unsigned long long)dev_cycles, (unsigned long long)macs,
+                dev_cycles ? 100.0 * double(macs) / (double(hw.rows) * hw.cols * dev_cycles) : 0.0, secs);
+    const int shown = std::min(n, 10);
+    for (int i = 0; i < shown; ++i) {
+      std::printf("input %d:", i);
+      for (int c : top(i, o.top_k)) std::printf("  class %d (%.3f)", c, f[static_cast<std::size_t>(i) * classes + c]);
+      if (!labels.empty()) std::printf("   label %d", labels[static_cast<std::size_t>(i)]);
+      std::printf("\n");
+    }
+    if (n > shown) std::printf("(%d more inputs)\n", n - shown);
+    if (!labels.empty()) std::printf("top-1 accuracy %.4f (%d of %d)\n", double(correct) / n, correct, n);
+    if (o.check) {
+      std::printf("check: %s\n", mismatch.empty() ? "PASS: every layer's tensor equals the golden kernels'"
+                                                  : ("FAIL: first differing tensor " + mismatch).c_str());
+    }
+  }
+  return mismatch.empty() ? 0 : 1;
+}
+
+}  // namespace abacus::tools

@@ -1,0 +1,137 @@
+// Quantized ONNX models through the importer: the Fashion-MNIST model
+// against PyTorch's own quantized outputs (models/fashion, written by
+// scripts/make_models.py), on the golden kernels for the whole test set and
+// on the simulated accelerator for a subset. (Malformed models:
+// test_import.cpp.)
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "abacus/npy.hpp"
+#include "abacus/onnx_model.hpp"
+#include "abacus/sim_device.hpp"
+#include "common/seed.hpp"
+
+namespace {
+
+using namespace abacus;
+
+const std::string kModelDir = ABACUS_MODELS_DIR;
+const std::string kFashion = kModelDir + "/fashion/fashion_cnn.onnx";
+const std::string kData = "/usr/share/datasets/fashion-mnist/";
+
+std::vector<std::uint8_t> gunzip(const std::string& path, std::size_t skip, std::size_t bytes) {
+  gzFile g = gzopen(path.c_str(), "rb");
+  if (!g) throw std::runtime_error(path + ": cannot open (Debian package dataset-fashion-mnist)");
+  std::vector<std::uint8_t> raw(skip + bytes);
+  const int got = gzread(g, raw.data(), static_cast<unsigned>(raw.size()));
+  gzclose(g);
+  if (got != static_cast<int>(raw.size())) throw std::runtime_error(path + ": short read");
+  return {raw.begin() + static_cast<long>(skip), raw.end()};
+}
+
+// The first n test images as the model takes them: float32 x / 255, NCHW.
+std::vector<float> test_images(int n) {
+  const auto px = gunzip(kData + "t10k-images-idx3-ubyte.gz", 16, static_cast<std::size_t>(n) * 784);
+  std::vector<float> x(px.size());
+  for (std::size_t i = 0; i < px.size(); ++i) x[i] = static_cast<float>(px[i]) / 255.0f;
+  return x;
+}
+
+int argmax(const std::int8_t* v, int n) {
+  int best = 0;
+  for (int i = 1; i < n; ++i) {
+    if (v[i] > v[best]) best = i;
+  }
+  return best;
+}
+
+struct Reference {
+  std::vector<std::int8_t> logits;  // PyTorch's uint8 logits, as int8 (value - 128)
+  std::vector<std::uint8_t> labels;
+};
+Reference pytorch_reference() {
+  Reference r;
+  const npy::Array a = npy::read(kModelDir + "/fashion/fashion_ref_u8.npy");
+  EXPECT_EQ(a.dtype, "u1");
+  EXPECT_EQ(a.shape, (std::vector<std::int64_t>{10000, 10}));
+  for (auto b : a.data) r.logits.push_back(static_cast<std::int8_t>(b - 128));
+  r.labels = gunzip(kData + "t10k-labels-idx1-ubyte.gz", 8, 10000);
+  return r;
+}
+
+TEST(FashionModel, ImportsAsTheExpectedLayers) {
+  const model::Model m = model::import_onnx(kFashion);
+  std::string ops;
+  for (const auto& L : m.layers) ops += std::string(model::op_name(L.op)) + " ";
+  EXPECT_EQ(ops, "Conv Conv Conv Add Conv MaxPool Conv GlobalAveragePool Flatten Gemm ");
+  EXPECT_EQ(m.input_chw, (std::vector<int>{1, 28, 28}));
+  EXPECT_TRUE(m.output_float);
+  EXPECT_EQ(m.layers[1].g.groups, 16) << "the depthwise conv";
+  EXPECT_EQ(m.layers[0].g.stride_h, 2) << "the strided conv";
+  EXPECT_EQ(m.layers[0].os.act_min, m.values[1].q.zp) << "ReLU fused into the clamp";
+}
+
+// Every test image on the golden kernels: the logits byte for byte, and
+// the top-1 accuracy, equal PyTorch's.
+TEST(FashionModel, GoldenKernelsEqualPyTorchOnAllTestImages) {
+  const Reference ref = pytorch_reference();
+  const model::Model m = model::import_onnx(kFashion);
+  const int n = 10000;
+  const auto q = model::quantize_input(m, test_images(n).data(), n);
+  const auto t = model::run_reference(m, q, n);
+  const auto& out = t[static_cast<std::size_t>(m.output)];
+  ASSERT_EQ(out.size(), ref.logits.size());
+  long bad = 0, ours = 0, theirs = 0;
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < 10; ++j) bad += out[i * 10 + j] != ref.logits[i * 10 + j];
+    ours += argmax(&out[i * 10], 10) == ref.labels[i];
+    theirs += argmax(&ref.logits[i * 10], 10) == ref.labels[i];
+  }
+  EXPECT_EQ(bad, 0) << "bytes of 100000 differ from PyTorch";
+  EXPECT_EQ(ours, theirs);
+  EXPECT_GT(ours, 8500) << "the model should classify most images";
+  std::printf("golden kernels: %ld of 100000 logit bytes differ from PyTorch; top-1 %.4f (PyTorch %.4f)\n", bad,
+              ours / 1e4, theirs / 1e4);
+}
+
+// A subset on the simulated accelerator (float32 requantization mode), with
+// memory stalls: equal to PyTorch's bytes and to the golden kernels'.
+TEST(FashionModel, AcceleratorEqualsPyTorch) {
+  const Reference ref = pytorch_reference();
+  const model::Model m = model::import_onnx(kFashion);
+  const int n = 128;
+  SimDeviceOptions o;
+  o.memory_size = 16 << 20;
+  o.mem_latency = 20;
+  o.stall_prob = 0.01;
+  o.max_stall = 8;
+  o.seed = sim::test_seed("FashionModel.AcceleratorEqualsPyTorch");
+  o.rand_reset = sim::rand_reset_from_env();
+  SimDevice dev(o);
+  Session s(dev, 20);
+  const auto q = model::quantize_input(m, test_images(n).data(), n);
+  std::vector<model::LayerRun> runs;
+  const auto t = model::run_device(s, m, q, n, &runs);
+  const auto& out = t[static_cast<std::size_t>(m.output)];
+  long bad = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) bad += out[i] != ref.logits[i];
+  EXPECT_EQ(bad, 0) << "bytes differ from PyTorch, seed " << o.seed;
+  int device_layers = 0;
+  for (const auto& r : runs) {
+    if (r.on_device) {
+      ++device_layers;
+      EXPECT_GT(r.cycles, 0u) << r.layer->node;
+    }
+  }
+  EXPECT_EQ(device_layers, 6) << "five convolutions and the fully-connected layer";
+}
+
+}  // namespace
