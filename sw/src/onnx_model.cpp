@@ -611,6 +611,11 @@ void Importer::finish_pending(const onnx::NodeProto& n, int pending, QParams q, 
       break;
     case Op::kAdd:
       out.shape = in.shape;
+      try {
+        add_requant(in.q, m_.values[static_cast<std::size_t>(p.float_inputs[1])].q, q);
+      } catch (const std::invalid_argument& e) {
+        fail(&n, e.what());
+      }
       break;
     case Op::kMaxPool:
       out.shape = {(in.shape[0] + L.pad_top + L.pad_bottom - L.kernel_h) / L.stride_h + 1,
@@ -706,8 +711,12 @@ Model Importer::run() {
 }  // namespace
 
 std::int8_t quantize_value(float x, QParams q) {
-  // ONNX QuantizeLinear: saturate(round_half_even(x / scale) + zero_point)
-  const float r = std::nearbyint(x / q.scale);
+  // ONNX QuantizeLinear, saturate(round_half_even(x / scale) + zero_point),
+  // with x / scale computed as x * (1 / scale) in binary32, as PyTorch's
+  // quantize_per_tensor does: the two differ when x / scale is within a
+  // rounding error of a half-integer (1 of the 301,056 random inputs of
+  // the ResNet-18 benchmark), and the reference is PyTorch's.
+  const float r = std::nearbyint(x * (1.0f / q.scale));
   const double v = static_cast<double>(r) + q.zp;
   return static_cast<std::int8_t>(std::min(127.0, std::max(-128.0, v)));
 }
@@ -731,13 +740,41 @@ std::vector<std::int8_t> quantize_input(const Model& m, const float* x, int n) {
   return out;
 }
 
+AddRequant add_requant(QParams qa, QParams qb, QParams qy) {
+  // PyTorch's quantized add (qnnpack engine) in fixed point: each input's
+  // scale over the output's, in binary32, as an integer multiplier of up to
+  // 22 bits, both sharing the shift that puts the larger in [2^21, 2^22).
+  const float ra = qa.scale / qy.scale, rb = qb.scale / qy.scale;
+  const float big = std::max(ra, rb);
+  std::uint32_t bits;
+  std::memcpy(&bits, &big, 4);
+  const int exponent = static_cast<int>(bits >> 23) - 127;
+  AddRequant r;
+  r.shift = 21 - exponent;
+  if (!(ra >= 0x1p-14f && rb >= 0x1p-14f && big < 0x1p+8f) || r.shift < 13 || r.shift > 31) {
+    std::ostringstream os;
+    os << "input-to-output scale ratios " << ra << " and " << rb
+       << " outside what the add supports (each at least 2^-14, the larger in [2^-10, 2^8))";
+    throw std::invalid_argument(os.str());
+  }
+  const float to_fixed = std::ldexp(1.0f, r.shift);  // exact: a power of two
+  r.mult_a = static_cast<std::int32_t>(std::nearbyint(ra * to_fixed));
+  r.mult_b = static_cast<std::int32_t>(std::nearbyint(rb * to_fixed));
+  return r;
+}
+
 void add_q(const std::int8_t* a, QParams qa, const std::int8_t* b, QParams qb, QParams qy, std::size_t n,
            std::int8_t* y) {
-  // DequantizeLinear, Add, QuantizeLinear, each in binary32
+  const AddRequant r = add_requant(qa, qb, qy);
   for (std::size_t i = 0; i < n; ++i) {
-    const float fa = static_cast<float>(a[i] - qa.zp) * qa.scale;
-    const float fb = static_cast<float>(b[i] - qb.zp) * qb.scale;
-    y[i] = quantize_value(fa + fb, qy);
+    // |products| < 2^8 * 2^22 each: the sum fits int32 (qnnpack's range)
+    const std::int32_t acc = r.mult_a * (a[i] - qa.zp) + r.mult_b * (b[i] - qb.zp);
+    // acc / 2^shift, rounded half away from zero: the floor, plus one if
+    // the remainder is above half (at least half for a non-negative acc)
+    const std::int32_t mask = (std::int32_t{1} << r.shift) - 1;
+    const std::int32_t rem = (acc & mask) - (acc < 0 ? 1 : 0);
+    const std::int32_t q = (acc >> r.shift) + (rem > (mask >> 1) ? 1 : 0);
+    y[i] = static_cast<std::int8_t>(std::min(127, std::max(-128, q + qy.zp)));
   }
 }
 

@@ -134,4 +134,26 @@ TEST(FashionModel, AcceleratorEqualsPyTorch) {
   EXPECT_EQ(device_layers, 6) << "five convolutions and the fully-connected layer";
 }
 
+// The host's residual add is PyTorch's (qnnpack) fixed-point add, not
+// ONNX's float definition: here both inputs at scale 1/2 into scale 1, so
+// x = (a + b) / 2 exactly, and halves round away from zero (ONNX's float
+// add would round them to even).
+TEST(HostOps, AddRoundsHalvesAwayFromZero) {
+  const model::QParams h{0.5f, 0}, one{1.0f, 0};
+  const model::AddRequant r = model::add_requant(h, h, one);
+  EXPECT_EQ(r.shift, 22);
+  EXPECT_EQ(r.mult_a, 1 << 21);
+  const std::int8_t a[] = {1, -1, 3, -3, 1, 5, 127, -128, 100};
+  const std::int8_t b[] = {0, 0, 0, 0, 1, 0, 127, -128, 27};
+  const std::int8_t want[] = {1, -1, 2, -2, 1, 3, 127, -128, 64};  // 0.5 1.5 2.5 127 -128 63.5
+  std::int8_t y[9];
+  model::add_q(a, h, b, h, one, 9, y);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(int(y[i]), int(want[i])) << i;
+  // a zero point on each side: 10 - 4 = 6 and 7 - 8 = -1, (6 - 1) / 2 = 2.5 -> 3, + 2
+  const std::int8_t a2[] = {10}, b2[] = {7};
+  model::add_q(a2, {0.5f, 4}, b2, {0.5f, 8}, {1.0f, 2}, 1, y);
+  EXPECT_EQ(int(y[0]), 5);
+  EXPECT_THROW(model::add_requant({1.0f, 0}, {1.0f, 0}, {1e-3f, 0}), std::invalid_argument);  // ratio 1000
+}
+
 }  // namespace

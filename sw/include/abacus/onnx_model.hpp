@@ -71,8 +71,8 @@ struct Model {
 Model import_onnx(const std::string& path);
 
 // The quantized input for N images (NCHW float32, as the graph declares):
-// ONNX QuantizeLinear, round(x / scale) half to even, plus the zero point,
-// saturated; NHWC int8.
+// QuantizeLinear as PyTorch computes it, round_half_even(x * (1 / scale))
+// in binary32, plus the zero point, saturated (quantize_value); NHWC int8.
 std::vector<std::int8_t> quantize_input(const Model& m, const float* x, int n);
 
 // Every layer on the golden kernels; returns every value's tensor
@@ -96,7 +96,14 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
 // or the raw quantized bytes, in the model's own order (NCHW for rank 4).
 std::vector<float> dequantize_output(const Model& m, const std::vector<std::int8_t>& out, int n);
 
-// Host-side operators, in ONNX's float32 definitions (exposed for tests).
+// Host-side operators as PyTorch's quantized engine (qnnpack) computes them
+// (exposed for tests). The add's fixed-point parameters; throws
+// std::invalid_argument for scale ratios it cannot represent.
+struct AddRequant {
+  std::int32_t mult_a = 0, mult_b = 0;
+  int shift = 0;
+};
+AddRequant add_requant(QParams qa, QParams qb, QParams qy);
 void add_q(const std::int8_t* a, QParams qa, const std::int8_t* b, QParams qb, QParams qy, std::size_t n,
            std::int8_t* y);
 void global_avg_pool_q(const std::int8_t* x, QParams qx, int n, int hw, int c, QParams qy, std::int8_t* y);
