@@ -2,8 +2,6 @@
 // "Models").
 #include "run_model.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,18 +16,6 @@
 namespace abacus::tools {
 
 namespace {
-
-const char* kFashionDir = "/usr/share/datasets/fashion-mnist/";
-
-std::vector<std::uint8_t> gunzip_part(const std::string& path, std::size_t skip, std::size_t bytes) {
-  gzFile g = gzopen(path.c_str(), "rb");
-  if (!g) throw std::runtime_error(path + ": cannot open (install the Debian package dataset-fashion-mnist)");
-  std::vector<std::uint8_t> raw(skip + bytes);
-  const int got = gzread(g, raw.data(), static_cast<unsigned>(raw.size()));
-  gzclose(g);
-  if (got != static_cast<int>(raw.size())) throw std::runtime_error(path + ": shorter than expected");
-  return {raw.begin() + static_cast<long>(skip), raw.end()};
-}
 
 std::string shape_str(const std::vector<int>& s) {
   std::string r;
@@ -63,11 +49,9 @@ int run_model(Session& s, const RunOptions& o) {
     if (m.input_chw != std::vector<int>{1, 28, 28}) {
       throw std::invalid_argument(o.model + ": takes " + shape_str(m.input_chw) + " inputs, fashion-mnist images are 1x28x28");
     }
-    const auto px = gunzip_part(std::string(kFashionDir) + "t10k-images-idx3-ubyte.gz", 16, static_cast<std::size_t>(count) * 784);
-    for (auto p : px) x.push_back(static_cast<float>(p) / 255.0f);
-    for (auto l : gunzip_part(std::string(kFashionDir) + "t10k-labels-idx1-ubyte.gz", 8, static_cast<std::size_t>(count))) {
-      labels.push_back(l);
-    }
+    model::Images im = model::fashion_mnist_test(count);
+    x = std::move(im.x);
+    labels = std::move(im.labels);
     n = count;
   } else {
     const npy::Array a = npy::read(o.input);

@@ -72,10 +72,26 @@ std::int8_t golden(const Vec& v) {
   return abacus::ref::requantize(v.acc, v.bias, v.mult, v.shift, v.zp, v.lo, v.hi);
 }
 
+// Hand-worked vectors: the golden kernel must agree with each hand value
+// (else the case is wrong), then the lane must produce it.
+struct HandCase {
+  Vec v;
+  std::int8_t want;
+};
+void run_hand_cases(const std::vector<HandCase>& cases, std::uint64_t seed) {
+  std::vector<Vec> vs;
+  for (const auto& c : cases) {
+    ASSERT_EQ(int(golden(c.v)), int(c.want)) << "golden disagrees with the hand value, case " << vs.size();
+    vs.push_back(c.v);
+  }
+  RequantLane lane(seed);
+  const auto got = lane.run(vs);
+  for (std::size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(int(got[i]), int(cases[i].want)) << "case " << i;
+}
+
 TEST(RequantLane, HandComputedCorners) {
   const std::int32_t one = INT32_MAX;
-  struct Case { Vec v; std::int8_t want; };
-  const std::vector<Case> cases = {
+  const std::vector<HandCase> cases = {
       {{3, 0, 1 << 30, 0, 0, -128, 127}, 2},            // SRDHM tie up
       {{-3, 0, 1 << 30, 0, 0, -128, 127}, -1},          // SRDHM tie toward +inf
       {{3, 0, one, -1, 0, -128, 127}, 2},               // RDBPOT tie away from 0
@@ -90,14 +106,7 @@ TEST(RequantLane, HandComputedCorners) {
       {{40, 0, one, 0, 100, -128, 127}, 127},           // zp pushes past int8
       {{1 << 20, 0, 1 << 30, -14, -7, -128, 127}, 25},  // 2^20/2/2^14 = 32, -7
   };
-  std::vector<Vec> vs;
-  for (const auto& c : cases) {
-    ASSERT_EQ(int(golden(c.v)), int(c.want)) << "golden disagrees with the hand value";
-    vs.push_back(c.v);
-  }
-  RequantLane lane(1);
-  const auto got = lane.run(vs);
-  for (std::size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(int(got[i]), int(cases[i].want)) << "case " << i;
+  run_hand_cases(cases, 1);
 }
 
 TEST(RequantLane, RandomVectorsBitExact) {
@@ -275,8 +284,7 @@ float bits_to_float(std::uint32_t b) {
 }
 
 TEST(RequantLane, FloatHandComputedCorners) {
-  struct Case { Vec v; std::int8_t want; };
-  const std::vector<Case> cases = {
+  const std::vector<HandCase> cases = {
       {float_vec(5, 0, 0.5f), 2},                    // 2.5: tie to even, down
       {float_vec(7, 0, 0.5f), 4},                    // 3.5: tie to even, up
       {float_vec(-5, 0, 0.5f), -2},
@@ -305,14 +313,7 @@ TEST(RequantLane, FloatHandComputedCorners) {
       {float_vec(5000002, 0, bits_to_float(0x353be79d)), 4},
       {float_vec(-5000002, 0, bits_to_float(0x353be79d)), -4},
   };
-  std::vector<Vec> vs;
-  for (const auto& c : cases) {
-    ASSERT_EQ(int(golden(c.v)), int(c.want)) << "golden disagrees with the hand value, case " << vs.size();
-    vs.push_back(c.v);
-  }
-  RequantLane lane(2);
-  const auto got = lane.run(vs);
-  for (std::size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(int(got[i]), int(cases[i].want)) << "case " << i;
+  run_hand_cases(cases, 2);
 }
 
 // Fixed-point and float vectors interleaved at random (the mode is taken

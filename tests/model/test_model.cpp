@@ -4,7 +4,6 @@
 // on the simulated accelerator for a subset. (Malformed models:
 // test_import.cpp.)
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -25,25 +24,9 @@ using namespace abacus;
 
 const std::string kModelDir = ABACUS_MODELS_DIR;
 const std::string kFashion = kModelDir + "/fashion/fashion_cnn.onnx";
-const std::string kData = "/usr/share/datasets/fashion-mnist/";
-
-std::vector<std::uint8_t> gunzip(const std::string& path, std::size_t skip, std::size_t bytes) {
-  gzFile g = gzopen(path.c_str(), "rb");
-  if (!g) throw std::runtime_error(path + ": cannot open (Debian package dataset-fashion-mnist)");
-  std::vector<std::uint8_t> raw(skip + bytes);
-  const int got = gzread(g, raw.data(), static_cast<unsigned>(raw.size()));
-  gzclose(g);
-  if (got != static_cast<int>(raw.size())) throw std::runtime_error(path + ": short read");
-  return {raw.begin() + static_cast<long>(skip), raw.end()};
-}
 
 // The first n test images as the model takes them: float32 x / 255, NCHW.
-std::vector<float> test_images(int n) {
-  const auto px = gunzip(kData + "t10k-images-idx3-ubyte.gz", 16, static_cast<std::size_t>(n) * 784);
-  std::vector<float> x(px.size());
-  for (std::size_t i = 0; i < px.size(); ++i) x[i] = static_cast<float>(px[i]) / 255.0f;
-  return x;
-}
+std::vector<float> test_images(int n) { return model::fashion_mnist_test(n).x; }
 
 int argmax(const std::int8_t* v, int n) {
   int best = 0;
@@ -55,7 +38,7 @@ int argmax(const std::int8_t* v, int n) {
 
 struct Reference {
   std::vector<std::int8_t> logits;  // PyTorch's uint8 logits, as int8 (value - 128)
-  std::vector<std::uint8_t> labels;
+  std::vector<int> labels;
 };
 Reference pytorch_reference() {
   Reference r;
@@ -63,7 +46,7 @@ Reference pytorch_reference() {
   EXPECT_EQ(a.dtype, "u1");
   EXPECT_EQ(a.shape, (std::vector<std::int64_t>{10000, 10}));
   for (auto b : a.data) r.logits.push_back(static_cast<std::int8_t>(b - 128));
-  r.labels = gunzip(kData + "t10k-labels-idx1-ubyte.gz", 8, 10000);
+  r.labels = model::fashion_mnist_test(10000).labels;
   return r;
 }
 

@@ -96,6 +96,15 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
 // or the raw quantized bytes, in the model's own order (NCHW for rank 4).
 std::vector<float> dequantize_output(const Model& m, const std::vector<std::int8_t>& out, int n);
 
+// The first n Fashion-MNIST test images (Debian's dataset-fashion-mnist)
+// as a model takes them, float32 pixel / 255 in [n][1][28][28], and their
+// labels. Throws for n outside 1..10000 or a missing file.
+struct Images {
+  std::vector<float> x;
+  std::vector<int> labels;
+};
+Images fashion_mnist_test(int n);
+
 // Host-side operators as PyTorch's quantized engine (qnnpack) computes them
 // (exposed for tests). The add's fixed-point parameters; throws
 // std::invalid_argument for scale ratios it cannot represent.
