@@ -554,7 +554,7 @@ void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
     if (!std::isfinite(ws) || ws <= 0) fail(&n, "weight scale " + std::to_string(ws) + " is not a positive finite number");
     L.os.scale[static_cast<std::size_t>(o)] = static_cast<float>(ws);  // combined at the QuantizeLinear
   }
-  const int bias_i = gemm ? 2 : 2;
+  const int bias_i = 2;  // Conv and Gemm alike
   if (n.input_size() > bias_i && !n.input(bias_i).empty()) {
     const Val& b = get(n, bias_i);
     if (b.kind != Val::kDeqConst || b.c.type != onnx::TensorProto::INT32) {
