@@ -106,6 +106,8 @@ Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) con
   for (auto d : t.dims()) {
     if (d < 0) fail(n, "tensor " + t.name() + " has a negative dimension");
     c.dims.push_back(d);
+    // (each factor checked before the product, so the product cannot wrap)
+    if (d > (std::int64_t{1} << 30)) fail(n, "tensor " + t.name() + " is too large");
     count *= static_cast<std::size_t>(d);
     if (count > (std::size_t{1} << 30)) fail(n, "tensor " + t.name() + " is too large");
   }
@@ -117,61 +119,36 @@ Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) con
     }
   };
   c.v.resize(count);
+  // the elements from raw little-endian bytes of T, or from the typed field
+  auto from_raw = [&](auto zero) {
+    using T = decltype(zero);
+    if (raw.size() % sizeof(T)) fail(n, "tensor " + t.name() + ": raw data not a whole number of elements");
+    need(raw.size() / sizeof(T));
+    for (std::size_t i = 0; i < count; ++i) {
+      T x;
+      std::memcpy(&x, raw.data() + sizeof(T) * i, sizeof(T));
+      c.v[i] = static_cast<double>(x);
+    }
+  };
+  auto from_field = [&](const auto& field) {
+    need(static_cast<std::size_t>(field.size()));
+    for (std::size_t i = 0; i < count; ++i) c.v[i] = static_cast<double>(field.Get(static_cast<int>(i)));
+  };
   switch (c.type) {
     case onnx::TensorProto::FLOAT:
-      if (!raw.empty()) {
-        need(raw.size() / 4);
-        if (raw.size() % 4) fail(n, "tensor " + t.name() + ": raw data not a whole number of float32");
-        for (std::size_t i = 0; i < count; ++i) {
-          float f;
-          std::memcpy(&f, raw.data() + 4 * i, 4);
-          c.v[i] = f;
-        }
-      } else {
-        need(static_cast<std::size_t>(t.float_data_size()));
-        for (std::size_t i = 0; i < count; ++i) c.v[i] = t.float_data(static_cast<int>(i));
-      }
+      raw.empty() ? from_field(t.float_data()) : from_raw(float{});
       break;
     case onnx::TensorProto::UINT8:
+      raw.empty() ? from_field(t.int32_data()) : from_raw(std::uint8_t{});
+      break;
     case onnx::TensorProto::INT8:
-      if (!raw.empty()) {
-        need(raw.size());
-        for (std::size_t i = 0; i < count; ++i) {
-          c.v[i] = c.type == onnx::TensorProto::INT8 ? static_cast<double>(static_cast<std::int8_t>(raw[i]))
-                                                    : static_cast<double>(static_cast<std::uint8_t>(raw[i]));
-        }
-      } else {
-        need(static_cast<std::size_t>(t.int32_data_size()));
-        for (std::size_t i = 0; i < count; ++i) c.v[i] = t.int32_data(static_cast<int>(i));
-      }
+      raw.empty() ? from_field(t.int32_data()) : from_raw(std::int8_t{});
       break;
     case onnx::TensorProto::INT32:
-      if (!raw.empty()) {
-        if (raw.size() % 4) fail(n, "tensor " + t.name() + ": raw data not a whole number of int32");
-        need(raw.size() / 4);
-        for (std::size_t i = 0; i < count; ++i) {
-          std::int32_t x;
-          std::memcpy(&x, raw.data() + 4 * i, 4);
-          c.v[i] = x;
-        }
-      } else {
-        need(static_cast<std::size_t>(t.int32_data_size()));
-        for (std::size_t i = 0; i < count; ++i) c.v[i] = t.int32_data(static_cast<int>(i));
-      }
+      raw.empty() ? from_field(t.int32_data()) : from_raw(std::int32_t{});
       break;
     case onnx::TensorProto::INT64:
-      if (!raw.empty()) {
-        if (raw.size() % 8) fail(n, "tensor " + t.name() + ": raw data not a whole number of int64");
-        need(raw.size() / 8);
-        for (std::size_t i = 0; i < count; ++i) {
-          std::int64_t x;
-          std::memcpy(&x, raw.data() + 8 * i, 8);
-          c.v[i] = static_cast<double>(x);
-        }
-      } else {
-        need(static_cast<std::size_t>(t.int64_data_size()));
-        for (std::size_t i = 0; i < count; ++i) c.v[i] = static_cast<double>(t.int64_data(static_cast<int>(i)));
-      }
+      raw.empty() ? from_field(t.int64_data()) : from_raw(std::int64_t{});
       break;
     default:
       fail(n, "tensor " + t.name() + " has " + type_name(c.type) + " elements");

@@ -25,6 +25,19 @@ expect_error() {
   fi
 }
 
+# expect_json <description> <regex the output must match> <args...>: exit 0
+expect_json() {
+  local what=$1 pattern=$2
+  shift 2
+  if "$abacus" "$@" >"$tmp/out" 2>"$tmp/err" && grep -Eq -e "$pattern" "$tmp/out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $what"
+    cat "$tmp/out" "$tmp/err"
+  fi
+}
+
 expect_error "zero dimension" "--m.*" gemm --m 0 --n 4 --k 4
 expect_error "negative dimension" "--k" gemm --m 4 --n 4 --k -3
 expect_error "overflowing dimension" "--n" gemm --m 4 --n 99999999999999 --k 4
@@ -42,14 +55,7 @@ expect_error "empty region" "size > 0" info --device uio:/dev/uio0@0x80000000:0
 expect_error "not a UIO device" "/dev/null: not a UIO device\? cannot read /sys/class/uio/null/name" info --device uio:/dev/null
 
 # a good run: exit 0 and a PASS in the JSON
-if "$abacus" gemm --m 5 --n 19 --k 33 --json >"$tmp/out" 2>"$tmp/err" &&
-   grep -q '"result": "PASS"' "$tmp/out" && grep -q '"macs": ' "$tmp/out"; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1))
-  echo "FAIL: gemm --json"
-  cat "$tmp/out" "$tmp/err"
-fi
+expect_json "gemm --json" '"result": "PASS".*"macs": ' gemm --m 5 --n 19 --k 33 --json
 # a trace is written and is an FST file
 if "$abacus" gemm --m 4 --n 4 --k 4 --trace "$tmp/w.fst" --trace-start 10 --trace-end 200 >/dev/null 2>&1 &&
    [ -s "$tmp/w.fst" ]; then
@@ -59,14 +65,7 @@ else
   echo "FAIL: --trace wrote no file"
 fi
 # conv: a verified run, and an impossible geometry refused in one line
-if "$abacus" conv --h 7 --w 6 --c 5 --k 9 --r 3 --s 3 --stride 2 --json >"$tmp/conv" 2>"$tmp/err" &&
-   grep -q '"result": "PASS"' "$tmp/conv"; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1))
-  echo "FAIL: conv --json"
-  cat "$tmp/conv" "$tmp/err"
-fi
+expect_json "conv --json" '"result": "PASS"' conv --h 7 --w 6 --c 5 --k 9 --r 3 --s 3 --stride 2 --json
 expect_error "conv kernel larger than the padded input" "kernel is larger than the padded input" conv --h 2 --w 2 --c 1 --k 1 --r 5 --s 5 --pad 0
 # seeds: a new one each run, printed; the same --seed gives the same job (same cycles)
 s1=$("$abacus" gemm --m 9 --n 9 --k 9 --json | sed -n 's/.*"seed": \([0-9]*\).*/\1/p')
@@ -82,14 +81,7 @@ fi
 
 # run: a quantized ONNX model; bad models and arguments in one line each
 model=$(dirname "$0")/../../models/fashion/fashion_cnn.onnx
-if "$abacus" run "$model" --dataset fashion-mnist:3 --check --json >"$tmp/run" 2>"$tmp/err" &&
-   grep -q '"check": "PASS"' "$tmp/run" && grep -q '"where": "device"' "$tmp/run"; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1))
-  echo "FAIL: run --json"
-  cat "$tmp/run" "$tmp/err"
-fi
+expect_json "run --json" '"check": "PASS".*"where": "device"' run "$model" --dataset fashion-mnist:3 --check --json
 head -c 3000 "$model" >"$tmp/trunc.onnx"
 printf 'not a model' >"$tmp/junk.onnx"
 expect_error "run without inputs" "give the inputs with --input" run "$model"

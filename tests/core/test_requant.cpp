@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -72,6 +73,23 @@ std::int8_t golden(const Vec& v) {
   return abacus::ref::requantize(v.acc, v.bias, v.mult, v.shift, v.zp, v.lo, v.hi);
 }
 
+// Every vector through the lane against the golden kernel; the first five
+// differences named.
+void expect_lane_matches_golden(const std::vector<Vec>& vs, std::uint64_t seed) {
+  RequantLane lane(seed);
+  const auto got = lane.run(vs);
+  int bad = 0;
+  for (std::size_t i = 0; i < vs.size(); ++i) {
+    if (got[i] != golden(vs[i]) && ++bad <= 5) {
+      const Vec& v = vs[i];
+      ADD_FAILURE() << (v.is_float ? "float " + std::to_string(v.scale) : "fixed") << " acc " << v.acc << " bias "
+                    << v.bias << " mult 0x" << std::hex << v.mult << std::dec << " shift " << v.shift << " zp " << v.zp
+                    << " [" << v.lo << "," << v.hi << "]: got " << int(got[i]) << " want " << int(golden(v));
+    }
+  }
+  EXPECT_EQ(bad, 0) << "seed " << seed;
+}
+
 // Hand-worked vectors: the golden kernel must agree with each hand value
 // (else the case is wrong), then the lane must produce it.
 struct HandCase {
@@ -128,18 +146,7 @@ TEST(RequantLane, RandomVectorsBitExact) {
     v.hi = in(v.lo, 127);
     vs.push_back(v);
   }
-  RequantLane lane(seed);
-  const auto got = lane.run(vs);
-  int bad = 0;
-  for (std::size_t i = 0; i < vs.size(); ++i) {
-    if (got[i] != golden(vs[i]) && ++bad <= 5) {
-      const Vec& v = vs[i];
-      ADD_FAILURE() << "acc " << v.acc << " bias " << v.bias << " mult " << v.mult << " shift " << v.shift
-                    << " zp " << v.zp << " [" << v.lo << "," << v.hi << "]: got " << int(got[i])
-                    << " want " << int(golden(v));
-    }
-  }
-  EXPECT_EQ(bad, 0) << "seed " << seed;
+  expect_lane_matches_golden(vs, seed);
 }
 
 // ---- the float32 mode's integer algorithm, as the lane computes it -------
@@ -220,6 +227,20 @@ std::pair<std::int32_t, float> near_half_case(std::mt19937_64& rng) {
   return {static_cast<std::int32_t>(in(0, 1) ? x : -x), s};
 }
 
+// x and a scale s = m * 2^-j with x * s next to a half-integer y + 1/2
+// (|y| <= 300): x = (2y + 1) * 2^j / (2m) rounded, and one either side
+// (nothing when that x leaves int32).
+std::optional<std::pair<std::int32_t, float>> near_half_by_x(std::mt19937_64& rng) {
+  auto in = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const int j = in(0, 30);
+  const auto m = static_cast<std::int64_t>(in(1 << 22, (1 << 24) - 1)) | 1;
+  const std::int64_t y2 = 2 * in(-300, 300) + 1;
+  const double xd = std::ldexp(static_cast<double>(y2), j) / (2.0 * static_cast<double>(m));
+  if (std::fabs(xd) >= 2147483000.0) return std::nullopt;
+  const auto x = static_cast<std::int32_t>(std::llround(xd)) + in(-1, 1);
+  return std::make_pair(x, static_cast<float>(std::ldexp(static_cast<double>(m), -j)));
+}
+
 TEST(RequantLane, FloatAlgorithmMatchesBinary32) {
   const std::uint64_t seed = abacus::sim::test_seed("RequantLane.FloatAlgorithmMatchesBinary32");
   std::mt19937_64 rng(seed);
@@ -246,16 +267,7 @@ TEST(RequantLane, FloatAlgorithmMatchesBinary32) {
     check(x, random_scale(rng));
   }
   for (int i = 0; i < 2000000; ++i) {
-    // y + 1/2 = x * s: x = (2y + 1) * 2^j / (2 * m) for a scale m * 2^-j, and
-    // x one either side.
-    const int j = in(0, 30);
-    const auto m = static_cast<std::int64_t>(in(1 << 22, (1 << 24) - 1)) | 1;
-    const std::int64_t y2 = 2 * in(-300, 300) + 1;
-    const double xd = std::ldexp(static_cast<double>(y2), j) / (2.0 * static_cast<double>(m));
-    if (std::fabs(xd) >= 2147483000.0) continue;
-    const auto x = static_cast<std::int32_t>(std::llround(xd)) + in(-1, 1);
-    const float s = static_cast<float>(std::ldexp(static_cast<double>(m), -j));
-    check(x, s);
+    if (const auto c = near_half_by_x(rng)) check(c->first, c->second);
   }
   for (int i = 0; i < 2000000; ++i) {
     const auto [x, s] = near_half_case(rng);
@@ -334,20 +346,14 @@ TEST(RequantLane, FloatRandomVectorsBitExact) {
       v = {i32() >> in(0, 31), i32() >> in(0, 31), i32(), in(-31, 31), 0, 0, 0, false};
     } else if (kind <= 3) {  // float, any magnitude
       v = float_vec(i32() >> in(0, 31), in(0, 1) ? 0 : i32() >> in(0, 31), random_scale(rng));
-    } else if (kind <= 5) {  // float, x * s within a float32 step of y + 1/2
-      const auto [x, sc] = near_half_case(rng);
+    } else {  // float, x * s within a float32 step of y + 1/2, or next to it
+      const auto c = kind <= 5 ? std::optional(near_half_case(rng)) : near_half_by_x(rng);
+      if (!c) continue;
+      // the same x, as acc + bias with a random bias (wrapping like the lane)
       const std::int32_t bias = in(-1000, 1000);
-      v = float_vec(static_cast<std::int32_t>(static_cast<std::uint32_t>(x) - static_cast<std::uint32_t>(bias)), bias, sc);
-      ++near_half;
-    } else {  // float, x * s near y + 1/2
-      const int j = in(0, 30);
-      const auto m = static_cast<std::int64_t>(in(1 << 22, (1 << 24) - 1)) | 1;
-      const std::int64_t y2 = 2 * in(-300, 300) + 1;
-      const double xd = std::ldexp(static_cast<double>(y2), j) / (2.0 * static_cast<double>(m));
-      if (std::fabs(xd) >= 2147483000.0) continue;
-      const auto x = static_cast<std::int32_t>(std::llround(xd)) + in(-1, 1);
-      const std::int32_t bias = in(-1000, 1000);
-      v = float_vec(x - bias, bias, static_cast<float>(std::ldexp(static_cast<double>(m), -j)));
+      const auto acc =
+          static_cast<std::int32_t>(static_cast<std::uint32_t>(c->first) - static_cast<std::uint32_t>(bias));
+      v = float_vec(acc, bias, c->second);
       ++near_half;
     }
     v.zp = in(-128, 127);
@@ -356,19 +362,8 @@ TEST(RequantLane, FloatRandomVectorsBitExact) {
     if (in(0, 3) == 0) v.lo = -128, v.hi = 127;
     vs.push_back(v);
   }
-  RequantLane lane(seed);
-  const auto got = lane.run(vs);
-  int bad = 0;
-  for (std::size_t i = 0; i < vs.size(); ++i) {
-    if (got[i] != golden(vs[i]) && ++bad <= 5) {
-      const Vec& v = vs[i];
-      ADD_FAILURE() << (v.is_float ? "float " + std::to_string(v.scale) : "fixed") << " acc " << v.acc << " bias " << v.bias << " mult 0x"
-                    << std::hex << v.mult << std::dec << " shift " << v.shift << " zp " << v.zp << " [" << v.lo
-                    << "," << v.hi << "]: got " << int(got[i]) << " want " << int(golden(v));
-    }
-  }
   EXPECT_GT(near_half, 100000);
-  EXPECT_EQ(bad, 0) << "seed " << seed;
+  expect_lane_matches_golden(vs, seed);
 }
 
 }  // namespace
