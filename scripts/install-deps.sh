@@ -43,6 +43,7 @@ gtkwave           cmd:gtkwave                                make wave opens the
 tcl               cmd:tclsh                                  Vivado-flow check without Vivado (tests/fpga)
 libonnx-dev       file:/usr/include/onnx/onnx_pb.h           the ONNX model importer (ONNX's generated protobuf classes)
 libprotobuf-dev   file:/usr/include/google/protobuf/message.h  protobuf, under ONNX's classes
+libonnx-testdata  file:/usr/share/libonnx-testdata/data/node/test_qlinearconv/model.onnx  ONNX's backend node tests (tests/model/test_node.cpp)
 dataset-fashion-mnist file:/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz  the Fashion-MNIST model's test images (tests, make sim, abacus run --dataset)
 "
 

@@ -210,6 +210,12 @@ std::uint64_t SimDevice::alloc(std::size_t bytes, std::size_t align) {
 }
 
 void SimDevice::free_all() { impl_->next_free = impl_->opt.memory_base; }
+void SimDevice::free_to(std::uint64_t end) {
+  if (end < impl_->opt.memory_base || end > impl_->next_free) {
+    throw DeviceError("free_to: " + std::to_string(end) + " is not inside the allocated range");
+  }
+  impl_->next_free = end;
+}
 std::uint64_t SimDevice::allocated_end() const { return impl_->next_free; }
 
 void SimDevice::copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) {

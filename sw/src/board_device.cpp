@@ -211,6 +211,13 @@ std::uint64_t CardAllocator::alloc(std::size_t bytes, std::size_t align) {
   return start;
 }
 
+void CardAllocator::free_to(std::uint64_t end) {
+  if (end < m_.base || end > next_) {
+    throw DeviceError("free_to: " + hex(end) + " is not inside the allocated range [" + hex(m_.base) + ", " + hex(next_) + "]");
+  }
+  next_ = end;
+}
+
 // ---------------------------------------------------------------- RAII
 
 void OsFd::reset(int fd) {

@@ -16,19 +16,28 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
 GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Timeout& timeout) {
   const ref::ConvGeometry& g = p.g;
   g.validate();
+  Device& dev = s.device();
+  const std::size_t in_bytes = static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c;
+  const std::size_t out_bytes = static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c;
+  dev.free_all();
+  const std::uint64_t in_dev = dev.alloc(in_bytes);
+  dev.copy_to_device(in_dev, p.input, in_bytes);
+  const std::uint64_t out_dev = dev.alloc(out_bytes);
+  const GemmStats total = conv2d_resident(s, p, in_dev, out_dev, timeout);
+  dev.copy_from_device(output, out_dev, out_bytes);
+  return total;
+}
+
+GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
+                          const Timeout& timeout) {
+  const ref::ConvGeometry& g = p.g;
+  g.validate();
   p.os.validate(g.out_c);
   Device& dev = s.device();
   const HwConfig& hw = s.config();
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
   const int OH = g.out_h(), OW = g.out_w(), taps = g.kernel_h * g.kernel_w;
   const int cin_g = g.in_c / g.groups, cout_g = g.out_c / g.groups;
-  const std::size_t in_bytes = static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c;
-  const std::size_t out_bytes = static_cast<std::size_t>(g.batch) * OH * OW * g.out_c;
-
-  dev.free_all();
-  const std::uint64_t in_dev = dev.alloc(in_bytes);
-  dev.copy_to_device(in_dev, p.input, in_bytes);
-  const std::uint64_t out_dev = dev.alloc(out_bytes);
 
   // Groups of one input channel (depthwise) are batched: `batch` channels
   // share one GEMM whose weights are block-diagonal. Otherwise one GEMM per
@@ -202,7 +211,6 @@ GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Ti
     };
     total += detail::run_lowered(dev, hw, s.cycle_model(), L, timeout);
   }
-  dev.copy_from_device(output, out_dev, out_bytes);
   return total;
 }
 

@@ -32,6 +32,10 @@ std::size_t Model::elems(int value) const {
   return e;
 }
 
+std::size_t Model::bytes(int value) const {
+  return elems(value) * (values.at(static_cast<std::size_t>(value)).is_int32 ? 4 : 1);
+}
+
 namespace {
 
 // A folded constant: its ONNX type, dims and values (exact for every type
@@ -57,7 +61,8 @@ const char* type_name(int t) {
 
 class Importer {
  public:
-  explicit Importer(const std::string& path) : path_(path) {}
+  Importer(const std::string& path, const std::map<std::string, std::string>& constants)
+      : path_(path), constants_(constants) {}
   Model run();
 
  private:
@@ -88,15 +93,24 @@ class Importer {
   const Const& konst(const onnx::NodeProto& n, int i) const;
   double scalar(const onnx::NodeProto& n, int i) const;
   QParams qparams(const onnx::NodeProto& n, int scale_i, int zp_i, bool* is_uint8) const;
+  int quantized(const onnx::NodeProto& n, int i);
+  void use_q(const onnx::NodeProto& n, int value, int scale_i, int zp_i);
   void node(const onnx::NodeProto& n);
   void conv_like(const onnx::NodeProto& n, bool gemm);
+  void operator_form(const onnx::NodeProto& n);
+  void host_op(const onnx::NodeProto& n);
+  void weights(const onnx::NodeProto& n, Layer& L, const Value& in, const Const& w, const Const* wz, bool gemm);
+  int add_value(const onnx::NodeProto& n, Value v);
+  void add_layer(const onnx::NodeProto& n, Layer L, Value out);
   void finish_pending(const onnx::NodeProto& n, int pending, QParams q, bool is_uint8);
 
   std::string path_;
+  const std::map<std::string, std::string>& constants_;
   Model m_;
   std::map<std::string, Val> vals_;
   std::vector<Pending> pending_;
   int float_input_value_ = -1;
+  std::vector<int> unknown_q_;  // values whose quantization their first reader gives (a raw graph input)
 };
 
 Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) const {
@@ -200,8 +214,58 @@ QParams Importer::qparams(const onnx::NodeProto& n, int scale_i, int zp_i, bool*
   return q;
 }
 
+int Importer::quantized(const onnx::NodeProto& n, int i) {
+  const Val& v = get(n, i);
+  if (v.kind != Val::kQuant) fail(&n, "input " + n.input(i) + " is not a quantized tensor");
+  return v.q;
+}
+
+// A reader of a quantized value gives its scale and zero point: they must
+// be the ones it was written with (the first reader's, for a raw input).
+void Importer::use_q(const onnx::NodeProto& n, int value, int scale_i, int zp_i) {
+  Value& v = m_.values[static_cast<std::size_t>(value)];
+  if (v.is_int32) fail(&n, v.name + " holds int32 accumulators: it can only be the graph's output");
+  bool u8 = false;
+  const QParams q = qparams(n, scale_i, zp_i, &u8);
+  if (u8 != v.is_uint8) {
+    fail(&n, "the zero point's type (" + std::string(u8 ? "uint8" : "int8") + ") is not the type of " + v.name);
+  }
+  const auto unknown = std::find(unknown_q_.begin(), unknown_q_.end(), value);
+  if (unknown != unknown_q_.end()) {
+    v.q = q;
+    unknown_q_.erase(unknown);
+    return;
+  }
+  if (q.scale != v.q.scale || q.zp != v.q.zp) {
+    fail(&n, "reads " + v.name + " with other quantization parameters than it was written with");
+  }
+}
+
+int Importer::add_value(const onnx::NodeProto& n, Value v) {
+  if (n.output_size() < 1 || n.output(0).empty()) fail(&n, "has no output");
+  v.name = n.output(0);
+  m_.values.push_back(std::move(v));
+  const int id = static_cast<int>(m_.values.size()) - 1;
+  Val r;
+  r.kind = Val::kQuant;
+  r.q = id;
+  vals_[n.output(0)] = r;
+  return id;
+}
+
+void Importer::add_layer(const onnx::NodeProto& n, Layer L, Value out) {
+  L.output = add_value(n, std::move(out));
+  m_.layers.push_back(std::move(L));
+}
+
 void Importer::node(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
+  if (n.domain() == "com.microsoft") {
+    if (op != "QLinearAdd" && op != "QLinearGlobalAveragePool") {
+      fail(&n, "operator com.microsoft." + op + " is not supported (from com.microsoft: QLinearAdd, QLinearGlobalAveragePool)");
+    }
+    return operator_form(n);
+  }
   if (!n.domain().empty() && n.domain() != "ai.onnx") {
     fail(&n, "operator domain " + n.domain() + " is not supported");
   }
@@ -315,12 +379,7 @@ void Importer::node(const onnx::NodeProto& n) {
       return;
     }
     if (x.kind == Val::kQuant) {
-      const Value& qv = m_.values[static_cast<std::size_t>(x.q)];
-      bool u8 = false;
-      const QParams q = qparams(n, 1, 2, &u8);
-      if (q.scale != qv.q.scale || q.zp != qv.q.zp || u8 != qv.is_uint8) {
-        fail(&n, "dequantizes " + qv.name + " with other parameters than it was quantized with");
-      }
+      use_q(n, x.q, 1, 2);
       Val v;
       v.kind = Val::kDeq;
       v.q = x.q;
@@ -331,6 +390,9 @@ void Importer::node(const onnx::NodeProto& n) {
   }
   if (op == "Conv") return conv_like(n, false);
   if (op == "Gemm" || op == "MatMul") return conv_like(n, true);
+  if (op == "QLinearConv" || op == "QLinearMatMul" || op == "ConvInteger" || op == "MatMulInteger") {
+    return operator_form(n);
+  }
   if (op == "Relu" || op == "Clip") {
     const Val& x = get(n, 0);
     if (x.kind != Val::kPending) fail(&n, op + " must follow a Conv, Gemm, MatMul or Add to be fused");
@@ -345,13 +407,35 @@ void Importer::node(const onnx::NodeProto& n) {
     return;
   }
   if (op == "Add" || op == "MaxPool" || op == "GlobalAveragePool" || op == "Flatten" || op == "Reshape") {
+    return host_op(n);
+  }
+  fail(&n, "operator " + op +
+               " is not supported (supported: QuantizeLinear, DequantizeLinear, Conv, Gemm, MatMul, Add, Relu, "
+               "Clip, MaxPool, GlobalAveragePool, Flatten, Reshape, Constant, ConstantOfShape, Cast, QLinearConv, "
+               "QLinearMatMul, ConvInteger, MatMulInteger, com.microsoft.QLinearAdd, "
+               "com.microsoft.QLinearGlobalAveragePool)");
+}
+
+
+// Add, MaxPool, GlobalAveragePool, Flatten, Reshape: over dequantized
+// inputs (QDQ form: the layer waits for its QuantizeLinear), or MaxPool,
+// Flatten and Reshape directly on a quantized tensor (operator form; the
+// output keeps the input's quantization).
+void Importer::host_op(const onnx::NodeProto& n) {
+  const std::string& op = n.op_type();
+  {
     Pending p;
     p.layer.node = n.name().empty() ? n.output(0) : n.name();
+    p.layer.onnx_op = op;
     const int arity = op == "Add" ? 2 : 1;
+    const bool direct = op != "Add" && op != "GlobalAveragePool" && get(n, 0).kind == Val::kQuant;
     for (int i = 0; i < arity; ++i) {
       const Val& x = get(n, i);
-      if (x.kind != Val::kDeq) fail(&n, "input " + n.input(i) + " is not a dequantized tensor");
+      if (x.kind != (direct ? Val::kQuant : Val::kDeq)) fail(&n, "input " + n.input(i) + " is not a dequantized tensor");
       p.float_inputs.push_back(x.q);
+    }
+    if (direct && m_.values[static_cast<std::size_t>(p.float_inputs[0])].is_int32) {
+      fail(&n, n.input(0) + " holds int32 accumulators: it can only be the graph's output");
     }
     const Value& in = m_.values[static_cast<std::size_t>(p.float_inputs[0])];
     if (op == "Add") {
@@ -412,12 +496,12 @@ void Importer::node(const onnx::NodeProto& n) {
     Val v;
     v.kind = Val::kPending;
     v.pending = static_cast<int>(pending_.size()) - 1;
-    define(v);
-    return;
+    vals_[n.output(0)] = v;
+    if (direct) {  // no QuantizeLinear follows: the output keeps the input's parameters
+      const Value& in = m_.values[static_cast<std::size_t>(pending_.back().float_inputs[0])];
+      finish_pending(n, v.pending, in.q, in.is_uint8);
+    }
   }
-  fail(&n, "operator " + op +
-               " is not supported (supported: QuantizeLinear, DequantizeLinear, Conv, Gemm, MatMul, Add, Relu, "
-               "Clip, MaxPool, GlobalAveragePool, Flatten, Reshape, Constant, ConstantOfShape, Cast)");
 }
 
 
@@ -429,34 +513,34 @@ void Importer::node(const onnx::NodeProto& n) {
 // a million: 16 of 22 million on the Fashion-MNIST model's conv3.)
 float combined_scale(float x_s, float w_s, float y_s) { return (w_s * x_s) * (1.0f / y_s); }
 
-void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
-  Pending p;
-  Layer& L = p.layer;
-  L.node = n.name().empty() ? n.output(0) : n.name();
-  const Val& x = get(n, 0);
-  if (x.kind != Val::kDeq) fail(&n, "input " + n.input(0) + " is not a dequantized tensor");
-  p.float_inputs.push_back(x.q);
-  const Value& in = m_.values[static_cast<std::size_t>(x.q)];
-  const Val& w = get(n, 1);
-  if (w.kind != Val::kDeqConst) fail(&n, "the weights " + n.input(1) + " are not a dequantized constant");
-  if (w.c.type != onnx::TensorProto::INT8 && w.c.type != onnx::TensorProto::UINT8) {
-    fail(&n, std::string("weights of type ") + type_name(w.c.type) + " (int8 or uint8 only)");
+// The output shape of a Conv/Gemm layer (batch excluded).
+std::vector<int> layer_shape(const Layer& L, const Value& in) {
+  if (L.op == Op::kConv) return {L.g.out_h(), L.g.out_w(), L.g.out_c};
+  if (in.shape.size() == 2) return {in.shape[0], L.g.out_c};  // a 3-D MatMul: [N, M, K] x [K, out]
+  return {L.g.out_c};
+}
+
+// A Conv's or a matrix product's geometry and int8 HWIO weights from the
+// integer weights w (OIHW for a conv; [K][out], or [out][K] with transB, for
+// a product) and their zero points wz (one, or one per output channel; of
+// w's type). Weight values w - wz outside int8 are split along K
+// (Layer::k_split).
+void Importer::weights(const onnx::NodeProto& n, Layer& L, const Value& in, const Const& w, const Const* wz,
+                       bool gemm) {
+  if (w.type != onnx::TensorProto::INT8 && w.type != onnx::TensorProto::UINT8) {
+    fail(&n, std::string("weights of type ") + type_name(w.type) + " (int8 or uint8 only)");
   }
-  const double w_off = w.c.type == onnx::TensorProto::UINT8 ? 128.0 : 0.0;
-  for (double z : w.z.v) {
-    if (z - w_off != 0.0) fail(&n, "weight zero point " + std::to_string(static_cast<int>(z)) + " (only symmetric weights)");
-  }
-  int out_c = 0, k = 0;
+  int out_c = 0, cin_g = 0;
   ref::ConvGeometry& g = L.g;
-  std::vector<double> wv;  // HWIO after the loops below
+  std::vector<double> wv;  // HWIO [kh][kw][cin_g][out_c]
   if (!gemm) {
     L.op = Op::kConv;
     if (in.shape.size() != 3) fail(&n, "needs a 4-D input");
-    if (w.c.dims.size() != 4) fail(&n, "needs 4-D weights (2-D convolution only)");
+    if (w.dims.size() != 4) fail(&n, "needs 4-D weights (2-D convolution only)");
     g.in_h = in.shape[0], g.in_w = in.shape[1], g.in_c = in.shape[2];
-    out_c = static_cast<int>(w.c.dims[0]);
-    const int cin_g = static_cast<int>(w.c.dims[1]);
-    g.kernel_h = static_cast<int>(w.c.dims[2]), g.kernel_w = static_cast<int>(w.c.dims[3]);
+    out_c = static_cast<int>(w.dims[0]);
+    cin_g = static_cast<int>(w.dims[1]);
+    g.kernel_h = static_cast<int>(w.dims[2]), g.kernel_w = static_cast<int>(w.dims[3]);
     g.out_c = out_c;
     for (const auto& a : n.attribute()) {
       std::vector<int> v;
@@ -483,20 +567,31 @@ void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
       fail(&n, e.what());
     }
     // OIHW -> HWIO
-    wv.resize(w.c.size());
+    wv.resize(w.size());
     for (int o = 0; o < out_c; ++o)
       for (int i = 0; i < cin_g; ++i)
         for (int ky = 0; ky < g.kernel_h; ++ky)
           for (int kx = 0; kx < g.kernel_w; ++kx)
             wv[((static_cast<std::size_t>(ky) * g.kernel_w + kx) * cin_g + i) * out_c + o] =
-                w.c.v[((static_cast<std::size_t>(o) * cin_g + i) * g.kernel_h + ky) * g.kernel_w + kx];
+                w.v[((static_cast<std::size_t>(o) * cin_g + i) * g.kernel_h + ky) * g.kernel_w + kx];
   } else {
     L.op = Op::kGemm;
-    if (in.shape.size() != 1) fail(&n, "needs a 2-D input");
-    k = in.shape[0];
-    if (w.c.dims.size() != 2) fail(&n, "needs 2-D weights");
+    int k = 0;
+    if (in.shape.size() == 1) {
+      k = in.shape[0];
+    } else if (in.shape.size() == 2 && n.op_type() != "Gemm") {  // [N, M, K]: M rows per batch item
+      g.in_h = in.shape[0];
+      k = in.shape[1];
+    } else {
+      fail(&n, n.op_type() == "Gemm" ? "needs a 2-D input" : "needs a 2-D or 3-D input");
+    }
+    if (w.dims.size() != 2) {
+      fail(&n, w.dims.size() == 3 ? "a 3-D B (one matrix per batch item) is not supported: a layer has one weight matrix"
+                                  : "needs 2-D weights");
+    }
     bool trans_b = false;
     for (const auto& a : n.attribute()) {
+      if (n.op_type() != "Gemm") fail(&n, "attribute " + a.name() + " is not supported");
       if (a.name() == "transB") trans_b = a.i() != 0;
       else if (a.name() == "transA") {
         if (a.i() != 0) fail(&n, "transA is not supported");
@@ -506,19 +601,67 @@ void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
         fail(&n, "attribute " + a.name() + " is not supported");
       }
     }
-    const int rows = static_cast<int>(w.c.dims[0]), cols = static_cast<int>(w.c.dims[1]);
+    const int rows = static_cast<int>(w.dims[0]), cols = static_cast<int>(w.dims[1]);
     out_c = trans_b ? rows : cols;
     if ((trans_b ? cols : rows) != k) fail(&n, "weights do not match the input's " + std::to_string(k) + " features");
     g.in_c = k;
     g.out_c = out_c;
-    wv.resize(w.c.size());
+    cin_g = k;
+    wv.resize(w.size());
     for (int kk = 0; kk < k; ++kk)
       for (int o = 0; o < out_c; ++o)
         wv[static_cast<std::size_t>(kk) * out_c + o] =
-            trans_b ? w.c.v[static_cast<std::size_t>(o) * k + kk] : w.c.v[static_cast<std::size_t>(kk) * out_c + o];
+            trans_b ? w.v[static_cast<std::size_t>(o) * k + kk] : w.v[static_cast<std::size_t>(kk) * out_c + o];
   }
-  L.weights.resize(wv.size());
-  for (std::size_t i = 0; i < wv.size(); ++i) L.weights[i] = static_cast<std::int8_t>(wv[i] - w_off);
+  // the zero points: one, or one per output channel, of the weights' type
+  if (wz && wz->size() > 0) {
+    if (wz->type != w.type) fail(&n, "the weight zero point's type is not the weights' type");
+    if (wz->size() != 1 && wz->size() != static_cast<std::size_t>(out_c)) {
+      fail(&n, "weight zero point has " + std::to_string(wz->size()) + " values for " + std::to_string(out_c) + " channels");
+    }
+    for (std::size_t i = 0; i < wv.size(); ++i) {
+      const std::size_t o = i % static_cast<std::size_t>(out_c);
+      wv[i] -= wz->v[wz->size() == 1 ? 0 : o];
+    }
+  } else if (w.type == onnx::TensorProto::UINT8) {
+    // (no zero point: 0, so uint8 weights keep their value)
+  }
+  // the smallest number of int8 parts every weight splits into
+  double lo = 0, hi = 0;
+  for (double v : wv) lo = std::min(lo, v), hi = std::max(hi, v);
+  const int parts = std::max({1, static_cast<int>(std::ceil(hi / 127.0)), static_cast<int>(std::ceil(-lo / 128.0))});
+  L.k_split = parts;
+  const std::size_t taps = static_cast<std::size_t>(g.kernel_h) * g.kernel_w;
+  L.weights.assign(wv.size() * static_cast<std::size_t>(parts), 0);
+  for (std::size_t t = 0; t < taps; ++t)
+    for (int i = 0; i < cin_g; ++i)
+      for (int o = 0; o < out_c; ++o) {
+        const int v = static_cast<int>(wv[(t * cin_g + static_cast<std::size_t>(i)) * out_c + o]);
+        // v = parts * base + rem: rem parts of base + 1, the rest base, each in int8
+        const int base = static_cast<int>(std::floor(static_cast<double>(v) / parts));
+        const int rem = v - base * parts;
+        for (int p = 0; p < parts; ++p) {
+          L.weights[(t * cin_g * parts + static_cast<std::size_t>(p) * cin_g + i) * out_c + o] =
+              static_cast<std::int8_t>(base + (p < rem ? 1 : 0));
+        }
+      }
+  g.in_c *= parts;
+}
+
+void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
+  Pending p;
+  Layer& L = p.layer;
+  L.node = n.name().empty() ? n.output(0) : n.name();
+  L.onnx_op = n.op_type();
+  const Val& x = get(n, 0);
+  if (x.kind != Val::kDeq) fail(&n, "input " + n.input(0) + " is not a dequantized tensor");
+  p.float_inputs.push_back(x.q);
+  const Value& in = m_.values[static_cast<std::size_t>(x.q)];
+  const Val& w = get(n, 1);
+  if (w.kind != Val::kDeqConst) fail(&n, "the weights " + n.input(1) + " are not a dequantized constant");
+  weights(n, L, in, w.c, &w.z, gemm);
+  const int out_c = L.g.out_c;
+  L.zp_in = in.q.zp;
   if (w.s.size() != 1 && w.s.size() != static_cast<std::size_t>(out_c)) {
     fail(&n, "weight scale has " + std::to_string(w.s.size()) + " values for " + std::to_string(out_c) + " channels");
   }
@@ -559,6 +702,119 @@ void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
   vals_[n.output(0)] = v;
 }
 
+// The operator form: QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger
+// (ONNX) and QLinearAdd, QLinearGlobalAveragePool (com.microsoft, as ONNX
+// Runtime's quantizer writes them), each one layer from quantized inputs.
+void Importer::operator_form(const onnx::NodeProto& n) {
+  const std::string& op = n.op_type();
+  Layer L;
+  L.node = n.name().empty() ? (n.output_size() ? n.output(0) : std::string("?")) : n.name();
+  L.onnx_op = op;
+  if (op == "QLinearAdd") {  // A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp
+    L.op = Op::kAdd;
+    const int a = quantized(n, 0), b = quantized(n, 3);
+    use_q(n, a, 1, 2);
+    use_q(n, b, 4, 5);
+    const Value& va = m_.values[static_cast<std::size_t>(a)];
+    const Value& vb = m_.values[static_cast<std::size_t>(b)];
+    if (va.shape != vb.shape) fail(&n, "broadcasting QLinearAdd is not supported (shapes differ)");
+    Value out;
+    out.shape = va.shape;
+    out.q = qparams(n, 6, 7, &out.is_uint8);
+    try {
+      add_requant(va.q, vb.q, out.q);
+    } catch (const std::invalid_argument& e) {
+      fail(&n, e.what());
+    }
+    L.inputs = {a, b};
+    return add_layer(n, std::move(L), std::move(out));
+  }
+  if (op == "QLinearGlobalAveragePool") {  // X, x_scale, x_zp, y_scale, y_zp
+    L.op = Op::kGlobalAvgPool;
+    for (const auto& attr : n.attribute()) {
+      if (attr.name() == "channels_last") {
+        if (attr.i() != 0) fail(&n, "channels_last 1 is not supported (NCHW tensors)");
+      } else {
+        fail(&n, "attribute " + attr.name() + " is not supported");
+      }
+    }
+    const int x = quantized(n, 0);
+    use_q(n, x, 1, 2);
+    const Value& in = m_.values[static_cast<std::size_t>(x)];
+    if (in.shape.size() != 3) fail(&n, "needs a 4-D input");
+    Value out;
+    out.shape = {1, 1, in.shape[2]};
+    out.q = qparams(n, 3, 4, &out.is_uint8);
+    if (out.is_uint8 != in.is_uint8) fail(&n, "the output's type differs from the input's");
+    // ONNX Runtime's scale (MLAS CheckQLinearGlobalAveragePoolScaleAndSize)
+    const int hw = in.shape[0] * in.shape[1];
+    L.pool_scale = in.q.scale / (out.q.scale * static_cast<float>(hw));
+    if (!(L.pool_scale >= 0x1p-32f && L.pool_scale < 256.0f) || hw >= (1 << 24)) {
+      fail(&n, "the scale x_scale / (y_scale * H * W) is outside [2^-32, 256)");
+    }
+    L.inputs = {x};
+    return add_layer(n, std::move(L), std::move(out));
+  }
+  // QLinearConv:   x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp [, B]
+  // QLinearMatMul: a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp
+  // ConvInteger:   x, w [, x_zp [, w_zp]];  MatMulInteger: A, B [, a_zp [, b_zp]]
+  const bool qlinear = op.rfind("QLinear", 0) == 0;
+  const bool gemm = op.find("MatMul") != std::string::npos;
+  const int x = quantized(n, 0);
+  const Value& in = m_.values[static_cast<std::size_t>(x)];
+  const int wi = qlinear ? 3 : 1;
+  const Const& w = konst(n, wi);
+  const int wz_i = qlinear ? 5 : 3;
+  const Const* wz = wz_i < n.input_size() && !n.input(wz_i).empty() ? &konst(n, wz_i) : nullptr;
+  if (qlinear && !wz) fail(&n, "the weight zero point is missing");
+  weights(n, L, in, w, wz, gemm);
+  const int out_c = L.g.out_c;
+  Value out;
+  out.shape = layer_shape(L, in);
+  if (qlinear) {
+    use_q(n, x, 1, 2);
+    L.zp_in = in.q.zp;
+    const Const& ws = konst(n, 4);
+    if (ws.size() != 1 && ws.size() != static_cast<std::size_t>(out_c)) {
+      fail(&n, "weight scale has " + std::to_string(ws.size()) + " values for " + std::to_string(out_c) + " channels");
+    }
+    out.q = qparams(n, 6, 7, &out.is_uint8);
+    L.os.mode = ref::RequantMode::kFloat32;
+    L.os.bias.assign(static_cast<std::size_t>(out_c), 0);
+    L.os.scale.assign(static_cast<std::size_t>(out_c), 0.0f);
+    L.os.zp_out = out.q.zp;
+    for (int o = 0; o < out_c; ++o) {
+      const double s = ws.v[ws.size() == 1 ? 0 : static_cast<std::size_t>(o)];
+      if (!std::isfinite(s) || s <= 0) fail(&n, "weight scale " + std::to_string(s) + " is not a positive finite number");
+      // ONNX Runtime's requantization scale: x_scale * w_scale / y_scale
+      L.os.scale[static_cast<std::size_t>(o)] = in.q.scale * static_cast<float>(s) / out.q.scale;
+    }
+    if (!gemm && n.input_size() > 8 && !n.input(8).empty()) {
+      const Const& b = konst(n, 8);
+      if (b.type != onnx::TensorProto::INT32 || b.size() != static_cast<std::size_t>(out_c)) {
+        fail(&n, "the bias must be int32 with one value per output channel");
+      }
+      for (int o = 0; o < out_c; ++o) L.os.bias[static_cast<std::size_t>(o)] = static_cast<std::int32_t>(b.v[static_cast<std::size_t>(o)]);
+    }
+  } else {
+    // the input's zero point is the operator's own (its scale plays no part)
+    L.zp_in = in.is_uint8 ? -128 : 0;
+    if (n.input_size() > 2 && !n.input(2).empty()) {
+      const Const& z = konst(n, 2);
+      if (z.size() != 1) fail(&n, "the input zero point must be a scalar");
+      if (z.type != (in.is_uint8 ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8)) {
+        fail(&n, "the input zero point's type is not the input's");
+      }
+      L.zp_in = static_cast<std::int32_t>(z.v[0]) - (in.is_uint8 ? 128 : 0);
+    }
+    if (in.is_int32) fail(&n, in.name + " holds int32 accumulators: it can only be the graph's output");
+    L.int32_out = true;
+    out.is_int32 = true;
+  }
+  L.inputs = {x};
+  add_layer(n, std::move(L), std::move(out));
+}
+
 void Importer::finish_pending(const onnx::NodeProto& n, int pending, QParams q, bool is_uint8) {
   Pending& p = pending_[static_cast<std::size_t>(pending)];
   Layer L = p.layer;
@@ -579,11 +835,8 @@ void Importer::finish_pending(const onnx::NodeProto& n, int pending, QParams q, 
   if (L.os.act_min > L.os.act_max) fail(&n, "the fused clamp is empty");
   switch (L.op) {
     case Op::kConv:
-      out.shape = {L.g.out_h(), L.g.out_w(), L.g.out_c};
-      for (float& s : L.os.scale) s = combined_scale(in.q.scale, s, q.scale);
-      break;
     case Op::kGemm:
-      out.shape = {L.g.out_c};
+      out.shape = layer_shape(L, in);
       for (float& s : L.os.scale) s = combined_scale(in.q.scale, s, q.scale);
       break;
     case Op::kAdd:
@@ -603,6 +856,8 @@ void Importer::finish_pending(const onnx::NodeProto& n, int pending, QParams q, 
       break;
     case Op::kGlobalAvgPool:
       out.shape = {1, 1, in.shape[2]};
+      // PyTorch's scale (its quantized adaptive average pool)
+      L.pool_scale = (in.q.scale / q.scale) / static_cast<float>(in.shape[0] * in.shape[1]);
       break;
     case Op::kFlatten: {
       int e = 1;
@@ -637,24 +892,38 @@ Model Importer::run() {
   for (const auto& o : mp.opset_import()) {
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = o.version();
   }
-  if (opset < 13) throw ImportError(path_ + ": opset " + std::to_string(opset) + " (13 or later is supported)");
+  if (opset < 10) throw ImportError(path_ + ": opset " + std::to_string(opset) + " (10 or later is supported)");
   const onnx::GraphProto& gp = mp.graph();
   for (const auto& t : gp.initializer()) {
     Val v;
     v.c = tensor(t, nullptr);
     vals_[t.name()] = std::move(v);
   }
+  for (const auto& [name, bytes] : constants_) {
+    onnx::TensorProto t;
+    if (!t.ParseFromString(bytes)) throw ImportError(path_ + ": the tensor given for " + name + " does not parse");
+    bool is_input = false;
+    for (const auto& in : gp.input()) is_input |= in.name() == name;
+    if (!is_input) throw ImportError(path_ + ": " + name + " is not a graph input");
+    Val v;
+    v.c = tensor(t, nullptr);
+    vals_[name] = std::move(v);
+  }
   for (const auto& in : gp.input()) {
-    if (vals_.count(in.name())) continue;  // an initializer listed as an input
+    if (vals_.count(in.name())) continue;  // an initializer listed as an input, or a bound constant
     if (!m_.input_name.empty()) throw ImportError(path_ + ": more than one graph input (" + in.name() + ")");
     m_.input_name = in.name();
     const auto& tt = in.type().tensor_type();
-    if (tt.elem_type() != onnx::TensorProto::FLOAT) {
-      throw ImportError(path_ + ": input " + in.name() + " is " + type_name(tt.elem_type()) + " (float32 only)");
+    const int type = tt.elem_type();
+    if (type != onnx::TensorProto::FLOAT && type != onnx::TensorProto::UINT8 && type != onnx::TensorProto::INT8) {
+      throw ImportError(path_ + ": input " + in.name() + " is " + type_name(type) + " (float32, uint8 or int8 only)");
     }
     const auto& dims = tt.shape().dim();
-    if (dims.size() != 4 && dims.size() != 2) throw ImportError(path_ + ": input " + in.name() + " must be 4-D (NCHW) or 2-D");
-    for (int i = 1; i < dims.size(); ++i) {
+    if (dims.size() < 1 || dims.size() > 4) {
+      throw ImportError(path_ + ": input " + in.name() + " has rank " + std::to_string(dims.size()) + " (1 to 4 only)");
+    }
+    m_.batched = dims.size() > 1;
+    for (int i = m_.batched ? 1 : 0; i < dims.size(); ++i) {
       if (!dims[i].has_dim_value() || dims[i].dim_value() < 1 || dims[i].dim_value() > 65536) {
         throw ImportError(path_ + ": input " + in.name() + " dimension " + std::to_string(i) + " must be a fixed size");
       }
@@ -662,6 +931,19 @@ Model Importer::run() {
     }
     Val v;
     v.kind = Val::kFloatIn;
+    if (type != onnx::TensorProto::FLOAT) {  // quantized as it comes: its first reader gives the parameters
+      m_.input_float = false;
+      Value q;
+      q.name = in.name();
+      q.is_uint8 = type == onnx::TensorProto::UINT8;
+      q.shape = m_.input_chw.size() == 3 ? std::vector<int>{m_.input_chw[1], m_.input_chw[2], m_.input_chw[0]}
+                                         : m_.input_chw;
+      m_.values.push_back(q);
+      unknown_q_.push_back(0);
+      float_input_value_ = 0;
+      v.kind = Val::kQuant;
+      v.q = 0;
+    }
     vals_[in.name()] = v;
   }
   if (m_.input_name.empty()) throw ImportError(path_ + ": the graph has no input");
@@ -678,7 +960,6 @@ Model Importer::run() {
     throw ImportError(path_ + ": the output " + m_.output_name + " is not a quantized tensor or its DequantizeLinear");
   }
   m_.output = it->second.q;
-  if (m_.layers.empty()) throw ImportError(path_ + ": no layers");
   for (const auto& p : pending_) {
     if (p.layer.output < 0) throw ImportError(path_ + ": node " + p.layer.node + ": its float result is never quantized");
   }
@@ -698,7 +979,9 @@ std::int8_t quantize_value(float x, QParams q) {
   return static_cast<std::int8_t>(std::min(127.0, std::max(-128.0, v)));
 }
 
-Model import_onnx(const std::string& path) { return Importer(path).run(); }
+Model import_onnx(const std::string& path, const std::map<std::string, std::string>& constants) {
+  return Importer(path, constants).run();
+}
 
 std::vector<std::int8_t> quantize_input(const Model& m, const float* x, int n) {
   const Value& v = m.values.at(0);
@@ -755,12 +1038,12 @@ void add_q(const std::int8_t* a, QParams qa, const std::int8_t* b, QParams qb, Q
   }
 }
 
-void global_avg_pool_q(const std::int8_t* x, QParams qx, int n, int hw, int c, QParams qy, std::int8_t* y) {
+void global_avg_pool_q(const std::int8_t* x, QParams qx, int n, int hw, int c, QParams qy, float scale,
+                       std::int8_t* y) {
   // The exact sum of (x - zp) rescaled like a requantized accumulator:
-  // round_half_even(float32(sum) * float32((sx / sy) / hw)), PyTorch's
-  // quantized adaptive average pool (checked against it: 0 of 128,000
-  // outputs differ on the Fashion-MNIST model).
-  const float scale = (qx.scale / qy.scale) / static_cast<float>(hw);
+  // round_half_even(float32(sum) * scale), as PyTorch's quantized adaptive
+  // average pool (checked against it: 0 of 128,000 outputs differ on the
+  // Fashion-MNIST model) and ONNX Runtime's MLAS compute it.
   for (int b = 0; b < n; ++b) {
     for (int ci = 0; ci < c; ++ci) {
       std::int32_t sum = 0;
@@ -771,6 +1054,21 @@ void global_avg_pool_q(const std::int8_t* x, QParams qx, int n, int hw, int c, Q
 }
 
 namespace {
+// A Conv/Gemm layer's input as its weights read it: with k_split parts,
+// each group's channels k_split times over (Layer::k_split).
+std::vector<std::int8_t> expand_input(const Layer& L, const std::vector<std::int8_t>& x) {
+  if (L.k_split == 1) return x;
+  const std::size_t c = static_cast<std::size_t>(L.g.in_c / L.k_split);
+  const std::size_t cin_g = c / static_cast<std::size_t>(L.g.groups), parts = static_cast<std::size_t>(L.k_split);
+  std::vector<std::int8_t> e(x.size() * parts);
+  for (std::size_t px = 0; px < x.size() / c; ++px)
+    for (std::size_t gr = 0; gr < static_cast<std::size_t>(L.g.groups); ++gr)
+      for (std::size_t p = 0; p < parts; ++p)
+        for (std::size_t i = 0; i < cin_g; ++i)
+          e[px * c * parts + (gr * parts + p) * cin_g + i] = x[px * c + gr * cin_g + i];
+  return e;
+}
+
 // One layer on the golden kernels or the host operators: t[L.output] from
 // t[L.inputs].
 void run_layer_ref(const Model& m, const Layer& L, std::vector<std::vector<std::int8_t>>& t, int n) {
@@ -778,14 +1076,21 @@ void run_layer_ref(const Model& m, const Layer& L, std::vector<std::vector<std::
     const Value& in = m.values[static_cast<std::size_t>(L.inputs[0])];
     const Value& out = m.values[static_cast<std::size_t>(L.output)];
     std::vector<std::int8_t>& y = t[static_cast<std::size_t>(L.output)];
-    y.assign(static_cast<std::size_t>(n) * m.elems(L.output), 0);
+    y.assign(static_cast<std::size_t>(n) * m.bytes(L.output), 0);
     const std::vector<std::int8_t>& x = t[static_cast<std::size_t>(L.inputs[0])];
     switch (L.op) {
       case Op::kConv:
       case Op::kGemm: {
         ref::ConvGeometry g = L.g;
         g.batch = n;
-        ref::conv2d_i8(g, x.data(), L.weights.data(), in.q.zp, L.os, y.data());
+        const std::vector<std::int8_t> xe = expand_input(L, x);
+        if (L.int32_out) {
+          std::vector<std::int32_t> acc(y.size() / 4);
+          ref::conv2d_acc_i32(g, xe.data(), L.weights.data(), L.zp_in, acc.data());
+          std::memcpy(y.data(), acc.data(), y.size());
+        } else {
+          ref::conv2d_i8(g, xe.data(), L.weights.data(), L.zp_in, L.os, y.data());
+        }
         break;
       }
       case Op::kAdd: {
@@ -813,11 +1118,11 @@ void run_layer_ref(const Model& m, const Layer& L, std::vector<std::vector<std::
         break;
       }
       case Op::kGlobalAvgPool:
-        global_avg_pool_q(x.data(), in.q, n, in.shape[0] * in.shape[1], in.shape[2], out.q, y.data());
+        global_avg_pool_q(x.data(), in.q, n, in.shape[0] * in.shape[1], in.shape[2], out.q, L.pool_scale, y.data());
         break;
       case Op::kFlatten: {
         // the graph's order is NCHW: channel-major
-        if (in.shape.size() == 3) {
+        if (in.shape.size() == 3 && out.shape.size() == 1) {
           const int h = in.shape[0], w = in.shape[1], c = in.shape[2];
           for (int b = 0; b < n; ++b)
             for (int ci = 0; ci < c; ++ci)
@@ -843,7 +1148,9 @@ std::vector<std::vector<std::int8_t>> run_reference(const Model& m, const std::v
 namespace {
 std::uint64_t layer_macs(const Layer& L, const Value& out, int n) {
   if (L.op != Op::kConv && L.op != Op::kGemm) return 0;
-  const std::uint64_t per_out = static_cast<std::uint64_t>(L.g.kernel_h) * L.g.kernel_w * (L.g.in_c / L.g.groups);
+  // (the model's MACs: a split layer's extra parts are not useful work)
+  const std::uint64_t per_out =
+      static_cast<std::uint64_t>(L.g.kernel_h) * L.g.kernel_w * (L.g.in_c / L.k_split / L.g.groups);
   std::uint64_t outs = static_cast<std::uint64_t>(n);
   for (int d : out.shape) outs *= static_cast<std::uint64_t>(d);
   return outs * per_out;
@@ -851,53 +1158,164 @@ std::uint64_t layer_macs(const Layer& L, const Value& out, int n) {
 }  // namespace
 
 std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, const std::vector<std::int8_t>& input,
-                                                 int n, std::vector<LayerRun>* runs, const Timeout& timeout) {
-  std::vector<std::vector<std::int8_t>> t(m.values.size());
+                                                 int n, std::vector<LayerRun>* runs, const Timeout& timeout,
+                                                 bool fetch_all) {
+  Device& dev = s.device();
+  const std::size_t nv = m.values.size();
+  std::vector<std::vector<std::int8_t>> t(nv);
   t[0] = input;
+  // where each tensor's current copy is: host, device or both
+  std::vector<char> on_host(nv, 0), on_dev(nv, 0), has_buf(nv, 0);
+  std::vector<std::uint64_t> addr(nv, 0);
+  on_host[0] = 1;
+  auto size = [&](int v) { return static_cast<std::size_t>(n) * m.bytes(v); };
+  auto device_layer = [](const Layer& L) { return (L.op == Op::kConv || L.op == Op::kGemm) && !L.int32_out; };
+  // a device buffer for every tensor a device layer reads or writes, for the
+  // whole run: a device layer's output stays there for the next
+  dev.free_all();
+  for (const Layer& L : m.layers) {
+    if (!device_layer(L)) continue;
+    for (int v : {L.k_split == 1 ? L.inputs[0] : -1, L.output}) {
+      if (v < 0 || has_buf[static_cast<std::size_t>(v)]) continue;
+      addr[static_cast<std::size_t>(v)] = dev.alloc(size(v));
+      has_buf[static_cast<std::size_t>(v)] = 1;
+    }
+  }
+  const std::uint64_t layer_mark = dev.allocated_end();  // each layer's weights and programs go above
+  auto fetch = [&](int v, LayerRun* r) {
+    const std::size_t i = static_cast<std::size_t>(v);
+    if (on_host[i] || !on_dev[i]) return;
+    t[i].resize(size(v));
+    dev.copy_from_device(t[i].data(), addr[i], size(v));
+    on_host[i] = 1;
+    if (r) r->host_bytes += size(v);
+  };
   for (const Layer& L : m.layers) {
     LayerRun r;
     r.layer = &L;
-    const Value& in = m.values[static_cast<std::size_t>(L.inputs[0])];
-    std::vector<std::int8_t>& y = t[static_cast<std::size_t>(L.output)];
-    y.assign(static_cast<std::size_t>(n) * m.elems(L.output), 0);
-    if (L.op == Op::kConv || L.op == Op::kGemm) {
+    const std::size_t out = static_cast<std::size_t>(L.output);
+    if (device_layer(L)) {
+      const int in = L.inputs[0];
+      const std::size_t ii = static_cast<std::size_t>(in);
+      std::uint64_t in_dev = 0;
+      if (L.k_split > 1) {  // the split weights read the input's channels k_split times: a host re-layout
+        fetch(in, &r);
+        const std::vector<std::int8_t> xe = expand_input(L, t[ii]);
+        in_dev = dev.alloc(xe.size());
+        dev.copy_to_device(in_dev, xe.data(), xe.size());
+        r.host_bytes += xe.size();
+      } else {
+        if (!on_dev[ii]) {
+          dev.copy_to_device(addr[ii], t[ii].data(), size(in));
+          on_dev[ii] = 1;
+          r.host_bytes += size(in);
+        }
+        in_dev = addr[ii];
+      }
       ConvProblem p;
       p.g = L.g;
       p.g.batch = n;
-      p.input = t[static_cast<std::size_t>(L.inputs[0])].data();
       p.weights = L.weights.data();
-      p.zp_in = in.q.zp;
+      p.zp_in = L.zp_in;
       p.os = L.os;
-      const GemmStats st = conv2d(s, p, y.data(), timeout);
+      const GemmStats st = conv2d_resident(s, p, in_dev, addr[out], timeout);
+      dev.free_to(layer_mark);
+      on_dev[out] = 1;
+      on_host[out] = 0;
       r.on_device = true;
       r.cycles = st.perf.cycles;
       r.dram_bytes = st.perf.bytes_read + st.perf.bytes_written;
-      r.useful_macs = layer_macs(L, m.values[static_cast<std::size_t>(L.output)], n);
+      r.useful_macs = layer_macs(L, m.values[out], n);
     } else {
+      for (int in : L.inputs) fetch(in, &r);
       run_layer_ref(m, L, t, n);
+      on_host[out] = 1;
+      on_dev[out] = 0;
     }
     if (runs) runs->push_back(r);
+  }
+  // the graph's output (with fetch_all, every tensor) back to the host
+  for (std::size_t v = 0; v < nv; ++v) {
+    if (fetch_all || static_cast<int>(v) == m.output) fetch(static_cast<int>(v), nullptr);
   }
   return t;
 }
 
+namespace {
+// Element i of a batch item in the graph's order (NCHW for rank 4) is
+// element graph_to_stored(v, i) of the stored item (NHWC).
+std::size_t graph_to_stored(const Value& v, std::size_t i) {
+  if (v.shape.size() != 3) return i;
+  const std::size_t h = static_cast<std::size_t>(v.shape[0]), w = static_cast<std::size_t>(v.shape[1]),
+                    c = static_cast<std::size_t>(v.shape[2]);
+  return (i % (h * w)) * c + i / (h * w);
+}
+}  // namespace
+
 std::vector<float> dequantize_output(const Model& m, const std::vector<std::int8_t>& out, int n) {
   const Value& v = m.values.at(static_cast<std::size_t>(m.output));
-  std::vector<float> f(out.size());
   const std::size_t per = m.elems(m.output);
+  std::vector<float> f(per * static_cast<std::size_t>(n));
   for (int b = 0; b < n; ++b) {
     for (std::size_t i = 0; i < per; ++i) {
-      std::size_t src = static_cast<std::size_t>(b) * per + i;
-      if (v.shape.size() == 3) {  // NHWC -> NCHW
-        const std::size_t h = static_cast<std::size_t>(v.shape[0]), w = static_cast<std::size_t>(v.shape[1]),
-                          c = static_cast<std::size_t>(v.shape[2]);
-        const std::size_t ci = i / (h * w), yx = i % (h * w);
-        src = static_cast<std::size_t>(b) * per + yx * c + ci;
+      const std::size_t src = static_cast<std::size_t>(b) * per + graph_to_stored(v, i);
+      float& y = f[static_cast<std::size_t>(b) * per + i];
+      if (v.is_int32) {
+        std::int32_t a;
+        std::memcpy(&a, out.data() + 4 * src, 4);
+        y = static_cast<float>(a);
+      } else {
+        y = static_cast<float>(out[src] - v.q.zp) * v.q.scale;
       }
-      f[static_cast<std::size_t>(b) * per + i] = static_cast<float>(out[src] - v.q.zp) * v.q.scale;
     }
   }
   return f;
+}
+
+std::vector<std::int8_t> raw_input(const Model& m, const std::uint8_t* x, int n) {
+  const Value& v = m.values.at(0);
+  const std::size_t per = m.elems(0);
+  std::vector<std::int8_t> q(per * static_cast<std::size_t>(n));
+  for (int b = 0; b < n; ++b)
+    for (std::size_t i = 0; i < per; ++i) {
+      const std::uint8_t raw = x[static_cast<std::size_t>(b) * per + i];
+      q[static_cast<std::size_t>(b) * per + graph_to_stored(v, i)] =
+          static_cast<std::int8_t>(v.is_uint8 ? raw - 128 : static_cast<std::int8_t>(raw));
+    }
+  return q;
+}
+
+Tensor output_tensor(const Model& m, const std::vector<std::int8_t>& out, int n) {
+  const Value& v = m.values.at(static_cast<std::size_t>(m.output));
+  Tensor t;
+  if (m.batched) t.shape.push_back(n);
+  if (v.shape.size() == 3) {
+    t.shape.insert(t.shape.end(), {v.shape[2], v.shape[0], v.shape[1]});
+  } else {
+    t.shape.insert(t.shape.end(), v.shape.begin(), v.shape.end());
+  }
+  const std::size_t per = m.elems(m.output), count = per * static_cast<std::size_t>(n);
+  if (m.output_float) {
+    t.dtype = "f4";
+    const std::vector<float> f = dequantize_output(m, out, n);
+    t.bytes.resize(4 * count);
+    std::memcpy(t.bytes.data(), f.data(), t.bytes.size());
+    return t;
+  }
+  const std::size_t size = v.is_int32 ? 4 : 1;
+  t.dtype = v.is_int32 ? "i4" : v.is_uint8 ? "u1" : "i1";
+  t.bytes.resize(size * count);
+  for (int b = 0; b < n; ++b)
+    for (std::size_t i = 0; i < per; ++i) {
+      const std::size_t src = static_cast<std::size_t>(b) * per + graph_to_stored(v, i);
+      const std::size_t dst = static_cast<std::size_t>(b) * per + i;
+      if (v.is_int32) {
+        std::memcpy(t.bytes.data() + 4 * dst, out.data() + 4 * src, 4);
+      } else {
+        t.bytes[dst] = static_cast<std::uint8_t>(v.is_uint8 ? out[src] + 128 : out[src]);
+      }
+    }
+  return t;
 }
 
 }  // namespace abacus::model

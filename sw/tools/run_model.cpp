@@ -27,8 +27,9 @@ std::string shape_str(const std::vector<int>& s) {
 
 int run_model(Session& s, const RunOptions& o) {
   const model::Model m = model::import_onnx(o.model);
-  // inputs: float32 NCHW as the graph declares it
+  // inputs: float32 NCHW as the graph declares it (or int8/uint8 bytes)
   std::vector<float> x;
+  std::vector<std::uint8_t> raw;
   std::vector<int> labels;
   int n = 0;
   std::size_t per = 1;
@@ -45,6 +46,7 @@ int run_model(Session& s, const RunOptions& o) {
       name = name.substr(0, colon);
     }
     if (name != "fashion-mnist") throw std::invalid_argument("--dataset " + name + ": only fashion-mnist is known");
+    if (!m.input_float) throw std::invalid_argument(o.model + ": takes a quantized input, not images (give --input)");
     if (count < 1 || count > 10000) throw std::invalid_argument("--dataset fashion-mnist:N takes N in 1..10000");
     if (m.input_chw != std::vector<int>{1, 28, 28}) {
       throw std::invalid_argument(o.model + ": takes " + shape_str(m.input_chw) + " inputs, fashion-mnist images are 1x28x28");
@@ -55,23 +57,31 @@ int run_model(Session& s, const RunOptions& o) {
     n = count;
   } else {
     const npy::Array a = npy::read(o.input);
-    if (a.dtype != "f4") throw std::invalid_argument(o.input + ": dtype " + a.dtype + ", the model's input is float32");
-    std::vector<std::int64_t> want = {-1};
+    const std::string want_type = m.input_float ? "f4" : m.values[0].is_uint8 ? "u1" : "i1";
+    if (a.dtype != want_type) {
+      throw std::invalid_argument(o.input + ": dtype " + a.dtype + ", the model's input is " +
+                                  (m.input_float ? "float32" : m.values[0].is_uint8 ? "uint8" : "int8"));
+    }
+    std::vector<std::int64_t> want;
+    if (m.batched) want.push_back(-1);
     for (int d : m.input_chw) want.push_back(d);
-    if (a.shape.size() != want.size() || !std::equal(want.begin() + 1, want.end(), a.shape.begin() + 1)) {
+    if (a.shape.size() != want.size() ||
+        !std::equal(want.begin() + (m.batched ? 1 : 0), want.end(), a.shape.begin() + (m.batched ? 1 : 0))) {
       std::string got;
       for (auto d : a.shape) got += (got.empty() ? "" : "x") + std::to_string(d);
-      throw std::invalid_argument(o.input + ": shape " + got + ", the model takes Nx" + shape_str(m.input_chw));
+      throw std::invalid_argument(o.input + ": shape " + got + ", the model takes " + (m.batched ? "Nx" : "") +
+                                  shape_str(m.input_chw));
     }
-    n = static_cast<int>(a.shape[0]);
+    n = m.batched ? static_cast<int>(a.shape[0]) : 1;
     if (n < 1) throw std::invalid_argument(o.input + ": no inputs");
-    x = a.as_float();
+    if (m.input_float) x = a.as_float();
+    else raw = a.data;
   }
   const int batch = std::min(o.batch, n);
   struct Acc {
     const model::Layer* layer;
     bool on_device = false;
-    std::uint64_t cycles = 0, macs = 0, bytes = 0;
+    std::uint64_t cycles = 0, macs = 0, bytes = 0, host_bytes = 0;
   };
   std::vector<Acc> acc;
   std::vector<std::int8_t> out;
@@ -79,16 +89,18 @@ int run_model(Session& s, const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   for (int b0 = 0; b0 < n; b0 += batch) {
     const int bn = std::min(batch, n - b0);
-    const auto q = model::quantize_input(m, x.data() + static_cast<std::size_t>(b0) * per, bn);
+    const auto q = m.input_float ? model::quantize_input(m, x.data() + static_cast<std::size_t>(b0) * per, bn)
+                                 : model::raw_input(m, raw.data() + static_cast<std::size_t>(b0) * per, bn);
     std::vector<model::LayerRun> runs;
-    const auto t = model::run_device(s, m, q, bn, &runs, o.timeout);
+    const auto t = model::run_device(s, m, q, bn, &runs, o.timeout, o.check);
     if (acc.empty()) {
-      for (const auto& r : runs) acc.push_back({r.layer, r.on_device, 0, 0, 0});
+      for (const auto& r : runs) acc.push_back({r.layer, r.on_device, 0, 0, 0, 0});
     }
     for (std::size_t i = 0; i < runs.size(); ++i) {
       acc[i].cycles += runs[i].cycles;
       acc[i].macs += runs[i].useful_macs;
       acc[i].bytes += runs[i].dram_bytes;
+      acc[i].host_bytes += runs[i].host_bytes;
     }
     if (o.check && mismatch.empty()) {
       const auto ref = model::run_reference(m, q, bn);
@@ -113,28 +125,8 @@ int run_model(Session& s, const RunOptions& o) {
   const std::vector<float> f = model::dequantize_output(m, out, n);
   const std::size_t classes = m.elems(m.output);
   if (!o.output.empty()) {
-    std::vector<std::int64_t> shape = {n};
-    const auto& v = m.values[static_cast<std::size_t>(m.output)];
-    if (v.shape.size() == 3) shape.insert(shape.end(), {v.shape[2], v.shape[0], v.shape[1]});
-    else shape.push_back(v.shape[0]);
-    if (m.output_float) {
-      npy::write(o.output, "f4", shape, f.data());
-    } else {
-      std::vector<std::uint8_t> raw(out.size());
-      for (std::size_t i = 0; i < out.size(); ++i) {
-        raw[i] = static_cast<std::uint8_t>(v.is_uint8 ? out[i] + 128 : out[i]);
-      }
-      // (rank-4 raw outputs in NCHW, like the float ones)
-      if (v.shape.size() == 3) {
-        std::vector<std::uint8_t> nchw(raw.size());
-        const std::size_t hw = static_cast<std::size_t>(v.shape[0]) * v.shape[1], c = static_cast<std::size_t>(v.shape[2]);
-        for (int b = 0; b < n; ++b)
-          for (std::size_t i = 0; i < hw; ++i)
-            for (std::size_t ci = 0; ci < c; ++ci) nchw[b * classes + ci * hw + i] = raw[b * classes + i * c + ci];
-        raw = nchw;
-      }
-      npy::write(o.output, v.is_uint8 ? "u1" : "i1", shape, raw.data());
-    }
+    const model::Tensor y = model::output_tensor(m, out, n);
+    npy::write(o.output, y.dtype, y.shape, y.bytes.data());
   }
   const HwConfig& hw = s.config();
   std::uint64_t dev_cycles = 0, macs = 0;
@@ -144,7 +136,7 @@ int run_model(Session& s, const RunOptions& o) {
     std::vector<int> idx(classes);
     for (std::size_t j = 0; j < classes; ++j) idx[j] = static_cast<int>(j);
     std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) {
-      return out[static_cast<std::size_t>(i) * classes + a] > out[static_cast<std::size_t>(i) * classes + b];
+      return f[static_cast<std::size_t>(i) * classes + a] > f[static_cast<std::size_t>(i) * classes + b];
     });
     idx.resize(std::min<std::size_t>(static_cast<std::size_t>(k), classes));
     return idx;
@@ -160,21 +152,23 @@ int run_model(Session& s, const RunOptions& o) {
     for (std::size_t i = 0; i < acc.size(); ++i) {
       const auto& a = acc[i];
       std::printf("%s{\"node\": \"%s\", \"op\": \"%s\", \"shape\": \"%s\", \"where\": \"%s\", \"cycles\": %llu, "
-                  "\"utilization\": %.4f, \"dram_bytes\": %llu}", i ? ", " : "", a.layer->node.c_str(),
-                  model::op_name(a.layer->op), shape_str(m.values[static_cast<std::size_t>(a.layer->output)].shape).c_str(),
+                  "\"utilization\": %.4f, \"dram_bytes\": %llu, \"host_bytes\": %llu}", i ? ", " : "", a.layer->node.c_str(),
+                  a.layer->onnx_op.c_str(), shape_str(m.values[static_cast<std::size_t>(a.layer->output)].shape).c_str(),
                   a.on_device ? "device" : "host", (unsigned long long)a.cycles,
-                  a.cycles ? double(a.macs) / (double(hw.rows) * hw.cols * a.cycles) : 0.0, (unsigned long long)a.bytes);
+                  a.cycles ? double(a.macs) / (double(hw.rows) * hw.cols * a.cycles) : 0.0, (unsigned long long)a.bytes,
+                  (unsigned long long)a.host_bytes);
     }
     std::printf("]}\n");
   } else {
     std::printf("abacus run %s: %d input(s), batch %d, %ux%u array\n\n", o.model.c_str(), n, batch, hw.rows, hw.cols);
-    std::printf("%-28s %-18s %-12s %-6s %12s %7s %12s\n", "node", "op", "output", "where", "cycles", "util", "DRAM bytes");
+    std::printf("%-28s %-18s %-12s %-6s %12s %7s %12s %12s\n", "node", "op", "output", "where", "cycles", "util",
+                "DRAM bytes", "host<->dev");
     for (const auto& a : acc) {
-      std::printf("%-28s %-18s %-12s %-6s %12llu %6.1f%% %12llu\n", a.layer->node.c_str(), model::op_name(a.layer->op),
+      std::printf("%-28s %-18s %-12s %-6s %12llu %6.1f%% %12llu %12llu\n", a.layer->node.c_str(), a.layer->onnx_op.c_str(),
                   shape_str(m.values[static_cast<std::size_t>(a.layer->output)].shape).c_str(),
                   a.on_device ? "device" : "host", (unsigned long long)a.cycles,
                   a.cycles ? 100.0 * double(a.macs) / (double(hw.rows) * hw.cols * a.cycles) : 0.0,
-                  (unsigned long long)a.bytes);
+                  (unsigned long long)a.bytes, (unsigned long long)a.host_bytes);
     }
     std::printf("\ndevice: %llu cycles for %llu MACs (%.1f%% of the array); host wall time %.2f s\n",
                 (unsigned long long)dev_cycles, (unsigned long long)macs,

@@ -115,6 +115,24 @@ TEST(FashionModel, AcceleratorEqualsPyTorch) {
     }
   }
   EXPECT_EQ(device_layers, 6) << "five convolutions and the fully-connected layer";
+  // Tensors stay in device memory between device layers: the depthwise and
+  // pointwise convs follow device layers and move nothing through the host;
+  // conv1 uploads the quantized images, conv3 and conv4 their host-made
+  // inputs (the add's and the max pool's outputs).
+  ASSERT_EQ(runs.size(), m.layers.size());
+  for (const auto& r : runs) {
+    const std::string& node = r.layer->node;
+    const std::uint64_t in_bytes = static_cast<std::uint64_t>(n) * m.bytes(r.layer->inputs[0]);
+    if (node == "/dw/Conv" || node == "/pw/Conv") {
+      EXPECT_EQ(r.host_bytes, 0u) << node;
+    }
+    if (node == "/conv1/Conv" || node == "/conv3/Conv" || node == "/conv4/Conv") {
+      EXPECT_EQ(r.host_bytes, in_bytes) << node;
+    }
+    if (node == "/Add") {  // fetches both of its inputs from the device
+      EXPECT_EQ(r.host_bytes, 2 * in_bytes) << node;
+    }
+  }
 }
 
 // The host's residual add is PyTorch's (qnnpack) fixed-point add, not

@@ -62,6 +62,7 @@ class SimDevice : public Device {
   std::uint64_t memory_size() const override;
   std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) override;
   void free_all() override;
+  void free_to(std::uint64_t end) override;
   std::uint64_t allocated_end() const override;
   void copy_to_device(std::uint64_t addr, const void* src, std::size_t bytes) override;
   void copy_from_device(void* dst, std::uint64_t addr, std::size_t bytes) override;

@@ -83,6 +83,7 @@ class CardAllocator {
   explicit CardAllocator(CardMemory m) : m_(m), next_(m.base) {}
   std::uint64_t alloc(std::size_t bytes, std::size_t align);
   void free_all() { next_ = m_.base; }
+  void free_to(std::uint64_t end);
   std::uint64_t used_end() const { return next_; }
   // [addr, addr+n) lies inside the memory (no wrap)
   bool contains(std::uint64_t addr, std::uint64_t n) const;
@@ -100,6 +101,7 @@ class BoardDevice : public Device {
   std::uint64_t memory_size() const override { return mem_.size; }
   std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) override { return alloc_.alloc(bytes, align); }
   void free_all() override { alloc_.free_all(); }
+  void free_to(std::uint64_t end) override { alloc_.free_to(end); }
   std::uint64_t allocated_end() const override { return alloc_.used_end(); }
 
  protected:

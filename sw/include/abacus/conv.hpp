@@ -22,6 +22,13 @@ struct ConvProblem {
 // output (NHWC, [N][OH][OW][Cout]) bit-exact with ref::conv2d_i8.
 GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Timeout& timeout = {});
 GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const Timeout& timeout = {});  // one-call session
+// The same on tensors already in device memory (p.input unused): the NHWC
+// input at in_dev, the output written to out_dev. A network keeps its
+// activations there between layers. The layer's weights, parameters and
+// programs are allocated after dev.allocated_end() and left there (the
+// caller returns them with Device::free_to).
+GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
+                          const Timeout& timeout = {});
 
 // Host-side layers (see docs/architecture.md: the post-processing path only
 // requantizes accumulator rows, so pooling and residual adds run here).

@@ -42,6 +42,10 @@ class Device {
   virtual std::uint64_t memory_size() const = 0;
   virtual std::uint64_t alloc(std::size_t bytes, std::size_t align = 64) = 0;
   virtual void free_all() = 0;
+  // Returns what alloc() handed out after allocated_end() was `end` (a value
+  // it returned since the last free_all()); throws DeviceError otherwise.
+  // Buffers below `end` stay (a network's activations across its layers).
+  virtual void free_to(std::uint64_t end) = 0;
   // End of what alloc() has handed out since free_all(): a job's buffers lie
   // in [memory_base(), allocated_end()), and the DMA window is set to that.
   virtual std::uint64_t allocated_end() const = 0;

@@ -1,9 +1,12 @@
-// Quantized ONNX models: the importer (QDQ form, as PyTorch and ONNX
-// Runtime's quantizer write it) and a reference executor on the golden
-// kernels. docs/architecture.md "Models".
+// Quantized ONNX models: the importer (the QDQ form, as PyTorch and ONNX
+// Runtime's quantizer write it, and the operator form: QLinearConv,
+// QLinearMatMul, ConvInteger, MatMulInteger and ONNX Runtime's
+// com.microsoft QLinearAdd / QLinearGlobalAveragePool) and a reference
+// executor on the golden kernels. docs/architecture.md "Models".
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,13 +31,15 @@ struct QParams {
   std::int32_t zp = 0;
 };
 
-// A quantized activation tensor of the model: NHWC for rank 4, [N][C] for
-// rank 2. Dimension 0 is the batch (the run's N).
+// A quantized activation tensor of the model, stored batch-major: NHWC for
+// a rank-4 tensor, the graph's own order otherwise. Dimension 0 is the
+// batch (the run's N), except in an unbatched model (rank-1 input).
 struct Value {
   std::string name;
-  std::vector<int> shape;  // without the batch
+  std::vector<int> shape;  // without the batch: {H, W, C} for rank 4
   QParams q;
   bool is_uint8 = false;   // the model's own type (for the output)
+  bool is_int32 = false;   // ConvInteger/MatMulInteger accumulators, 4 bytes each
 };
 
 enum class Op { kConv, kGemm, kAdd, kMaxPool, kGlobalAvgPool, kFlatten };
@@ -43,21 +48,35 @@ const char* op_name(Op op);
 struct Layer {
   Op op = Op::kConv;
   std::string node;          // the ONNX node this came from (its name, or its output's)
+  std::string onnx_op;       // its operator type (Conv, QLinearConv, ...)
   std::vector<int> inputs;   // value ids
   int output = -1;
   // kConv, kGemm (a 1x1 convolution of a 1x1 image): geometry with batch 1,
   // HWIO weights, the float32-mode output stage (fused ReLU/Clip in the clamp)
   ref::ConvGeometry g;
   std::vector<std::int8_t> weights;
+  std::int32_t zp_in = 0;    // the input's zero point, in int8 terms
   ref::OutputStage os;
+  // kConv, kGemm: weights that do not fit int8 once their zero point is
+  // taken off are split into k_split int8 parts along K, each part reading
+  // its own copy of the input channels (g.in_c counts the copies; see
+  // expand_input). Exact, at k_split times the MACs.
+  int k_split = 1;
+  // kConv, kGemm: the int32 accumulators are the output (ConvInteger,
+  // MatMulInteger), computed on the host: the device stores int8 only.
+  bool int32_out = false;
+  // kGlobalAvgPool: the float32 scale the input sum is requantized with
+  float pool_scale = 0.0f;
   // kMaxPool
   int kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
   int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
 };
 
 struct Model {
-  std::string input_name;           // the graph's float input, NCHW
-  std::vector<int> input_chw;       // C, H, W (or just the features for rank 2)
+  std::string input_name;           // the graph's input (NCHW for rank 4)
+  std::vector<int> input_chw;       // its dimensions after the batch (all of them if unbatched)
+  bool input_float = true;          // float32 (quantized by the graph), or int8/uint8 as they are
+  bool batched = true;              // false for a rank-1 input: one item, no batch dimension
   std::string output_name;
   bool output_float = true;         // the graph ends in DequantizeLinear
   std::vector<Value> values;        // values[0] is the quantized input
@@ -65,10 +84,27 @@ struct Model {
   int output = -1;                  // value id of the graph's (quantized) output
 
   std::size_t elems(int value) const;  // per batch item
+  std::size_t bytes(int value) const;  // per batch item (4 per element for int32)
 };
 
-// Reads and checks a model file. Throws ImportError.
-Model import_onnx(const std::string& path);
+// Reads and checks a model file. Throws ImportError. `constants` binds graph
+// inputs by name to serialized TensorProto files' contents (ONNX's node
+// tests give an operator's scales and weights as graph inputs); every
+// other input but one must be an initializer.
+Model import_onnx(const std::string& path, const std::map<std::string, std::string>& constants = {});
+
+// The model's input from raw int8/uint8 bytes in the graph's order (for a
+// model whose input is not float32): NHWC, uint8 offset by -128.
+std::vector<std::int8_t> raw_input(const Model& m, const std::uint8_t* x, int n);
+
+// The graph's output as it declares it: dtype as an npy code (f4, u1, i1,
+// i4), shape with the batch, bytes in the graph's order (NCHW for rank 4).
+struct Tensor {
+  std::string dtype;
+  std::vector<std::int64_t> shape;
+  std::vector<std::uint8_t> bytes;
+};
+Tensor output_tensor(const Model& m, const std::vector<std::int8_t>& out, int n);
 
 // The quantized input for N images (NCHW float32, as the graph declares):
 // QuantizeLinear as PyTorch computes it, round_half_even(x * (1 / scale))
@@ -79,21 +115,26 @@ std::vector<std::int8_t> quantize_input(const Model& m, const float* x, int n);
 // (int8, batch-major), indexed by value id.
 std::vector<std::vector<std::int8_t>> run_reference(const Model& m, const std::vector<std::int8_t>& input, int n);
 
-// Conv and Gemm layers on the device (conv2d; the host ops as in
-// run_reference), with each layer's cost. Same result as run_reference.
+// Conv and Gemm layers on the device (the host ops as in run_reference),
+// with each layer's cost. Same result as run_reference. Tensors stay in
+// device memory from one device layer to the next; a tensor moves between
+// host and device only where a host operator reads or writes it. Returns
+// the graph's output tensor and what the host computed or fetched (with
+// fetch_all, every tensor: the device's are copied back at the end).
 struct LayerRun {
   const Layer* layer = nullptr;
   bool on_device = false;
   std::uint64_t cycles = 0;        // device cycles (performance counter)
   std::uint64_t useful_macs = 0;   // the layer's MACs (no padding to the array)
   std::uint64_t dram_bytes = 0;    // bytes the device read and wrote
+  std::uint64_t host_bytes = 0;    // tensor bytes copied between host and device memory for this layer
 };
 std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, const std::vector<std::int8_t>& input,
                                                  int n, std::vector<LayerRun>* runs = nullptr,
-                                                 const Timeout& timeout = {});
+                                                 const Timeout& timeout = {}, bool fetch_all = false);
 
-// The graph's output as the model declares it: float32 (DequantizeLinear)
-// or the raw quantized bytes, in the model's own order (NCHW for rank 4).
+// The graph's output as real values in the model's order (NCHW for rank 4):
+// dequantized int8, or the int32 values as floats.
 std::vector<float> dequantize_output(const Model& m, const std::vector<std::int8_t>& out, int n);
 
 // The first n Fashion-MNIST test images (Debian's dataset-fashion-mnist)
@@ -115,7 +156,10 @@ struct AddRequant {
 AddRequant add_requant(QParams qa, QParams qb, QParams qy);
 void add_q(const std::int8_t* a, QParams qa, const std::int8_t* b, QParams qb, QParams qy, std::size_t n,
            std::int8_t* y);
-void global_avg_pool_q(const std::int8_t* x, QParams qx, int n, int hw, int c, QParams qy, std::int8_t* y);
+// round_half_even(float32(sum of (x - zp)) * scale) + y's zero point: the
+// scale is PyTorch's (sx / sy) / hw or ONNX Runtime's sx / (sy * hw).
+void global_avg_pool_q(const std::int8_t* x, QParams qx, int n, int hw, int c, QParams qy, float scale,
+                       std::int8_t* y);
 std::int8_t quantize_value(float x, QParams q);
 
 }  // namespace abacus::model

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace abacus::ref {
 
@@ -52,10 +53,9 @@ void ConvGeometry::validate() const {
   }
 }
 
-void conv2d_i8(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
-               std::int32_t zp_in, const OutputStage& os, std::int8_t* output) {
+void conv2d_acc_i32(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
+                    std::int32_t zp_in, std::int32_t* acc_out) {
   g.validate();
-  os.validate(g.out_c);
   const int oh_n = g.out_h();
   const int ow_n = g.out_w();
   const int cin_g = g.in_c / g.groups;
@@ -82,11 +82,21 @@ void conv2d_i8(const ConvGeometry& g, const std::int8_t* input, const std::int8_
               }
             }
           }
-          output[((static_cast<long>(b) * oh_n + oy) * ow_n + ox) * g.out_c + oc] =
-              os.apply(oc, static_cast<std::int32_t>(acc));
+          acc_out[((static_cast<long>(b) * oh_n + oy) * ow_n + ox) * g.out_c + oc] = static_cast<std::int32_t>(acc);
         }
       }
     }
+  }
+}
+
+void conv2d_i8(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
+               std::int32_t zp_in, const OutputStage& os, std::int8_t* output) {
+  g.validate();
+  os.validate(g.out_c);
+  std::vector<std::int32_t> acc(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c);
+  conv2d_acc_i32(g, input, weights, zp_in, acc.data());
+  for (std::size_t i = 0; i < acc.size(); ++i) {
+    output[i] = os.apply(static_cast<int>(i % static_cast<std::size_t>(g.out_c)), acc[i]);
   }
 }
 

@@ -33,4 +33,9 @@ int conv_out_size(int in, int kernel, int stride, int pad_before, int pad_after,
 void conv2d_i8(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
                std::int32_t zp_in, const OutputStage& os, std::int8_t* output);
 
+// The int32 accumulators of the same convolution (sum of (x - zp_in) * w,
+// wrapping like the hardware's), NHWC: ONNX ConvInteger.
+void conv2d_acc_i32(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
+                    std::int32_t zp_in, std::int32_t* acc);
+
 }  // namespace abacus::ref
