@@ -85,12 +85,22 @@ coverage: build
 	@if [ -n "$(SKIP_DEPS)" ] && [ "$(SKIP_DEPS)" != 0 ]; then :; else scripts/install-deps.sh coverage; fi
 	BUILD_DIR=$(BUILD_DIR) scripts/coverage.sh
 
-bench: build
+# The networks section: torchvision's quantizable ResNet-18 and MobileNetV2
+# (random weights, 16 MB together, so generated rather than committed) with
+# PyTorch's outputs for eight inputs, from Debian's python3-torch.
+ZOO_DIR ?= build/models/zoo
+$(ZOO_DIR)/mobilenet_v2_ref.npy: scripts/make_models.py
+	@if [ -n "$(SKIP_DEPS)" ] && [ "$(SKIP_DEPS)" != 0 ]; then :; else scripts/install-deps.sh models; fi
+	/usr/bin/python3 scripts/make_models.py zoo $(ZOO_DIR)
+
+bench: build $(ZOO_DIR)/mobilenet_v2_ref.npy
 	@mkdir -p $(BENCH_DIR)
 	$(BUILD_DIR)/tb/abacus-dma-bench
 	$(BUILD_DIR)/sw/abacus bench --mem-latency 100 --json $(BENCH_DIR)/bench.json \
 	  --csv $(BENCH_DIR)/bench.csv --plot $(BENCH_DIR)/utilization.png
-	@echo "bench: table above; $(BENCH_DIR)/bench.json, bench.csv, utilization.png" 
+	$(BUILD_DIR)/sw/abacus bench --networks $(ZOO_DIR) --networks-only --mem-latency 100 \
+	  --networks-json $(BENCH_DIR)/networks.json
+	@echo "bench: tables above; $(BENCH_DIR)/bench.json, bench.csv, utilization.png, networks.json" 
 
 # The whole accelerator running a small GEMM, and the compute core alone.
 # Each run writes its GTKWave layout next to the trace (generated from

@@ -3,6 +3,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -71,6 +72,7 @@ class Importer {
     enum Kind { kConst, kDeqConst, kFloatIn, kQuant, kDeq, kPending } kind = kConst;
     Const c;           // kConst, kDeqConst (the integer data)
     Const s, z;        // kDeqConst: scale and zero point (z empty: 0)
+    int axis = 1;      // kDeqConst: the axis per-channel parameters run along (ONNX's default 1)
     int q = -1;        // kQuant, kDeq: the quantized value
     int pending = -1;  // kPending: index into pending_
   };
@@ -99,7 +101,7 @@ class Importer {
   void conv_like(const onnx::NodeProto& n, bool gemm);
   void operator_form(const onnx::NodeProto& n);
   void host_op(const onnx::NodeProto& n);
-  void weights(const onnx::NodeProto& n, Layer& L, const Value& in, const Const& w, const Const* wz, bool gemm);
+  int weights(const onnx::NodeProto& n, Layer& L, const Value& in, const Const& w, const Const* wz, bool gemm);
   int add_value(const onnx::NodeProto& n, Value v);
   void add_layer(const onnx::NodeProto& n, Layer L, Value out);
   void finish_pending(const onnx::NodeProto& n, int pending, QParams q, bool is_uint8);
@@ -370,11 +372,13 @@ void Importer::node(const onnx::NodeProto& n) {
       v.c = x.c;
       v.s = konst(n, 1);
       if (n.input_size() > 2 && !n.input(2).empty()) v.z = konst(n, 2);
+      const auto rank = static_cast<std::int64_t>(x.c.dims.size());
       for (const auto& a : n.attribute()) {
-        if (a.name() == "axis" && a.i() != 0 && a.i() != -static_cast<std::int64_t>(x.c.dims.size())) {
-          if (v.s.size() > 1) fail(&n, "per-channel parameters along axis " + std::to_string(a.i()) + " (only axis 0)");
-        }
+        if (a.name() != "axis") fail(&n, "attribute " + a.name() + " is not supported");
+        if (a.i() < -rank || a.i() >= std::max<std::int64_t>(rank, 1)) fail(&n, "axis " + std::to_string(a.i()) + " is out of range");
+        v.axis = static_cast<int>(a.i() < 0 ? a.i() + rank : a.i());
       }
+      if (rank <= 1) v.axis = 0;  // a bias: its one dimension
       define(std::move(v));
       return;
     }
@@ -524,13 +528,14 @@ std::vector<int> layer_shape(const Layer& L, const Value& in) {
 // integer weights w (OIHW for a conv; [K][out], or [out][K] with transB, for
 // a product) and their zero points wz (one, or one per output channel; of
 // w's type). Weight values w - wz outside int8 are split along K
-// (Layer::k_split).
-void Importer::weights(const onnx::NodeProto& n, Layer& L, const Value& in, const Const& w, const Const* wz,
+// (Layer::k_split). Returns the axis of w that holds the output channels.
+int Importer::weights(const onnx::NodeProto& n, Layer& L, const Value& in, const Const& w, const Const* wz,
                        bool gemm) {
   if (w.type != onnx::TensorProto::INT8 && w.type != onnx::TensorProto::UINT8) {
     fail(&n, std::string("weights of type ") + type_name(w.type) + " (int8 or uint8 only)");
   }
   int out_c = 0, cin_g = 0;
+  bool trans_b = false;
   ref::ConvGeometry& g = L.g;
   std::vector<double> wv;  // HWIO [kh][kw][cin_g][out_c]
   if (!gemm) {
@@ -589,7 +594,6 @@ void Importer::weights(const onnx::NodeProto& n, Layer& L, const Value& in, cons
       fail(&n, w.dims.size() == 3 ? "a 3-D B (one matrix per batch item) is not supported: a layer has one weight matrix"
                                   : "needs 2-D weights");
     }
-    bool trans_b = false;
     for (const auto& a : n.attribute()) {
       if (n.op_type() != "Gemm") fail(&n, "attribute " + a.name() + " is not supported");
       if (a.name() == "transB") trans_b = a.i() != 0;
@@ -646,6 +650,7 @@ void Importer::weights(const onnx::NodeProto& n, Layer& L, const Value& in, cons
         }
       }
   g.in_c *= parts;
+  return gemm && !trans_b ? 1 : 0;
 }
 
 void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
@@ -659,9 +664,13 @@ void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
   const Value& in = m_.values[static_cast<std::size_t>(x.q)];
   const Val& w = get(n, 1);
   if (w.kind != Val::kDeqConst) fail(&n, "the weights " + n.input(1) + " are not a dequantized constant");
-  weights(n, L, in, w.c, &w.z, gemm);
+  const int out_axis = weights(n, L, in, w.c, &w.z, gemm);
   const int out_c = L.g.out_c;
   L.zp_in = in.q.zp;
+  if ((w.s.size() > 1 || w.z.size() > 1) && w.axis != out_axis) {
+    fail(&n, "per-channel weight parameters along axis " + std::to_string(w.axis) + ", not the output channels' axis " +
+                 std::to_string(out_axis));
+  }
   if (w.s.size() != 1 && w.s.size() != static_cast<std::size_t>(out_c)) {
     fail(&n, "weight scale has " + std::to_string(w.s.size()) + " values for " + std::to_string(out_c) + " channels");
   }
@@ -1200,7 +1209,9 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
       std::uint64_t in_dev = 0;
       if (L.k_split > 1) {  // the split weights read the input's channels k_split times: a host re-layout
         fetch(in, &r);
+        const auto t0 = std::chrono::steady_clock::now();
         const std::vector<std::int8_t> xe = expand_input(L, t[ii]);
+        r.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         in_dev = dev.alloc(xe.size());
         dev.copy_to_device(in_dev, xe.data(), xe.size());
         r.host_bytes += xe.size();
@@ -1228,7 +1239,9 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
       r.useful_macs = layer_macs(L, m.values[out], n);
     } else {
       for (int in : L.inputs) fetch(in, &r);
+      const auto t0 = std::chrono::steady_clock::now();
       run_layer_ref(m, L, t, n);
+      r.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       on_host[out] = 1;
       on_dev[out] = 0;
     }

@@ -29,6 +29,7 @@
 #include "abacus/conv.hpp"
 #include "abacus/isa.hpp"
 #include "bench.hpp"
+#include "bench_networks.hpp"
 #include "run_model.hpp"
 #include "abacus/ref/gemm.hpp"
 #include "abacus/ref/random.hpp"
@@ -67,7 +68,7 @@ void add_device_flags(CLI::App* app, SimFlags& f) {
   app->add_option("--trace", f.trace, "write an FST waveform of the whole accelerator");
   app->add_option("--trace-start", f.trace_start, "first cycle to trace");
   app->add_option("--trace-end", f.trace_end, "last cycle to trace");
-  app->add_option("--trace-mhz", f.trace_mhz, "clock the trace's time axis shows, MHz (default 100; the boards run at CORE_MHZ: 125 on the VCU118, 100 on the VC707)")
+  app->add_option("--trace-mhz", f.trace_mhz, "clock the trace's time axis shows, MHz (default 100; the boards run at CORE_MHZ: 150 on the VCU118, 100 on the VC707)")
       ->check(CLI::Range(0.001, 10000.0));
   app->add_option("--trace-on-fail", f.trace_on_fail,
                   "if the job fails, run it again with tracing around the failure into this FST (and a .gtkw layout)");
@@ -430,12 +431,20 @@ int main(int argc, char** argv) {
   benchc->add_option("--plot", bench_plot, "write a utilization plot (PNG, gnuplot) to this file");
   benchc->add_option("--max-error", f.max_error, "fail if any estimate is further than this fraction from the measurement")
       ->check(CLI::Range(0.0, 10.0));
+  abacus::tools::NetworkBenchOptions nbo;
+  bool networks_only = false;
+  benchc->add_option("--networks", nbo.dir,
+                     "also run ResNet-18 and MobileNetV2 from ONNX, whole, at batch 1 and 8 (a directory written by "
+                     "scripts/make_models.py zoo)")
+      ->check(CLI::ExistingDirectory);
+  benchc->add_flag("--networks-only", networks_only, "skip the layer suite (with --networks)");
+  benchc->add_option("--networks-json", nbo.json, "write the networks' results as JSON to this file");
   add_device_flags(benchc, f);
 
   abacus::tools::RunOptions ro;
-  auto* runc = app.add_subcommand("run", "run a quantized ONNX model (QDQ form) on the device");
+  auto* runc = app.add_subcommand("run", "run a quantized ONNX model (QDQ or operator form) on the device");
   runc->add_option("model", ro.model, "the .onnx file")->required()->check(CLI::ExistingFile);
-  auto* in_opt = runc->add_option("--input", ro.input, "inputs: a .npy of float32 [N, ...the model's input shape]")
+  auto* in_opt = runc->add_option("--input", ro.input, "inputs: a .npy of [N, ...the model's input shape], float32 (or int8/uint8 for a model taking them)")
                      ->check(CLI::ExistingFile);
   auto* ds_opt = runc->add_option("--dataset", ro.dataset, "inputs from a dataset: fashion-mnist[:N] (the test set's first N, default 100)");
   in_opt->excludes(ds_opt);
@@ -523,6 +532,12 @@ int main(int argc, char** argv) {
       finish_trace(*dev, f.trace);
       return rc;
     }
+    if (*benchc && networks_only) {
+      if (nbo.dir.empty()) throw std::invalid_argument("bench: --networks-only needs --networks DIR");
+      const int rc = abacus::tools::bench_networks(session, nbo);
+      finish_trace(*dev, f.trace);
+      return rc;
+    }
     if (*benchc) {
       const auto layers = abacus::bench::suite(quick);
       const bool tty = isatty(fileno(stderr));
@@ -551,6 +566,9 @@ int main(int argc, char** argv) {
                        r.layer.name.c_str(), 100.0 * r.est_error, 100.0 * f.max_error);
           ok = false;
         }
+      }
+      if (!nbo.dir.empty()) {
+        ok = abacus::tools::bench_networks(session, nbo) == 0 && ok;
       }
       finish_trace(*dev, f.trace);
       return ok ? 0 : 1;

@@ -97,6 +97,16 @@ h += ' ' * (-(10 + len(h) + 1) % 64) + chr(10)
 sys.stdout.buffer.write(b'\\x93NUMPY\\x01\\x00' + struct.pack('<H', len(h)) + h.encode() + bytes(4 * 3 * 28 * 28))
 " >"$tmp/bad.npy"
 expect_error "run input of the wrong shape" "shape 1x3x28x28, the model takes Nx1x28x28" run "$model" --input "$tmp/bad.npy"
+python3 -c "
+import struct, sys
+h = \"{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 28, 28), }\"
+h += ' ' * (-(10 + len(h) + 1) % 64) + chr(10)
+sys.stdout.buffer.write(b'\\x93NUMPY\\x01\\x00' + struct.pack('<H', len(h)) + h.encode() + bytes(28 * 28))
+" >"$tmp/u8.npy"
+expect_error "run input of the wrong dtype" "dtype u1, the model's input is float32" run "$model" --input "$tmp/u8.npy"
+# bench: the networks section needs its models
+expect_error "bench --networks-only alone" "needs --networks DIR" bench --networks-only
+expect_error "bench --networks without models" "resnet18.onnx: cannot open" bench --networks "$tmp" --networks-only
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -128,6 +128,7 @@ struct LayerRun {
   std::uint64_t useful_macs = 0;   // the layer's MACs (no padding to the array)
   std::uint64_t dram_bytes = 0;    // bytes the device read and wrote
   std::uint64_t host_bytes = 0;    // tensor bytes copied between host and device memory for this layer
+  double host_seconds = 0;         // wall time of the host's own computing for it (a host operator, a split's re-layout)
 };
 std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, const std::vector<std::int8_t>& input,
                                                  int n, std::vector<LayerRun>* runs = nullptr,
