@@ -6,6 +6,7 @@ committed (models/), the run-time path is C++ only.
 
   /usr/bin/python3 scripts/make_models.py fashion OUTDIR   the Fashion-MNIST CNN
   /usr/bin/python3 scripts/make_models.py zoo OUTDIR       ResNet-18, MobileNetV2 (random weights, 224x224)
+  /usr/bin/python3 scripts/make_models.py ops OUTDIR       a small CNN of the operators the others lack
 
 Needs the Debian packages python3-torch, python3-torchvision, python3-onnx
 and dataset-fashion-mnist (`scripts/install-deps.sh models`). Use Debian's
@@ -28,6 +29,17 @@ largest value, as PyTorch's argmax of the dequantized logits):
 
 Training is seeded and single-threaded; the figures it prints are in
 docs/performance.md.
+
+ops: a small untrained CNN (seeded random weights, calibrated on training
+images) with per-channel weight scales, average pooling (with and without
+padding), a channel concatenation of tensors with different quantization and a
+fully-connected layer, for the operators and forms the Fashion-MNIST
+model does not have (PyTorch 1.13 cannot export a quantized ReLU6 or
+Hardtanh, so Clip is left to the hand-worked tests); PyTorch's
+quantized output for the first 500 test images:
+
+  ops_cnn.onnx             the model; input "image" float32 [N,1,28,28]
+  ops_ref_u8.npy           uint8 [500,10]: PyTorch's quantized outputs
 """
 import gzip
 import os
@@ -80,6 +92,33 @@ class FashionCnn(nn.Module):
         x = self.add.add(a, b)
         x = self.pool(self.relu3(self.conv3(x)))
         x = self.relu4(self.conv4(x))
+        x = torch.flatten(self.gap(x), 1)
+        return self.dequant(self.fc(x))
+
+
+class OpsCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.quant = tq.QuantStub()
+        self.conv1 = nn.Conv2d(1, 12, 3, padding=1)                   # 28x28
+        self.relu1 = nn.ReLU()
+        self.avg1 = nn.AvgPool2d(2)                                    # 28 -> 14, no padding
+        self.conv2 = nn.Conv2d(12, 20, 3, stride=2, padding=1)          # 14 -> 7
+        self.relu2 = nn.ReLU()
+        self.avg2 = nn.AvgPool2d(3, stride=2, padding=1)               # 14 -> 7, padding counted
+        self.cat = nn.quantized.FloatFunctional()                      # 12 + 20 channels
+        self.conv3 = nn.Conv2d(32, 24, 3, padding=1)
+        self.relu3 = nn.ReLU()
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(24, 10)
+        self.dequant = tq.DeQuantStub()
+
+    def forward(self, x):
+        x = self.quant(x)
+        a = self.avg1(self.relu1(self.conv1(x)))
+        b = self.relu2(self.conv2(a))
+        c = self.cat.cat([self.avg2(a), b], dim=1)
+        x = self.relu3(self.conv3(c))
         x = torch.flatten(self.gap(x), 1)
         return self.dequant(self.fc(x))
 
@@ -232,13 +271,41 @@ def zoo(out):
         print("wrote", path, flush=True)
 
 
+def ops(out):
+    torch.manual_seed(3)
+    torch.set_num_threads(1)
+    torch.backends.quantized.engine = "qnnpack"
+    xtr = torch.from_numpy(read_idx("train-images-idx3-ubyte.gz")[:1000].astype(np.float32) / 255.0).unsqueeze(1)
+    xte = torch.from_numpy(read_idx("t10k-images-idx3-ubyte.gz")[:500].astype(np.float32) / 255.0).unsqueeze(1)
+    model = OpsCnn().eval()
+    tq.fuse_modules(model, [["conv1", "relu1"], ["conv2", "relu2"], ["conv3", "relu3"]], inplace=True)
+    # per-channel symmetric int8 weights (qnnpack runs them), uint8 activations
+    model.qconfig = tq.QConfig(activation=tq.HistogramObserver.with_args(reduce_range=False),
+                               weight=tq.default_per_channel_weight_observer)
+    tq.prepare(model, inplace=True)
+    with torch.no_grad():
+        for i in range(0, 1000, 200):
+            model(xtr[i:i + 200])
+    tq.convert(model, inplace=True)
+    logits_q = []
+    with torch.no_grad():
+        h = model.fc.register_forward_hook(lambda _m, _i, o: logits_q.append(o.int_repr().numpy().copy()))
+        model(xte)
+        h.remove()
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "ops_cnn.onnx")
+    torch.onnx.export(model, xte[:1], path, opset_version=13, input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}}, do_constant_folding=True)
+    fixed = round_biases(path, model)
+    print(f"{fixed} bias values rounded instead of truncated", flush=True)
+    np.save(os.path.join(out, "ops_ref_u8.npy"), np.concatenate(logits_q).astype(np.uint8))
+    print("wrote", path, flush=True)
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("fashion", "zoo"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("fashion", "zoo", "ops"):
         sys.exit(__doc__)
-    if sys.argv[1] == "fashion":
-        fashion(sys.argv[2])
-    else:
-        zoo(sys.argv[2])
+    {"fashion": fashion, "zoo": zoo, "ops": ops}[sys.argv[1]](sys.argv[2])
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ const char* op_name(Op op) {
     case Op::kGemm: return "Gemm";
     case Op::kAdd: return "Add";
     case Op::kMaxPool: return "MaxPool";
+    case Op::kAvgPool: return "AveragePool";
+    case Op::kConcat: return "Concat";
     case Op::kGlobalAvgPool: return "GlobalAveragePool";
     case Op::kFlatten: return "Flatten";
   }
@@ -69,10 +71,11 @@ class Importer {
  private:
   // What a graph name stands for while the graph is read.
   struct Val {
-    enum Kind { kConst, kDeqConst, kFloatIn, kQuant, kDeq, kPending } kind = kConst;
+    enum Kind { kConst, kDeqConst, kFloatIn, kQuant, kDeq, kDeqPad, kPending } kind = kConst;
     Const c;           // kConst, kDeqConst (the integer data)
     Const s, z;        // kDeqConst: scale and zero point (z empty: 0)
     int axis = 1;      // kDeqConst: the axis per-channel parameters run along (ONNX's default 1)
+    int pads[4] = {0, 0, 0, 0};  // kDeqPad: a Pad's zeros (top, left, bottom, right) around q
     int q = -1;        // kQuant, kDeq: the quantized value
     int pending = -1;  // kPending: index into pending_
   };
@@ -410,12 +413,45 @@ void Importer::node(const onnx::NodeProto& n) {
     define(x);
     return;
   }
-  if (op == "Add" || op == "MaxPool" || op == "GlobalAveragePool" || op == "Flatten" || op == "Reshape") {
+  if (op == "Add" || op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" || op == "Flatten" ||
+      op == "Reshape" || op == "Concat") {
     return host_op(n);
+  }
+  if (op == "Pad") {  // zeros around a dequantized tensor: PyTorch's exporter puts one before an AveragePool
+    const Val& x = get(n, 0);
+    if (x.kind != Val::kDeq) fail(&n, "only a Pad of a dequantized tensor, before an AveragePool, is supported");
+    std::vector<double> pads;
+    for (const auto& a : n.attribute()) {
+      if (a.name() == "mode") {
+        if (a.s() != "constant") fail(&n, "mode " + a.s() + " is not supported (constant only)");
+      } else if (a.name() == "pads") {  // before opset 11
+        for (auto v : a.ints()) pads.push_back(static_cast<double>(v));
+      } else if (a.name() != "value" || a.f() != 0.0f) {
+        fail(&n, "attribute " + a.name() + " is not supported (a constant pad of zeros only)");
+      }
+    }
+    if (n.input_size() > 1 && !n.input(1).empty()) pads = konst(n, 1).v;
+    if (n.input_size() > 2 && !n.input(2).empty() && scalar(n, 2) != 0.0) fail(&n, "the pad value must be 0");
+    if (n.input_size() > 3 && !n.input(3).empty()) fail(&n, "the axes input is not supported");
+    const Value& in = m_.values[static_cast<std::size_t>(x.q)];
+    if (in.shape.size() != 3 || pads.size() != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) {
+      fail(&n, "only padding of a 4-D tensor's height and width is supported");
+    }
+    Val v;
+    v.kind = Val::kDeqPad;
+    v.q = x.q;
+    const int at[4] = {2, 3, 6, 7};
+    for (int i = 0; i < 4; ++i) {
+      if (pads[static_cast<std::size_t>(at[i])] < 0 || pads[static_cast<std::size_t>(at[i])] > 255) fail(&n, "bad pads");
+      v.pads[i] = static_cast<int>(pads[static_cast<std::size_t>(at[i])]);
+    }
+    define(v);
+    return;
   }
   fail(&n, "operator " + op +
                " is not supported (supported: QuantizeLinear, DequantizeLinear, Conv, Gemm, MatMul, Add, Relu, "
-               "Clip, MaxPool, GlobalAveragePool, Flatten, Reshape, Constant, ConstantOfShape, Cast, QLinearConv, "
+               "Clip, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Concat, Pad, Constant, "
+               "ConstantOfShape, Cast, QLinearConv, "
                "QLinearMatMul, ConvInteger, MatMulInteger, com.microsoft.QLinearAdd, "
                "com.microsoft.QLinearGlobalAveragePool)");
 }
@@ -431,11 +467,18 @@ void Importer::host_op(const onnx::NodeProto& n) {
     Pending p;
     p.layer.node = n.name().empty() ? n.output(0) : n.name();
     p.layer.onnx_op = op;
-    const int arity = op == "Add" ? 2 : 1;
-    const bool direct = op != "Add" && op != "GlobalAveragePool" && get(n, 0).kind == Val::kQuant;
+    const int arity = op == "Add" ? 2 : op == "Concat" ? std::max(1, n.input_size()) : 1;
+    const bool direct = op != "Add" && op != "GlobalAveragePool" && op != "Concat" && get(n, 0).kind == Val::kQuant;
+    int pre_pads[4] = {0, 0, 0, 0};
+    bool pre_padded = false;
     for (int i = 0; i < arity; ++i) {
       const Val& x = get(n, i);
-      if (x.kind != (direct ? Val::kQuant : Val::kDeq)) fail(&n, "input " + n.input(i) + " is not a dequantized tensor");
+      if (op == "AveragePool" && x.kind == Val::kDeqPad) {
+        std::copy(x.pads, x.pads + 4, pre_pads);
+        pre_padded = true;
+      } else if (x.kind != (direct ? Val::kQuant : Val::kDeq)) {
+        fail(&n, "input " + n.input(i) + " is not a dequantized tensor");
+      }
       p.float_inputs.push_back(x.q);
     }
     if (direct && m_.values[static_cast<std::size_t>(p.float_inputs[0])].is_int32) {
@@ -446,8 +489,8 @@ void Importer::host_op(const onnx::NodeProto& n) {
       p.layer.op = Op::kAdd;
       const Value& in2 = m_.values[static_cast<std::size_t>(p.float_inputs[1])];
       if (in.shape != in2.shape) fail(&n, "broadcasting Add is not supported (shapes differ)");
-    } else if (op == "MaxPool") {
-      p.layer.op = Op::kMaxPool;
+    } else if (op == "MaxPool" || op == "AveragePool") {
+      p.layer.op = op == "MaxPool" ? Op::kMaxPool : Op::kAvgPool;
       p.same_q = true;
       if (in.shape.size() != 3) fail(&n, "needs a 4-D input");
       for (const auto& a : n.attribute()) {
@@ -468,18 +511,46 @@ void Importer::host_op(const onnx::NodeProto& n) {
           p.layer.pad_top = pd[0], p.layer.pad_left = pd[1], p.layer.pad_bottom = pd[2], p.layer.pad_right = pd[3];
         } else if (a.name() == "dilations") {
           const auto d = ints(2);
-          if (d[0] != 1 || d[1] != 1) fail(&n, "dilated MaxPool is not supported");
+          if (d[0] != 1 || d[1] != 1) fail(&n, "dilated pooling is not supported");
         } else if (a.name() == "ceil_mode") {
           if (a.i() != 0) fail(&n, "ceil_mode 1 is not supported");
         } else if (a.name() == "auto_pad") {
           if (a.s() != "NOTSET") fail(&n, "auto_pad " + a.s() + " is not supported");
-        } else if (a.name() != "storage_order") {
+        } else if (a.name() == "count_include_pad" && op == "AveragePool") {
+          p.layer.count_include_pad = a.i() != 0;
+        } else if (a.name() != "storage_order" || op != "MaxPool") {
           fail(&n, "attribute " + a.name() + " is not supported");
         }
+      }
+      if (pre_padded) {  // a Pad's zeros are elements of the input: always counted
+        const bool own = p.layer.pad_top || p.layer.pad_left || p.layer.pad_bottom || p.layer.pad_right;
+        if (own && !p.layer.count_include_pad) {
+          fail(&n, "a Pad before an AveragePool with padding of its own that is not counted is not supported");
+        }
+        p.layer.count_include_pad = true;
+        p.layer.pad_top += pre_pads[0], p.layer.pad_left += pre_pads[1];
+        p.layer.pad_bottom += pre_pads[2], p.layer.pad_right += pre_pads[3];
       }
     } else if (op == "GlobalAveragePool") {
       p.layer.op = Op::kGlobalAvgPool;
       if (in.shape.size() != 3) fail(&n, "needs a 4-D input");
+    } else if (op == "Concat") {  // along the channels (NHWC: the last dimension inside)
+      p.layer.op = Op::kConcat;
+      const int rank = static_cast<int>(in.shape.size()) + 1;
+      std::int64_t axis = -100;
+      for (const auto& a : n.attribute()) {
+        if (a.name() != "axis") fail(&n, "attribute " + a.name() + " is not supported");
+        axis = a.i() < 0 ? a.i() + rank : a.i();
+      }
+      if (axis != (rank == 4 ? 1 : rank - 1)) {
+        fail(&n, "only a Concat along the channels (axis " + std::to_string(rank == 4 ? 1 : rank - 1) + ") is supported");
+      }
+      for (int i = 1; i < arity; ++i) {
+        const Value& v = m_.values[static_cast<std::size_t>(p.float_inputs[static_cast<std::size_t>(i)])];
+        if (v.shape.size() != in.shape.size() || !std::equal(in.shape.begin(), in.shape.end() - 1, v.shape.begin())) {
+          fail(&n, "inputs differ in a dimension other than the channels");
+        }
+      }
     } else {
       p.layer.op = Op::kFlatten;
       p.same_q = true;
@@ -856,7 +927,13 @@ void Importer::finish_pending(const onnx::NodeProto& n, int pending, QParams q, 
         fail(&n, e.what());
       }
       break;
+    case Op::kConcat:
+      out.shape = in.shape;
+      out.shape.back() = 0;
+      for (int v : p.float_inputs) out.shape.back() += m_.values[static_cast<std::size_t>(v)].shape.back();
+      break;
     case Op::kMaxPool:
+    case Op::kAvgPool:
       out.shape = {(in.shape[0] + L.pad_top + L.pad_bottom - L.kernel_h) / L.stride_h + 1,
                    (in.shape[1] + L.pad_left + L.pad_right - L.kernel_w) / L.stride_w + 1, in.shape[2]};
       if (out.shape[0] < 1 || out.shape[1] < 1 || L.kernel_h < 1 || L.kernel_w < 1 || L.stride_h < 1 || L.stride_w < 1) {
@@ -878,8 +955,9 @@ void Importer::finish_pending(const onnx::NodeProto& n, int pending, QParams q, 
   if (p.same_q && (q.scale != in.q.scale || q.zp != in.q.zp)) {
     fail(&n, std::string(op_name(L.op)) + " with different input and output quantization is not supported");
   }
-  if ((L.op == Op::kMaxPool || L.op == Op::kFlatten) && (p.lo != -INFINITY || p.hi != INFINITY)) {
-    fail(&n, "an activation fused into MaxPool/Flatten is not supported");
+  if ((L.op == Op::kMaxPool || L.op == Op::kAvgPool || L.op == Op::kFlatten || L.op == Op::kConcat) &&
+      (p.lo != -INFINITY || p.hi != INFINITY)) {
+    fail(&n, std::string("an activation fused into ") + op_name(L.op) + " is not supported");
   }
   L.inputs = p.float_inputs;
   m_.values.push_back(out);
@@ -986,6 +1064,48 @@ std::int8_t quantize_value(float x, QParams q) {
   const float r = std::nearbyint(x * (1.0f / q.scale));
   const double v = static_cast<double>(r) + q.zp;
   return static_cast<std::int8_t>(std::min(127.0, std::max(-128.0, v)));
+}
+
+Tensor read_tensor_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ImportError(path + ": cannot open");
+  onnx::TensorProto t;
+  if (!t.ParseFromIstream(&f)) throw ImportError(path + ": not an ONNX TensorProto");
+  Tensor r;
+  std::size_t count = 1;
+  for (auto d : t.dims()) {
+    if (d < 0 || d > (std::int64_t{1} << 30)) throw ImportError(path + ": bad dimension");
+    r.shape.push_back(d);
+    count *= static_cast<std::size_t>(d);
+    if (count > (std::size_t{1} << 30)) throw ImportError(path + ": too large");
+  }
+  const std::string& raw = t.raw_data();
+  std::size_t size = 1;
+  switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT:
+      r.dtype = "f4", size = 4;
+      if (raw.empty()) {
+        if (static_cast<std::size_t>(t.float_data_size()) != count) throw ImportError(path + ": element count differs from dims");
+        r.bytes.resize(4 * count);
+        std::memcpy(r.bytes.data(), t.float_data().data(), r.bytes.size());
+      }
+      break;
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::INT8:
+      r.dtype = t.data_type() == onnx::TensorProto::UINT8 ? "u1" : "i1";
+      if (raw.empty()) {
+        if (static_cast<std::size_t>(t.int32_data_size()) != count) throw ImportError(path + ": element count differs from dims");
+        for (auto v : t.int32_data()) r.bytes.push_back(static_cast<std::uint8_t>(v));
+      }
+      break;
+    default:
+      throw ImportError(path + ": " + type_name(t.data_type()) + " elements (float32, uint8 or int8 only)");
+  }
+  if (!raw.empty()) {
+    if (raw.size() != size * count) throw ImportError(path + ": raw data size differs from dims");
+    r.bytes.assign(raw.begin(), raw.end());
+  }
+  return r;
 }
 
 Model import_onnx(const std::string& path, const std::map<std::string, std::string>& constants) {
@@ -1108,22 +1228,57 @@ void run_layer_ref(const Model& m, const Layer& L, std::vector<std::vector<std::
         for (auto& v : y) v = static_cast<std::int8_t>(std::min<int>(std::max<int>(v, L.os.act_min), L.os.act_max));
         break;
       }
-      case Op::kMaxPool: {
+      case Op::kMaxPool:
+      case Op::kAvgPool: {
         const int h = in.shape[0], w = in.shape[1], c = in.shape[2];
         const int oh = out.shape[0], ow = out.shape[1];
         for (int b = 0; b < n; ++b)
           for (int oy = 0; oy < oh; ++oy)
             for (int ox = 0; ox < ow; ++ox)
               for (int ci = 0; ci < c; ++ci) {
-                int best = -129;
+                int best = -128, sum = 0, inside = 0;
                 for (int ky = 0; ky < L.kernel_h; ++ky)
                   for (int kx = 0; kx < L.kernel_w; ++kx) {
                     const int iy = oy * L.stride_h - L.pad_top + ky, ix = ox * L.stride_w - L.pad_left + kx;
-                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;  // padding never wins
-                    best = std::max<int>(best, x[((static_cast<std::size_t>(b) * h + iy) * w + ix) * c + ci]);
+                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;  // padding: never the max, x - zp = 0
+                    const int v = x[((static_cast<std::size_t>(b) * h + iy) * w + ix) * c + ci];
+                    best = std::max(best, v);
+                    sum += v - in.q.zp;
+                    ++inside;
                   }
-                y[((static_cast<std::size_t>(b) * oh + oy) * ow + ox) * c + ci] = static_cast<std::int8_t>(best);
+                int r = best;
+                if (L.op == Op::kAvgPool) {
+                  // the exact mean of x - zp, rounded half to even (PyTorch's
+                  // quantized avg_pool2d: 0 of 6,000 outputs differ, ties included)
+                  const int count = L.count_include_pad ? L.kernel_h * L.kernel_w : std::max(inside, 1);
+                  int q = sum / count, rem = sum % count;
+                  if (rem < 0) rem += count, --q;  // floor division
+                  if (2 * rem > count || (2 * rem == count && (q & 1))) ++q;
+                  r = std::min(127, std::max(-128, q + out.q.zp));
+                }
+                y[((static_cast<std::size_t>(b) * oh + oy) * ow + ox) * c + ci] = static_cast<std::int8_t>(r);
               }
+        break;
+      }
+      case Op::kConcat: {
+        // each input requantized to the output's parameters as PyTorch's
+        // quantized cat does: dequantized in binary32, quantized with the
+        // reciprocal scale (quantize_value); copied where they are equal
+        const std::size_t rows = y.size() / static_cast<std::size_t>(out.shape.back());
+        std::size_t c0 = 0;
+        for (int v : L.inputs) {
+          const Value& iv = m.values[static_cast<std::size_t>(v)];
+          const std::vector<std::int8_t>& xv = t[static_cast<std::size_t>(v)];
+          const std::size_t c = static_cast<std::size_t>(iv.shape.back());
+          const bool same = iv.q.scale == out.q.scale && iv.q.zp == out.q.zp;
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t i = 0; i < c; ++i) {
+              const std::int8_t a = xv[r * c + i];
+              y[r * static_cast<std::size_t>(out.shape.back()) + c0 + i] =
+                  same ? a : quantize_value(static_cast<float>(a - iv.q.zp) * iv.q.scale, out.q);
+            }
+          c0 += c;
+        }
         break;
       }
       case Op::kGlobalAvgPool:

@@ -444,7 +444,7 @@ int main(int argc, char** argv) {
   abacus::tools::RunOptions ro;
   auto* runc = app.add_subcommand("run", "run a quantized ONNX model (QDQ or operator form) on the device");
   runc->add_option("model", ro.model, "the .onnx file")->required()->check(CLI::ExistingFile);
-  auto* in_opt = runc->add_option("--input", ro.input, "inputs: a .npy of [N, ...the model's input shape], float32 (or int8/uint8 for a model taking them)")
+  auto* in_opt = runc->add_option("--input", ro.input, "inputs: a .npy (or an ONNX TensorProto .pb) of [N, ...the model's input shape], float32 (or int8/uint8 for a model taking them)")
                      ->check(CLI::ExistingFile);
   auto* ds_opt = runc->add_option("--dataset", ro.dataset, "inputs from a dataset: fashion-mnist[:N] (the test set's first N, default 100)");
   in_opt->excludes(ds_opt);

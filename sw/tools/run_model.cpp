@@ -56,7 +56,15 @@ int run_model(Session& s, const RunOptions& o) {
     labels = std::move(im.labels);
     n = count;
   } else {
-    const npy::Array a = npy::read(o.input);
+    npy::Array a;
+    if (o.input.size() > 3 && o.input.compare(o.input.size() - 3, 3, ".pb") == 0) {  // an ONNX TensorProto
+      model::Tensor pb = model::read_tensor_file(o.input);
+      a.dtype = pb.dtype;
+      a.shape = pb.shape;
+      a.data = std::move(pb.bytes);
+    } else {
+      a = npy::read(o.input);
+    }
     const std::string want_type = m.input_float ? "f4" : m.values[0].is_uint8 ? "u1" : "i1";
     if (a.dtype != want_type) {
       throw std::invalid_argument(o.input + ": dtype " + a.dtype + ", the model's input is " +

@@ -84,6 +84,7 @@ model=$(dirname "$0")/../../models/fashion/fashion_cnn.onnx
 expect_json "run --json" '"check": "PASS".*"where": "device"' run "$model" --dataset fashion-mnist:3 --check --json
 head -c 3000 "$model" >"$tmp/trunc.onnx"
 printf 'not a model' >"$tmp/junk.onnx"
+printf '\377\377\377' >"$tmp/junk.pb"
 expect_error "run without inputs" "give the inputs with --input" run "$model"
 expect_error "run truncated model" "trunc.onnx: " run "$tmp/trunc.onnx" --dataset fashion-mnist:1
 expect_error "run junk model" "not an ONNX model" run "$tmp/junk.onnx" --dataset fashion-mnist:1
@@ -104,6 +105,9 @@ h += ' ' * (-(10 + len(h) + 1) % 64) + chr(10)
 sys.stdout.buffer.write(b'\\x93NUMPY\\x01\\x00' + struct.pack('<H', len(h)) + h.encode() + bytes(28 * 28))
 " >"$tmp/u8.npy"
 expect_error "run input of the wrong dtype" "dtype u1, the model's input is float32" run "$model" --input "$tmp/u8.npy"
+pb=/usr/share/libonnx-testdata/data/node/test_qlinearconv/test_data_set_0/input_0.pb
+expect_error "run a TensorProto input of the wrong dtype" "dtype u1, the model's input is float32" run "$model" --input "$pb"
+expect_error "run a malformed TensorProto input" "not an ONNX TensorProto" run "$model" --input "$tmp/junk.pb"
 # bench: the networks section needs its models
 expect_error "bench --networks-only alone" "needs --networks DIR" bench --networks-only
 expect_error "bench --networks without models" "resnet18.onnx: cannot open" bench --networks "$tmp" --networks-only

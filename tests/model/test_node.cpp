@@ -92,6 +92,11 @@ NodeRun run_node_test(const std::string& name) {
   const onnx::TensorProto x = tensor_file(dir + "/test_data_set_0/input_0.pb");
   std::string x_type;
   const std::vector<std::uint8_t> xb = tensor_bytes(x, &x_type);
+  // abacus run --input x.pb reads the same bytes
+  const model::Tensor xr = model::read_tensor_file(dir + "/test_data_set_0/input_0.pb");
+  EXPECT_EQ(xr.dtype, x_type) << name;
+  EXPECT_EQ(xr.bytes, xb) << name;
+  EXPECT_EQ(xr.shape, std::vector<std::int64_t>(x.dims().begin(), x.dims().end())) << name;
   const int n = m.batched ? static_cast<int>(x.dims(0)) : 1;
   std::vector<std::int8_t> q;
   if (m.input_float) {

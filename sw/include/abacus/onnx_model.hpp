@@ -42,7 +42,7 @@ struct Value {
   bool is_int32 = false;   // ConvInteger/MatMulInteger accumulators, 4 bytes each
 };
 
-enum class Op { kConv, kGemm, kAdd, kMaxPool, kGlobalAvgPool, kFlatten };
+enum class Op { kConv, kGemm, kAdd, kMaxPool, kAvgPool, kGlobalAvgPool, kFlatten, kConcat };
 const char* op_name(Op op);
 
 struct Layer {
@@ -67,9 +67,11 @@ struct Layer {
   bool int32_out = false;
   // kGlobalAvgPool: the float32 scale the input sum is requantized with
   float pool_scale = 0.0f;
-  // kMaxPool
+  // kMaxPool, kAvgPool (padding never wins a max; an average counts it as
+  // the zero point if count_include_pad, else divides by the elements inside)
   int kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
   int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  bool count_include_pad = false;
 };
 
 struct Model {
@@ -105,6 +107,11 @@ struct Tensor {
   std::vector<std::uint8_t> bytes;
 };
 Tensor output_tensor(const Model& m, const std::vector<std::int8_t>& out, int n);
+
+// A serialized ONNX TensorProto file (as ONNX's test data keeps inputs):
+// float32, uint8 or int8, raw or typed fields. Throws ImportError naming
+// the file for anything else.
+Tensor read_tensor_file(const std::string& path);
 
 // The quantized input for N images (NCHW float32, as the graph declares):
 // QuantizeLinear as PyTorch computes it, round_half_even(x * (1 / scale))
