@@ -8,14 +8,80 @@
 
 namespace abacus {
 
+namespace {
+
+// Few input channels (an image's RGB): with dilation 1 along the width, a
+// kernel row's KW pixels are KW*Cin contiguous bytes, so each kernel row
+// is loaded whole and padded once to the array ("wide taps") instead of
+// padding every tap's few channels: where that takes fewer K tiles and the
+// descriptor's 8-bit padding fields can express it.
+bool wide_taps(const ref::ConvGeometry& g, int R) {
+  const int cin_g = g.in_c / g.groups;
+  return g.groups == 1 && g.dilation_w == 1 && g.kernel_w > 1 &&
+         ceil_div(g.kernel_w * cin_g, R) < g.kernel_w * ceil_div(cin_g, R) &&
+         ceil_div(g.kernel_w * cin_g, R) * R <= 255 && g.pad_left * cin_g <= 255;
+}
+
+// K tiles of the lowered GEMM (one group)
+int k_tiles(const ref::ConvGeometry& g, int R) {
+  if (wide_taps(g, R)) return g.kernel_h * ceil_div(g.kernel_w * (g.in_c / g.groups), R);
+  return g.kernel_h * g.kernel_w * ceil_div(g.in_c / g.groups, R);
+}
+
+}  // namespace
+
+bool stack_kernel_rows(const ConvProblem& p, int rows, ConvProblem& out, std::vector<std::int8_t>& input,
+                       std::vector<std::int8_t>& weights) {
+  const ref::ConvGeometry& g = p.g;
+  if (g.groups != 1 || g.kernel_h == 1 || g.dilation_w != 1) return false;
+  ref::ConvGeometry s = g;  // a 1 x KW convolution over KH*Cin channels, one input row per output row
+  s.in_h = g.out_h();
+  s.in_c = g.kernel_h * g.in_c;
+  s.kernel_h = 1;
+  s.stride_h = 1;
+  s.dilation_h = 1;
+  s.pad_top = s.pad_bottom = 0;
+  if (!wide_taps(s, rows) || k_tiles(s, rows) >= k_tiles(g, rows)) return false;
+  const std::size_t cin = static_cast<std::size_t>(g.in_c), w = static_cast<std::size_t>(g.in_w);
+  input.assign(static_cast<std::size_t>(g.batch) * s.in_h * w * s.in_c, static_cast<std::int8_t>(p.zp_in));
+  for (int n = 0; n < g.batch; ++n)
+    for (int oy = 0; oy < s.in_h; ++oy)
+      for (int ky = 0; ky < g.kernel_h; ++ky) {
+        const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+        if (iy < 0 || iy >= g.in_h) continue;  // a padding row: the zero point
+        for (std::size_t ix = 0; ix < w; ++ix)
+          std::copy_n(p.input + ((static_cast<std::size_t>(n) * g.in_h + static_cast<std::size_t>(iy)) * w + ix) * cin,
+                      cin,
+                      input.begin() + static_cast<long>(((static_cast<std::size_t>(n) * s.in_h + static_cast<std::size_t>(oy)) * w + ix) *
+                                                            s.in_c + static_cast<std::size_t>(ky) * cin));
+      }
+  // HWIO [KH][KW][Cin][Cout] -> [1][KW][KH*Cin][Cout]
+  const std::size_t cout = static_cast<std::size_t>(g.out_c);
+  weights.resize(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * cin * cout);
+  for (int ky = 0; ky < g.kernel_h; ++ky)
+    for (int kx = 0; kx < g.kernel_w; ++kx)
+      for (std::size_t c = 0; c < cin; ++c)
+        std::copy_n(p.weights + ((static_cast<std::size_t>(ky) * g.kernel_w + kx) * cin + c) * cout, cout,
+                    weights.begin() + static_cast<long>(((static_cast<std::size_t>(kx) * g.kernel_h + ky) * cin + c) * cout));
+  out = p;
+  out.g = s;
+  out.input = input.data();
+  out.weights = weights.data();
+  return true;
+}
+
 GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const Timeout& timeout) {
   Session s(dev);
   return conv2d(s, p, output, timeout);
 }
 
-GemmStats conv2d(Session& s, const ConvProblem& p, std::int8_t* output, const Timeout& timeout) {
+GemmStats conv2d(Session& s, const ConvProblem& p_in, std::int8_t* output, const Timeout& timeout) {
+  p_in.g.validate();
+  ConvProblem stacked;
+  std::vector<std::int8_t> stacked_in, stacked_w;
+  const bool stack = stack_kernel_rows(p_in, static_cast<int>(s.config().rows), stacked, stacked_in, stacked_w);
+  const ConvProblem& p = stack ? stacked : p_in;
   const ref::ConvGeometry& g = p.g;
-  g.validate();
   Device& dev = s.device();
   const std::size_t in_bytes = static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c;
   const std::size_t out_bytes = static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c;
@@ -44,13 +110,7 @@ GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
   // group.
   const int batch = cin_g == 1 ? std::max(1, std::min(R, C / std::min(cout_g, C))) : 1;
   const int cin_b = cin_g * batch;            // input channels of one lowered GEMM
-  // Few input channels (an image's RGB): with dilation 1 along the width, a
-  // kernel row's KW pixels are KW*Cin contiguous bytes, so each kernel row
-  // is loaded whole and padded once to the array ("wide taps") instead of
-  // padding every tap's few channels.
-  const bool wide = g.groups == 1 && g.dilation_w == 1 && g.kernel_w > 1 && cin_g < R &&
-                    ceil_div(g.kernel_w * cin_g, R) < g.kernel_w * ceil_div(cin_g, R) &&
-                    ceil_div(g.kernel_w * cin_g, R) * R <= 255;  // padding fields are 8 bits
+  const bool wide = wide_taps(g, R);
   const int tap_w = wide ? 1 : g.kernel_w;                    // taps along the width
   const int tap_bytes = wide ? g.kernel_w * cin_g : cin_b;    // bytes one tap loads per pixel
   const int CinT = ceil_div(tap_bytes, R);                    // tiles per tap

@@ -158,11 +158,17 @@ Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) con
       raw.empty() ? from_field(t.float_data()) : from_raw(float{});
       break;
     case onnx::TensorProto::UINT8:
-      raw.empty() ? from_field(t.int32_data()) : from_raw(std::uint8_t{});
+    case onnx::TensorProto::INT8: {
+      const bool u8 = c.type == onnx::TensorProto::UINT8;
+      raw.empty() ? from_field(t.int32_data()) : u8 ? from_raw(std::uint8_t{}) : from_raw(std::int8_t{});
+      for (double v : c.v) {  // (int32_data can hold anything)
+        if (v < (u8 ? 0 : -128) || v > (u8 ? 255 : 127)) {
+          fail(n, "tensor " + t.name() + " holds " + std::to_string(static_cast<long long>(v)) + ", outside " +
+                      type_name(c.type));
+        }
+      }
       break;
-    case onnx::TensorProto::INT8:
-      raw.empty() ? from_field(t.int32_data()) : from_raw(std::int8_t{});
-      break;
+    }
     case onnx::TensorProto::INT32:
       raw.empty() ? from_field(t.int32_data()) : from_raw(std::int32_t{});
       break;
@@ -265,6 +271,7 @@ void Importer::add_layer(const onnx::NodeProto& n, Layer L, Value out) {
 
 void Importer::node(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
+  if (n.output_size() < 1 || n.output(0).empty()) fail(&n, "has no output");
   if (n.domain() == "com.microsoft") {
     if (op != "QLinearAdd" && op != "QLinearGlobalAveragePool") {
       fail(&n, "operator com.microsoft." + op + " is not supported (from com.microsoft: QLinearAdd, QLinearGlobalAveragePool)");
@@ -340,6 +347,11 @@ void Importer::node(const onnx::NodeProto& n) {
     }
     fail(&n, "Cast of a float tensor is not supported");
   }
+  if (op == "QuantizeLinear" || op == "DequantizeLinear") {
+    for (const auto& a : n.attribute()) {
+      if (a.name() != "axis") fail(&n, "attribute " + a.name() + " is not supported");
+    }
+  }
   if (op == "QuantizeLinear") {
     const Val& x = get(n, 0);
     bool u8 = false;
@@ -405,8 +417,14 @@ void Importer::node(const onnx::NodeProto& n) {
     if (x.kind != Val::kPending) fail(&n, op + " must follow a Conv, Gemm, MatMul or Add to be fused");
     Pending& p = pending_[static_cast<std::size_t>(x.pending)];
     if (op == "Relu") {
+      if (n.attribute_size()) fail(&n, "attribute " + n.attribute(0).name() + " is not supported");
       p.lo = std::max(p.lo, 0.0f);
     } else {
+      for (const auto& a : n.attribute()) {  // opset 10 and before: the bounds are attributes
+        if (a.name() == "min") p.lo = std::max(p.lo, a.f());
+        else if (a.name() == "max") p.hi = std::min(p.hi, a.f());
+        else fail(&n, "attribute " + a.name() + " is not supported");
+      }
       if (n.input_size() > 1 && !n.input(1).empty()) p.lo = std::max(p.lo, static_cast<float>(scalar(n, 1)));
       if (n.input_size() > 2 && !n.input(2).empty()) p.hi = std::min(p.hi, static_cast<float>(scalar(n, 2)));
     }
@@ -468,7 +486,8 @@ void Importer::host_op(const onnx::NodeProto& n) {
     p.layer.node = n.name().empty() ? n.output(0) : n.name();
     p.layer.onnx_op = op;
     const int arity = op == "Add" ? 2 : op == "Concat" ? std::max(1, n.input_size()) : 1;
-    const bool direct = op != "Add" && op != "GlobalAveragePool" && op != "Concat" && get(n, 0).kind == Val::kQuant;
+    // (ONNX's MaxPool, Flatten and Reshape take int8/uint8 tensors; AveragePool does not)
+    const bool direct = (op == "MaxPool" || op == "Flatten" || op == "Reshape") && get(n, 0).kind == Val::kQuant;
     int pre_pads[4] = {0, 0, 0, 0};
     bool pre_padded = false;
     for (int i = 0; i < arity; ++i) {
@@ -522,6 +541,12 @@ void Importer::host_op(const onnx::NodeProto& n) {
           fail(&n, "attribute " + a.name() + " is not supported");
         }
       }
+      if (p.layer.kernel_h < 1 || p.layer.kernel_w < 1 || p.layer.stride_h < 1 || p.layer.stride_w < 1 ||
+          p.layer.kernel_h > 255 || p.layer.kernel_w > 255 || p.layer.stride_h > 255 || p.layer.stride_w > 255 ||
+          std::min({p.layer.pad_top, p.layer.pad_left, p.layer.pad_bottom, p.layer.pad_right}) < 0 ||
+          std::max({p.layer.pad_top, p.layer.pad_left, p.layer.pad_bottom, p.layer.pad_right}) > 255) {
+        fail(&n, "kernel, strides and pads must be in 1..255 (pads 0..255)");
+      }
       if (pre_padded) {  // a Pad's zeros are elements of the input: always counted
         const bool own = p.layer.pad_top || p.layer.pad_left || p.layer.pad_bottom || p.layer.pad_right;
         if (own && !p.layer.count_include_pad) {
@@ -562,8 +587,9 @@ void Importer::host_op(const onnx::NodeProto& n) {
         const Const& shape = konst(n, 1);
         int e = 1;
         for (int d : in.shape) e *= d;
-        if (shape.size() != 2 || (shape.v[1] != -1 && shape.v[1] != e) || (shape.v[0] != 0 && shape.v[0] != -1 && shape.v[1] == -1)) {
-          fail(&n, "only a Reshape to [batch, " + std::to_string(e) + "] is supported");
+        if (shape.size() != 2 || (shape.v[1] != -1 && shape.v[1] != e) || (shape.v[0] != 0 && shape.v[0] != -1) ||
+            (shape.v[0] == -1 && shape.v[1] == -1)) {
+          fail(&n, "only a Reshape to [0 or -1 (the batch), " + std::to_string(e) + " or -1] is supported");
         }
       }
     }
@@ -573,8 +599,14 @@ void Importer::host_op(const onnx::NodeProto& n) {
     v.pending = static_cast<int>(pending_.size()) - 1;
     vals_[n.output(0)] = v;
     if (direct) {  // no QuantizeLinear follows: the output keeps the input's parameters
-      const Value& in = m_.values[static_cast<std::size_t>(pending_.back().float_inputs[0])];
+      const int in_id = pending_.back().float_inputs[0];
+      const Value& in = m_.values[static_cast<std::size_t>(in_id)];
       finish_pending(n, v.pending, in.q, in.is_uint8);
+      // a raw input's parameters are still to come: then the output's too
+      // (from its first reader; these operators do not use them)
+      if (std::find(unknown_q_.begin(), unknown_q_.end(), in_id) != unknown_q_.end()) {
+        unknown_q_.push_back(vals_[n.output(0)].q);
+      }
     }
   }
 }
@@ -761,6 +793,7 @@ void Importer::conv_like(const onnx::NodeProto& n, bool gemm) {
       fail(&n, "the bias must be an int32 constant behind a DequantizeLinear");
     }
     if (b.c.size() != static_cast<std::size_t>(out_c)) fail(&n, "the bias has the wrong length");
+    if (b.s.size() != 1 && b.s.size() != static_cast<std::size_t>(out_c)) fail(&n, "the bias scale has the wrong length");
     for (double z : b.z.v) {
       if (z != 0) fail(&n, "the bias zero point must be 0");
     }
@@ -955,7 +988,8 @@ void Importer::finish_pending(const onnx::NodeProto& n, int pending, QParams q, 
   if (p.same_q && (q.scale != in.q.scale || q.zp != in.q.zp)) {
     fail(&n, std::string(op_name(L.op)) + " with different input and output quantization is not supported");
   }
-  if ((L.op == Op::kMaxPool || L.op == Op::kAvgPool || L.op == Op::kFlatten || L.op == Op::kConcat) &&
+  if ((L.op == Op::kMaxPool || L.op == Op::kAvgPool || L.op == Op::kGlobalAvgPool || L.op == Op::kFlatten ||
+       L.op == Op::kConcat) &&
       (p.lo != -INFINITY || p.hi != INFINITY)) {
     fail(&n, std::string("an activation fused into ") + op_name(L.op) + " is not supported");
   }
@@ -1362,6 +1396,14 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
       const int in = L.inputs[0];
       const std::size_t ii = static_cast<std::size_t>(in);
       std::uint64_t in_dev = 0;
+      ConvProblem p;
+      p.g = L.g;
+      p.g.batch = n;
+      p.weights = L.weights.data();
+      p.zp_in = L.zp_in;
+      p.os = L.os;
+      ConvProblem run = p;
+      std::vector<std::int8_t> stacked_in, stacked_w;
       if (L.k_split > 1) {  // the split weights read the input's channels k_split times: a host re-layout
         fetch(in, &r);
         const auto t0 = std::chrono::steady_clock::now();
@@ -1370,21 +1412,27 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
         in_dev = dev.alloc(xe.size());
         dev.copy_to_device(in_dev, xe.data(), xe.size());
         r.host_bytes += xe.size();
-      } else {
-        if (!on_dev[ii]) {
+      } else if (!on_dev[ii]) {
+        // from the host: a few-channel layer's input is re-laid out on the
+        // way (its kernel rows side by side), as conv2d does
+        p.input = t[ii].data();
+        const auto t0 = std::chrono::steady_clock::now();
+        const bool stack = stack_kernel_rows(p, static_cast<int>(s.config().rows), run, stacked_in, stacked_w);
+        r.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (stack) {
+          in_dev = dev.alloc(stacked_in.size());
+          dev.copy_to_device(in_dev, stacked_in.data(), stacked_in.size());
+          r.host_bytes += stacked_in.size();
+        } else {
           dev.copy_to_device(addr[ii], t[ii].data(), size(in));
           on_dev[ii] = 1;
           r.host_bytes += size(in);
+          in_dev = addr[ii];
         }
+      } else {
         in_dev = addr[ii];
       }
-      ConvProblem p;
-      p.g = L.g;
-      p.g.batch = n;
-      p.weights = L.weights.data();
-      p.zp_in = L.zp_in;
-      p.os = L.os;
-      const GemmStats st = conv2d_resident(s, p, in_dev, addr[out], timeout);
+      const GemmStats st = conv2d_resident(s, run, in_dev, addr[out], timeout);
       dev.free_to(layer_mark);
       on_dev[out] = 1;
       on_host[out] = 0;

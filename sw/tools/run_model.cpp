@@ -115,6 +115,11 @@ int run_model(Session& s, const RunOptions& o) {
       for (const auto& L : m.layers) {  // in execution order: the first tensor that differs
         const auto& a = t[static_cast<std::size_t>(L.output)];
         const auto& r = ref[static_cast<std::size_t>(L.output)];
+        if (a.size() != r.size()) {
+          mismatch = m.values[static_cast<std::size_t>(L.output)].name + " (" + L.node + "): " +
+                     std::to_string(a.size()) + " bytes from the device, " + std::to_string(r.size()) + " golden";
+          break;
+        }
         for (std::size_t i = 0; i < a.size(); ++i) {
           if (a[i] != r[i]) {
             mismatch = m.values[static_cast<std::size_t>(L.output)].name + " (" + L.node + "), batch starting at input " +

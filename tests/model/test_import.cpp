@@ -19,6 +19,8 @@ namespace {
 using namespace abacus;
 
 const std::string kFashion = std::string(ABACUS_MODELS_DIR) + "/fashion/fashion_cnn.onnx";
+// (the second model has the per-channel weights, AveragePool, Pad and Concat)
+const std::string kOps = std::string(ABACUS_MODELS_DIR) + "/ops/ops_cnn.onnx";
 
 // Bad models: a one-line error naming the problem, never a crash.
 std::string import_error(const std::string& path) {
@@ -49,17 +51,16 @@ TEST(ModelImport, BadFilesGiveOneLineErrors) {
   EXPECT_FALSE(import_error(write_temp("trunc.onnx", good.substr(0, good.size() / 2))).empty());
 }
 
-// Hundreds of copies of the model with bytes flipped: each either imports
+// Hundreds of copies of the two models with bytes flipped: each either imports
 // or fails with an ImportError; nothing else escapes (run under
 // AddressSanitizer by make fuzz-style builds; here: no crash, no other
 // exception).
 TEST(ModelImport, MutatedModelsNeverCrash) {
   const std::uint64_t seed = sim::test_seed("ModelImport.MutatedModelsNeverCrash");
   std::mt19937_64 rng(seed);
-  const std::string good = read_file(kFashion);
   int rejected = 0;
   for (int i = 0; i < 300; ++i) {
-    std::string b = good;
+    std::string b = read_file(i % 2 ? kOps : kFashion);
     const int flips = 1 + static_cast<int>(rng() % 8);
     for (int f = 0; f < flips; ++f) b[rng() % b.size()] = static_cast<char>(rng());
     const std::string path = write_temp("mut.onnx", b);
@@ -78,19 +79,20 @@ TEST(ModelImport, MutatedModelsNeverCrash) {
 
 // Hundreds of copies with one field changed through ONNX's own classes
 // (a dimension, an element type, an attribute, a raw-data length, an
-// input name, an operator): each imports or is an ImportError.
+// input name, an operator): each imports or is an ImportError. Both
+// models from PyTorch, alternately.
 TEST(ModelImport, ModelsWithChangedFieldsNeverCrash) {
   const std::uint64_t seed = sim::test_seed("ModelImport.ModelsWithChangedFieldsNeverCrash");
   std::mt19937_64 rng(seed);
-  onnx::ModelProto good;
-  {
-    std::ifstream f(kFashion, std::ios::binary);
-    ASSERT_TRUE(good.ParseFromIstream(&f));
+  onnx::ModelProto good[2];
+  for (int k = 0; k < 2; ++k) {
+    std::ifstream f(k ? kOps : kFashion, std::ios::binary);
+    ASSERT_TRUE(good[k].ParseFromIstream(&f));
   }
   int rejected = 0;
   const char* ops[] = {"Conv", "Relu", "Softmax", "QuantizeLinear", "DequantizeLinear", "Add", "LSTM"};
   for (int i = 0; i < 300; ++i) {
-    onnx::ModelProto m = good;
+    onnx::ModelProto m = good[i % 2];
     onnx::GraphProto* g = m.mutable_graph();
     onnx::NodeProto* n = g->mutable_node(static_cast<int>(rng() % static_cast<unsigned>(g->node_size())));
     const int what = static_cast<int>(rng() % 7);

@@ -104,6 +104,7 @@ TEST(FashionModel, AcceleratorEqualsPyTorch) {
   std::vector<model::LayerRun> runs;
   const auto t = model::run_device(s, m, q, n, &runs);
   const auto& out = t[static_cast<std::size_t>(m.output)];
+  ASSERT_EQ(out.size(), static_cast<std::size_t>(n) * 10);
   long bad = 0;
   for (std::size_t i = 0; i < out.size(); ++i) bad += out[i] != ref.logits[i];
   EXPECT_EQ(bad, 0) << "bytes differ from PyTorch, seed " << o.seed;
@@ -117,22 +118,32 @@ TEST(FashionModel, AcceleratorEqualsPyTorch) {
   EXPECT_EQ(device_layers, 6) << "five convolutions and the fully-connected layer";
   // Tensors stay in device memory between device layers: the depthwise and
   // pointwise convs follow device layers and move nothing through the host;
-  // conv1 uploads the quantized images, conv3 and conv4 their host-made
-  // inputs (the add's and the max pool's outputs).
+  // conv1 uploads the quantized images (with its kernel rows stacked:
+  // 14 output rows x 28 pixels x 3 rows of 1 channel per image), conv3 and
+  // conv4 their host-made inputs (the add's and the max pool's outputs).
   ASSERT_EQ(runs.size(), m.layers.size());
+  int checked = 0;
   for (const auto& r : runs) {
     const std::string& node = r.layer->node;
     const std::uint64_t in_bytes = static_cast<std::uint64_t>(n) * m.bytes(r.layer->inputs[0]);
     if (node == "/dw/Conv" || node == "/pw/Conv") {
       EXPECT_EQ(r.host_bytes, 0u) << node;
+      ++checked;
     }
-    if (node == "/conv1/Conv" || node == "/conv3/Conv" || node == "/conv4/Conv") {
+    if (node == "/conv1/Conv") {
+      EXPECT_EQ(r.host_bytes, static_cast<std::uint64_t>(n) * 14 * 28 * 3) << node;
+      ++checked;
+    }
+    if (node == "/conv3/Conv" || node == "/conv4/Conv") {
       EXPECT_EQ(r.host_bytes, in_bytes) << node;
+      ++checked;
     }
     if (node == "/Add") {  // fetches both of its inputs from the device
       EXPECT_EQ(r.host_bytes, 2 * in_bytes) << node;
+      ++checked;
     }
   }
+  EXPECT_EQ(checked, 6) << "the layers' names changed";
 }
 
 // The operators the Fashion-MNIST model lacks, in a model from PyTorch

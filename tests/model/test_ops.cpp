@@ -26,11 +26,11 @@ using namespace abacus;
 // A graph under construction.
 class Builder {
  public:
-  Builder(int elem_type, std::vector<std::int64_t> dims) {
+  Builder(int elem_type, std::vector<std::int64_t> dims, int opset = 13) {
     m_.set_ir_version(8);
     auto* op = m_.add_opset_import();
     op->set_domain("");
-    op->set_version(13);
+    op->set_version(opset);
     auto* ms = m_.add_opset_import();
     ms->set_domain("com.microsoft");
     ms->set_version(1);
@@ -71,6 +71,12 @@ class Builder {
     a->set_name(name);
     a->set_type(onnx::AttributeProto::INT);
     a->set_i(v);
+  }
+  static void attr_float(onnx::NodeProto* n, const std::string& name, float v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
   }
   std::string write(const std::string& output) {
     m_.mutable_graph()->add_output()->set_name(output);
@@ -157,6 +163,51 @@ TEST(ModelOps, PerChannelConvInt8ActivationsClip) {
   EXPECT_EQ(y.dtype, "f4");
   EXPECT_EQ(y.shape, (std::vector<std::int64_t>{1, 2, 1, 2}));
   EXPECT_EQ(floats(y), (std::vector<float>{0.25f, 0.0f, 6.0f, 0.0f}));
+}
+
+// Up to opset 10, Clip's bounds are attributes: the same clamp as above
+// ([q(0), q(6)] = [10, 34] with y scale 0.25, zero point 10).
+TEST(ModelOps, Opset10ClipBoundsAreAttributes) {
+  Builder b(kF32, {-1, 2, 1, 2}, 10);
+  b.init("xs", kF32, {}, {0.5});
+  b.init("xz", kI8, {}, {-3});
+  b.init("ys", kF32, {}, {0.25});
+  b.init("yz", kI8, {}, {10});
+  b.init("w", kI8, {2, 2, 1, 1}, {2, -1, 1, 3});
+  b.init("ws", kF32, {}, {0.25});
+  b.node("QuantizeLinear", {"x", "xs", "xz"}, "xq");
+  b.node("DequantizeLinear", {"xq", "xs", "xz"}, "xd");
+  b.node("DequantizeLinear", {"w", "ws"}, "wd");
+  b.node("Conv", {"xd", "wd"}, "c");
+  auto* clip = b.node("Clip", {"c"}, "cc");
+  Builder::attr_float(clip, "min", 0.0f);
+  Builder::attr_float(clip, "max", 6.0f);
+  b.node("QuantizeLinear", {"cc", "ys", "yz"}, "y");
+  const model::Model m = model::import_onnx(b.write("y"));
+  ASSERT_EQ(m.layers.size(), 1u);
+  EXPECT_EQ(m.layers[0].os.act_min, 10);
+  EXPECT_EQ(m.layers[0].os.act_max, 34);
+}
+
+// An activation after a global average pool is refused (the host's pool
+// has no clamp), not dropped.
+TEST(ModelOps, ReluAfterGlobalAveragePoolIsRefused) {
+  Builder b(kF32, {-1, 2, 2, 2});
+  b.init("xs", kF32, {}, {0.5});
+  b.init("xz", kU8, {}, {128});
+  b.node("QuantizeLinear", {"x", "xs", "xz"}, "xq");
+  b.node("DequantizeLinear", {"xq", "xs", "xz"}, "xd");
+  b.node("GlobalAveragePool", {"xd"}, "g");
+  b.node("Relu", {"g"}, "r");
+  b.node("QuantizeLinear", {"r", "xs", "xz"}, "y");
+  try {
+    model::import_onnx(b.write("y"));
+    FAIL() << "imported";
+  } catch (const model::ImportError& e) {
+    EXPECT_NE(std::string(e.what()).find("an activation fused into GlobalAveragePool is not supported"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 // QDQ MatMul of a 3-D input [N, M=2, K=2] by B [K=2, 3] with per-column

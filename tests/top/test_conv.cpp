@@ -144,6 +144,43 @@ TEST_F(ConvTest, RandomShapes) {
   }
 }
 
+// Few-channel layers with their kernel rows stacked (stack_kernel_rows,
+// which conv2d applies where it saves K tiles): random first-layer shapes
+// in both requantization modes, every one checked to take that path.
+TEST_F(ConvTest, FewChannelKernelRowsStacked) {
+  const int rows = static_cast<int>(Session(*dev_).config().rows);
+  int stacked = 0;
+  for (int i = 0; stacked < 8 && i < 200; ++i) {
+    ref::ConvGeometry g;
+    g.batch = uniform(1, 2);
+    g.in_c = uniform(1, 6);
+    g.kernel_h = uniform(2, 7);
+    g.kernel_w = uniform(2, 7);
+    g.stride_h = uniform(1, 3);
+    g.stride_w = uniform(1, 3);
+    g.dilation_h = uniform(1, 3);
+    g.pad_top = uniform(0, 3);
+    g.pad_bottom = uniform(0, 3);
+    g.pad_left = uniform(0, 3);
+    g.pad_right = uniform(0, 3);
+    g.out_c = uniform(1, 40);
+    g.in_h = uniform(1, 12) + g.dilation_h * (g.kernel_h - 1);
+    g.in_w = uniform(1, 12) + g.kernel_w - 1;
+    ConvProblem p, s;
+    p.g = g;
+    const std::vector<std::int8_t> x(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
+    const std::vector<std::int8_t> w(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.in_c * g.out_c);
+    p.input = x.data();
+    p.weights = w.data();
+    std::vector<std::int8_t> sx, sw;
+    if (!stack_kernel_rows(p, rows, s, sx, sw)) continue;
+    ++stacked;
+    check(g, ("stacked " + std::to_string(stacked)).c_str(),
+          stacked % 2 ? ref::RequantMode::kFixedPoint : ref::RequantMode::kFloat32);
+  }
+  EXPECT_EQ(stacked, 8) << "shapes that stack, seed " << seed_;
+}
+
 // 4x4 single channel, values by hand: max pool 2/2 and average pool 2/2.
 TEST(HostPool, HandWorked) {
   const std::int8_t x[16] = {1, 2, 3, 4, 5, 6, 7, 8, -1, -2, -3, -4, -5, -6, -7, -9};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "abacus/device.hpp"
 #include "abacus/ref/conv.hpp"
@@ -29,6 +30,17 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
 // caller returns them with Device::free_to).
 GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
                           const Timeout& timeout = {});
+
+// Few-channel layers (a network's first): the same convolution as a 1 x KW
+// one over KH*Cin channels of a re-laid input, each output row's KH input
+// rows side by side per pixel (padding rows hold the zero point), so a
+// whole window is contiguous and fills the array's K tiles
+// (docs/architecture.md "Depthwise and few-channel convolutions"). Returns
+// false where that would not save K tiles on an array of `rows`; else
+// fills `out`, pointing into `input` and `weights`. conv2d applies it
+// itself; a caller with the input on the host applies it before uploading.
+bool stack_kernel_rows(const ConvProblem& p, int rows, ConvProblem& out, std::vector<std::int8_t>& input,
+                       std::vector<std::int8_t>& weights);
 
 // Host-side layers (see docs/architecture.md: the post-processing path only
 // requantizes accumulator rows, so pooling and residual adds run here).

@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace abacus::ref {
 
@@ -53,8 +52,13 @@ void ConvGeometry::validate() const {
   }
 }
 
-void conv2d_acc_i32(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
-                    std::int32_t zp_in, std::int32_t* acc_out) {
+namespace {
+
+// The accumulators of the convolution, each handed to sink(output index,
+// output channel, acc) as it is finished.
+template <class Sink>
+void conv_accumulate(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights, std::int32_t zp_in,
+                     Sink sink) {
   g.validate();
   const int oh_n = g.out_h();
   const int ow_n = g.out_w();
@@ -82,22 +86,25 @@ void conv2d_acc_i32(const ConvGeometry& g, const std::int8_t* input, const std::
               }
             }
           }
-          acc_out[((static_cast<long>(b) * oh_n + oy) * ow_n + ox) * g.out_c + oc] = static_cast<std::int32_t>(acc);
+          sink(((static_cast<long>(b) * oh_n + oy) * ow_n + ox) * g.out_c + oc, oc, static_cast<std::int32_t>(acc));
         }
       }
     }
   }
 }
 
+}  // namespace
+
+void conv2d_acc_i32(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
+                    std::int32_t zp_in, std::int32_t* acc) {
+  conv_accumulate(g, input, weights, zp_in, [&](long i, int, std::int32_t a) { acc[i] = a; });
+}
+
 void conv2d_i8(const ConvGeometry& g, const std::int8_t* input, const std::int8_t* weights,
                std::int32_t zp_in, const OutputStage& os, std::int8_t* output) {
   g.validate();
   os.validate(g.out_c);
-  std::vector<std::int32_t> acc(static_cast<std::size_t>(g.batch) * g.out_h() * g.out_w() * g.out_c);
-  conv2d_acc_i32(g, input, weights, zp_in, acc.data());
-  for (std::size_t i = 0; i < acc.size(); ++i) {
-    output[i] = os.apply(static_cast<int>(i % static_cast<std::size_t>(g.out_c)), acc[i]);
-  }
+  conv_accumulate(g, input, weights, zp_in, [&](long i, int oc, std::int32_t a) { output[i] = os.apply(oc, a); });
 }
 
 }  // namespace abacus::ref
