@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -118,30 +119,32 @@ class Importer {
   std::vector<int> unknown_q_;  // values whose quantization their first reader gives (a raw graph input)
 };
 
-Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) const {
+// A TensorProto's elements (float32, uint8, int8, int32, int64; raw or typed
+// fields), checked; `bad` throws with what is wrong.
+Const decode_tensor(const onnx::TensorProto& t, const std::function<void(const std::string&)>& bad) {
   Const c;
   c.type = t.data_type();
   std::size_t count = 1;
   for (auto d : t.dims()) {
-    if (d < 0) fail(n, "tensor " + t.name() + " has a negative dimension");
+    if (d < 0) bad("tensor " + t.name() + " has a negative dimension");
     c.dims.push_back(d);
     // (each factor checked before the product, so the product cannot wrap)
-    if (d > (std::int64_t{1} << 30)) fail(n, "tensor " + t.name() + " is too large");
+    if (d > (std::int64_t{1} << 30)) bad("tensor " + t.name() + " is too large");
     count *= static_cast<std::size_t>(d);
-    if (count > (std::size_t{1} << 30)) fail(n, "tensor " + t.name() + " is too large");
+    if (count > (std::size_t{1} << 30)) bad("tensor " + t.name() + " is too large");
   }
-  if (t.data_location() == onnx::TensorProto::EXTERNAL) fail(n, "tensor " + t.name() + " uses external data (not supported)");
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) bad("tensor " + t.name() + " uses external data (not supported)");
   const std::string& raw = t.raw_data();
   auto need = [&](std::size_t have) {
     if (have != count) {
-      fail(n, "tensor " + t.name() + " holds " + std::to_string(have) + " values for dims of " + std::to_string(count));
+      bad("tensor " + t.name() + " holds " + std::to_string(have) + " values for dims of " + std::to_string(count));
     }
   };
   c.v.resize(count);
   // the elements from raw little-endian bytes of T, or from the typed field
   auto from_raw = [&](auto zero) {
     using T = decltype(zero);
-    if (raw.size() % sizeof(T)) fail(n, "tensor " + t.name() + ": raw data not a whole number of elements");
+    if (raw.size() % sizeof(T)) bad("tensor " + t.name() + ": raw data not a whole number of elements");
     need(raw.size() / sizeof(T));
     for (std::size_t i = 0; i < count; ++i) {
       T x;
@@ -163,7 +166,7 @@ Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) con
       raw.empty() ? from_field(t.int32_data()) : u8 ? from_raw(std::uint8_t{}) : from_raw(std::int8_t{});
       for (double v : c.v) {  // (int32_data can hold anything)
         if (v < (u8 ? 0 : -128) || v > (u8 ? 255 : 127)) {
-          fail(n, "tensor " + t.name() + " holds " + std::to_string(static_cast<long long>(v)) + ", outside " +
+          bad("tensor " + t.name() + " holds " + std::to_string(static_cast<long long>(v)) + ", outside " +
                       type_name(c.type));
         }
       }
@@ -176,9 +179,13 @@ Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) con
       raw.empty() ? from_field(t.int64_data()) : from_raw(std::int64_t{});
       break;
     default:
-      fail(n, "tensor " + t.name() + " has " + type_name(c.type) + " elements");
+      bad("tensor " + t.name() + " has " + type_name(c.type) + " elements");
   }
   return c;
+}
+
+Const Importer::tensor(const onnx::TensorProto& t, const onnx::NodeProto* n) const {
+  return decode_tensor(t, [&](const std::string& what) { fail(n, what); });
 }
 
 const Importer::Val& Importer::get(const onnx::NodeProto& n, int i) const {
@@ -1105,39 +1112,21 @@ Tensor read_tensor_file(const std::string& path) {
   if (!f) throw ImportError(path + ": cannot open");
   onnx::TensorProto t;
   if (!t.ParseFromIstream(&f)) throw ImportError(path + ": not an ONNX TensorProto");
+  const Const c = decode_tensor(t, [&](const std::string& what) { throw ImportError(path + ": " + what); });
   Tensor r;
-  std::size_t count = 1;
-  for (auto d : t.dims()) {
-    if (d < 0 || d > (std::int64_t{1} << 30)) throw ImportError(path + ": bad dimension");
-    r.shape.push_back(d);
-    count *= static_cast<std::size_t>(d);
-    if (count > (std::size_t{1} << 30)) throw ImportError(path + ": too large");
-  }
-  const std::string& raw = t.raw_data();
-  std::size_t size = 1;
-  switch (t.data_type()) {
-    case onnx::TensorProto::FLOAT:
-      r.dtype = "f4", size = 4;
-      if (raw.empty()) {
-        if (static_cast<std::size_t>(t.float_data_size()) != count) throw ImportError(path + ": element count differs from dims");
-        r.bytes.resize(4 * count);
-        std::memcpy(r.bytes.data(), t.float_data().data(), r.bytes.size());
-      }
-      break;
-    case onnx::TensorProto::UINT8:
-    case onnx::TensorProto::INT8:
-      r.dtype = t.data_type() == onnx::TensorProto::UINT8 ? "u1" : "i1";
-      if (raw.empty()) {
-        if (static_cast<std::size_t>(t.int32_data_size()) != count) throw ImportError(path + ": element count differs from dims");
-        for (auto v : t.int32_data()) r.bytes.push_back(static_cast<std::uint8_t>(v));
-      }
-      break;
-    default:
-      throw ImportError(path + ": " + type_name(t.data_type()) + " elements (float32, uint8 or int8 only)");
-  }
-  if (!raw.empty()) {
-    if (raw.size() != size * count) throw ImportError(path + ": raw data size differs from dims");
-    r.bytes.assign(raw.begin(), raw.end());
+  r.shape = c.dims;
+  if (c.type == onnx::TensorProto::FLOAT) {
+    r.dtype = "f4";
+    r.bytes.resize(4 * c.size());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const float v = static_cast<float>(c.v[i]);  // exact: read from a float
+      std::memcpy(r.bytes.data() + 4 * i, &v, 4);
+    }
+  } else if (c.type == onnx::TensorProto::UINT8 || c.type == onnx::TensorProto::INT8) {
+    r.dtype = c.type == onnx::TensorProto::UINT8 ? "u1" : "i1";
+    for (double v : c.v) r.bytes.push_back(static_cast<std::uint8_t>(static_cast<int>(v)));
+  } else {
+    throw ImportError(path + ": " + type_name(c.type) + " elements (float32, uint8 or int8 only)");
   }
   return r;
 }
