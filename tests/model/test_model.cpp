@@ -17,6 +17,7 @@
 #include "abacus/onnx_model.hpp"
 #include "abacus/sim_device.hpp"
 #include "common/seed.hpp"
+#include "model_device.hpp"
 
 namespace {
 
@@ -91,13 +92,7 @@ TEST(FashionModel, AcceleratorEqualsPyTorch) {
   const Reference ref = pytorch_reference();
   const model::Model m = model::import_onnx(kFashion);
   const int n = 128;
-  SimDeviceOptions o;
-  o.memory_size = 16 << 20;
-  o.mem_latency = 20;
-  o.stall_prob = 0.01;
-  o.max_stall = 8;
-  o.seed = sim::test_seed("FashionModel.AcceleratorEqualsPyTorch");
-  o.rand_reset = sim::rand_reset_from_env();
+  const SimDeviceOptions o = test::model_test_device("FashionModel.AcceleratorEqualsPyTorch");
   SimDevice dev(o);
   Session s(dev, 20);
   const auto q = model::quantize_input(m, test_images(n).data(), n);
@@ -175,13 +170,7 @@ TEST(OpsModel, GoldenKernelsAndAcceleratorEqualPyTorch) {
   EXPECT_EQ(bad, 0) << "golden-kernel bytes of 5000 differ from PyTorch";
 
   const int nd = 32;
-  SimDeviceOptions o;
-  o.memory_size = 16 << 20;
-  o.mem_latency = 20;
-  o.stall_prob = 0.01;
-  o.max_stall = 8;
-  o.seed = sim::test_seed("OpsModel.GoldenKernelsAndAcceleratorEqualPyTorch");
-  o.rand_reset = sim::rand_reset_from_env();
+  const SimDeviceOptions o = test::model_test_device("OpsModel.GoldenKernelsAndAcceleratorEqualPyTorch");
   SimDevice dev(o);
   Session s(dev, 20);
   const auto qd = std::vector<std::int8_t>(q.begin(), q.begin() + static_cast<long>(nd * m.elems(0)));

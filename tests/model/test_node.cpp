@@ -18,6 +18,7 @@
 #include "abacus/onnx_model.hpp"
 #include "abacus/sim_device.hpp"
 #include "common/seed.hpp"
+#include "model_device.hpp"
 
 namespace {
 
@@ -108,13 +109,7 @@ NodeRun run_node_test(const std::string& name) {
   }
   EXPECT_EQ(q.size(), static_cast<std::size_t>(n) * m.elems(0)) << name << ": input size";
 
-  SimDeviceOptions o;
-  o.memory_size = 1 << 20;
-  o.mem_latency = 20;
-  o.stall_prob = 0.02;
-  o.max_stall = 6;
-  o.seed = sim::test_seed(("OnnxNode." + name).c_str());
-  o.rand_reset = sim::rand_reset_from_env();
+  const SimDeviceOptions o = test::model_test_device("OnnxNode." + name);
   SimDevice dev(o);
   Session s(dev, 20);
   std::vector<model::LayerRun> runs;

@@ -18,6 +18,7 @@
 #include "abacus/onnx_model.hpp"
 #include "abacus/sim_device.hpp"
 #include "common/seed.hpp"
+#include "model_device.hpp"
 
 namespace {
 
@@ -98,13 +99,8 @@ constexpr int kF32 = onnx::TensorProto::FLOAT, kI8 = onnx::TensorProto::INT8, kU
 // must give the same output; returns it as the graph declares it.
 model::Tensor run_both(const model::Model& m, const std::vector<std::int8_t>& q, int n, int want_device_layers) {
   const auto golden = model::run_reference(m, q, n);
-  SimDeviceOptions o;
-  o.memory_size = 1 << 20;
-  o.mem_latency = 20;
-  o.stall_prob = 0.02;
-  o.max_stall = 6;
-  o.seed = sim::test_seed(::testing::UnitTest::GetInstance()->current_test_info()->name());
-  o.rand_reset = sim::rand_reset_from_env();
+  const SimDeviceOptions o =
+      test::model_test_device(std::string("ModelOps.") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   SimDevice dev(o);
   Session s(dev, 20);
   std::vector<model::LayerRun> runs;

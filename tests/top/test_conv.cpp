@@ -85,6 +85,31 @@ class ConvTest : public ::testing::Test {
     return g;
   }
 
+  // A random geometry within these ranges (pads 0..3 on each side, strides
+  // 1..3, out_c 1..40, the input span more than the dilated kernel).
+  struct Ranges {
+    int c_max = 40, k_min = 1, k_max = 5, dh_max = 2, dw_max = 2, span = 10, batch_max = 1;
+  };
+  ref::ConvGeometry random_geometry(const Ranges& r) {
+    ref::ConvGeometry g;
+    g.batch = uniform(1, r.batch_max);
+    g.kernel_h = uniform(r.k_min, r.k_max);
+    g.kernel_w = uniform(r.k_min, r.k_max);
+    g.stride_h = uniform(1, 3);
+    g.stride_w = uniform(1, 3);
+    g.dilation_h = uniform(1, r.dh_max);
+    g.dilation_w = uniform(1, r.dw_max);
+    g.pad_top = uniform(0, 3);
+    g.pad_bottom = uniform(0, 3);
+    g.pad_left = uniform(0, 3);
+    g.pad_right = uniform(0, 3);
+    g.in_c = uniform(1, r.c_max);
+    g.out_c = uniform(1, 40);
+    g.in_h = uniform(1, r.span) + g.dilation_h * (g.kernel_h - 1);
+    g.in_w = uniform(1, r.span) + g.dilation_w * (g.kernel_w - 1);
+    return g;
+  }
+
   std::uint64_t seed_ = 0;
   ref::Random rnd_{0};
   std::unique_ptr<SimDevice> dev_;
@@ -124,24 +149,7 @@ TEST_F(ConvTest, FloatScaleShapes) {
 }
 
 TEST_F(ConvTest, RandomShapes) {
-  for (int i = 0; i < 6; ++i) {
-    ref::ConvGeometry g;
-    g.kernel_h = uniform(1, 5);
-    g.kernel_w = uniform(1, 5);
-    g.stride_h = uniform(1, 3);
-    g.stride_w = uniform(1, 3);
-    g.dilation_h = uniform(1, 2);
-    g.dilation_w = uniform(1, 2);
-    g.pad_top = uniform(0, 3);
-    g.pad_bottom = uniform(0, 3);
-    g.pad_left = uniform(0, 3);
-    g.pad_right = uniform(0, 3);
-    g.in_c = uniform(1, 40);
-    g.out_c = uniform(1, 40);
-    g.in_h = uniform(1, 10) + g.dilation_h * (g.kernel_h - 1);
-    g.in_w = uniform(1, 10) + g.dilation_w * (g.kernel_w - 1);
-    check(g, ("random " + std::to_string(i)).c_str());
-  }
+  for (int i = 0; i < 6; ++i) check(random_geometry({}), ("random " + std::to_string(i)).c_str());
 }
 
 // Few-channel layers with their kernel rows stacked (stack_kernel_rows,
@@ -150,22 +158,16 @@ TEST_F(ConvTest, RandomShapes) {
 TEST_F(ConvTest, FewChannelKernelRowsStacked) {
   const int rows = static_cast<int>(Session(*dev_).config().rows);
   int stacked = 0;
+  Ranges few;  // first layers: few channels, kernels 2..7, dilation along the height only
+  few.c_max = 6;
+  few.k_min = 2;
+  few.k_max = 7;
+  few.dh_max = 3;
+  few.dw_max = 1;
+  few.span = 12;
+  few.batch_max = 2;
   for (int i = 0; stacked < 8 && i < 200; ++i) {
-    ref::ConvGeometry g;
-    g.batch = uniform(1, 2);
-    g.in_c = uniform(1, 6);
-    g.kernel_h = uniform(2, 7);
-    g.kernel_w = uniform(2, 7);
-    g.stride_h = uniform(1, 3);
-    g.stride_w = uniform(1, 3);
-    g.dilation_h = uniform(1, 3);
-    g.pad_top = uniform(0, 3);
-    g.pad_bottom = uniform(0, 3);
-    g.pad_left = uniform(0, 3);
-    g.pad_right = uniform(0, 3);
-    g.out_c = uniform(1, 40);
-    g.in_h = uniform(1, 12) + g.dilation_h * (g.kernel_h - 1);
-    g.in_w = uniform(1, 12) + g.kernel_w - 1;
+    const ref::ConvGeometry g = random_geometry(few);
     ConvProblem p, s;
     p.g = g;
     const std::vector<std::int8_t> x(static_cast<std::size_t>(g.batch) * g.in_h * g.in_w * g.in_c);
