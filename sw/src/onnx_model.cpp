@@ -1272,7 +1272,7 @@ void run_layer_ref(const Model& m, const Layer& L, std::vector<std::vector<std::
                 int r = best;
                 if (L.op == Op::kAvgPool) {
                   // the exact mean of x - zp, rounded half to even (PyTorch's
-                  // quantized avg_pool2d: 0 of 6,000 outputs differ, ties included)
+                  // quantized avg_pool2d: 0 of 5,728 outputs differ, ties included)
                   const int count = L.count_include_pad ? L.kernel_h * L.kernel_w : std::max(inside, 1);
                   int q = sum / count, rem = sum % count;
                   if (rem < 0) rem += count, --q;  // floor division
