@@ -1135,21 +1135,27 @@ Model import_onnx(const std::string& path, const std::map<std::string, std::stri
   return Importer(path, constants).run();
 }
 
+namespace {
+// Element i of a batch item in the graph's order (NCHW for rank 4) is
+// element graph_to_stored(v, i) of the stored item (NHWC).
+std::size_t graph_to_stored(const Value& v, std::size_t i) {
+  if (v.shape.size() != 3) return i;
+  const std::size_t h = static_cast<std::size_t>(v.shape[0]), w = static_cast<std::size_t>(v.shape[1]),
+                    c = static_cast<std::size_t>(v.shape[2]);
+  return (i % (h * w)) * c + i / (h * w);
+}
+}  // namespace
+
 std::vector<std::int8_t> quantize_input(const Model& m, const float* x, int n) {
   const Value& v = m.values.at(0);
-  std::vector<std::int8_t> out(static_cast<std::size_t>(n) * m.elems(0));
-  if (m.input_chw.size() == 3) {
-    const int c = m.input_chw[0], h = m.input_chw[1], w = m.input_chw[2];
-    for (int b = 0; b < n; ++b)
-      for (int ci = 0; ci < c; ++ci)
-        for (int y = 0; y < h; ++y)
-          for (int xx = 0; xx < w; ++xx)
-            out[((static_cast<std::size_t>(b) * h + y) * w + xx) * c + ci] =
-                quantize_value(x[((static_cast<std::size_t>(b) * c + ci) * h + y) * w + xx], v.q);
-  } else {
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = quantize_value(x[i], v.q);
-  }
-  return out;
+  const std::size_t per = m.elems(0);
+  std::vector<std::int8_t> q(per * static_cast<std::size_t>(n));
+  for (int b = 0; b < n; ++b)
+    for (std::size_t i = 0; i < per; ++i) {
+      q[static_cast<std::size_t>(b) * per + graph_to_stored(v, i)] =
+          quantize_value(x[static_cast<std::size_t>(b) * per + i], v.q);
+    }
+  return q;
 }
 
 AddRequant add_requant(QParams qa, QParams qb, QParams qy) {
@@ -1446,16 +1452,6 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
   return t;
 }
 
-namespace {
-// Element i of a batch item in the graph's order (NCHW for rank 4) is
-// element graph_to_stored(v, i) of the stored item (NHWC).
-std::size_t graph_to_stored(const Value& v, std::size_t i) {
-  if (v.shape.size() != 3) return i;
-  const std::size_t h = static_cast<std::size_t>(v.shape[0]), w = static_cast<std::size_t>(v.shape[1]),
-                    c = static_cast<std::size_t>(v.shape[2]);
-  return (i % (h * w)) * c + i / (h * w);
-}
-}  // namespace
 
 std::vector<float> dequantize_output(const Model& m, const std::vector<std::int8_t>& out, int n) {
   const Value& v = m.values.at(static_cast<std::size_t>(m.output));
