@@ -65,10 +65,11 @@ module abacus_dma #(
   output logic [SpWordWidth-1:0] sp_raddr_o,
   input  logic [DataWidth-1:0]   sp_rdata_i
 );
-  typedef enum logic [1:0] {
+  typedef enum logic [2:0] {
     SIdle,
     SSpan,    // the descriptor's extents: two multiplies, registered
-    SCheck,   // window and scratchpad checks on the registered extents
+    SCmp,     // the extents against their rooms, each compare in two registered halves
+    SCheck,   // the halves combined: start the splitter, or report
     SReport
   } state_e;
 
@@ -111,19 +112,35 @@ module abacus_dma #(
   end
 
   // ---- checks ---------------------------------------------------------------------
-  // Two steps, so that each cycle has at most one multiply or one wide add
-  // or compare: SSpan registers the extents (rows x stride in DRAM, padded
-  // rows x stride in the scratchpad) and, beside them, the room each may
-  // use (from the start address to the window's limit, to 2^64, to the
-  // scratchpad's end); SCheck compares each extent with its room.
+  // Three steps, so that each cycle has at most one multiply or one add or
+  // compare of 33 bits: SSpan registers the extents (rows x stride in DRAM,
+  // padded rows x stride in the scratchpad) and, beside them, the room each
+  // may use (from the start address to the window's limit, to 2^64, to the
+  // scratchpad's end); SCmp compares each extent with its room in a high
+  // and a low half, registered; SCheck combines the halves.
   logic        zero_len, has_pad, wraps, above, sp_over, sp_bad;
   logic [48:0] span_q;         // DRAM bytes from the first to the end of the last row
   logic [16:0] row_width_q;
   logic [48:0] sp_span_q;      // scratchpad bytes from the first row to the last row's start
-  logic [64:0] room_q;         // window_limit - d_addr (negative: the start is past the limit)
-  logic [64:0] to_top_q;       // 2^64 - d_addr: the most bytes that do not wrap
-  logic        below_q, sp_hi_q, overlap_q;
-  logic [50:0] sp_room_q;      // SpBytes - sp_addr - row_width (signed)
+  logic [64:0] room;           // window_limit - d_addr (negative: the start is past the limit)
+  logic [64:0] to_top;         // 2^64 - d_addr: the most bytes that do not wrap
+  // (each in halves: the low 32 bits with the borrow out of them, and the
+  // high half for either borrow, picked in SCmp; a 65-bit subtract would
+  // be one carry chain of 65 bits)
+  logic [32:0] room_lo_q, top_lo_q;
+  logic [32:0] room_hi0_q, room_hi1_q, top_hi0_q, top_hi1_q;
+  logic        below_q, sp_hi_q, overlap_q, zero_len_q;
+  // the splitter's block threshold for this row width (its block size,
+  // which the splitter's assertion SplitThreshold checks)
+  localparam int unsigned BlockBytes = (256 * DataBytes < 4096) ? 256 * DataBytes : 4096;
+  localparam int unsigned BlockWidth = $clog2(BlockBytes);
+  logic                  row_big_q;
+  logic [BlockWidth-1:0] row_thresh_q;
+  // SpBytes - sp_addr - row_width, signed: sp_addr is taken modulo the
+  // scratchpad here (its high bits are sp_hi_q) and the row width is below
+  // 2^17, so the room lies in [-2^(M+1), 2^M], M = max(SpAddrWidth, 17)
+  localparam int unsigned RoomWidth = ((SpAddrWidth > 17) ? SpAddrWidth : 17) + 2;
+  logic [RoomWidth-1:0] sp_room_q;
   logic [63:0] window_addr;
   // the splitter's start values that are sums of two fields
   logic [32:0]            addr2_lo_q;  // d_addr + stride, the second row: the low half
@@ -135,28 +152,71 @@ module abacus_dma #(
       span_q         <= 49'(d_rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
       sp_span_q      <= 49'(d_total_m1) * 49'(d_sp_stride);
       row_width_q    <= d_row_width;
-      room_q         <= {1'b0, window_limit_i} - {1'b0, d_addr};
-      to_top_q       <= {1'b1, 64'd0} - {1'b0, d_addr};
+      room_lo_q      <= {1'b0, window_limit_i[31:0]} - {1'b0, d_addr[31:0]};
+      room_hi0_q     <= {1'b0, window_limit_i[63:32]} - {1'b0, d_addr[63:32]};
+      room_hi1_q     <= {1'b0, window_limit_i[63:32]} + {1'b1, ~d_addr[63:32]};
+      top_lo_q       <= 33'd0 - {1'b0, d_addr[31:0]};
+      top_hi0_q      <= {1'b1, 32'd0} - {1'b0, d_addr[63:32]};
+      top_hi1_q      <= {1'b0, ~d_addr[63:32]};
       below_q        <= d_addr < window_base_i;
       sp_hi_q        <= (d_sp_addr[31:SpAddrWidth] != '0);
-      sp_room_q      <= 51'(SpBytes) - 51'(d_sp_addr[SpAddrWidth-1:0]) - 51'(d_row_width);
+      sp_room_q      <= RoomWidth'(SpBytes) - RoomWidth'(d_sp_addr[SpAddrWidth-1:0])
+                        - RoomWidth'(d_row_width);
       // (more than one padded row; a zero-row descriptor is done before this counts)
       overlap_q      <= d_total_m1 != 17'd0 && 17'(d_sp_stride) < d_row_width;
       addr2_lo_q     <= {1'b0, d_addr[31:0]} + {1'b0, d_stride};
       sp_data_q      <= SpAddrWidth'(d_sp_addr) + SpAddrWidth'(d_left);
       row_bytes_m1_q <= d_row_bytes - 16'd1;
+      zero_len_q     <= (d_rows == '0) || (d_row_bytes == '0);
+      row_big_q      <= 17'(d_row_bytes) > 17'(BlockBytes);
+      row_thresh_q   <= BlockWidth'(17'(BlockBytes) - 17'(d_row_bytes));
+    end
+  end
+  // x > y for 65-bit x and y, as (high halves greater) or (equal and the low
+  // halves greater), each half registered in SCmp. The scratchpad's: the
+  // span is over a room that is negative or below 2^(RoomWidth-1) if its
+  // bits above the room's are set, else by a RoomWidth-bit compare.
+  logic [64:0] span65;
+  logic        wr_gt_hi_q, wr_eq_hi_q, wr_gt_lo_q;  // span > to_top
+  logic        ab_gt_hi_q, ab_eq_hi_q, ab_gt_lo_q;  // span > room
+  logic        sp_big_q, sp_gt_q;                   // sp_span > sp_room
+  assign span65 = 65'(span_q);
+  assign room   = {room_lo_q[32] ? room_hi1_q : room_hi0_q, room_lo_q[31:0]};
+  assign to_top = {top_lo_q[32] ? top_hi1_q : top_hi0_q, top_lo_q[31:0]};
+  always_ff @(posedge clk_i) begin
+    if (state_q == SCmp) begin
+      // (the high half's compares against both candidates, then the pick)
+      wr_gt_hi_q <= top_lo_q[32] ? (span65[64:32] > top_hi1_q) : (span65[64:32] > top_hi0_q);
+      wr_eq_hi_q <= top_lo_q[32] ? (span65[64:32] == top_hi1_q) : (span65[64:32] == top_hi0_q);
+      wr_gt_lo_q <= span65[31:0] > top_lo_q[31:0];
+      ab_gt_hi_q <= room_lo_q[32] ? (span65[64:32] > room_hi1_q) : (span65[64:32] > room_hi0_q);
+      ab_eq_hi_q <= room_lo_q[32] ? (span65[64:32] == room_hi1_q) : (span65[64:32] == room_hi0_q);
+      ab_gt_lo_q <= span65[31:0] > room_lo_q[31:0];
+      sp_big_q   <= sp_room_q[RoomWidth-1] || (sp_span_q[48:RoomWidth-1] != '0);
+      sp_gt_q    <= sp_span_q[RoomWidth-2:0] > sp_room_q[RoomWidth-2:0];
     end
   end
   always_comb begin
-    zero_len    = (d_rows == '0) || (d_row_bytes == '0);
+    zero_len    = zero_len_q;
     has_pad     = (d_top | d_bottom | d_left | d_right) != '0;
     // d_addr + span > 2^64, > window_limit; sp_addr + sp_span + row_width > SpBytes
-    wraps       = 65'(span_q) > to_top_q;
-    above       = room_q[64] || 65'(span_q) > room_q;
-    sp_over     = sp_hi_q || $signed({2'b00, sp_span_q}) > $signed(sp_room_q);
+    wraps       = wr_gt_hi_q || (wr_eq_hi_q && wr_gt_lo_q);
+    above       = room[64] || ab_gt_hi_q || (ab_eq_hi_q && ab_gt_lo_q);
+    sp_over     = sp_hi_q || sp_big_q || sp_gt_q;
     sp_bad      = (d_store && has_pad) || sp_over || (d_store ? !HasStore : !HasLoad) || overlap_q;
-    window_addr = (wraps || below_q || room_q[64] || room_q == '0) ? d_addr : window_limit_i;
+    window_addr = (wraps || below_q || room[64] || room == '0) ? d_addr : window_limit_i;
   end
+`ifndef SYNTHESIS
+  // the split compares against the plain ones
+  `ABACUS_ASSERT(DmaRoomHalves, state_q != SCheck ||
+                 (room == {1'b0, window_limit_i} - {1'b0, d_addr} && to_top == {1'b1, 64'd0} - {1'b0, d_addr}))
+  `ABACUS_ASSERT(DmaCmpWraps, state_q != SCheck || wraps == (65'(span_q) > to_top))
+  `ABACUS_ASSERT(DmaCmpAbove, state_q != SCheck ||
+                 above == (room[64] || 65'(span_q) > room))
+  `ABACUS_ASSERT(DmaCmpSpOver, state_q != SCheck ||
+                 sp_over == (sp_hi_q || $signed({2'b00, sp_span_q}) >
+                             $signed({{(51-RoomWidth){sp_room_q[RoomWidth-1]}}, sp_room_q})))
+`endif
 
   // ---- engines ----------------------------------------------------------------------
   logic                   sp_start, abort, chk_fail_q;
@@ -180,6 +240,8 @@ module abacus_dma #(
     .rows_i         (d_rows),
     .row_bytes_i    (d_row_bytes),
     .row_bytes_m1_i (row_bytes_m1_q),
+    .row_big_i      (row_big_q),
+    .row_thresh_i   (row_thresh_q),
     .stride_i       (d_stride),
     .sp_addr_i      (SpAddrWidth'(d_sp_addr)),
     .sp_data_i      (sp_data_q),
@@ -364,7 +426,8 @@ module abacus_dma #(
       end
       unique case (state_q)
         SIdle: if (accept) state_q <= SSpan;
-        SSpan: state_q <= SCheck;
+        SSpan: state_q <= SCmp;
+        SCmp: state_q <= SCheck;
         SCheck: begin
           if (zero_len) begin
             state_q         <= SReport;
@@ -395,7 +458,8 @@ module abacus_dma #(
         default: state_q <= SIdle;
       endcase
       // a bus error: report once, when everything in flight has drained
-      if (engine_err && !err_reported_q && engines_idle && state_q != SSpan && state_q != SCheck) begin
+      if (engine_err && !err_reported_q && engines_idle && state_q != SSpan && state_q != SCmp &&
+          state_q != SCheck) begin
         err_reported_q <= 1'b1;
         sticky_err_q   <= 1'b1;
         done_o         <= 1'b1;

@@ -64,12 +64,15 @@ module abacus_dma_rd #(
   output logic [63:0]            err_addr_o
 );
   localparam int unsigned OutWidth = $clog2(MaxReads + 1);
+  // the splitter's burst limit: no burst crosses a multiple of BlockBytes
+  localparam int unsigned BlockBytes = (256 * DataBytes < 4096) ? 256 * DataBytes : 4096;
+  localparam int unsigned BlockWidth = $clog2(BlockBytes);
   // in-flight operations: at least MaxReads (a power of two)
   localparam int unsigned QDepth = (MaxReads > 8) ? 2 ** $clog2(2 * MaxReads) : 16;
 
   // ---- in-flight operation queue ---------------------------------------------
-  localparam int unsigned OpWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 3
-                                    + SpWordWidth + DataBytes + 1 + 17 + 8;
+  localparam int unsigned OpWidth = 1 + 64 + 8 + 1 + 2 * OffWidth + SpWordWidth + 3 * DataBytes + 3
+                                    + SpWordWidth + DataBytes + 1 + 17 + 1 + DataBytes + 8;
   logic               q_wvalid, q_wready, q_rvalid, q_rready;
   logic [OpWidth-1:0] q_wdata, q_rdata;
   abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
@@ -84,41 +87,86 @@ module abacus_dma_rd #(
     .rdata_o (q_rdata),
     .count_o ()
   );
-  // A FILL's first word, worked out as it enters the queue (so the
-  // write-back only selects): its strobes, whether the run ends in it, and
-  // the bytes left after it (the run goes on word-aligned).
-  logic [OffWidth-1:0]  fill_lo;
-  logic [OffWidth+1:0]  fill_end;   // lo + the low bytes, when the run fits the word
-  logic                 fill_one;
-  logic [DataBytes-1:0] fill_mask0;
-  logic [16:0]          fill_rest;
+  // An operation is taken into a register stage and enters the queue from
+  // there a cycle later, so the splitter's state decode and the FILL
+  // arithmetic below are not one path (the stage frees when the queue takes
+  // it, so one operation a cycle still passes).
+  localparam int unsigned StWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 3
+                                    + SpAddrWidth + 17 + 8;
+  logic                   st_valid_q, st_take;
+  logic [StWidth-1:0]     st_q;
+  logic                   s_fill, s_row_first, s_row_last, s_last;
+  logic [63:0]            s_addr;
+  logic [7:0]             s_len, s_pad;
+  logic [OffWidth-1:0]    s_lo;
+  logic [OffWidth:0]      s_hi;
+  logic [SpAddrWidth-1:0] s_delta, s_fill_addr;
+  logic [16:0]            s_fill_bytes;
+  assign {s_fill, s_addr, s_len, s_lo, s_hi, s_delta, s_row_first, s_row_last, s_last, s_fill_addr,
+          s_fill_bytes, s_pad} = st_q;
+  // Worked out as an operation enters the queue, so the write-back only
+  // selects. DATA: its first word in the scratchpad (the DRAM word plus the
+  // row's delta), and the strobes of a first and of a last beat after the
+  // rotation by the row's offset sh (the beat's strobes are the AND of
+  // those that apply; a rotated mask is the mask at (j - sh) mod DataBytes),
+  // with the bytes below sh (they go to the carry). FILL: the first word's
+  // strobes, whether the run ends in it, the bytes left after it (the run
+  // goes on word-aligned), whether those fit one word, and that word's
+  // strobes.
+  logic [OffWidth-1:0]    fill_lo, sh_s, src;
+  logic [OffWidth+1:0]    fill_end;   // lo + the low bytes, when the run fits the word
+  logic                   fill_one, fill_rest_le;
+  logic [DataBytes-1:0]   fill_mask0, fill_mask2;
+  logic [16:0]            fill_rest;
+  logic [OffWidth-1:0]    fill_last_n;  // bytes in the rest's last word (0: all)
+  logic [SpWordWidth-1:0] word0;
+  logic [DataBytes-1:0]   rot_lo, rot_hi, below;
   always_comb begin
-    fill_lo   = op_fill_addr_i[OffWidth-1:0];
-    fill_end  = (OffWidth+2)'(fill_lo) + (OffWidth+2)'(op_fill_bytes_i[OffWidth:0]);
+    fill_lo   = s_fill_addr[OffWidth-1:0];
+    fill_end  = (OffWidth+2)'(fill_lo) + (OffWidth+2)'(s_fill_bytes[OffWidth:0]);
     // bytes <= DataBytes - lo, without a wide compare behind a subtract
-    fill_one  = (op_fill_bytes_i[16:OffWidth+1] == '0) && (fill_end <= (OffWidth+2)'(DataBytes));
-    fill_rest = op_fill_bytes_i + 17'(fill_lo) - 17'(DataBytes);
+    fill_one  = (s_fill_bytes[16:OffWidth+1] == '0) && (fill_end <= (OffWidth+2)'(DataBytes));
+    // (lo - DataBytes is lo with ones above it: one add; whether the rest
+    // fits one word, and that word's strobes, from the low bits alone)
+    fill_rest = s_fill_bytes + {{(17-OffWidth){1'b1}}, fill_lo};
+    fill_rest_le = (s_fill_bytes[16:OffWidth+1] == '0) &&
+                   ((OffWidth+2)'(s_fill_bytes[OffWidth:0]) + (OffWidth+2)'(fill_lo) <=
+                    (OffWidth+2)'(2 * DataBytes));
+    fill_last_n  = OffWidth'(s_fill_bytes[OffWidth-1:0] + fill_lo);  // rest mod DataBytes
+    sh_s      = s_delta[OffWidth-1:0];
+    word0     = SpWordWidth'(s_addr[63:OffWidth]) + s_delta[SpAddrWidth-1:OffWidth];
     for (int unsigned i = 0; i < DataBytes; i++) begin
       fill_mask0[i] = (OffWidth'(i) >= fill_lo) && (!fill_one || (OffWidth+2)'(i) < fill_end);
+      fill_mask2[i] = !fill_rest_le || fill_last_n == '0 || OffWidth'(i) < fill_last_n;
+      src           = OffWidth'(i) - sh_s;  // (mod DataBytes)
+      rot_lo[i]     = src >= s_lo;
+      rot_hi[i]     = {1'b0, src} < s_hi;
+      below[i]      = OffWidth'(i) < sh_s;
     end
   end
-  assign q_wdata = {op_fill_i, op_addr_i, op_len_i, op_lo_i, op_hi_i, op_delta_i, op_row_first_i,
-                    op_row_last_i, op_last_i, op_fill_addr_i[SpAddrWidth-1:OffWidth], fill_mask0,
-                    fill_one, fill_rest, pad_value_i};
+  assign q_wvalid = st_valid_q;
+  assign q_wdata = {s_fill, s_addr, s_len, (s_len == 8'd0), s_lo, sh_s, word0, rot_lo, rot_hi, below,
+                    s_row_first, s_row_last, s_last, s_fill_addr[SpAddrWidth-1:OffWidth], fill_mask0,
+                    fill_one, fill_rest, fill_rest_le, fill_mask2, s_pad};
 
-  logic                   h_fill, h_row_first, h_row_last, h_last;
+  logic                   h_fill, h_row_first, h_row_last, h_last, h_len0;
   logic [63:0]            h_addr;
   logic [7:0]             h_len;
-  logic [OffWidth-1:0]    h_lo;
-  logic [OffWidth:0]      h_hi;
-  logic [SpAddrWidth-1:0] h_delta;
+  logic [OffWidth-1:0]    h_lo, h_sh;
+  logic [SpWordWidth-1:0] h_word0;       // DATA: the first beat's scratchpad word
+  logic [DataBytes-1:0]   h_rot_lo;      // the first beat's strobes, rotated
+  logic [DataBytes-1:0]   h_rot_hi;      // the last beat's
+  logic [DataBytes-1:0]   h_below;       // bytes below the rotation (to the carry)
   logic [SpWordWidth-1:0] h_fill_word;   // FILL: the first word
   logic [DataBytes-1:0]   h_fill_mask;   // its strobes
   logic                   h_fill_one;    // the run ends in it
   logic [16:0]            h_fill_rest;   // else the bytes after it
+  logic                   h_fill_rest_le;  // and they fit the next word,
+  logic [DataBytes-1:0]   h_fill_mask2;  // whose strobes these are
   logic [7:0]             h_pad;  // the pad byte of the operation's own descriptor
-  assign {h_fill, h_addr, h_len, h_lo, h_hi, h_delta, h_row_first, h_row_last, h_last, h_fill_word,
-          h_fill_mask, h_fill_one, h_fill_rest, h_pad} = q_rdata;
+  assign {h_fill, h_addr, h_len, h_len0, h_lo, h_sh, h_word0, h_rot_lo, h_rot_hi, h_below,
+          h_row_first, h_row_last, h_last, h_fill_word, h_fill_mask, h_fill_one, h_fill_rest,
+          h_fill_rest_le, h_fill_mask2, h_pad} = q_rdata;
 
   // ---- issue --------------------------------------------------------------------
   logic                err_q;
@@ -133,27 +181,44 @@ module abacus_dma_rd #(
   logic stop_q, bus_err;
   assign bus_err    = r_valid_i && r_ready_o && (r_resp_i != abacus_pkg::AxiRespOkay);
   assign ar_free    = !ar_valid_q || ar_ready_i;
-  assign slot_free  = (outstanding_q != OutWidth'(MaxReads));
-  assign op_ready_o = !err_q && !stop_q && !bus_err && q_wready && (op_fill_i || (ar_free && slot_free));
+  // (the count steps by one either way; "a slot is free" is registered
+  // beside it, as abacus_fifo's flags, so no compare sits behind it)
+  logic slot_free_q;
+  assign slot_free  = slot_free_q;
+  assign op_ready_o = !err_q && !stop_q && !bus_err && (!st_valid_q || q_wready) &&
+                      (op_fill_i || (ar_free && slot_free));
   assign op_fire    = op_valid_i && op_ready_o;
   assign issue_data = op_fire && !op_fill_i;
-  assign q_wvalid   = op_fire;
+  assign st_take    = op_fire;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ar_valid_q    <= 1'b0;
       outstanding_q <= '0;
+      slot_free_q   <= 1'b1;
       stop_q        <= 1'b0;
+      st_valid_q    <= 1'b0;
     end else begin
+      if (st_take) st_valid_q <= 1'b1;
+      else if (q_wready) st_valid_q <= 1'b0;
       if (bus_err) stop_q <= 1'b1;
       if (clear_i && !busy_o) stop_q <= 1'b0;
       if (issue_data) ar_valid_q <= 1'b1;
       else if (ar_ready_i) ar_valid_q <= 1'b0;
-      outstanding_q <= outstanding_q + (issue_data ? OutWidth'(1) : '0)
-                                     - (burst_done ? OutWidth'(1) : '0);
+      if (issue_data && !burst_done) begin
+        outstanding_q <= outstanding_q + OutWidth'(1);
+        slot_free_q   <= (outstanding_q != OutWidth'(MaxReads - 1));
+      end else if (burst_done && !issue_data) begin
+        outstanding_q <= outstanding_q - OutWidth'(1);
+        slot_free_q   <= 1'b1;
+      end
     end
   end
   always_ff @(posedge clk_i) begin
+    if (st_take) begin
+      st_q <= {op_fill_i, op_addr_i, op_len_i, op_lo_i, op_hi_i, op_delta_i, op_row_first_i,
+               op_row_last_i, op_last_i, op_fill_addr_i, op_fill_bytes_i, pad_value_i};
+    end
     if (issue_data) begin
       ar_addr_q <= {op_addr_i[63:OffWidth], {OffWidth{1'b0}}};
       ar_len_q  <= op_len_i;
@@ -185,42 +250,36 @@ module abacus_dma_rd #(
   logic                   fill_active_q, flush_q;
   logic [SpWordWidth-1:0] fill_word_q;  // a run's next word after its first
   logic [16:0]            fill_rem_q;   // and the bytes from it on
+  logic                   fill_last_q;  // they fit that word
+  logic [DataBytes-1:0]   fill_mask_q;  // its strobes
   logic [7:0]             beat_q;
+  logic                   beat_first_q; // beat_q == 0
+  logic                   beat_last_q;  // beat_q == h_len, when not the first beat
   logic [DataWidth-1:0]   carry_data_q;
   logic [DataBytes-1:0]   carry_mask_q;
   logic [SpWordWidth-1:0] carry_word_q;
 
   // data beat arithmetic
-  logic [OffWidth-1:0]    sh, lo;
-  logic [OffWidth:0]      hi;
+  logic [OffWidth-1:0]    lo;
   logic [SpWordWidth-1:0] word_lo;
   logic [2*DataWidth-1:0] dbl_data;
-  logic [2*DataBytes-1:0] dbl_mask;
   logic [DataWidth-1:0]   rot_data, merged_data;
-  logic [DataBytes-1:0]   vmask, rot_mask, low_mask, high_mask, below_sh, merged_mask;
+  logic [DataBytes-1:0]   rot_mask, low_mask, high_mask, merged_mask;
   logic                   last_beat, use_carry, beat_err;
   always_comb begin
-    sh        = h_delta[OffWidth-1:0];
-    lo        = (beat_q == 8'd0) ? h_lo : '0;
-    hi        = (beat_q == h_len) ? h_hi : (OffWidth+1)'(DataBytes);
-    word_lo   = SpWordWidth'(h_addr[63:OffWidth]) + SpWordWidth'(beat_q)
-                + h_delta[SpAddrWidth-1:OffWidth];
-    for (int unsigned i = 0; i < DataBytes; i++) begin
-      vmask[i]    = ((OffWidth+1)'(i) >= {1'b0, lo}) && ((OffWidth+1)'(i) < hi);
-      below_sh[i] = (OffWidth'(i) < sh);
-    end
-    dbl_data  = {rb_data, rb_data} << (32'(sh) * 8);
-    dbl_mask  = {vmask, vmask} << sh;
+    last_beat = beat_first_q ? h_len0 : beat_last_q;
+    lo        = beat_first_q ? h_lo : '0;
+    word_lo   = h_word0 + SpWordWidth'(beat_q);
+    dbl_data  = {rb_data, rb_data} << (32'(h_sh) * 8);
     rot_data  = dbl_data[2*DataWidth-1:DataWidth];
-    rot_mask  = dbl_mask[2*DataBytes-1:DataBytes];
-    low_mask  = rot_mask & ~below_sh;
-    high_mask = rot_mask & below_sh;
-    use_carry = !(beat_q == 8'd0 && h_row_first);
+    rot_mask  = (beat_first_q ? h_rot_lo : '1) & (last_beat ? h_rot_hi : '1);
+    low_mask  = rot_mask & ~h_below;
+    high_mask = rot_mask & h_below;
+    use_carry = !(beat_first_q && h_row_first);
     for (int unsigned i = 0; i < DataBytes; i++) begin
-      merged_data[i*8 +: 8] = below_sh[i] ? carry_data_q[i*8 +: 8] : rot_data[i*8 +: 8];
+      merged_data[i*8 +: 8] = h_below[i] ? carry_data_q[i*8 +: 8] : rot_data[i*8 +: 8];
     end
     merged_mask = low_mask | (use_carry ? carry_mask_q : '0);
-    last_beat   = (beat_q == h_len);
     beat_err    = (rb_resp != abacus_pkg::AxiRespOkay);
   end
 
@@ -229,14 +288,9 @@ module abacus_dma_rd #(
   logic [DataBytes-1:0]   f_mask;
   logic                   f_last;
   always_comb begin
-    f_word = h_fill_word;
-    f_mask = h_fill_mask;
-    f_last = h_fill_one;
-    if (fill_active_q) begin
-      f_word = fill_word_q;
-      f_last = (fill_rem_q <= 17'(DataBytes));
-      for (int unsigned i = 0; i < DataBytes; i++) f_mask[i] = (17'(i) < fill_rem_q);
-    end
+    f_word = fill_active_q ? fill_word_q : h_fill_word;
+    f_mask = fill_active_q ? fill_mask_q : h_fill_mask;
+    f_last = fill_active_q ? fill_last_q : h_fill_one;
   end
 
   logic                   do_flush, do_fill, do_beat, fill_done;
@@ -276,6 +330,7 @@ module abacus_dma_rd #(
       fill_active_q <= 1'b0;
       flush_q       <= 1'b0;
       beat_q        <= '0;
+      beat_first_q  <= 1'b1;
       err_q         <= 1'b0;
       sp_we_o       <= 1'b0;
     end else begin
@@ -284,6 +339,7 @@ module abacus_dma_rd #(
       if (do_fill) fill_active_q <= !fill_done;
       if (do_beat) begin
         beat_q <= last_beat ? 8'd0 : beat_q + 8'd1;
+        beat_first_q <= last_beat;
         flush_q <= last_beat && h_row_last;
         if (beat_err && !err_q) err_q <= 1'b1;
       end
@@ -295,9 +351,20 @@ module abacus_dma_rd #(
     sp_waddr_o <= waddr_d;
     sp_wdata_o <= wdata_d;
     sp_wstrb_o <= wstrb_d;
+    // (the next beat of the same burst is its last; read only after a
+    // beat that was not)
+    if (do_beat) beat_last_q <= (beat_q + 8'd1 == h_len);
     if (do_fill) begin
       fill_word_q <= f_word + SpWordWidth'(1);
-      fill_rem_q  <= fill_active_q ? fill_rem_q - 17'(DataBytes) : h_fill_rest;
+      if (fill_active_q) begin
+        fill_rem_q  <= fill_rem_q - 17'(DataBytes);
+        fill_last_q <= (fill_rem_q <= 17'(2 * DataBytes));
+        for (int unsigned i = 0; i < DataBytes; i++) fill_mask_q[i] <= (17'(i + DataBytes) < fill_rem_q);
+      end else begin
+        fill_rem_q  <= h_fill_rest;
+        fill_last_q <= h_fill_rest_le;
+        fill_mask_q <= h_fill_mask2;
+      end
     end
     if (do_beat) begin
       carry_data_q <= rot_data;
@@ -305,8 +372,11 @@ module abacus_dma_rd #(
       carry_word_q <= word_lo + SpWordWidth'(1);
       if (beat_err && !err_q) begin
         err_resp_o <= rb_resp;
-        // (the beat's aligned address plus its first valid byte, lo < DataBytes)
-        err_addr_o <= {h_addr[63:OffWidth] + (64-OffWidth)'(beat_q), lo};
+        // (the beat's aligned address plus its first valid byte, lo < DataBytes;
+        // a burst does not cross a BlockBytes boundary, so the beat index
+        // adds to the address within its block only)
+        err_addr_o <= {h_addr[63:BlockWidth], h_addr[BlockWidth-1:OffWidth] + (BlockWidth-OffWidth)'(beat_q),
+                       lo};
       end
     end
   end
@@ -323,17 +393,18 @@ module abacus_dma_rd #(
   end
   assign done_pending = done_sr_q[2];
   assign desc_done_o = done_pending && !err_q;
-  assign busy_o = ar_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q || (done_sr_q != '0);
+  assign busy_o = ar_valid_q || st_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q || (done_sr_q != '0);
   assign err_o  = err_q;
 
   logic unused;
   // beat counts come from the descriptor (the monitor checks RLAST); the low
   // address bits are in h_lo; the rotation keeps the upper copy only
-  assign unused = ^{rb_last, h_addr[OffWidth-1:0], dbl_data[DataWidth-1:0], dbl_mask[DataBytes-1:0]};
+  assign unused = ^{rb_last, h_addr[OffWidth-1:0], dbl_data[DataWidth-1:0]};
 
   // Invariants the read path relies on: at most MaxReads bursts in flight;
   // R beats only for bursts in flight; an offered AR stays offered,
   // unchanged, until taken (AXI).
+  `ABACUS_ASSERT(RdSlotFlag, slot_free_q == (outstanding_q != OutWidth'(MaxReads)))
   `ABACUS_ASSERT(RdOutstandingBounded, outstanding_q <= OutWidth'(MaxReads))
   `ABACUS_ASSERT(RdBeatOnlyInFlight, !(r_valid_i && r_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS

@@ -38,6 +38,8 @@ module abacus_dma_split #(
   input  logic [15:0]            rows_i,        // >= 1
   input  logic [15:0]            row_bytes_i,   // >= 1
   input  logic [15:0]            row_bytes_m1_i,  // row_bytes - 1
+  input  logic                   row_big_i,       // row_bytes > BlockBytes
+  input  logic [BlockWidth-1:0]  row_thresh_i,    // else BlockBytes - row_bytes
   input  logic [31:0]            stride_i,
   input  logic [SpAddrWidth-1:0] sp_addr_i,
   input  logic [SpAddrWidth-1:0] sp_data_i,     // sp_addr + pad_left (row 0's data)
@@ -74,6 +76,8 @@ module abacus_dma_split #(
   state_e state_q, state_d;
   // descriptor, held for the whole walk
   logic [15:0]            row_bytes_q;
+  logic                   row_big_q;
+  logic [BlockWidth-1:0]  row_thresh_q;
   logic [BlockWidth-1:0]  row_bytes_m1_q;  // (only its offset within a block matters)
   logic [SpAddrWidth-1:0] sp_stride_q;
   logic [31:0]            stride_q;
@@ -162,6 +166,18 @@ module abacus_dma_split #(
   // scratchpad data starts at `s`.
   function automatic logic [BlockWidth:0] to_block(input logic [BlockWidth-1:0] a);
     to_block = (BlockWidth+1)'(BlockBytes) - (BlockWidth+1)'(a);
+  endfunction
+  // Whether a row from `a` goes past its block (row_bytes > to_block(a), as
+  // a > BlockBytes - row_bytes, the threshold worked out per descriptor: one
+  // compare, no add in front of it), and the bytes left after its first
+  // block, n - to_block(a) (BlockBytes is a power of two, so a - BlockBytes
+  // is a with ones above it: one add).
+  function automatic logic past_block(input logic [BlockWidth-1:0] a, input logic big,
+                                      input logic [BlockWidth-1:0] thresh);
+    past_block = big || (a > thresh);
+  endfunction
+  function automatic logic [15:0] after_block(input logic [BlockWidth-1:0] a, input logic [15:0] n);
+    after_block = n + {{(16-BlockWidth){1'b1}}, a};
   endfunction
   function automatic logic [OffWidth:0] last_beat_bytes(input logic [OffWidth-1:0] a,
                                                         input logic [OffWidth-1:0] n);
@@ -274,9 +290,9 @@ module abacus_dma_split #(
           cur_off_d   = data_addr_q[BlockWidth-1:0];
           data_step   = 1'b1;
           rem_d       = row_bytes_q;
-          after_d     = row_bytes_q - 16'(to_block(data_addr_q[BlockWidth-1:0]));
+          after_d     = after_block(data_addr_q[BlockWidth-1:0], row_bytes_q);
           to_blk_d    = to_block(data_addr_q[BlockWidth-1:0]);
-          blk_limited_d = (17'(to_block(data_addr_q[BlockWidth-1:0])) < 17'(row_bytes_q));
+          blk_limited_d = past_block(data_addr_q[BlockWidth-1:0], row_big_q, row_thresh_q);
           row_end_d   = data_addr_q[BlockWidth-1:0] + row_bytes_m1_q;
           row_hi_d    = last_beat_bytes(data_addr_q[OffWidth-1:0], row_bytes_q[OffWidth-1:0]);
           delta_d     = sp_data_next_q - data_addr_q[SpAddrWidth-1:0];
@@ -297,9 +313,9 @@ module abacus_dma_split #(
       cur_off_d      = dram_addr_i[BlockWidth-1:0];
       data_load      = 1'b1;
       rem_d          = row_bytes_i;
-      after_d        = row_bytes_i - 16'(to_block(dram_addr_i[BlockWidth-1:0]));
+      after_d        = after_block(dram_addr_i[BlockWidth-1:0], row_bytes_i);
       to_blk_d       = to_block(dram_addr_i[BlockWidth-1:0]);
-      blk_limited_d  = (17'(to_block(dram_addr_i[BlockWidth-1:0])) < 17'(row_bytes_i));
+      blk_limited_d  = past_block(dram_addr_i[BlockWidth-1:0], row_big_i, row_thresh_i);
       row_end_d      = dram_addr_i[BlockWidth-1:0] + BlockWidth'(row_bytes_m1_i);
       row_hi_d       = last_beat_bytes(dram_addr_i[OffWidth-1:0], row_bytes_i[OffWidth-1:0]);
       delta_d        = sp_data_i - dram_addr_i[SpAddrWidth-1:0];
@@ -347,6 +363,8 @@ module abacus_dma_split #(
     fill_right_q   <= fill_right_d;
     if (start_i && state_q == SIdle) begin
       row_bytes_q    <= row_bytes_i;
+      row_big_q      <= row_big_i;
+      row_thresh_q   <= row_thresh_i;
       row_bytes_m1_q <= row_bytes_m1_i[BlockWidth-1:0];
       stride_q       <= stride_i;
       sp_stride_q    <= sp_stride_ext[SpAddrWidth-1:0];
@@ -365,6 +383,10 @@ module abacus_dma_split #(
     if (17'(to_block(cur_q[BlockWidth-1:0])) < ref_n) ref_n = 17'(to_block(cur_q[BlockWidth-1:0]));
     ref_end = 17'(cur_q[OffWidth-1:0]) + ref_n;  // bytes from the first beat's start
   end
+  // the caller's threshold is this block size's
+  `ABACUS_ASSERT(SplitThreshold, !(start_i && state_q == SIdle) ||
+                 (row_big_i == (17'(row_bytes_i) > 17'(BlockBytes)) &&
+                  (row_big_i || 17'(row_thresh_i) == 17'(BlockBytes) - 17'(row_bytes_i))))
   `ABACUS_ASSERT(SplitBlockBytes, state_q != SBurst || to_blk_q == to_block(cur_q[BlockWidth-1:0]))
   `ABACUS_ASSERT(SplitAfter, state_q != SBurst || after_q == rem_q - 16'(to_blk_q))
   `ABACUS_ASSERT(SplitBlockLimited, state_q != SBurst || blk_limited_q == (17'(to_blk_q) < 17'(rem_q)))

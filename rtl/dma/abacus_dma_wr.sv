@@ -72,7 +72,10 @@ module abacus_dma_wr #(
   logic                aw_free, slot_free, issue, q_wready, a_wready, b_fire;
 
   assign aw_free    = !aw_valid_q || aw_ready_i;
-  assign slot_free  = (outstanding_q != OutWidth'(MaxWrites));
+  // (the count steps by one either way; "a slot is free" is registered
+  // beside it, as abacus_fifo's flags, so no compare sits behind it)
+  logic slot_free_q;
+  assign slot_free  = slot_free_q;
   // an error response stops issue in the cycle it is taken
   assign op_ready_o = !err_q && !(b_valid_i && b_resp_i != abacus_pkg::AxiRespOkay) &&
                       aw_free && slot_free && q_wready && a_wready;
@@ -84,10 +87,17 @@ module abacus_dma_wr #(
     if (!rst_ni) begin
       aw_valid_q    <= 1'b0;
       outstanding_q <= '0;
+      slot_free_q   <= 1'b1;
     end else begin
       if (issue) aw_valid_q <= 1'b1;
       else if (aw_ready_i) aw_valid_q <= 1'b0;
-      outstanding_q <= outstanding_q + (issue ? OutWidth'(1) : '0) - (b_fire ? OutWidth'(1) : '0);
+      if (issue && !b_fire) begin
+        outstanding_q <= outstanding_q + OutWidth'(1);
+        slot_free_q   <= (outstanding_q != OutWidth'(MaxWrites - 1));
+      end else if (b_fire && !issue) begin
+        outstanding_q <= outstanding_q - OutWidth'(1);
+        slot_free_q   <= 1'b1;
+      end
     end
   end
   always_ff @(posedge clk_i) begin
@@ -121,8 +131,17 @@ module abacus_dma_wr #(
   // ---- data generator queue --------------------------------------------------------
   // (each operation's first scratchpad word, and the one after it, worked
   // out here: the reads below only add the beat index)
-  localparam int unsigned OpWidth = 2 * SpWordWidth + 8 + OffWidth + (OffWidth + 1) + OffWidth + 1;
+  localparam int unsigned OpWidth = 2 * SpWordWidth + 8 + 1 + 2 * DataBytes + OffWidth + 1;
   logic [SpWordWidth-1:0] op_word, op_word1;
+  // the strobes of a first beat (from lo up) and of a last beat (below hi);
+  // a beat's are the AND of those that apply
+  logic [DataBytes-1:0]   op_strb_lo, op_strb_hi;
+  always_comb begin
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      op_strb_lo[i] = OffWidth'(i) >= op_lo_i;
+      op_strb_hi[i] = (OffWidth+1)'(i) < op_hi_i;
+    end
+  end
   assign op_word  = SpWordWidth'(op_addr_i[63:OffWidth]) + op_delta_i[SpAddrWidth-1:OffWidth];
   assign op_word1 = op_word + SpWordWidth'(1);
   logic               q_rvalid, q_rready;
@@ -133,7 +152,8 @@ module abacus_dma_wr #(
     .clear_i (1'b0),
     .wvalid_i(issue),
     .wready_o(q_wready),
-    .wdata_i ({op_word, op_word1, op_len_i, op_lo_i, op_hi_i, op_delta_i[OffWidth-1:0], op_row_first_i}),
+    .wdata_i ({op_word, op_word1, op_len_i, (op_len_i == 8'd0), op_strb_lo, op_strb_hi,
+               op_delta_i[OffWidth-1:0], op_row_first_i}),
     .rvalid_o(q_rvalid),
     .rready_i(q_rready),
     .rdata_o (q_rdata),
@@ -141,35 +161,35 @@ module abacus_dma_wr #(
   );
   logic [SpWordWidth-1:0] h_word, h_word1;  // the first scratchpad word, and the next
   logic [7:0]             h_len;
-  logic [OffWidth-1:0]    h_lo;
-  logic [OffWidth:0]      h_hi;
+  logic                   h_len0;     // h_len == 0: one beat
+  logic [DataBytes-1:0]   h_strb_lo, h_strb_hi;
   logic [OffWidth-1:0]    h_sh;       // the byte shift from scratchpad word to bus word
   logic                   h_row_first;
-  assign {h_word, h_word1, h_len, h_lo, h_hi, h_sh, h_row_first} = q_rdata;
+  assign {h_word, h_word1, h_len, h_len0, h_strb_lo, h_strb_hi, h_sh, h_row_first} = q_rdata;
 
   // ---- scratchpad reads (stage 0) ------------------------------------------------------
   logic                   pre_done_q;  // the row's first word has been read
   logic [7:0]             beat_q;
+  logic                   beat_first_q;  // beat_q == 0
+  logic                   beat_last_q;   // beat_q == h_len, when not the first beat
+  logic                   last_beat;
   logic                   need_pre, rd_pre, rd_beat, room;
   logic [2:0]             wcount;
   logic                   s1_valid_q, s1_beat_q, s1_last_q;
   logic [OffWidth-1:0]    s1_sh_q;
   logic [DataBytes-1:0]   s1_strb_q, strb;
-  logic [OffWidth-1:0]    lo;
-  logic [OffWidth:0]      hi;
 
   always_comb begin
-    need_pre = h_row_first && beat_q == 8'd0 && !pre_done_q;
+    last_beat = beat_first_q ? h_len0 : beat_last_q;
+    need_pre = h_row_first && beat_first_q && !pre_done_q;
     // W buffer entries plus the beat in stage 1 must stay within its depth
-    room     = (4'(wcount) + 4'(s1_valid_q && s1_beat_q)) < 4'(WDepth);
+    // (as compares with constants: no adder in front of the read enable)
+    room     = (4'(wcount) < 4'(WDepth - 1)) ||
+               ((4'(wcount) == 4'(WDepth - 1)) && !(s1_valid_q && s1_beat_q));
     rd_pre   = q_rvalid && need_pre;
     rd_beat  = q_rvalid && !need_pre && room;
-    q_rready = rd_beat && (beat_q == h_len);
-    lo       = (beat_q == 8'd0) ? h_lo : '0;
-    hi       = (beat_q == h_len) ? h_hi : (OffWidth+1)'(DataBytes);
-    for (int unsigned i = 0; i < DataBytes; i++) begin
-      strb[i] = ((OffWidth+1)'(i) >= {1'b0, lo}) && ((OffWidth+1)'(i) < hi);
-    end
+    q_rready = rd_beat && last_beat;
+    strb     = (beat_first_q ? h_strb_lo : '1) & (last_beat ? h_strb_hi : '1);
   end
   assign sp_re_o    = rd_pre || rd_beat;
   // the pre-read fetches the row's first word, each beat the word after it
@@ -179,19 +199,24 @@ module abacus_dma_wr #(
     if (!rst_ni) begin
       pre_done_q <= 1'b0;
       beat_q     <= '0;
+      beat_first_q <= 1'b1;
       s1_valid_q <= 1'b0;
     end else begin
       s1_valid_q <= rd_pre || rd_beat;
       if (rd_pre) pre_done_q <= 1'b1;
       if (rd_beat) begin
-        beat_q <= (beat_q == h_len) ? 8'd0 : beat_q + 8'd1;
-        if (beat_q == h_len) pre_done_q <= 1'b0;
+        beat_q <= last_beat ? 8'd0 : beat_q + 8'd1;
+        beat_first_q <= last_beat;
+        if (last_beat) pre_done_q <= 1'b0;
       end
     end
   end
   always_ff @(posedge clk_i) begin
+    // (the next beat of the same burst is its last; read only after a beat
+    // that was not)
+    if (rd_beat) beat_last_q <= (beat_q + 8'd1 == h_len);
     s1_beat_q <= rd_beat;
-    s1_last_q <= (beat_q == h_len);
+    s1_last_q <= last_beat;
     s1_sh_q   <= h_sh;
     s1_strb_q <= strb;
   end
@@ -247,12 +272,13 @@ module abacus_dma_wr #(
 
   logic unused;
   // the W buffer has room by construction (reads wait for it); the low
-  // address bits are in h_lo
+  // address bits are in the first beat's strobes
   assign unused = ^{wb_wready, a_rvalid, joined[2*DataWidth-1:DataWidth]};
 
   // Invariants the write path relies on: at most MaxWrites bursts in
   // flight; B responses only for bursts in flight; an offered AW stays
   // offered, unchanged, until taken (AXI).
+  `ABACUS_ASSERT(WrSlotFlag, slot_free_q == (outstanding_q != OutWidth'(MaxWrites)))
   `ABACUS_ASSERT(WrOutstandingBounded, outstanding_q <= OutWidth'(MaxWrites))
   `ABACUS_ASSERT(WrResponseOnlyInFlight, !(b_valid_i && b_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS
