@@ -1,8 +1,14 @@
 // Fixed-latency delay line: q_o is d_i delayed by Depth cycles (Depth may be 0).
 // Datapath register: no reset, so it can map to SRL/flip-flops without a reset net.
+// OutReg keeps the last stage a flip-flop of its own: synthesis maps a chain
+// of three or more registers to shift-register LUTs, whose output is slow
+// (1.57 ns clock to output by the synthesis proxy's cell library, against
+// 0.4 for a flip-flop), so a delay that feeds logic wants a plain register
+// at its end.
 module abacus_delay #(
   parameter int unsigned Width = 1,
-  parameter int unsigned Depth = 1
+  parameter int unsigned Depth = 1,
+  parameter bit OutReg = 1'b0
 ) (
   input  logic             clk_i,
   input  logic [Width-1:0] d_i,
@@ -12,7 +18,7 @@ module abacus_delay #(
     assign q_o = d_i;
     logic unused_clk;
     assign unused_clk = clk_i;
-  end else begin : g_regs
+  end else if (Depth == 1 || !OutReg) begin : g_regs
     // unpacked: Yosys 0.23 rejects multi-dimensional packed arrays in generate blocks
     // storage: toggle coverage of every entry measures data, not logic (make coverage)
     /*verilator coverage_off*/
@@ -25,5 +31,19 @@ module abacus_delay #(
       end
     end
     assign q_o = stage_q[Depth-1];
+  end else begin : g_regs_out
+    /*verilator coverage_off*/
+    logic [Width-1:0] stage_q [Depth-1];
+    logic [Width-1:0] out_q;
+    /*verilator coverage_on*/
+    always_ff @(posedge clk_i) begin
+      stage_q[0] <= d_i;
+      for (int unsigned i = 1; i < Depth - 1; i++) begin
+        stage_q[i] <= stage_q[i-1];
+      end
+    end
+    // (keep: a kept register is not absorbed into a shift-register LUT)
+    (* keep *) always_ff @(posedge clk_i) out_q <= stage_q[Depth-2];
+    assign q_o = out_q;
   end
 endmodule

@@ -54,11 +54,12 @@ module abacus_acc #(
     s2_fwd_data_q <= wdata;
   end
 
+  // (overwrite adds zero: the choice is made on the stored word, beside
+  // the new row's path, not behind the add)
   always_comb begin
-    old = s2_fwd_q ? s2_fwd_data_q : old_rdata;
+    old = s2_accum_q ? (s2_fwd_q ? s2_fwd_data_q : old_rdata) : '0;
     for (int unsigned c = 0; c < Cols; c++) begin
-      wdata[c*32 +: 32] = s2_accum_q ? old[c*32 +: 32] + s2_data_q[c*32 +: 32]
-                                     : s2_data_q[c*32 +: 32];
+      wdata[c*32 +: 32] = old[c*32 +: 32] + s2_data_q[c*32 +: 32];
     end
   end
 

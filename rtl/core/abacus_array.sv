@@ -139,7 +139,8 @@ module abacus_array #(
           // the left column's sum starts at minus every segment's lane bias
           assign above = {32'd0, 32'(-(Segs * abacus_pkg::PackLaneBias))};
         end else begin : g_next
-          abacus_delay #(.Width(64), .Depth(Len - 1)) u_above (
+          // (its last stage a flip-flop: it starts the lane adds)
+          abacus_delay #(.Width(64), .Depth(Len - 1), .OutReg(1'b1)) u_above (
             .clk_i(clk_i),
             .d_i  (sum[g-1]),
             .q_o  (above)

@@ -445,7 +445,7 @@ module abacus_fetch #(
           // may be dispatched while the rest of its burst is on its way:
           // ending then would leave beats arriving after DONE, into the next
           // program's count; found by the fuzzer, tests/fuzz/regressions/finish-with-burst-open).
-          if ((ending_q || pc_end_q) && !burst_open_q && !w_valid_q && !ar_valid_q && engines_idle_i &&
+          if ((ending_q || pc_end_q) && !burst_open_q && !w_valid_q && !ar_valid_q && engines_idle_q &&
               !can_go) begin
             state_q  <= SIdle;
             finish_o <= 1'b1;
@@ -464,6 +464,16 @@ module abacus_fetch #(
   // count_q, so a flag a cycle late only ends the program a cycle later.
   logic pc_end_q;
   always_ff @(posedge clk_i) pc_end_q <= (pc_q == count_q);
+  // The engines idle, registered, and only if nothing was dispatched in
+  // that cycle: an idle engine with nothing queued stays idle, so this is
+  // the engines' state a cycle late (the program ends a cycle later), and
+  // the OR of every engine's, queue's and DMA's busy flag is not in front
+  // of the end.
+  logic engines_idle_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) engines_idle_q <= 1'b0;
+    else engines_idle_q <= engines_idle_i && !can_go;
+  end
 
   assign busy_o = (state_q != SIdle);
   // Waiting, as opposed to active: in SRun with no read outstanding or

@@ -73,7 +73,7 @@ module abacus_compute_engine #(
   assign stall_o       = insn_valid_i && !halt_i && !tokens_ok && !aq_rvalid && !a_valid_o;
 
   // weight queue entry: wbuf row; activation queue entry: the rest
-  localparam int unsigned AqW = 16 * 4 + 3;
+  localparam int unsigned AqW = 16 * 4 + 3;  // (M - 1 in place of M)
   logic          wq_rvalid, wq_rready, aq_rvalid, aq_rready;
   logic [15:0]   wq_row;
   logic [AqW-1:0] aq_rdata;
@@ -95,7 +95,7 @@ module abacus_compute_engine #(
     .clear_i (halt_i),
     .wvalid_i(dispatch),
     .wready_o(aq_wready),
-    .wdata_i ({insn_i[abacus_isa_pkg::GemmMLsb +: 16], insn_i[abacus_isa_pkg::GemmIbufRowLsb +: 16],
+    .wdata_i ({insn_i[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1, insn_i[abacus_isa_pkg::GemmIbufRowLsb +: 16],
                insn_i[abacus_isa_pkg::GemmIbufStrideLsb +: 16], insn_i[abacus_isa_pkg::GemmAccRowLsb +: 16],
                insn_i[abacus_isa_pkg::GemmAccumulateLsb], insn_i[abacus_isa_pkg::PushPrevLsb],
                insn_i[abacus_isa_pkg::PushNextLsb]}),
@@ -111,7 +111,11 @@ module abacus_compute_engine #(
   logic       w_inflight_q;
   logic [2:0] wskid_count;
   logic       w_issue;
-  assign w_issue    = wq_rvalid && !halt_i && (32'(wskid_count) + (w_inflight_q ? 32'd1 : 32'd0) < SkidDepth - 1);
+  // (room: the skid buffer's entries plus the read in flight below
+  // SkidDepth - 1, as compares with constants, no adder in front of the issue)
+  assign w_issue    = wq_rvalid && !halt_i &&
+                      ((32'(wskid_count) < SkidDepth - 2) ||
+                       (32'(wskid_count) == SkidDepth - 2 && !w_inflight_q));
   assign wb_re_o    = w_issue;
   assign wb_raddr_o = WbAw'(32'(wq_row) + 32'(wr_q));
   assign wq_rready  = w_issue && (32'(wr_q) == Rows - 1);
@@ -140,9 +144,9 @@ module abacus_compute_engine #(
   );
 
   // ---- activation feeder ----------------------------------------------------------------
-  logic [15:0] a_m, a_ibuf, a_stride, a_acc;
+  logic [15:0] a_m1, a_ibuf, a_stride, a_acc;  // a_m1 = M - 1 (M >= 1, checked by fetch)
   logic        a_accum, a_push_prev, a_push_next;
-  assign {a_m, a_ibuf, a_stride, a_acc, a_accum, a_push_prev, a_push_next} = aq_rdata;
+  assign {a_m1, a_ibuf, a_stride, a_acc, a_accum, a_push_prev, a_push_next} = aq_rdata;
   logic [15:0] ar_q;
   logic [31:0] ib_addr_q;     // ibuf row of row ar_q
   logic        a_inflight_q;
@@ -151,8 +155,10 @@ module abacus_compute_engine #(
   // metadata of the row being read: last, acc row, accumulate, pushes
   localparam int unsigned MetaW = 1 + AccAw + 1 + 2;
   logic [MetaW-1:0] meta_q, skid_meta;
-  assign a_last_row = (ar_q == a_m - 16'd1);
-  assign a_issue    = aq_rvalid && !halt_i && (32'(askid_count) + (a_inflight_q ? 32'd1 : 32'd0) < SkidDepth - 1);
+  assign a_last_row = (ar_q == a_m1);
+  assign a_issue    = aq_rvalid && !halt_i &&
+                      ((32'(askid_count) < SkidDepth - 2) ||
+                       (32'(askid_count) == SkidDepth - 2 && !a_inflight_q));
   assign ib_re_o    = a_issue;
   assign ib_raddr_o = IbAw'((ar_q == 16'd0) ? 32'(a_ibuf) : ib_addr_q);
   assign aq_rready  = a_issue && a_last_row;
