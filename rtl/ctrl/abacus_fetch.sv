@@ -172,7 +172,8 @@ module abacus_fetch #(
   logic room_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) room_q <= 1'b0;
-    else room_q <= (8'(q_count) + 8'(32'(beats_out_q) / BeatsPerInsn) + 8'(BurstInsns + 2) <= 8'(QDepth));
+    // (the constant on the right of the compare: one add, not two)
+    else room_q <= (8'(q_count) + 8'(32'(beats_out_q) / BeatsPerInsn) <= 8'(QDepth - BurstInsns - 2));
   end
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q && !ending_q &&
                      (32'(bursts_out_q) < MaxBursts) && left_nz_q && room_q && n_fresh_q;
