@@ -11,6 +11,7 @@ common/abacus_sram_sdp.sv
 common/abacus_addr_step.sv
 common/abacus_addr_acc.sv
 common/abacus_count64.sv
+common/abacus_inflight.sv
 common/abacus_axi_hold_check.sv
 mem/abacus_spad.sv
 mem/abacus_buffers.sv

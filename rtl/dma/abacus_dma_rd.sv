@@ -181,10 +181,16 @@ module abacus_dma_rd #(
   logic stop_q, bus_err;
   assign bus_err    = r_valid_i && r_ready_o && (r_resp_i != abacus_pkg::AxiRespOkay);
   assign ar_free    = !ar_valid_q || ar_ready_i;
-  // (the count steps by one either way; "a slot is free" is registered
-  // beside it, as abacus_fifo's flags, so no compare sits behind it)
-  logic slot_free_q;
-  assign slot_free  = slot_free_q;
+  // (the count with "a slot is free" registered beside it: no compare in
+  // front of the issue)
+  abacus_inflight #(.Max(MaxReads)) u_inflight (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .up_i   (issue_data),
+    .down_i (burst_done),
+    .count_o(outstanding_q),
+    .free_o (slot_free)
+  );
   assign op_ready_o = !err_q && !stop_q && !bus_err && (!st_valid_q || q_wready) &&
                       (op_fill_i || (ar_free && slot_free));
   assign op_fire    = op_valid_i && op_ready_o;
@@ -194,8 +200,6 @@ module abacus_dma_rd #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ar_valid_q    <= 1'b0;
-      outstanding_q <= '0;
-      slot_free_q   <= 1'b1;
       stop_q        <= 1'b0;
       st_valid_q    <= 1'b0;
     end else begin
@@ -205,13 +209,6 @@ module abacus_dma_rd #(
       if (clear_i && !busy_o) stop_q <= 1'b0;
       if (issue_data) ar_valid_q <= 1'b1;
       else if (ar_ready_i) ar_valid_q <= 1'b0;
-      if (issue_data && !burst_done) begin
-        outstanding_q <= outstanding_q + OutWidth'(1);
-        slot_free_q   <= (outstanding_q != OutWidth'(MaxReads - 1));
-      end else if (burst_done && !issue_data) begin
-        outstanding_q <= outstanding_q - OutWidth'(1);
-        slot_free_q   <= 1'b1;
-      end
     end
   end
   always_ff @(posedge clk_i) begin
@@ -404,7 +401,6 @@ module abacus_dma_rd #(
   // Invariants the read path relies on: at most MaxReads bursts in flight;
   // R beats only for bursts in flight; an offered AR stays offered,
   // unchanged, until taken (AXI).
-  `ABACUS_ASSERT(RdSlotFlag, slot_free_q == (outstanding_q != OutWidth'(MaxReads)))
   `ABACUS_ASSERT(RdOutstandingBounded, outstanding_q <= OutWidth'(MaxReads))
   `ABACUS_ASSERT(RdBeatOnlyInFlight, !(r_valid_i && r_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS

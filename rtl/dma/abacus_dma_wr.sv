@@ -72,10 +72,16 @@ module abacus_dma_wr #(
   logic                aw_free, slot_free, issue, q_wready, a_wready, b_fire;
 
   assign aw_free    = !aw_valid_q || aw_ready_i;
-  // (the count steps by one either way; "a slot is free" is registered
-  // beside it, as abacus_fifo's flags, so no compare sits behind it)
-  logic slot_free_q;
-  assign slot_free  = slot_free_q;
+  // (the count with "a slot is free" registered beside it: no compare in
+  // front of the issue)
+  abacus_inflight #(.Max(MaxWrites)) u_inflight (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .up_i   (issue),
+    .down_i (b_fire),
+    .count_o(outstanding_q),
+    .free_o (slot_free)
+  );
   // an error response stops issue in the cycle it is taken
   assign op_ready_o = !err_q && !(b_valid_i && b_resp_i != abacus_pkg::AxiRespOkay) &&
                       aw_free && slot_free && q_wready && a_wready;
@@ -86,18 +92,9 @@ module abacus_dma_wr #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       aw_valid_q    <= 1'b0;
-      outstanding_q <= '0;
-      slot_free_q   <= 1'b1;
     end else begin
       if (issue) aw_valid_q <= 1'b1;
       else if (aw_ready_i) aw_valid_q <= 1'b0;
-      if (issue && !b_fire) begin
-        outstanding_q <= outstanding_q + OutWidth'(1);
-        slot_free_q   <= (outstanding_q != OutWidth'(MaxWrites - 1));
-      end else if (b_fire && !issue) begin
-        outstanding_q <= outstanding_q - OutWidth'(1);
-        slot_free_q   <= 1'b1;
-      end
     end
   end
   always_ff @(posedge clk_i) begin
@@ -278,7 +275,6 @@ module abacus_dma_wr #(
   // Invariants the write path relies on: at most MaxWrites bursts in
   // flight; B responses only for bursts in flight; an offered AW stays
   // offered, unchanged, until taken (AXI).
-  `ABACUS_ASSERT(WrSlotFlag, slot_free_q == (outstanding_q != OutWidth'(MaxWrites)))
   `ABACUS_ASSERT(WrOutstandingBounded, outstanding_q <= OutWidth'(MaxWrites))
   `ABACUS_ASSERT(WrResponseOnlyInFlight, !(b_valid_i && b_ready_o) || outstanding_q != '0)
 `ifndef SYNTHESIS
