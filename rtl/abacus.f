@@ -12,6 +12,7 @@ common/abacus_addr_step.sv
 common/abacus_addr_acc.sv
 common/abacus_count64.sv
 common/abacus_inflight.sv
+common/abacus_beat_pos.sv
 common/abacus_axi_hold_check.sv
 mem/abacus_spad.sv
 mem/abacus_buffers.sv

@@ -18,32 +18,27 @@ module abacus_delay #(
     assign q_o = d_i;
     logic unused_clk;
     assign unused_clk = clk_i;
-  end else if (Depth == 1 || !OutReg) begin : g_regs
+  end else begin : g_regs
+    // the chain: every stage, or all but a kept last one
+    localparam int unsigned Chain = (OutReg && Depth > 1) ? Depth - 1 : Depth;
     // unpacked: Yosys 0.23 rejects multi-dimensional packed arrays in generate blocks
     // storage: toggle coverage of every entry measures data, not logic (make coverage)
     /*verilator coverage_off*/
-    logic [Width-1:0] stage_q [Depth];
+    logic [Width-1:0] stage_q [Chain];
     /*verilator coverage_on*/
     always_ff @(posedge clk_i) begin
       stage_q[0] <= d_i;
-      for (int unsigned i = 1; i < Depth; i++) begin
+      for (int unsigned i = 1; i < Chain; i++) begin
         stage_q[i] <= stage_q[i-1];
       end
     end
-    assign q_o = stage_q[Depth-1];
-  end else begin : g_regs_out
-    /*verilator coverage_off*/
-    logic [Width-1:0] stage_q [Depth-1];
-    logic [Width-1:0] out_q;
-    /*verilator coverage_on*/
-    always_ff @(posedge clk_i) begin
-      stage_q[0] <= d_i;
-      for (int unsigned i = 1; i < Depth - 1; i++) begin
-        stage_q[i] <= stage_q[i-1];
-      end
+    if (Chain < Depth) begin : g_out
+      logic [Width-1:0] out_q;
+      // (keep: a kept register is not absorbed into a shift-register LUT)
+      (* keep *) always_ff @(posedge clk_i) out_q <= stage_q[Chain-1];
+      assign q_o = out_q;
+    end else begin : g_last
+      assign q_o = stage_q[Chain-1];
     end
-    // (keep: a kept register is not absorbed into a shift-register LUT)
-    (* keep *) always_ff @(posedge clk_i) out_q <= stage_q[Depth-2];
-    assign q_o = out_q;
   end
 endmodule

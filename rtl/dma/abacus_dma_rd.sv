@@ -249,9 +249,8 @@ module abacus_dma_rd #(
   logic [16:0]            fill_rem_q;   // and the bytes from it on
   logic                   fill_last_q;  // they fit that word
   logic [DataBytes-1:0]   fill_mask_q;  // its strobes
-  logic [7:0]             beat_q;
-  logic                   beat_first_q; // beat_q == 0
-  logic                   beat_last_q;  // beat_q == h_len, when not the first beat
+  logic [7:0]             beat;
+  logic                   beat_first; // beat == 0
   logic [DataWidth-1:0]   carry_data_q;
   logic [DataBytes-1:0]   carry_mask_q;
   logic [SpWordWidth-1:0] carry_word_q;
@@ -264,21 +263,31 @@ module abacus_dma_rd #(
   logic [DataBytes-1:0]   rot_mask, low_mask, high_mask, merged_mask;
   logic                   last_beat, use_carry, beat_err;
   always_comb begin
-    last_beat = beat_first_q ? h_len0 : beat_last_q;
-    lo        = beat_first_q ? h_lo : '0;
-    word_lo   = h_word0 + SpWordWidth'(beat_q);
+    lo        = beat_first ? h_lo : '0;
+    word_lo   = h_word0 + SpWordWidth'(beat);
     dbl_data  = {rb_data, rb_data} << (32'(h_sh) * 8);
     rot_data  = dbl_data[2*DataWidth-1:DataWidth];
-    rot_mask  = (beat_first_q ? h_rot_lo : '1) & (last_beat ? h_rot_hi : '1);
+    rot_mask  = (beat_first ? h_rot_lo : '1) & (last_beat ? h_rot_hi : '1);
     low_mask  = rot_mask & ~h_below;
     high_mask = rot_mask & h_below;
-    use_carry = !(beat_first_q && h_row_first);
+    use_carry = !(beat_first && h_row_first);
     for (int unsigned i = 0; i < DataBytes; i++) begin
       merged_data[i*8 +: 8] = h_below[i] ? carry_data_q[i*8 +: 8] : rot_data[i*8 +: 8];
     end
     merged_mask = low_mask | (use_carry ? carry_mask_q : '0);
     beat_err    = (rb_resp != abacus_pkg::AxiRespOkay);
   end
+
+  abacus_beat_pos u_beat (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .step_i (do_beat),
+    .len_i  (h_len),
+    .len0_i (h_len0),
+    .beat_o (beat),
+    .first_o(beat_first),
+    .last_o (last_beat)
+  );
 
   // fill: the first word from the queue, the rest word-aligned from fill_*_q
   logic [SpWordWidth-1:0] f_word;
@@ -326,8 +335,6 @@ module abacus_dma_rd #(
     if (!rst_ni) begin
       fill_active_q <= 1'b0;
       flush_q       <= 1'b0;
-      beat_q        <= '0;
-      beat_first_q  <= 1'b1;
       err_q         <= 1'b0;
       sp_we_o       <= 1'b0;
     end else begin
@@ -335,8 +342,6 @@ module abacus_dma_rd #(
       if (do_flush) flush_q <= 1'b0;
       if (do_fill) fill_active_q <= !fill_done;
       if (do_beat) begin
-        beat_q <= last_beat ? 8'd0 : beat_q + 8'd1;
-        beat_first_q <= last_beat;
         flush_q <= last_beat && h_row_last;
         if (beat_err && !err_q) err_q <= 1'b1;
       end
@@ -348,9 +353,6 @@ module abacus_dma_rd #(
     sp_waddr_o <= waddr_d;
     sp_wdata_o <= wdata_d;
     sp_wstrb_o <= wstrb_d;
-    // (the next beat of the same burst is its last; read only after a
-    // beat that was not)
-    if (do_beat) beat_last_q <= (beat_q + 8'd1 == h_len);
     if (do_fill) begin
       fill_word_q <= f_word + SpWordWidth'(1);
       if (fill_active_q) begin
@@ -372,7 +374,7 @@ module abacus_dma_rd #(
         // (the beat's aligned address plus its first valid byte, lo < DataBytes;
         // a burst does not cross a BlockBytes boundary, so the beat index
         // adds to the address within its block only)
-        err_addr_o <= {h_addr[63:BlockWidth], h_addr[BlockWidth-1:OffWidth] + (BlockWidth-OffWidth)'(beat_q),
+        err_addr_o <= {h_addr[63:BlockWidth], h_addr[BlockWidth-1:OffWidth] + (BlockWidth-OffWidth)'(beat),
                        lo};
       end
     end

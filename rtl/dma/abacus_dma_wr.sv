@@ -166,9 +166,8 @@ module abacus_dma_wr #(
 
   // ---- scratchpad reads (stage 0) ------------------------------------------------------
   logic                   pre_done_q;  // the row's first word has been read
-  logic [7:0]             beat_q;
-  logic                   beat_first_q;  // beat_q == 0
-  logic                   beat_last_q;   // beat_q == h_len, when not the first beat
+  logic [7:0]             beat;
+  logic                   beat_first;  // beat == 0
   logic                   last_beat;
   logic                   need_pre, rd_pre, rd_beat, room;
   logic [2:0]             wcount;
@@ -177,8 +176,7 @@ module abacus_dma_wr #(
   logic [DataBytes-1:0]   s1_strb_q, strb;
 
   always_comb begin
-    last_beat = beat_first_q ? h_len0 : beat_last_q;
-    need_pre = h_row_first && beat_first_q && !pre_done_q;
+    need_pre = h_row_first && beat_first && !pre_done_q;
     // W buffer entries plus the beat in stage 1 must stay within its depth
     // (as compares with constants: no adder in front of the read enable)
     room     = (4'(wcount) < 4'(WDepth - 1)) ||
@@ -186,32 +184,35 @@ module abacus_dma_wr #(
     rd_pre   = q_rvalid && need_pre;
     rd_beat  = q_rvalid && !need_pre && room;
     q_rready = rd_beat && last_beat;
-    strb     = (beat_first_q ? h_strb_lo : '1) & (last_beat ? h_strb_hi : '1);
+    strb     = (beat_first ? h_strb_lo : '1) & (last_beat ? h_strb_hi : '1);
   end
+  abacus_beat_pos u_beat (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .step_i (rd_beat),
+    .len_i  (h_len),
+    .len0_i (h_len0),
+    .beat_o (beat),
+    .first_o(beat_first),
+    .last_o (last_beat)
+  );
   assign sp_re_o    = rd_pre || rd_beat;
   // the pre-read fetches the row's first word, each beat the word after it
-  assign sp_raddr_o = (rd_pre ? h_word : h_word1) + SpWordWidth'(beat_q);
+  assign sp_raddr_o = (rd_pre ? h_word : h_word1) + SpWordWidth'(beat);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       pre_done_q <= 1'b0;
-      beat_q     <= '0;
-      beat_first_q <= 1'b1;
       s1_valid_q <= 1'b0;
     end else begin
       s1_valid_q <= rd_pre || rd_beat;
       if (rd_pre) pre_done_q <= 1'b1;
       if (rd_beat) begin
-        beat_q <= last_beat ? 8'd0 : beat_q + 8'd1;
-        beat_first_q <= last_beat;
         if (last_beat) pre_done_q <= 1'b0;
       end
     end
   end
   always_ff @(posedge clk_i) begin
-    // (the next beat of the same burst is its last; read only after a beat
-    // that was not)
-    if (rd_beat) beat_last_q <= (beat_q + 8'd1 == h_len);
     s1_beat_q <= rd_beat;
     s1_last_q <= last_beat;
     s1_sh_q   <= h_sh;
