@@ -24,6 +24,7 @@ core/abacus_acc.sv
 core/abacus_mul32.sv
 core/abacus_requant.sv
 core/abacus_postproc.sv
+core/abacus_dw_mac.sv
 core/abacus_core.sv
 dma/abacus_dma_split.sv
 dma/abacus_dma_rd.sv
@@ -38,6 +39,7 @@ ctrl/abacus_axi_rd_arb.sv
 engines/abacus_load_engine.sv
 engines/abacus_store_engine.sv
 engines/abacus_compute_engine.sv
+engines/abacus_dw_engine.sv
 engines/abacus_load_path.sv
 engines/abacus_compute_path.sv
 engines/abacus_store_path.sv

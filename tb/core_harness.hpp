@@ -56,6 +56,7 @@ class CoreHarness {
   void idle() {
     dut_.w_valid_i = 0;
     dut_.a_valid_i = 0;
+    dut_.dw_valid_i = 0;  // the depthwise port: not used by the core tests
     dut_.p_we_i = 0;
     dut_.r_valid_i = 0;
     dut_.o_ready_i = 0;

@@ -43,6 +43,11 @@ module abacus_core #(
   input  logic                     a_last_i,
   input  logic [AccAddrWidth-1:0]  a_acc_addr_i,
   input  logic                     a_accum_i,
+  // depthwise results into the accumulator (never while the array's rows are in flight)
+  input  logic                     dw_valid_i,
+  input  logic [AccAddrWidth-1:0]  dw_addr_i,
+  input  logic                     dw_accum_i,
+  input  logic [Cols*32-1:0]       dw_data_i,
   // post-processing parameters
   input  logic                     p_we_i,
   input  logic [1:0]               p_sel_i,
@@ -131,10 +136,10 @@ module abacus_core #(
   abacus_acc #(.Cols(Cols), .Depth(AccDepth)) u_acc (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
-    .upd_valid_i(upd_valid),
-    .upd_accum_i(upd_accum),
-    .upd_addr_i (upd_addr),
-    .upd_data_i (array_out),
+    .upd_valid_i(upd_valid || dw_valid_i),
+    .upd_accum_i(dw_valid_i ? dw_accum_i : upd_accum),
+    .upd_addr_i (dw_valid_i ? dw_addr_i : upd_addr),
+    .upd_data_i (dw_valid_i ? dw_data_i : array_out),
     .wr_valid_o (acc_we),
     .rd_en_i    (drain_en),
     .rd_addr_i  (r_addr_i),
@@ -142,13 +147,20 @@ module abacus_core #(
   );
 
   // Rows between the activation handshake and the accumulator write.
+  // (the accumulator writes a row the cycle after it takes it)
+  logic dw_we_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) dw_we_q <= 1'b0;
+    else dw_we_q <= dw_valid_i;
+  end
+
   logic [InFlightWidth-1:0] in_flight_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       in_flight_q <= '0;
     end else begin
       in_flight_q <= in_flight_q + (a_fire ? InFlightWidth'(1) : '0)
-                                 - (acc_we ? InFlightWidth'(1) : '0);
+                                 - ((acc_we && !dw_we_q) ? InFlightWidth'(1) : '0);
     end
   end
   assign compute_busy_o = (in_flight_q != '0);
@@ -204,7 +216,8 @@ module abacus_core #(
 
   // ---- assertions ----------------------------------------------------------------
   `ABACUS_ASSERT(LoadedInRange, loaded_q <= LoadCntWidth'(Rows))
-  `ABACUS_ASSERT(NoWriteWithoutRow, acc_we |-> in_flight_q != '0)
+  `ABACUS_ASSERT(DwAloneIntoAcc, !(dw_valid_i && (upd_valid || in_flight_q != '0)))
+  `ABACUS_ASSERT(NoWriteWithoutRow, (acc_we && !dw_we_q) |-> in_flight_q != '0)
   `ABACUS_ASSERT(InFlightBounded, in_flight_q <= InFlightWidth'(ComputeLatency))
 `ifndef SYNTHESIS
   initial begin

@@ -22,7 +22,8 @@ module abacus_fetch #(
   parameter logic [3:0] FetchId = 4'd1,
   parameter int unsigned MaxBursts = 2,  // reads in flight from fetch (at most 3)
   localparam int unsigned IBits = abacus_isa_pkg::InsnBits,
-  localparam int unsigned BeatsPerInsn = IBits / DataWidth
+  localparam int unsigned BeatsPerInsn = IBits / DataWidth,
+  localparam int unsigned IbAw = $clog2(IbufRows)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -276,7 +277,9 @@ module abacus_fetch #(
   logic [3:0]       op;
   logic             pop_prev, pop_next, push_prev, push_next;
   logic             op_bad, field_bad, is_finish;
-  logic [31:0]      g_m, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot;
+  logic [31:0]      g_m, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot, d_m, d_wbuf, d_acc;
+  logic [15:0]      d_row0, d_row1, d_row2;
+  logic [1:0]       d_q0, d_q1, d_q2;
   logic signed [7:0] s_min, s_max;
   assign i = q_rdata;
   always_comb begin
@@ -293,6 +296,15 @@ module abacus_fetch #(
     s_n      = 32'(i[abacus_isa_pkg::StoreNBytesLsb +: 16]);
     s_slot   = 32'(i[abacus_isa_pkg::StorePslotLsb +: 16]);
     s_min    = $signed(i[abacus_isa_pkg::StoreClampMinLsb +: 8]);
+    d_m      = 32'(i[abacus_isa_pkg::DwconvMLsb +: 16]);
+    d_wbuf   = 32'(i[abacus_isa_pkg::DwconvWbufRowLsb +: 16]);
+    d_acc    = 32'(i[abacus_isa_pkg::DwconvAccRowLsb +: 16]);
+    d_row0   = i[abacus_isa_pkg::DwconvIbufRow0Lsb +: 16];
+    d_row1   = i[abacus_isa_pkg::DwconvIbufRow1Lsb +: 16];
+    d_row2   = i[abacus_isa_pkg::DwconvIbufRow2Lsb +: 16];
+    d_q0     = d_row0[IbAw-1 -: 2];  // ibuf quarters
+    d_q1     = d_row1[IbAw-1 -: 2];
+    d_q2     = d_row2[IbAw-1 -: 2];
     s_max    = $signed(i[abacus_isa_pkg::StoreClampMaxLsb +: 8]);
     op_bad    = 1'b0;
     field_bad = 1'b0;
@@ -307,6 +319,12 @@ module abacus_fetch #(
         field_bad = |(i & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
                     s_m == 0 || s_m > ObufRows || s_acc + s_m > AccRows || s_n == 0 || s_n > Cols ||
                     s_slot >= PbufSlots || s_min > s_max;
+      abacus_isa_pkg::OpDwconv:
+        field_bad = |(i & abacus_isa_pkg::DwconvReservedMask) || d_m == 0 ||
+                    i[abacus_isa_pkg::DwconvStrideLsb +: 2] == 2'd0 ||
+                    32'(d_row0) >= IbufRows || 32'(d_row1) >= IbufRows || 32'(d_row2) >= IbufRows ||
+                    d_q0 == d_q1 || d_q0 == d_q2 || d_q1 == d_q2 ||
+                    d_wbuf + 9 > WbufRows || d_acc + d_m > AccRows;
       abacus_isa_pkg::OpFinish: begin
         is_finish = 1'b1;
         field_bad = |(i & abacus_isa_pkg::FinishReservedMask) || pop_prev || pop_next ||
@@ -327,7 +345,7 @@ module abacus_fetch #(
   logic        dispatch_ok, can_go;
   assign dispatch_ok = (state_q == SRun) && d_valid_q && !halt_i && !ending_q && !d_op_bad_q && !d_field_bad_q;
   assign ld_valid_o  = dispatch_ok && d_op_q == abacus_isa_pkg::OpLoad;
-  assign cp_valid_o  = dispatch_ok && d_op_q == abacus_isa_pkg::OpGemm;
+  assign cp_valid_o  = dispatch_ok && (d_op_q == abacus_isa_pkg::OpGemm || d_op_q == abacus_isa_pkg::OpDwconv);
   assign st_valid_o  = dispatch_ok && d_op_q == abacus_isa_pkg::OpStore;
   assign insn_o      = d_insn_q;
   assign can_go      = (ld_valid_o && ld_ready_i) || (cp_valid_o && cp_ready_i) ||

@@ -1,6 +1,6 @@
 // Performance counters: cleared when a program begins, counting while it
 // runs. Cycles; engine busy and token-stall cycles; MACs (Rows * Cols per
-// array step); bytes the load and store DMAs moved (descriptors that ended
+// array step, 9 * Cols per depthwise output); bytes the load and store DMAs moved (descriptors that ended
 // without an error).
 module abacus_perf #(
   parameter int unsigned Rows = 16,
@@ -12,7 +12,9 @@ module abacus_perf #(
   input  logic        run_i,     // a program runs: count
   input  logic        ld_busy_i,
   input  logic        ld_stall_i,
-  input  logic        cp_fire_i,
+  input  logic        cp_fire_i,     // an activation row entered the array
+  input  logic        cp_dw_col_i,   // a column entered the depthwise engine
+  input  logic        cp_dw_out_i,   // a depthwise output (9 * Cols MACs)
   input  logic        cp_stall_i,
   input  logic        st_busy_i,
   input  logic        st_stall_i,
@@ -38,9 +40,12 @@ module abacus_perf #(
   abacus_count64 #(.AddBits(1)) u_cycles (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i), .add_i(run_i), .add_val_i(1'b1),
     .count_o(cycles_o));
-  abacus_count64 #(.AddBits($clog2(Rows * Cols + 1))) u_macs (
-    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i), .add_i(run_i && cp_fire_i),
-    .add_val_i(($clog2(Rows * Cols + 1))'(Rows * Cols)), .count_o(macs_o));
+  // (the array and the depthwise engine never run at once: the compute
+  // engine switches between them only when the one before is idle)
+  localparam int unsigned MacBits = $clog2(((Rows > 9) ? Rows : 9) * Cols + 1);
+  abacus_count64 #(.AddBits(MacBits)) u_macs (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i), .add_i(run_i && (cp_fire_i || cp_dw_out_i)),
+    .add_val_i(cp_fire_i ? MacBits'(Rows * Cols) : MacBits'(9 * Cols)), .count_o(macs_o));
   abacus_count64 #(.AddBits(32)) u_rd (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i),
     .add_i(run_i && ld_dma_done_i && ld_dma_status_i == abacus_pkg::DmaOk), .add_val_i(ld_bytes_i),
@@ -68,7 +73,7 @@ module abacus_perf #(
     end else if (run_i) begin
       ld_busy_o  <= ld_busy_o + 32'(ld_busy_i);
       ld_stall_o <= ld_stall_o + 32'(ld_stall_i);
-      cp_busy_o  <= cp_busy_o + 32'(cp_fire_i);
+      cp_busy_o  <= cp_busy_o + 32'(cp_fire_i || cp_dw_col_i);
       cp_stall_o <= cp_stall_o + 32'(cp_stall_i);
       st_busy_o  <= st_busy_o + 32'(st_busy_i);
       st_stall_o <= st_stall_o + 32'(st_stall_i);

@@ -1,4 +1,10 @@
-// Compute engine: executes GEMM instructions on the core.
+// Compute engine: executes GEMM instructions on the core, and hands
+// DWCONV instructions to the depthwise engine (abacus_dw_engine).
+//
+// The two share the buffers' read ports and the accumulator, so they take
+// turns: an instruction of the other kind is dispatched only when
+// everything of the kind before has reached the accumulator (the array's
+// rows in flight included). A layer's instructions are all of one kind.
 //
 // Dispatch takes the instruction at the head of the queue once its tokens
 // are there (POP_PREV: load->compute, POP_NEXT: store->compute), and hands
@@ -37,6 +43,11 @@ module abacus_compute_engine #(
   output logic                 tok_s2c_pop_o,
   output logic                 tok_c2l_push_o,
   output logic                 tok_c2s_push_o,
+  // the depthwise engine
+  output logic                 dw_valid_o,   // a DWCONV is dispatched to it
+  input  logic                 dw_ready_i,
+  input  logic                 dw_busy_i,
+  input  logic                 core_busy_i,  // the array's rows on their way to the accumulator
   // buffers
   output logic                 ib_re_o,
   output logic [IbAw-1:0]      ib_raddr_o,
@@ -60,17 +71,26 @@ module abacus_compute_engine #(
   output logic                 fire_o     // an activation row entered the array
 );
   // ---- dispatch ------------------------------------------------------------------
-  logic pop_prev, pop_next, tokens_ok, wq_wready, aq_wready, dispatch;
+  logic pop_prev, pop_next, tokens_ok, wq_wready, aq_wready, dispatch, is_dw, room, gemm_idle;
+  logic mode_dw_q;  // the last instruction dispatched was a DWCONV
   assign pop_prev  = insn_i[abacus_isa_pkg::PopPrevLsb];
   assign pop_next  = insn_i[abacus_isa_pkg::PopNextLsb];
+  assign is_dw     = insn_i[abacus_isa_pkg::OpcodeLsb +: 4] == abacus_isa_pkg::OpDwconv;
   assign tokens_ok = (!pop_prev || tok_l2c_avail_i) && (!pop_next || tok_s2c_avail_i);
-  assign dispatch  = insn_valid_i && !halt_i && tokens_ok && wq_wready && aq_wready;
+  assign room      = is_dw ? dw_ready_i && (mode_dw_q || gemm_idle)
+                           : wq_wready && aq_wready && (!mode_dw_q || !dw_busy_i);
+  assign dispatch  = insn_valid_i && !halt_i && tokens_ok && room;
+  assign dw_valid_o = dispatch && is_dw;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) mode_dw_q <= 1'b0;
+    else if (dispatch) mode_dw_q <= is_dw;
+  end
   // halted: queued instructions are dropped
   assign insn_ready_o  = dispatch || halt_i;
   assign tok_l2c_pop_o = dispatch && pop_prev;
   assign tok_s2c_pop_o = dispatch && pop_next;
   // starved: nothing left to stream while the next instruction waits for a token
-  assign stall_o       = insn_valid_i && !halt_i && !tokens_ok && !aq_rvalid && !a_valid_o;
+  assign stall_o       = insn_valid_i && !halt_i && !tokens_ok && !aq_rvalid && !a_valid_o && !dw_busy_i;
 
   // weight queue entry: wbuf row; activation queue entry: the rest
   localparam int unsigned AqW = 16 * 4 + 3;  // (M - 1 in place of M)
@@ -81,7 +101,7 @@ module abacus_compute_engine #(
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (halt_i),
-    .wvalid_i(dispatch),
+    .wvalid_i(dispatch && !is_dw),
     .wready_o(wq_wready),
     .wdata_i (insn_i[abacus_isa_pkg::GemmWbufRowLsb +: 16]),
     .rvalid_o(wq_rvalid),
@@ -93,7 +113,7 @@ module abacus_compute_engine #(
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (halt_i),
-    .wvalid_i(dispatch),
+    .wvalid_i(dispatch && !is_dw),
     .wready_o(aq_wready),
     .wdata_i ({insn_i[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1, insn_i[abacus_isa_pkg::GemmIbufRowLsb +: 16],
                insn_i[abacus_isa_pkg::GemmIbufStrideLsb +: 16], insn_i[abacus_isa_pkg::GemmAccRowLsb +: 16],
@@ -211,10 +231,14 @@ module abacus_compute_engine #(
   end
   assign tok_c2s_push_o = c2s_q[ComputeLatency-1] && !halt_i;
 
+  // everything of the GEMMs dispatched so far is in the accumulator
+  assign gemm_idle = !wq_rvalid && !aq_rvalid && !w_inflight_q && !a_inflight_q && !w_valid_o &&
+                     !a_valid_o && !core_busy_i && c2s_q == '0;
+
   // Halted, the engine has nothing to finish: it makes no bus traffic, and
   // the next START resets the core.
   assign busy_o = !halt_i && (insn_valid_i || wq_rvalid || aq_rvalid || w_inflight_q || a_inflight_q ||
-                              w_valid_o || a_valid_o);
+                              w_valid_o || a_valid_o || dw_busy_i);
 
   // Invariants: the weight and activation rows offered to the core stay
   // offered, unchanged, until taken (or halt clears them); the skid buffers

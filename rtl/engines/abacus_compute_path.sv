@@ -1,6 +1,7 @@
-// The compute path: the GEMM instruction queue, the compute engine that
-// streams weights and activations from the buffers, and the compute core
-// (systolic array, accumulators, post-processing). The core's control
+// The compute path: the GEMM/DWCONV instruction queue, the compute engine
+// that streams weights and activations from the buffers, the depthwise
+// engine, and the compute core (systolic array, accumulators,
+// post-processing). The core's control
 // state restarts with every program (clear_i, one cycle later).
 module abacus_compute_path #(
   parameter int unsigned DataWidth = 128,
@@ -12,6 +13,7 @@ module abacus_compute_path #(
   parameter int unsigned AccRows = 512,
   parameter int unsigned QueueDepth = 16,
   localparam int unsigned IbAw = $clog2(IbufRows),
+  localparam int unsigned QAw = IbAw - 2,
   localparam int unsigned WbAw = $clog2(WbufRows),
   localparam int unsigned AccAw = $clog2(AccRows)
 ) (
@@ -31,10 +33,10 @@ module abacus_compute_path #(
   output logic                 tok_s2c_pop_o,
   output logic                 tok_c2l_push_o,
   output logic                 tok_c2s_push_o,
-  // buffer read ports
-  output logic                 ib_re_o,
-  output logic [IbAw-1:0]      ib_raddr_o,
-  input  logic [DataWidth-1:0] ib_rdata_i,
+  // buffer read ports (ibuf: four quarters, quarter q at [q*QAw +: QAw], [q*DataWidth +: DataWidth])
+  output logic [3:0]             ib_re_o,
+  output logic [4*QAw-1:0]       ib_raddr_o,
+  input  logic [4*DataWidth-1:0] ib_rdata_i,
   output logic                 wb_re_o,
   output logic [WbAw-1:0]      wb_raddr_o,
   input  logic [DataWidth-1:0] wb_rdata_i,
@@ -56,7 +58,9 @@ module abacus_compute_path #(
   output logic                 busy_o,       // the engine: queued, feeding or in flight
   output logic                 stall_o,      // the head instruction waits for a token
   output logic                 fire_o,       // an activation row entered the array
-  output logic                 core_busy_o   // rows in flight to the accumulators
+  output logic                 dw_col_o,     // a pixel column entered the depthwise engine
+  output logic                 dw_out_o,     // a depthwise output reached the accumulator
+  output logic                 core_busy_o   // the array's rows in flight to the accumulators
 );
   localparam int unsigned ComputeLatency = Rows + Cols + 1;
 
@@ -67,6 +71,32 @@ module abacus_compute_path #(
     .wvalid_i(insn_valid_i), .wready_o(insn_ready_o), .wdata_i(insn_i),
     .rvalid_o(q_valid), .rready_i(q_ready), .rdata_o(q_data), .count_o());
   assign insn_pending_o = q_valid;
+
+  // the GEMM feeders' and the depthwise engine's buffer reads (they take turns)
+  logic                 g_ib_re, g_wb_re, d_wb_re;
+  logic [IbAw-1:0]      g_ib_raddr;
+  logic [WbAw-1:0]      g_wb_raddr, d_wb_raddr;
+  logic [DataWidth-1:0] g_ib_rdata;
+  logic [3:0]           d_ib_re;
+  logic [4*QAw-1:0]     d_ib_raddr;
+  logic [1:0]           g_quarter_q;
+  always_ff @(posedge clk_i) begin
+    if (g_ib_re) g_quarter_q <= g_ib_raddr[IbAw-1 -: 2];
+  end
+  always_comb begin
+    for (int unsigned q = 0; q < 4; q++) begin
+      ib_re_o[q]               = d_ib_re[q] || (g_ib_re && 32'(g_ib_raddr[IbAw-1 -: 2]) == q);
+      ib_raddr_o[q*QAw +: QAw] = d_ib_re[q] ? d_ib_raddr[q*QAw +: QAw] : g_ib_raddr[QAw-1:0];
+    end
+  end
+  assign g_ib_rdata = ib_rdata_i[32'(g_quarter_q)*DataWidth +: DataWidth];
+  assign wb_re_o    = g_wb_re || d_wb_re;
+  assign wb_raddr_o = d_wb_re ? d_wb_raddr : g_wb_raddr;
+
+  logic                 dw_valid, dw_ready, dw_busy, dw_acc_valid, dw_acc_accum;
+  logic                 g_c2l_push, g_c2s_push, d_c2l_push, d_c2s_push;
+  logic [AccAw-1:0]     dw_acc_addr;
+  logic [Cols*32-1:0]   dw_acc_data;
 
   logic                 w_valid, w_ready, a_valid, a_ready, a_last, a_accum;
   logic [DataWidth-1:0] w_data, a_data;
@@ -89,13 +119,17 @@ module abacus_compute_path #(
     .tok_l2c_pop_o  (tok_l2c_pop_o),
     .tok_s2c_avail_i(tok_s2c_avail_i),
     .tok_s2c_pop_o  (tok_s2c_pop_o),
-    .tok_c2l_push_o (tok_c2l_push_o),
-    .tok_c2s_push_o (tok_c2s_push_o),
-    .ib_re_o        (ib_re_o),
-    .ib_raddr_o     (ib_raddr_o),
-    .ib_rdata_i     (ib_rdata_i),
-    .wb_re_o        (wb_re_o),
-    .wb_raddr_o     (wb_raddr_o),
+    .tok_c2l_push_o (g_c2l_push),
+    .tok_c2s_push_o (g_c2s_push),
+    .dw_valid_o     (dw_valid),
+    .dw_ready_i     (dw_ready),
+    .dw_busy_i      (dw_busy),
+    .core_busy_i    (core_busy_o),
+    .ib_re_o        (g_ib_re),
+    .ib_raddr_o     (g_ib_raddr),
+    .ib_rdata_i     (g_ib_rdata),
+    .wb_re_o        (g_wb_re),
+    .wb_raddr_o     (g_wb_raddr),
     .wb_rdata_i     (wb_rdata_i),
     .w_valid_o      (w_valid),
     .w_ready_i      (w_ready),
@@ -110,6 +144,38 @@ module abacus_compute_path #(
     .stall_o        (stall_o),
     .fire_o         (fire_o)
   );
+
+  abacus_dw_engine #(
+    .DataWidth(DataWidth),
+    .IbufRows (IbufRows),
+    .WbufRows (WbufRows),
+    .AccRows  (AccRows)
+  ) u_dw (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .halt_i        (halt_i),
+    .insn_valid_i  (dw_valid),
+    .insn_ready_o  (dw_ready),
+    .insn_i        (q_data),
+    .ibq_re_o      (d_ib_re),
+    .ibq_raddr_o   (d_ib_raddr),
+    .ibq_rdata_i   (ib_rdata_i),
+    .wb_re_o       (d_wb_re),
+    .wb_raddr_o    (d_wb_raddr),
+    .wb_rdata_i    (wb_rdata_i),
+    .acc_valid_o   (dw_acc_valid),
+    .acc_addr_o    (dw_acc_addr),
+    .acc_accum_o   (dw_acc_accum),
+    .acc_data_o    (dw_acc_data),
+    .tok_c2l_push_o(d_c2l_push),
+    .tok_c2s_push_o(d_c2s_push),
+    .busy_o        (dw_busy),
+    .fire_o        (dw_col_o),
+    .out_o         (dw_out_o)
+  );
+  // (never both in one cycle: the kinds take turns, see abacus_compute_engine)
+  assign tok_c2l_push_o = g_c2l_push || d_c2l_push;
+  assign tok_c2s_push_o = g_c2s_push || d_c2s_push;
 
   logic core_rst_nq;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -129,6 +195,10 @@ module abacus_compute_path #(
     .a_last_i      (a_last),
     .a_acc_addr_i  (a_acc_addr),
     .a_accum_i     (a_accum),
+    .dw_valid_i    (dw_acc_valid),
+    .dw_addr_i     (dw_acc_addr),
+    .dw_accum_i    (dw_acc_accum),
+    .dw_data_i     (dw_acc_data),
     .p_we_i        (p_we_i),
     .p_sel_i       (p_sel_i),
     .p_data_i      (p_data_i),

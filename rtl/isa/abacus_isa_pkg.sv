@@ -3,12 +3,12 @@
 package abacus_isa_pkg;
 
   localparam logic [31:0] IdMagic = 32'h41424143;
-  localparam logic [31:0] IdVersion = 32'h00010002;
+  localparam logic [31:0] IdVersion = 32'h00010003;
   localparam int unsigned InsnBits = 256;
 
   // register byte offsets
   localparam logic [11:0] RegIdMagic = 12'h000;  // ro: 0x41424143 ('ABAC')
-  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE
+  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV
   localparam logic [11:0] RegCfgArray = 12'h008;  // ro: array rows[15:0] cols[31:16]
   localparam logic [11:0] RegCfgIbufRows = 12'h00c;  // ro: activation buffer rows (Rows bytes each)
   localparam logic [11:0] RegCfgWbufRows = 12'h010;  // ro: weight buffer rows (Cols bytes each)
@@ -38,11 +38,11 @@ package abacus_isa_pkg;
   localparam logic [11:0] RegPerfCyclesHi = 12'h084;  // ro: 
   localparam logic [11:0] RegPerfLoadBusy = 12'h088;  // ro: cycles the load engine executed an instruction
   localparam logic [11:0] RegPerfLoadStall = 12'h08c;  // ro: cycles the load engine waited for a token
-  localparam logic [11:0] RegPerfComputeBusy = 12'h090;  // ro: cycles an activation row entered the array
+  localparam logic [11:0] RegPerfComputeBusy = 12'h090;  // ro: cycles an activation row entered the array or a pixel column the depthwise engine
   localparam logic [11:0] RegPerfComputeStall = 12'h094;  // ro: cycles the compute engine waited for a token
   localparam logic [11:0] RegPerfStoreBusy = 12'h098;  // ro: cycles the store engine executed an instruction
   localparam logic [11:0] RegPerfStoreStall = 12'h09c;  // ro: cycles the store engine waited for a token
-  localparam logic [11:0] RegPerfMacsLo = 12'h0a0;  // ro: multiply-accumulates performed (Rows*Cols per activation row)
+  localparam logic [11:0] RegPerfMacsLo = 12'h0a0;  // ro: multiply-accumulates performed (Rows*Cols per activation row, 9*Cols per depthwise output)
   localparam logic [11:0] RegPerfMacsHi = 12'h0a4;  // ro: 
   localparam logic [11:0] RegPerfBytesReadLo = 12'h0a8;  // ro: bytes the load DMA moved from DRAM (descriptor bytes)
   localparam logic [11:0] RegPerfBytesReadHi = 12'h0ac;  // ro: 
@@ -76,6 +76,7 @@ package abacus_isa_pkg;
   localparam logic [3:0] OpGemm = 4'd2;
   localparam logic [3:0] OpStore = 4'd3;
   localparam logic [3:0] OpFinish = 4'd4;
+  localparam logic [3:0] OpDwconv = 4'd5;
 
   // instruction fields: <Op><Field>Lsb / <Op><Field>Width
   localparam int unsigned OpcodeLsb = 0;
@@ -146,6 +147,25 @@ package abacus_isa_pkg;
   localparam int unsigned StoreFloatScaleWidth = 1;
   localparam logic [255:0] StoreReservedMask = 256'hfffffffffffffffe000000000000000000000000000000000000000000000000;
   localparam logic [255:0] FinishReservedMask = 256'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00;
+  localparam int unsigned DwconvAccumulateLsb = 8;
+  localparam int unsigned DwconvAccumulateWidth = 1;
+  localparam int unsigned DwconvStrideLsb = 12;
+  localparam int unsigned DwconvStrideWidth = 2;
+  localparam int unsigned DwconvMLsb = 16;
+  localparam int unsigned DwconvMWidth = 16;
+  localparam int unsigned DwconvIbufRow0Lsb = 32;
+  localparam int unsigned DwconvIbufRow0Width = 16;
+  localparam int unsigned DwconvWbufRowLsb = 48;
+  localparam int unsigned DwconvWbufRowWidth = 16;
+  localparam int unsigned DwconvAccRowLsb = 64;
+  localparam int unsigned DwconvAccRowWidth = 16;
+  localparam int unsigned DwconvPixStrideLsb = 80;
+  localparam int unsigned DwconvPixStrideWidth = 16;
+  localparam int unsigned DwconvIbufRow1Lsb = 96;
+  localparam int unsigned DwconvIbufRow1Width = 16;
+  localparam int unsigned DwconvIbufRow2Lsb = 112;
+  localparam int unsigned DwconvIbufRow2Width = 16;
+  localparam logic [255:0] DwconvReservedMask = 256'hffffffffffffffffffffffffffffffff0000000000000000000000000000ce00;
 
   // 1 for an offset in the register map
   function automatic logic reg_mapped(input logic [11:0] addr);

@@ -1,5 +1,9 @@
 // The on-chip buffers and the load DMA's scratchpad address space.
 //
+// ibuf is four RAMs, its quarters (by the top two address bits), each with
+// a read port of its own: GEMM reads one word a cycle from any quarter,
+// DWCONV three words a cycle from three different quarters.
+//
 // The load DMA writes one space of words: the activation buffer (ibuf) at
 // 0, the weight buffer (wbuf) after it, the parameter buffer (pbuf) after
 // that; the write goes to the buffer the word address falls in. The
@@ -16,6 +20,7 @@ module abacus_buffers #(
   localparam int unsigned LdSpWordW = $clog2(SpBytes) - $clog2(DataBytes),
   localparam int unsigned StSpWordW = $clog2(ObufRows * DataBytes) - $clog2(DataBytes),
   localparam int unsigned IbAw = $clog2(IbufRows),
+  localparam int unsigned QAw = IbAw - 2,  // (IbufRows: a power of two >= 8)
   localparam int unsigned WbAw = $clog2(WbufRows),
   localparam int unsigned PbAw = $clog2(PbufWords),
   localparam int unsigned ObAw = $clog2(ObufRows)
@@ -26,10 +31,10 @@ module abacus_buffers #(
   input  logic [LdSpWordW-1:0] ld_waddr_i,
   input  logic [DataWidth-1:0] ld_wdata_i,
   input  logic [DataBytes-1:0] ld_wstrb_i,
-  // compute engine reads
-  input  logic                 ib_re_i,
-  input  logic [IbAw-1:0]      ib_raddr_i,
-  output logic [DataWidth-1:0] ib_rdata_o,
+  // compute engine reads: ibuf quarter q at [q*QAw +: QAw], [q*DataWidth +: DataWidth]
+  input  logic [3:0]             ib_re_i,
+  input  logic [4*QAw-1:0]       ib_raddr_i,
+  output logic [4*DataWidth-1:0] ib_rdata_o,
   input  logic                 wb_re_i,
   input  logic [WbAw-1:0]      wb_raddr_i,
   output logic [DataWidth-1:0] wb_rdata_o,
@@ -53,9 +58,14 @@ module abacus_buffers #(
   assign wb_off  = ld_waddr_i - LdSpWordW'(IbufRows);
   assign pb_off  = ld_waddr_i - LdSpWordW'(IbufRows + WbufRows);
 
-  abacus_spad #(.Width(DataWidth), .Depth(IbufRows)) u_ibuf (
-    .clk_i(clk_i), .we_i(to_ibuf), .waddr_i(IbAw'(ld_waddr_i)), .wdata_i(ld_wdata_i),
-    .wstrb_i(ld_wstrb_i), .re_i(ib_re_i), .raddr_i(ib_raddr_i), .rdata_o(ib_rdata_o));
+  for (genvar q = 0; q < 4; q++) begin : g_ibuf
+    logic [IbAw-1:0] ib_waddr;
+    assign ib_waddr = IbAw'(ld_waddr_i);
+    abacus_spad #(.Width(DataWidth), .Depth(IbufRows / 4)) u_ibuf (
+      .clk_i(clk_i), .we_i(to_ibuf && 32'(ib_waddr[IbAw-1 -: 2]) == q), .waddr_i(ib_waddr[QAw-1:0]),
+      .wdata_i(ld_wdata_i), .wstrb_i(ld_wstrb_i), .re_i(ib_re_i[q]), .raddr_i(ib_raddr_i[q*QAw +: QAw]),
+      .rdata_o(ib_rdata_o[q*DataWidth +: DataWidth]));
+  end
   abacus_spad #(.Width(DataWidth), .Depth(WbufRows)) u_wbuf (
     .clk_i(clk_i), .we_i(to_wbuf), .waddr_i(WbAw'(wb_off)), .wdata_i(ld_wdata_i),
     .wstrb_i(ld_wstrb_i), .re_i(wb_re_i), .raddr_i(wb_raddr_i), .rdata_o(wb_rdata_o));

@@ -102,7 +102,7 @@ module abacus_top #(
   logic [3:0]  fetch_err_code, ld_err_code, st_err_code;
   logic [63:0] fetch_err_addr, ld_err_addr, st_err_addr;
   logic ld_idle, ld_busy, ld_stall, ld_err, st_idle, st_busy, st_stall, st_err;
-  logic cp_busy, cp_stall, cp_fire, core_busy;
+  logic cp_busy, cp_stall, cp_fire, cp_dw_col, cp_dw_out, core_busy;
   logic [31:0] ld_pc, st_pc, ld_bytes, st_bytes;
   logic ld_dma_busy, st_dma_busy, ld_dma_done, st_dma_done;
   logic [2:0]  ld_dma_status, st_dma_status;
@@ -162,7 +162,8 @@ module abacus_top #(
 
   abacus_perf #(.Rows(Rows), .Cols(Cols)) u_perf (
     .clk_i(clk_i), .rst_ni(rst_ni), .launch_i(launch), .run_i(run),
-    .ld_busy_i(ld_busy), .ld_stall_i(ld_stall), .cp_fire_i(cp_fire), .cp_stall_i(cp_stall),
+    .ld_busy_i(ld_busy), .ld_stall_i(ld_stall), .cp_fire_i(cp_fire), .cp_dw_col_i(cp_dw_col), .cp_dw_out_i(cp_dw_out),
+    .cp_stall_i(cp_stall),
     .st_busy_i(st_busy), .st_stall_i(st_stall),
     .ld_dma_done_i(ld_dma_done), .ld_dma_status_i(ld_dma_status), .ld_bytes_i(ld_bytes),
     .st_dma_done_i(st_dma_done), .st_dma_status_i(st_dma_status), .st_bytes_i(st_bytes),
@@ -234,12 +235,14 @@ module abacus_top #(
   );
 
   // ---- buffers: ibuf, wbuf, pbuf (the load DMA's address space), obuf --------------------------
-  logic                 ib_re, wb_re, pb_re, ob_we, ob_re;
-  logic [IbAw-1:0]      ib_raddr;
+  logic                 wb_re, pb_re, ob_we, ob_re;
+  logic [3:0]           ib_re;
+  logic [4*IbAw-9:0]    ib_raddr;    // four ibuf quarters
+  logic [4*DataWidth-1:0] ib_rdata;
   logic [WbAw-1:0]      wb_raddr;
   logic [PbAw-1:0]      pb_raddr;
   logic [ObAw-1:0]      ob_waddr, ob_raddr;
-  logic [DataWidth-1:0] ib_rdata, wb_rdata, pb_rdata, ob_wdata, ob_rdata;
+  logic [DataWidth-1:0] wb_rdata, pb_rdata, ob_wdata, ob_rdata;
 
   abacus_buffers #(
     .DataWidth(DataWidth),
@@ -288,7 +291,8 @@ module abacus_top #(
     .zp_out_i(zp_out), .clamp_min_i(clamp_min), .clamp_max_i(clamp_max), .float_i(requant_float),
     .r_valid_i(r_valid), .r_ready_o(r_ready), .r_addr_i(r_addr),
     .o_valid_o(o_valid), .o_ready_i(o_ready), .o_data_o(o_data),
-    .busy_o(cp_busy), .stall_o(cp_stall), .fire_o(cp_fire), .core_busy_o(core_busy)
+    .busy_o(cp_busy), .stall_o(cp_stall), .fire_o(cp_fire), .dw_col_o(cp_dw_col), .dw_out_o(cp_dw_out),
+    .core_busy_o(core_busy)
   );
 
   // ---- store path: queue, engine, store DMA ---------------------------------------------------

@@ -186,6 +186,7 @@ std::string filter_text(Format f) {
     line(static_cast<unsigned>(isa::Op::Gemm), "GEMM");
     line(static_cast<unsigned>(isa::Op::Store), "STORE");
     line(static_cast<unsigned>(isa::Op::Finish), "FINISH");
+    line(static_cast<unsigned>(isa::Op::Dwconv), "DWCONV");
   } else if (f == F::DmaStatus) {
     // rtl/abacus_pkg.sv Dma*: the same values as the ERR_DMA_* error codes
     line(0, "OK");

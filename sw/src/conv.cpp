@@ -99,6 +99,7 @@ GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
   const ref::ConvGeometry& g = p.g;
   g.validate();
   p.os.validate(g.out_c);
+  if (dwconv_applies(g, s.config())) return dwconv_resident(s, p, in_dev, out_dev, timeout);
   Device& dev = s.device();
   const HwConfig& hw = s.config();
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);

@@ -41,6 +41,20 @@ void Program::gemm(const GemmArgs& a, Deps d) {
   insns_.push_back(i);
 }
 
+void Program::dwconv(const DwconvArgs& a, Deps d) {
+  isa::Instruction i = header(isa::Op::Dwconv, d);
+  isa::set_field(i, isa::dwconv::M, a.m);
+  isa::set_field(i, isa::dwconv::STRIDE, a.stride);
+  isa::set_field(i, isa::dwconv::PIX_STRIDE, a.pix_stride);
+  isa::set_field(i, isa::dwconv::WBUF_ROW, a.wbuf_row);
+  isa::set_field(i, isa::dwconv::ACC_ROW, a.acc_row);
+  isa::set_field(i, isa::dwconv::IBUF_ROW0, a.ibuf_row[0]);
+  isa::set_field(i, isa::dwconv::IBUF_ROW1, a.ibuf_row[1]);
+  isa::set_field(i, isa::dwconv::IBUF_ROW2, a.ibuf_row[2]);
+  isa::set_field(i, isa::dwconv::ACCUMULATE, a.accumulate);
+  insns_.push_back(i);
+}
+
 void Program::store(const StoreArgs& a, Deps d) {
   isa::Instruction i = header(isa::Op::Store, d);
   isa::set_field(i, isa::store::DRAM_ADDR, a.dram_addr);

@@ -239,25 +239,6 @@ Tiling tile(const HwConfig& hw, const Lowered& L) {
   return t;
 }
 
-// Parameters per slot for column blocks nb0..nb0+nt-1: bias (zero point
-// folded in), multiplier, shift, Cols int32 each.
-std::vector<std::uint8_t> pack_params(const Lowered& L, int nb0, int nt, int C) {
-  const std::size_t vec_bytes = static_cast<std::size_t>(C) * 4;
-  std::vector<std::uint8_t> params(static_cast<std::size_t>(nt) * 3 * vec_bytes, 0);
-  for (int nb = 0; nb < nt; ++nb) {
-    for (int j = 0; j < C; ++j) {
-      const int n = (nb0 + nb) * C + j;
-      if (n >= L.n) continue;
-      const std::int32_t vals[3] = {L.bias[static_cast<std::size_t>(n)], L.mult[static_cast<std::size_t>(n)],
-                                    L.shift[static_cast<std::size_t>(n)]};
-      for (int v = 0; v < 3; ++v) {
-        std::memcpy(&params[(static_cast<std::size_t>(nb) * 3 + v) * vec_bytes + static_cast<std::size_t>(j) * 4], &vals[v], 4);
-      }
-    }
-  }
-  return params;
-}
-
 struct Op {
   enum Kind { kLoad, kGemm, kStore } kind;
   LoadArgs la;
@@ -454,6 +435,25 @@ Program emit(const Schedule& sch) {
 }
 
 }  // namespace
+
+// Parameters per slot for column blocks nb0..nb0+nt-1: bias (zero point
+// folded in), multiplier, shift, Cols int32 each.
+std::vector<std::uint8_t> pack_params(const Lowered& L, int nb0, int nt, int C) {
+  const std::size_t vec_bytes = static_cast<std::size_t>(C) * 4;
+  std::vector<std::uint8_t> params(static_cast<std::size_t>(nt) * 3 * vec_bytes, 0);
+  for (int nb = 0; nb < nt; ++nb) {
+    for (int j = 0; j < C; ++j) {
+      const int n = (nb0 + nb) * C + j;
+      if (n >= L.n) continue;
+      const std::int32_t vals[3] = {L.bias[static_cast<std::size_t>(n)], L.mult[static_cast<std::size_t>(n)],
+                                    L.shift[static_cast<std::size_t>(n)]};
+      for (int v = 0; v < 3; ++v) {
+        std::memcpy(&params[(static_cast<std::size_t>(nb) * 3 + v) * vec_bytes + static_cast<std::size_t>(j) * 4], &vals[v], 4);
+      }
+    }
+  }
+  return params;
+}
 
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& L,
                       const Timeout& timeout) {

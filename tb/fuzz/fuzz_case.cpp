@@ -5,7 +5,7 @@
 //   header  4 bytes: memory (latency, stall probability, stall length),
 //           initial state (randomized or zero), DMA window, instruction count
 //   program one kind byte per instruction, then its fields: structured
-//           LOAD/GEMM/STORE/FINISH with fields drawn near their legal ranges
+//           LOAD/GEMM/STORE/DWCONV/FINISH with fields drawn near their legal ranges
 //           and any dependency flags, 32 raw bytes, or a structured one with
 //           a bit flipped
 //   events  until the input ends (at most 24): each byte's top bit puts the
@@ -235,6 +235,22 @@ isa::Instruction Case::structured(unsigned kind) {
       isa::set_field(i, isa::store::DRAM_ADDR, dram(in_.u16()));
       break;
     }
+    case 4: {  // DWCONV: rows mostly in three different ibuf quarters
+      isa::set_field(i, isa::field::OPCODE, static_cast<unsigned>(isa::Op::Dwconv));
+      isa::set_field(i, isa::dwconv::M, in_.u8() % 48u + ((deps & 0x10) ? 0 : 1));
+      isa::set_field(i, isa::dwconv::STRIDE, (deps & 0x40) ? in_.u8() % 4u : 1u + in_.u8() % 3u);
+      const std::uint32_t q = hw_.ibuf_rows / 4, q0 = in_.u8() % 4u, q1 = (q0 + 1 + in_.u8() % 3u) % 4u;
+      std::uint32_t q2 = in_.u8() % 4u;
+      while ((deps & 0x20) == 0 && (q2 == q0 || q2 == q1)) q2 = (q2 + 1) % 4u;
+      isa::set_field(i, isa::dwconv::IBUF_ROW0, q0 * q + in_.u16() % (q + 16));
+      isa::set_field(i, isa::dwconv::IBUF_ROW1, q1 * q + in_.u16() % q);
+      isa::set_field(i, isa::dwconv::IBUF_ROW2, q2 * q + in_.u16() % q);
+      isa::set_field(i, isa::dwconv::PIX_STRIDE, in_.u8() % 8u);
+      isa::set_field(i, isa::dwconv::WBUF_ROW, in_.u16() % (hw_.wbuf_rows + 32));
+      isa::set_field(i, isa::dwconv::ACC_ROW, in_.u16() % (hw_.acc_rows + 32));
+      isa::set_field(i, isa::dwconv::ACCUMULATE, (deps >> 7) & 1);
+      break;
+    }
     default:
       isa::set_field(i, isa::field::OPCODE, static_cast<unsigned>(isa::Op::Finish));
   }
@@ -253,7 +269,7 @@ isa::Instruction Case::decode_insn() {
     case 0: case 1: return structured(0);
     case 2: case 3: return structured(1);
     case 4: return structured(2);
-    case 5: return structured(3);
+    case 5: return structured((k & 8) ? 4 : 3);  // DWCONV or FINISH
     case 6: {
       isa::Instruction i{};
       for (auto& w : i) w = in_.u64();
@@ -283,6 +299,8 @@ std::uint64_t Case::cost(const isa::Instruction& i) const {
     }
     case 2: return (isa::get_field(i, isa::gemm::M) + hw_.rows + hw_.cols + 64) * 4;
     case 3: return (isa::get_field(i, isa::store::M) + 4) * (hw_.cols * 4 / bus + 8) * 4 + 64;
+    case 5: return (isa::get_field(i, isa::dwconv::M) * std::max<std::uint64_t>(isa::get_field(i, isa::dwconv::STRIDE), 1) +
+                    hw_.rows + hw_.cols + 64) * 4;
     default: return 16;
   }
 }

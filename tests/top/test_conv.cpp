@@ -65,7 +65,11 @@ class ConvTest : public ::testing::Test {
     }
     long bad = 0;
     for (std::size_t i = 0; i < want.size(); ++i) bad += got[i] != want[i];
-    EXPECT_EQ(bad, 0) << what << ": " << bad << " of " << want.size() << " bytes differ, seed " << seed_;
+    EXPECT_EQ(bad, 0) << what << " (batch " << g.batch << ", " << g.in_h << "x" << g.in_w << "x" << g.in_c << " -> "
+                      << g.out_c << ", kernel " << g.kernel_h << "x" << g.kernel_w << ", stride " << g.stride_h << "x"
+                      << g.stride_w << ", pads " << g.pad_top << "/" << g.pad_bottom << "/" << g.pad_left << "/"
+                      << g.pad_right << ", groups " << g.groups << "): " << bad << " of " << want.size()
+                      << " bytes differ, seed " << seed_;
   }
 
   static ref::ConvGeometry geom(int n, int h, int w, int c, int kh, int kw, int oc, int s, int pad, int d = 1,
@@ -137,6 +141,41 @@ TEST_F(ConvTest, DepthwiseAndGroups) {
   check(geom(1, 9, 9, 20, 3, 3, 40, 2, 1, 1, 20), "depthwise with channel multiplier 2, stride 2");
   check(geom(1, 8, 8, 24, 3, 3, 16, 1, 1, 1, 2), "two groups");
   check(geom(1, 1, 1, 100, 1, 1, 37, 1, 0), "fully connected (1x1 on 1x1)");
+}
+
+// Depthwise 3x3 layers on the DWCONV path: random shapes (strides 1..3 in
+// each direction, pads 0..3 on each side, channels 1..80 so chunks of
+// channel groups and partial groups occur, batch 1..2), both
+// requantization modes, every one checked to take the path, under the
+// fixture's memory stalls.
+TEST_F(ConvTest, DepthwiseOnTheDwconvPath) {
+  const HwConfig hw = Session(*dev_).config();
+  for (int i = 0; i < 16; ++i) {
+    ref::ConvGeometry g;
+    g.batch = uniform(1, 2);
+    g.kernel_h = g.kernel_w = 3;
+    g.stride_h = uniform(1, 3);
+    g.stride_w = uniform(1, 3);
+    g.pad_top = uniform(0, 3);
+    g.pad_bottom = uniform(0, 3);
+    g.pad_left = uniform(0, 3);
+    g.pad_right = uniform(0, 3);
+    g.in_c = g.out_c = g.groups = uniform(1, 80);
+    g.in_h = uniform(1, 9) + 2;
+    g.in_w = uniform(1, 20) + 2;
+    ASSERT_TRUE(dwconv_applies(g, hw)) << "shape " << i << ", seed " << seed_;
+    check(g, ("depthwise " + std::to_string(i)).c_str(),
+          i % 2 ? ref::RequantMode::kFloat32 : ref::RequantMode::kFixedPoint);
+  }
+  // what stays on the GEMM path: a channel multiplier, dilation, other kernels
+  EXPECT_FALSE(dwconv_applies(geom(1, 9, 9, 20, 3, 3, 40, 2, 1, 1, 20), hw));
+  EXPECT_FALSE(dwconv_applies(geom(1, 10, 10, 16, 3, 3, 16, 1, 2, 2, 16), hw));
+  EXPECT_FALSE(dwconv_applies(geom(1, 10, 10, 16, 5, 5, 16, 1, 2, 1, 16), hw));
+  // nor on a device older than ISA 1.3 (no DWCONV)
+  HwConfig old = hw;
+  old.version = 0x00010002;
+  EXPECT_TRUE(dwconv_applies(geom(1, 10, 10, 16, 3, 3, 16, 1, 1, 1, 16), hw));
+  EXPECT_FALSE(dwconv_applies(geom(1, 10, 10, 16, 3, 3, 16, 1, 1, 1, 16), old));
 }
 
 // The float32 requantization mode through the conv lowering (per-channel

@@ -9,7 +9,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "abacus/isa.hpp"
@@ -147,7 +150,7 @@ TEST_F(TopTest, FloatScaleGemmsBitExactWithStalls) {
 TEST_F(TopTest, FloatScaleNeedsIsa12) {
   auto dev = open(0);
   HwConfig hw = read_config(*dev);
-  EXPECT_EQ(hw.version & 0xffff, 2u);
+  EXPECT_EQ(hw.version & 0xffff, 3u);
   hw.version = 0x00010001;
   detail::Lowered L;
   L.float_scale = true;
@@ -365,6 +368,60 @@ TEST_F(TopTest, ErrorsStopWithCodeAddressAndInterrupt) {
     then_a_job_works();
   }
   EXPECT_TRUE(dev->monitor().violations().empty()) << dev->monitor().report();
+}
+
+// DWCONV (ISA 1.3): each field fetch checks gives ILLEGAL_FIELD at the
+// instruction's index; a legal one counts its columns and MACs exactly,
+// and GEMMs run after it.
+TEST_F(TopTest, DwconvFieldsCheckedAndCounted) {
+  auto dev = open(10);
+  const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+  const HwConfig hw = read_config(*dev);
+  const std::uint32_t q = hw.ibuf_rows / 4;
+  DwconvArgs ok;
+  ok.m = 5;
+  ok.stride = 2;
+  ok.ibuf_row[0] = 3;
+  ok.ibuf_row[1] = q + 7;
+  ok.ibuf_row[2] = 3 * q;
+  auto with = [&](const std::function<void(DwconvArgs&)>& f) {
+    DwconvArgs a = ok;
+    f(a);
+    Program p;
+    p.dwconv(a);
+    return p.instructions()[0];
+  };
+  std::vector<std::pair<std::string, isa::Instruction>> bad = {
+      {"rows 1 and 2 in one quarter", with([&](DwconvArgs& a) { a.ibuf_row[2] = q + 100; })},
+      {"rows 0 and 2 in one quarter", with([&](DwconvArgs& a) { a.ibuf_row[2] = q - 1; })},
+      {"STRIDE 0", with([](DwconvArgs& a) { a.stride = 0; })},
+      {"M 0", with([](DwconvArgs& a) { a.m = 0; })},
+      {"taps past wbuf", with([&](DwconvArgs& a) { a.wbuf_row = hw.wbuf_rows - 8; })},
+      {"outputs past the accumulator", with([&](DwconvArgs& a) { a.acc_row = hw.acc_rows - 4; })},
+      {"a row past ibuf", with([&](DwconvArgs& a) { a.ibuf_row[1] = hw.ibuf_rows; })},
+  };
+  isa::Instruction reserved = with([](DwconvArgs&) {});
+  reserved[3] |= 1ULL << 4;  // bit 196
+  bad.push_back({"a reserved bit", reserved});
+  for (const auto& [what, insn] : bad) {
+    Program r;
+    r.dwconv(ok);
+    r.raw(insn);
+    r.finish();
+    const RawRun rr = run_raw(*dev, r, lo, hi);
+    EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::IllegalField)) << what;
+    EXPECT_EQ(rr.err_pc, 1u) << what;
+  }
+  Program r;
+  r.dwconv(ok);
+  r.finish();
+  const RawRun rr = run_raw(*dev, r, lo, hi);
+  EXPECT_EQ(isa::status::error(rr.status), 0u);
+  EXPECT_TRUE(rr.status & isa::status::DONE);
+  const PerfCounters pc = read_perf(*dev);
+  EXPECT_EQ(pc.compute_busy, (5u - 1) * 2 + 3) << "one cycle per column";
+  EXPECT_EQ(pc.macs, 5u * 9 * hw.cols) << "9 x Cols per output";
+  run_checked(*dev, 20, 20, 20);
 }
 
 TEST_F(TopTest, InterruptOnlyWhenEnabled) {

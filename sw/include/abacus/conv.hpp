@@ -31,6 +31,14 @@ GemmStats conv2d(Device& dev, const ConvProblem& p, std::int8_t* output, const T
 GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
                           const Timeout& timeout = {});
 
+// Depthwise 3x3 layers (channel multiplier 1, dilation 1, strides up to 3)
+// run on the DWCONV path (ISA 1.3; docs/architecture.md "Depthwise
+// convolutions: the DWCONV path") where the device has it and the rows fit
+// its buffers; conv2d_resident chooses it by itself. dwconv_resident runs
+// one such layer (std::logic_error if dwconv_applies is false).
+bool dwconv_applies(const ref::ConvGeometry& g, const HwConfig& hw);
+GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
+                          const Timeout& timeout = {});
 // Few-channel layers (a network's first): the same convolution as a 1 x KW
 // one over KH*Cin channels of a re-laid input, each output row's KH input
 // rows side by side per pixel (padding rows hold the zero point), so a

@@ -8,14 +8,14 @@
 namespace abacus::isa {
 
 constexpr std::uint32_t kIdMagic = 0x41424143;
-constexpr std::uint32_t kIdVersion = 0x00010002;
+constexpr std::uint32_t kIdVersion = 0x00010003;
 constexpr unsigned kInstructionBits = 256;
 constexpr unsigned kInstructionBytes = 32;
 using Instruction = std::array<std::uint64_t, 4>;
 
 namespace reg {
 constexpr std::uint32_t ID_MAGIC = 0x000;  // ro: 0x41424143 ('ABAC')
-constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE
+constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV
 constexpr std::uint32_t CFG_ARRAY = 0x008;  // ro: array rows[15:0] cols[31:16]
 constexpr std::uint32_t CFG_IBUF_ROWS = 0x00C;  // ro: activation buffer rows (Rows bytes each)
 constexpr std::uint32_t CFG_WBUF_ROWS = 0x010;  // ro: weight buffer rows (Cols bytes each)
@@ -45,11 +45,11 @@ constexpr std::uint32_t PERF_CYCLES_LO = 0x080;  // ro: cycles from START to don
 constexpr std::uint32_t PERF_CYCLES_HI = 0x084;  // ro: 
 constexpr std::uint32_t PERF_LOAD_BUSY = 0x088;  // ro: cycles the load engine executed an instruction
 constexpr std::uint32_t PERF_LOAD_STALL = 0x08C;  // ro: cycles the load engine waited for a token
-constexpr std::uint32_t PERF_COMPUTE_BUSY = 0x090;  // ro: cycles an activation row entered the array
+constexpr std::uint32_t PERF_COMPUTE_BUSY = 0x090;  // ro: cycles an activation row entered the array or a pixel column the depthwise engine
 constexpr std::uint32_t PERF_COMPUTE_STALL = 0x094;  // ro: cycles the compute engine waited for a token
 constexpr std::uint32_t PERF_STORE_BUSY = 0x098;  // ro: cycles the store engine executed an instruction
 constexpr std::uint32_t PERF_STORE_STALL = 0x09C;  // ro: cycles the store engine waited for a token
-constexpr std::uint32_t PERF_MACS_LO = 0x0A0;  // ro: multiply-accumulates performed (Rows*Cols per activation row)
+constexpr std::uint32_t PERF_MACS_LO = 0x0A0;  // ro: multiply-accumulates performed (Rows*Cols per activation row, 9*Cols per depthwise output)
 constexpr std::uint32_t PERF_MACS_HI = 0x0A4;  // ro: 
 constexpr std::uint32_t PERF_BYTES_READ_LO = 0x0A8;  // ro: bytes the load DMA moved from DRAM (descriptor bytes)
 constexpr std::uint32_t PERF_BYTES_READ_HI = 0x0AC;  // ro: 
@@ -71,7 +71,7 @@ struct RegisterInfo {
 };
 inline constexpr RegisterInfo kRegisters[] = {
     {"ID_MAGIC", 0x000, "ro", "0x41424143 ('ABAC')", 0x41424143, false, 0x0, 0x0, 0x0},
-    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE", 0x00010002, false, 0x0, 0x0, 0x0},
+    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV", 0x00010003, false, 0x0, 0x0, 0x0},
     {"CFG_ARRAY", 0x008, "ro", "array rows[15:0] cols[31:16]", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_IBUF_ROWS", 0x00C, "ro", "activation buffer rows (Rows bytes each)", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_WBUF_ROWS", 0x010, "ro", "weight buffer rows (Cols bytes each)", 0x0, true, 0x0, 0x0, 0x0},
@@ -101,11 +101,11 @@ inline constexpr RegisterInfo kRegisters[] = {
     {"PERF_CYCLES_HI", 0x084, "ro", "", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_LOAD_BUSY", 0x088, "ro", "cycles the load engine executed an instruction", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_LOAD_STALL", 0x08C, "ro", "cycles the load engine waited for a token", 0x0, false, 0x0, 0x0, 0x0},
-    {"PERF_COMPUTE_BUSY", 0x090, "ro", "cycles an activation row entered the array", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_COMPUTE_BUSY", 0x090, "ro", "cycles an activation row entered the array or a pixel column the depthwise engine", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_COMPUTE_STALL", 0x094, "ro", "cycles the compute engine waited for a token", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_STORE_BUSY", 0x098, "ro", "cycles the store engine executed an instruction", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_STORE_STALL", 0x09C, "ro", "cycles the store engine waited for a token", 0x0, false, 0x0, 0x0, 0x0},
-    {"PERF_MACS_LO", 0x0A0, "ro", "multiply-accumulates performed (Rows*Cols per activation row)", 0x0, false, 0x0, 0x0, 0x0},
+    {"PERF_MACS_LO", 0x0A0, "ro", "multiply-accumulates performed (Rows*Cols per activation row, 9*Cols per depthwise output)", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_MACS_HI", 0x0A4, "ro", "", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_BYTES_READ_LO", 0x0A8, "ro", "bytes the load DMA moved from DRAM (descriptor bytes)", 0x0, false, 0x0, 0x0, 0x0},
     {"PERF_BYTES_READ_HI", 0x0AC, "ro", "", 0x0, false, 0x0, 0x0, 0x0},
@@ -176,6 +176,7 @@ enum class Op : std::uint32_t {
   Gemm = 2,
   Store = 3,
   Finish = 4,
+  Dwconv = 5,
 };
 
 struct Field {
@@ -227,6 +228,18 @@ constexpr Instruction kReservedMask{0x0000000000000000ULL, 0x0000000000000000ULL
 namespace finish {
 constexpr Instruction kReservedMask{0xffffffffffffff00ULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};
 }  // namespace finish
+namespace dwconv {
+constexpr Field ACCUMULATE{8, 1};
+constexpr Field STRIDE{12, 2};
+constexpr Field M{16, 16};
+constexpr Field IBUF_ROW0{32, 16};
+constexpr Field WBUF_ROW{48, 16};
+constexpr Field ACC_ROW{64, 16};
+constexpr Field PIX_STRIDE{80, 16};
+constexpr Field IBUF_ROW1{96, 16};
+constexpr Field IBUF_ROW2{112, 16};
+constexpr Instruction kReservedMask{0x000000000000ce00ULL, 0x0000000000000000ULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};
+}  // namespace dwconv
 
 // Field access on an instruction (bit i of the instruction is bit i%64 of word i/64).
 inline void set_field(Instruction& insn, Field f, std::uint64_t value) {

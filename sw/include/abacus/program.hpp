@@ -13,6 +13,7 @@ namespace abacus {
 //   GEMM:  pop_prev = load->compute, pop_next = store->compute,
 //          push_prev = compute->load, push_next = compute->store
 //   STORE: pop_prev = compute->store, push_prev = store->compute
+//   DWCONV: as GEMM
 struct Deps {
   bool pop_prev = false, pop_next = false, push_prev = false, push_next = false;
 };
@@ -29,6 +30,16 @@ struct GemmArgs {
   bool accumulate = false;
 };
 
+// DWCONV (ISA 1.3): M outputs of one output row, Cols channels, 3x3 taps
+// at wbuf rows wbuf_row + ky*3 + kx. Kernel row ky reads pixel p at
+// ibuf_row[ky] + p * pix_stride, wrapping inside that row's ibuf quarter;
+// the three rows must lie in three different quarters.
+struct DwconvArgs {
+  std::uint32_t m = 0, stride = 1, pix_stride = 1, wbuf_row = 0, acc_row = 0;
+  std::uint32_t ibuf_row[3] = {0, 0, 0};
+  bool accumulate = false;
+};
+
 struct StoreArgs {
   std::uint64_t dram_addr = 0;
   std::uint32_t m = 0, acc_row = 0, n_bytes = 0, stride = 0, pslot = 0;
@@ -41,6 +52,7 @@ class Program {
   void load(const LoadArgs& a, Deps d = {});
   void gemm(const GemmArgs& a, Deps d = {});
   void store(const StoreArgs& a, Deps d = {});
+  void dwconv(const DwconvArgs& a, Deps d = {});
   void finish();
   // Any instruction, for tests that need malformed ones.
   void raw(const isa::Instruction& insn) { insns_.push_back(insn); }

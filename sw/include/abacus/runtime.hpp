@@ -98,6 +98,9 @@ struct CycleModel {
 };
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& lowered,
                       const Timeout& timeout);
+// Parameter slots for column blocks nb0..nb0+nt-1 of L (bias, multiplier,
+// shift: Cols int32 each), as LOAD writes them into pbuf.
+std::vector<std::uint8_t> pack_params(const Lowered& L, int nb0, int nt, int cols);
 std::vector<std::int8_t> pack_weights(int k, int n, int kt, int rows, int cols,
                                       const std::function<std::int8_t(int, int)>& w,
                                       const std::function<int(int)>& k_row, std::vector<std::uint32_t>& colsum);

@@ -1,0 +1,338 @@
+// Depthwise 3x3 convolutions on the DWCONV path (docs/architecture.md,
+// "Depthwise convolutions: the DWCONV path"): whole input rows in ibuf,
+// one row per ibuf quarter in turn, one DWCONV per output row and group of
+// Cols channels, one STORE per DWCONV.
+#include "abacus/conv.hpp"
+#include "abacus/util.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <stdexcept>
+#include <vector>
+
+namespace abacus {
+
+namespace {
+
+// How a layer maps onto the buffers; valid when `ok`.
+struct DwPlan {
+  bool ok = false;
+  int L = 0;            // lanes: channels per group (Cols)
+  int G = 0;            // groups of L channels in the layer
+  int Gp = 0;           // groups per program (parameter slots, taps in wbuf)
+  int Gc = 0;           // groups per chunk (one pass over the input)
+  int B = 0;            // output rows per STORE
+  int Wp = 0;           // padded input row, pixels
+  int U = 0;            // accumulator units of B*OW rows
+  std::uint32_t Q = 0;  // ibuf quarter, words
+};
+
+DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw) {
+  DwPlan p;
+  const int C = static_cast<int>(hw.cols);
+  if ((hw.version & 0xffffu) < 3 || hw.rows != hw.cols) return p;  // DWCONV is ISA 1.3
+  if (g.groups != g.in_c || g.out_c != g.in_c || g.kernel_h != 3 || g.kernel_w != 3) return p;
+  if (g.dilation_h != 1 || g.dilation_w != 1 || g.stride_w > 3 || g.stride_h > 3) return p;
+  if (g.pad_left > 255 || g.pad_right > 255) return p;  // the LOAD's padding fields
+  const int OW = g.out_w(), acc = static_cast<int>(hw.acc_rows), obuf = static_cast<int>(hw.obuf_rows);
+  if (2 * OW > acc || OW > obuf) return p;
+  p.L = C;
+  p.G = ceil_div(g.in_c, C);
+  p.Gp = std::min({p.G, static_cast<int>(hw.pbuf_slots), static_cast<int>(hw.wbuf_rows) / 9});
+  p.Q = hw.ibuf_rows / 4;
+  p.Wp = g.pad_left + g.in_w + g.pad_right;
+  // A load for output row y+1 may reuse the slot of a row that output row
+  // y-1 used last, never one y still needs: two slots per quarter once the
+  // stride passes 1 (three rows for y+1 may be new).
+  const int s_min = g.stride_h > 1 ? 2 : 1;
+  const int gc_ibuf = static_cast<int>(p.Q) / (s_min * p.Wp);
+  // STOREs of about 128 rows (each STORE has a fixed cost of a memory
+  // latency and the parameters), the accumulator holding two batches of
+  // every group of the chunk (the STOREs of one batch are emitted after the
+  // DWCONVs of the next)
+  const int b_target = std::max(1, std::min(128, obuf) / OW);
+  p.Gc = std::max(1, std::min({acc / (2 * OW * b_target), p.Gp, gc_ibuf}));
+  if (gc_ibuf < 1) return p;
+  p.B = std::max(1, std::min(obuf / OW, acc / (2 * p.Gc * OW)));
+  p.U = std::min(acc / (p.B * OW), 128);  // (store->compute tokens in flight: at most U)
+  p.Gc = std::min(p.Gc, p.U / 2);
+  p.ok = p.Gp >= 1;
+  return p;
+}
+
+struct DwOp {
+  enum Kind { kLoad, kDw, kStore } kind;
+  LoadArgs la;
+  DwconvArgs da;
+  StoreArgs sa;
+  Deps d;
+};
+
+}  // namespace
+
+bool dwconv_applies(const ref::ConvGeometry& g, const HwConfig& hw) { return plan(g, hw).ok; }
+
+GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
+                          const Timeout& timeout) {
+  const ref::ConvGeometry& g = p.g;
+  const HwConfig& hw = s.config();
+  const DwPlan pl = plan(g, hw);
+  if (!pl.ok) throw std::logic_error("dwconv_resident: the layer does not fit the DWCONV path");
+  Device& dev = s.device();
+  const detail::CycleModel& model = s.cycle_model();
+  const int L = pl.L, C = g.in_c, OH = g.out_h(), OW = g.out_w(), Hp = g.pad_top + g.in_h + g.pad_bottom;
+  const int T = g.batch * OH;       // output rows over the batch
+  const std::uint32_t R = hw.rows;  // ibuf word bytes
+  const std::uint32_t RW = static_cast<std::uint32_t>(pl.Wp * pl.Gc);  // words per row slot
+  // slots per quarter; at most 16, so that the compute->load tokens given
+  // before the loads that take them (one per output row whose rows a load
+  // overwrites) stay far below the counters' 255
+  const int S = std::min(static_cast<int>(pl.Q / RW), 16);
+
+  // the zero point, enough for a whole padded row of a chunk
+  std::vector<std::int8_t> zp(static_cast<std::size_t>(RW) * R, static_cast<std::int8_t>(p.zp_in));
+  const std::uint64_t zp_dev = dev.alloc(zp.size());
+  dev.copy_to_device(zp_dev, zp.data(), zp.size());
+
+  GemmStats total;
+  for (int gp0 = 0; gp0 < pl.G; gp0 += pl.Gp) {  // one program
+    const int Gp = std::min(pl.Gp, pl.G - gp0);
+    // taps [group][tap][lane]; parameters as GEMM's column blocks (the
+    // zero point folded into the bias)
+    std::vector<std::int8_t> w(static_cast<std::size_t>(Gp) * 9 * L, 0);
+    detail::Lowered Lp;
+    Lp.n = std::min(Gp * L, C - gp0 * L);
+    for (int cc = 0; cc < Lp.n; ++cc) {
+      const int ch = gp0 * L + cc;
+      std::uint32_t sum = 0;
+      for (int t = 0; t < 9; ++t) {
+        const std::int8_t v = p.weights[static_cast<std::size_t>(t) * g.out_c + static_cast<std::size_t>(ch)];
+        w[(static_cast<std::size_t>(cc / L) * 9 + static_cast<std::size_t>(t)) * L + static_cast<std::size_t>(cc % L)] = v;
+        sum += static_cast<std::uint32_t>(static_cast<std::int32_t>(v));
+      }
+      Lp.bias.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(p.os.bias[ch]) -
+                                                  static_cast<std::uint32_t>(p.zp_in) * sum));
+      Lp.mult.push_back(static_cast<std::int32_t>(p.os.scale_word(ch)));
+      Lp.shift.push_back(p.os.shift_word(ch));
+    }
+    const std::vector<std::uint8_t> params = detail::pack_params(Lp, 0, Gp, L);
+    const std::uint64_t w_dev = dev.alloc(w.size());
+    dev.copy_to_device(w_dev, w.data(), w.size());
+    const std::uint64_t p_dev = dev.alloc(params.size());
+    dev.copy_to_device(p_dev, params.data(), params.size());
+
+    std::vector<DwOp> ops;
+    auto load = [&](const LoadArgs& la, Deps d = {}) { ops.push_back({DwOp::kLoad, la, {}, {}, d}); };
+    auto contiguous = [&](std::uint64_t dram, std::uint32_t bytes, std::uint32_t sp, Deps d = {}) {
+      LoadArgs la;
+      la.dram_addr = dram;
+      la.rows = 1;
+      la.row_bytes = bytes;
+      la.sp_addr = sp;
+      la.sp_stride = bytes;
+      load(la, d);
+    };
+    contiguous(p_dev, static_cast<std::uint32_t>(params.size()), hw.pbuf_sp_base);
+    contiguous(w_dev, static_cast<std::uint32_t>(w.size()), hw.wbuf_sp_base);
+
+    // Input rows in loading order li: quarter li % 4, slot (li / 4) % S.
+    // last_user[li]: the last output row (orow, counted over the program)
+    // that reads it.
+    std::vector<int> last_user, row_of;
+    const int n_chunks = ceil_div(Gp, pl.Gc);
+    std::vector<bool> dep_pushed(static_cast<std::size_t>(n_chunks) * T, false);
+    int popped_for = -1;   // the last output row a load waited for
+    int rows_emitted = 0;  // output rows whose DWCONVs are in the program
+    auto row_word = [&](int li) {
+      return static_cast<std::uint32_t>(li % 4) * pl.Q + static_cast<std::uint32_t>((li / 4) % S) * RW;
+    };
+    // unit u: accumulator rows from (u % U) * B * OW; a STORE per unit
+    int units_total = 0;
+    for (int ci = 0; ci < n_chunks; ++ci) units_total += ceil_div(T, pl.B) * std::min(pl.Gc, Gp - ci * pl.Gc);
+    int unit0 = 0;  // the chunk's first unit
+
+    for (int ci = 0; ci < n_chunks; ++ci) {
+      const int gc0 = ci * pl.Gc, Gc = std::min(pl.Gc, Gp - gc0);
+      const int c0 = (gp0 + gc0) * L, Cc = std::min(Gc * L, C - c0), Lc = Gc * L;
+      int next_v = 0;
+      // the loads of image n's rows up to virtual row v_hi (the last one
+      // gives load->compute); whether there were any
+      auto load_rows = [&](int n, int v_hi, int orow_base) {
+        bool any = false;
+        for (; next_v <= v_hi; ++next_v) {
+          const int v = next_v, li = static_cast<int>(last_user.size());
+          row_of[static_cast<std::size_t>(v)] = li;
+          last_user.push_back(orow_base + n * OH + std::min(OH - 1, v / g.stride_h));
+          Deps d;
+          if (li >= 4 * S) {  // the slot's previous row must be done with
+            const int dep = last_user[static_cast<std::size_t>(li - 4 * S)];
+            if (dep >= rows_emitted) throw std::logic_error("dwconv: a load would wait for a later DWCONV");
+            if (dep > popped_for) {
+              d.pop_next = true;
+              dep_pushed[static_cast<std::size_t>(dep)] = true;
+              popped_for = dep;
+            }
+          }
+          const std::uint32_t sp = row_word(li) * R;
+          const int iy = v - g.pad_top;
+          if (iy < 0 || iy >= g.in_h) {  // a padding row: the zero point
+            contiguous(zp_dev, static_cast<std::uint32_t>(pl.Wp * Lc), sp, d);
+          } else if (Cc == C && Lc == C) {  // all channels, no padding ones: one contiguous DRAM run
+            const std::uint64_t row = in_dev + (static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w * C;
+            if (g.pad_left) {
+              contiguous(zp_dev, static_cast<std::uint32_t>(g.pad_left * Lc), sp, d);
+              d = {};
+            }
+            contiguous(row, static_cast<std::uint32_t>(g.in_w * C), sp + static_cast<std::uint32_t>(g.pad_left * Lc), d);
+            if (g.pad_right) {
+              contiguous(zp_dev, static_cast<std::uint32_t>(g.pad_right * Lc),
+                         sp + static_cast<std::uint32_t>((g.pad_left + g.in_w) * Lc));
+            }
+          } else {  // the chunk's Cc channels of each pixel, padded to Lc, padding pixels left and right
+            LoadArgs la;
+            la.dram_addr = in_dev + ((static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w) * C + c0;
+            la.rows = static_cast<std::uint32_t>(g.in_w);
+            la.row_bytes = static_cast<std::uint32_t>(Cc);
+            la.stride = static_cast<std::uint32_t>(C);
+            la.sp_addr = sp;
+            la.sp_stride = static_cast<std::uint32_t>(Lc);
+            la.pad_top = static_cast<std::uint8_t>(g.pad_left);
+            la.pad_bottom = static_cast<std::uint8_t>(g.pad_right);
+            la.pad_right = static_cast<std::uint8_t>(Lc - Cc);
+            la.pad_value = static_cast<std::uint8_t>(p.zp_in);
+            load(la, d);
+          }
+          any = true;
+        }
+        if (any) ops.back().d.push_next = true;
+        return any;
+      };
+
+      // Program order: the rows output row y+1 adds, then row y's DWCONVs;
+      // a batch's STOREs after the next batch's DWCONVs (every dependency
+      // points back in program order).
+      std::vector<DwOp> pending;  // the previous batch's STOREs
+      bool have_l2c = false;
+      const int orow_base = ci * T;
+      for (int yg = 0; yg < T; ++yg) {
+        const int n = yg / OH, y = yg % OH, b = yg / pl.B, in_b = yg % pl.B;
+        const bool batch_end = in_b == pl.B - 1 || yg == T - 1;
+        if (y == 0) {
+          next_v = 0;
+          row_of.assign(static_cast<std::size_t>(Hp), -1);
+          have_l2c = load_rows(n, 2, orow_base);
+        }
+        const bool next_l2c = y + 1 < OH && load_rows(n, (y + 1) * g.stride_h + 2, orow_base);
+        for (int gi = 0; gi < Gc; ++gi) {
+          const int u = unit0 + b * Gc + gi;
+          DwconvArgs a;
+          a.m = static_cast<std::uint32_t>(OW);
+          a.stride = static_cast<std::uint32_t>(g.stride_w);
+          a.pix_stride = static_cast<std::uint32_t>(Gc);
+          a.wbuf_row = static_cast<std::uint32_t>((gc0 + gi) * 9);
+          a.acc_row = static_cast<std::uint32_t>(((u % pl.U) * pl.B + in_b) * OW);
+          for (int k = 0; k < 3; ++k) {
+            const int li = row_of[static_cast<std::size_t>(y * g.stride_h + k)];
+            if (li < 0) throw std::logic_error("dwconv: a row read before it is loaded");
+            a.ibuf_row[k] = row_word(li) + static_cast<std::uint32_t>(gi);
+          }
+          Deps d;
+          d.pop_prev = gi == 0 && have_l2c;
+          d.pop_next = in_b == 0 && u >= pl.U;  // the unit's previous STORE has drained it
+          d.push_next = batch_end;
+          d.push_prev = gi == Gc - 1;           // cleared below unless a load waits for this row
+          ops.push_back({DwOp::kDw, {}, a, {}, d});
+        }
+        have_l2c = next_l2c;
+        ++rows_emitted;
+        if (!batch_end) continue;
+        for (const DwOp& o : pending) ops.push_back(o);
+        pending.clear();
+        const int yg0 = b * pl.B, rows = yg - yg0 + 1;
+        for (int gi = 0; gi < Gc; ++gi) {
+          const int u = unit0 + b * Gc + gi;
+          StoreArgs st;
+          st.dram_addr = out_dev + static_cast<std::uint64_t>(yg0) * OW * C + static_cast<std::uint64_t>(c0 + gi * L);
+          st.m = static_cast<std::uint32_t>(rows * OW);
+          st.acc_row = static_cast<std::uint32_t>((u % pl.U) * pl.B * OW);
+          st.n_bytes = static_cast<std::uint32_t>(std::min(L, Cc - gi * L));
+          st.stride = static_cast<std::uint32_t>(C);
+          st.pslot = static_cast<std::uint32_t>(gc0 + gi);
+          st.zp_out = static_cast<std::int8_t>(p.os.zp_out);
+          st.clamp_min = static_cast<std::int8_t>(p.os.act_min);
+          st.clamp_max = static_cast<std::int8_t>(p.os.act_max);
+          st.float_scale = p.os.mode == ref::RequantMode::kFloat32;
+          Deps ds;
+          ds.pop_prev = true;
+          ds.push_prev = u + pl.U < units_total;  // a later DWCONV reuses the unit
+          pending.push_back({DwOp::kStore, {}, {}, st, ds});
+        }
+      }
+      for (const DwOp& o : pending) ops.push_back(o);
+      unit0 += ceil_div(T, pl.B) * Gc;
+    }
+    // compute->load only from the output rows a load waits for
+    {
+      int orow = -1;
+      for (DwOp& o : ops) {
+        if (o.kind != DwOp::kDw || !o.d.push_prev) continue;
+        ++orow;
+        o.d.push_prev = dep_pushed[static_cast<std::size_t>(orow)];
+      }
+    }
+
+    // Cycle model: the three engines, each in program order, meeting at
+    // the tokens (a FIFO of push times per token kind); every dependency
+    // points back in program order, so one pass in that order times them
+    // all. Loads and STOREs take the DMA model's cycles (a STORE gives
+    // store->compute after its drain), a DWCONV one column a cycle and 8
+    // more until its last output is written.
+    std::uint64_t t_load = 0, t_dw = 0, t_store = 0, bytes = 0;
+    std::deque<std::uint64_t> l2c, c2l, c2s, s2c;
+    auto take = [](std::deque<std::uint64_t>& q) {
+      if (q.empty()) throw std::logic_error("dwconv: the cycle model pops a token nobody pushed");
+      const std::uint64_t t = q.front();
+      q.pop_front();
+      return t;
+    };
+    // Fetch reads every instruction through the load DMA's read port: its
+    // beats go on the load engine's account.
+    const std::uint64_t fetch_beats = ceil_div<std::uint64_t>(hw.insn_bytes, hw.bus_bits / 8);
+    Program prog;
+    for (const DwOp& o : ops) {
+      t_load += fetch_beats;
+      if (o.kind == DwOp::kLoad) {
+        prog.load(o.la, o.d);
+        if (o.d.pop_next) t_load = std::max(t_load, take(c2l));
+        t_load += model.load(o.la);
+        if (o.d.push_next) l2c.push_back(t_load + model.mem_latency + 4);  // its data in
+        bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
+      } else if (o.kind == DwOp::kDw) {
+        prog.dwconv(o.da, o.d);
+        if (o.d.pop_prev) t_dw = std::max(t_dw, take(l2c));
+        if (o.d.pop_next) t_dw = std::max(t_dw, take(s2c));
+        // (the next instruction's taps load after this one's first
+        // column swapped them in: 11 cycles from its start at least)
+        t_dw += std::max<std::uint64_t>((o.da.m - 1) * o.da.stride + 3, 11);
+        if (o.d.push_prev) c2l.push_back(t_dw);
+        if (o.d.push_next) c2s.push_back(t_dw + 8);
+      } else {
+        prog.store(o.sa, o.d);
+        t_store = std::max(t_store, take(c2s));
+        if (o.d.push_prev) s2c.push_back(t_store + 12 + o.sa.m + 11);
+        t_store += model.store(o.sa);
+        bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
+      }
+    }
+    prog.finish();
+    run_program(dev, prog, timeout);
+    total.estimated_cycles += model.mem_latency + 7 + std::max({t_load, t_dw, t_store});
+    total.dram_bytes += bytes;
+    total.perf += read_perf(dev);
+    total.instructions += prog.size();
+    ++total.programs;
+  }
+  return total;
+}
+
+}  // namespace abacus
