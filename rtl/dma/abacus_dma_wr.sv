@@ -6,9 +6,11 @@
 // data generator's queue when its AW is issued, so W data is only ever sent
 // for bursts whose address is (or is being) sent.
 // Data: the generator reads scratchpad words in order (one extra word at the
-// start of each row), joins each word with the one before and shifts by the
-// row's offset, and queues the beat with strobes covering exactly the
-// descriptor's bytes. Reads are issued only while the W buffer has room.
+// start of each row whose scratchpad and DRAM offsets differ), joins each
+// word with the one before and shifts by the row's offset, and queues the
+// beat with strobes covering exactly the descriptor's bytes; a row whose
+// offsets agree (the usual output row) takes each word as it is read, one
+// read a beat. Reads are issued only while the W buffer has room.
 // Errors: the first non-OKAY write response is latched with its burst's
 // address; no AW is issued after it, but every burst already issued gets
 // its data and its response before busy_o falls.
@@ -126,10 +128,11 @@ module abacus_dma_wr #(
   );
 
   // ---- data generator queue --------------------------------------------------------
-  // (each operation's first scratchpad word, and the one after it, worked
-  // out here: the reads below only add the beat index)
+  // (each operation's first scratchpad word, and the word its first beat
+  // reads, worked out here: the reads below only add the beat index)
   localparam int unsigned OpWidth = 2 * SpWordWidth + 8 + 1 + 2 * DataBytes + OffWidth + 1;
   logic [SpWordWidth-1:0] op_word, op_word1;
+  logic                   op_aligned;  // the row's scratchpad and DRAM offsets agree: no pre-read
   // the strobes of a first beat (from lo up) and of a last beat (below hi);
   // a beat's are the AND of those that apply
   logic [DataBytes-1:0]   op_strb_lo, op_strb_hi;
@@ -140,7 +143,8 @@ module abacus_dma_wr #(
     end
   end
   assign op_word  = SpWordWidth'(op_addr_i[63:OffWidth]) + op_delta_i[SpAddrWidth-1:OffWidth];
-  assign op_word1 = op_word + SpWordWidth'(1);
+  assign op_aligned = op_delta_i[OffWidth-1:0] == '0;
+  assign op_word1   = op_word + (op_aligned ? SpWordWidth'(0) : SpWordWidth'(1));
   logic               q_rvalid, q_rready;
   logic [OpWidth-1:0] q_rdata;
   abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
@@ -156,7 +160,7 @@ module abacus_dma_wr #(
     .rdata_o (q_rdata),
     .count_o ()
   );
-  logic [SpWordWidth-1:0] h_word, h_word1;  // the first scratchpad word, and the next
+  logic [SpWordWidth-1:0] h_word, h_word1;  // the first scratchpad word, and the first beat's
   logic [7:0]             h_len;
   logic                   h_len0;     // h_len == 0: one beat
   logic [DataBytes-1:0]   h_strb_lo, h_strb_hi;
@@ -171,12 +175,12 @@ module abacus_dma_wr #(
   logic                   last_beat;
   logic                   need_pre, rd_pre, rd_beat, room;
   logic [2:0]             wcount;
-  logic                   s1_valid_q, s1_beat_q, s1_last_q;
+  logic                   s1_valid_q, s1_beat_q, s1_last_q, s1_aligned_q;
   logic [OffWidth-1:0]    s1_sh_q;
   logic [DataBytes-1:0]   s1_strb_q, strb;
 
   always_comb begin
-    need_pre = h_row_first && beat_first && !pre_done_q;
+    need_pre = h_row_first && beat_first && !pre_done_q && h_sh != '0;
     // W buffer entries plus the beat in stage 1 must stay within its depth
     // (as compares with constants: no adder in front of the read enable)
     room     = (4'(wcount) < 4'(WDepth - 1)) ||
@@ -198,6 +202,7 @@ module abacus_dma_wr #(
   );
   assign sp_re_o    = rd_pre || rd_beat;
   // the pre-read fetches the row's first word, each beat the word after it
+  // (an aligned row: each beat its own word)
   assign sp_raddr_o = (rd_pre ? h_word : h_word1) + SpWordWidth'(beat);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -216,6 +221,7 @@ module abacus_dma_wr #(
     s1_beat_q <= rd_beat;
     s1_last_q <= last_beat;
     s1_sh_q   <= h_sh;
+    s1_aligned_q <= h_sh == '0;
     s1_strb_q <= strb;
   end
 
@@ -238,7 +244,7 @@ module abacus_dma_wr #(
     .clear_i (1'b0),
     .wvalid_i(wb_push),
     .wready_o(wb_wready),
-    .wdata_i ({joined[DataWidth-1:0], s1_strb_q, s1_last_q}),
+    .wdata_i ({s1_aligned_q ? sp_rdata_i : joined[DataWidth-1:0], s1_strb_q, s1_last_q}),
     .rvalid_o(w_valid_o),
     .rready_i(w_ready_i),
     .rdata_o ({w_data_o, w_strb_o, w_last_o}),

@@ -10,7 +10,7 @@ module abacus_store_path #(
   parameter int unsigned AccRows = 512,
   parameter int unsigned ObufRows = 256,
   parameter int unsigned PbufWords = 768,
-  parameter int unsigned MaxWrites = 32,
+  parameter int unsigned MaxWrites = 128,
   parameter int unsigned QueueDepth = 4,
   localparam int unsigned DataBytes = DataWidth / 8,
   localparam int unsigned AccAw = $clog2(AccRows),

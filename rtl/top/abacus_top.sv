@@ -38,7 +38,7 @@ module abacus_top #(
   // Outstanding bursts. Stores write rows of Cols bytes, one burst each, so
   // they need many in flight to cover memory latency.
   parameter int unsigned LoadMaxReads = 32,
-  parameter int unsigned StoreMaxWrites = 32,
+  parameter int unsigned StoreMaxWrites = 128,  // single-beat output rows at one a cycle past a 100-cycle latency
   localparam int unsigned DataBytes = DataWidth / 8,
   localparam int unsigned VecWords = Cols * 32 / DataWidth,
   localparam int unsigned PbufWords = PbufSlots * 3 * VecWords,

@@ -185,18 +185,19 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
 std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
   const std::uint64_t W = bus_bytes;
   const std::uint64_t drain = 12 + s.m + 11;  // parameters, rows through post-processing (RAM read, 9 stages, write)
-  std::uint64_t beats = 0;
+  std::uint64_t beats = 0, pre_reads = 0;
   for (std::uint32_t r = 0; r < s.m; ++r) {
     const std::uint64_t addr = s.dram_addr + static_cast<std::uint64_t>(r) * s.stride;
     beats += (addr + s.n_bytes - 1) / W - addr / W + 1;
+    pre_reads += addr % W != 0;
   }
-  // One burst per row; the data generator reads each row's words plus one
-  // (the row's first word) from the output buffer. With max_writes bursts in
-  // flight they go out in rounds, each lasting the longer of one response
-  // latency and generating its rows; the last round ends a latency after
-  // its last row.
+  // One burst per row; the data generator reads each row's words, plus one
+  // (the row's first word) where the row does not start on a bus word, from
+  // the output buffer. With max_writes bursts in flight they go out in
+  // rounds, each lasting the longer of one response latency and generating
+  // its rows; the last round ends a latency after its last row.
   const std::uint64_t bursts = s.m;
-  const std::uint64_t per_row = beats / bursts + 1;
+  const std::uint64_t per_row = (beats + pre_reads) / bursts;
   const std::uint64_t rounds = ceil_div<std::uint64_t>(bursts, max_writes);
   const std::uint64_t last_round = bursts - (rounds - 1) * max_writes;
   const std::uint64_t round = std::max<std::uint64_t>(mem_latency + 6, max_writes * per_row);
@@ -377,21 +378,24 @@ struct Estimate {
 Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch) {
   Estimate e;
   const std::size_t G = sch.computes.size();
-  std::vector<std::uint64_t> load_end(G, 0), comp_end(G, 0), store_end;
+  // issue_end: the group's last LOAD has issued its reads; load_end: its
+  // data is in, a latency later (the next group's LOADs issue meanwhile)
+  std::vector<std::uint64_t> issue_end(G, 0), load_end(G, 0), comp_end(G, 0), store_end;
   std::size_t next_store_wait = 0;
   std::uint64_t last_store_end = 0;
   const std::uint64_t pipe = static_cast<std::uint64_t>(t.R + t.C + 1);
   for (std::size_t gi = 0; gi < G; ++gi) {
-    std::uint64_t lt = model.mem_latency + 4;
+    std::uint64_t lt = 0;
     if (gi < sch.loads.size()) {
       for (const Op& o : sch.loads[gi]) {
         lt += model.load(o.la);
         e.dram_bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
       }
     }
-    std::uint64_t ls = gi ? load_end[gi - 1] : 0;
+    std::uint64_t ls = gi ? issue_end[gi - 1] : 0;
     if (gi >= 2) ls = std::max(ls, comp_end[gi - 2]);
-    load_end[gi] = ls + lt;
+    issue_end[gi] = ls + lt;
+    load_end[gi] = issue_end[gi] + model.mem_latency + 4;
     std::uint64_t c = std::max(gi ? comp_end[gi - 1] : 0, load_end[gi]);
     for (const Op& o : sch.computes[gi]) {
       if (o.kind == Op::kGemm) {

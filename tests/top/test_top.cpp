@@ -195,7 +195,7 @@ TEST_F(TopTest, RegistersResetValuesAndAccess) {
   EXPECT_EQ(dev->read32(reg::CFG_OBUF_ROWS), 256u);
   EXPECT_EQ(dev->read32(reg::CFG_PBUF_SLOTS), 64u);
   EXPECT_EQ(dev->read32(reg::CFG_BUS), (32u << 16) | (8 * kA));
-  EXPECT_EQ(dev->read32(reg::CFG_OUTSTANDING), (32u << 16) | (2u << 8) | 32u);  // store writes, fetch reads, load reads
+  EXPECT_EQ(dev->read32(reg::CFG_OUTSTANDING), (128u << 16) | (2u << 8) | 32u);  // store writes, fetch reads, load reads
   // wbuf after 16384 ibuf rows, pbuf after 2048 wbuf rows (KiB): 256 and 288 at 16x16
   EXPECT_EQ(dev->read32(reg::CFG_SPAD_MAP), ((18 * kA) << 16) | (16 * kA));
   for (std::uint32_t r : {reg::CTRL, reg::STATUS, reg::ERR_ADDR_LO, reg::ERR_ADDR_HI, reg::ERR_PC, reg::IRQ_STATUS,
