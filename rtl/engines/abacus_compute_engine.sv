@@ -77,13 +77,24 @@ module abacus_compute_engine #(
   assign pop_next  = insn_i[abacus_isa_pkg::PopNextLsb];
   assign is_dw     = insn_i[abacus_isa_pkg::OpcodeLsb +: 4] == abacus_isa_pkg::OpDwconv;
   assign tokens_ok = (!pop_prev || tok_l2c_avail_i) && (!pop_next || tok_s2c_avail_i);
-  assign room      = is_dw ? dw_ready_i && (mode_dw_q || gemm_idle)
-                           : wq_wready && aq_wready && (!mode_dw_q || !dw_busy_i);
+  // (the idle flags a cycle late, registered: a dispatch in the cycle
+  // before counts as busy; this keeps the long AND of the GEMM side's
+  // state out of the dispatch path)
+  logic gemm_idle_q, dw_idle_q;
+  assign room      = is_dw ? dw_ready_i && (mode_dw_q || gemm_idle_q)
+                           : wq_wready && aq_wready && (!mode_dw_q || dw_idle_q);
   assign dispatch  = insn_valid_i && !halt_i && tokens_ok && room;
   assign dw_valid_o = dispatch && is_dw;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) mode_dw_q <= 1'b0;
-    else if (dispatch) mode_dw_q <= is_dw;
+    if (!rst_ni) begin
+      mode_dw_q   <= 1'b0;
+      gemm_idle_q <= 1'b0;
+      dw_idle_q   <= 1'b0;
+    end else begin
+      if (dispatch) mode_dw_q <= is_dw;
+      gemm_idle_q <= gemm_idle && !(dispatch && !is_dw);
+      dw_idle_q   <= !dw_busy_i && !(dispatch && is_dw);
+    end
   end
   // halted: queued instructions are dropped
   assign insn_ready_o  = dispatch || halt_i;
