@@ -47,10 +47,13 @@ done
 # Yosys reads the same list: +incdir+ lines become -I, the rest are sources.
 incs=$(sed -n 's|^+incdir+\(.*\)$|-Irtl/\1|p' rtl/abacus.f | tr '\n' ' ')
 srcs=$(grep -v -e '^//' -e '^+' -e '^[[:space:]]*$' rtl/abacus.f | sed 's|^|rtl/|' | tr '\n' ' ')
-tops=$(printf '%s\n' "${configs[@]}" | awk '{print $1}' | sort -u)
-for top in $tops; do
-  run "ys_$top" yosys -q -l "$work/ys_$top.ylog" -p "read_verilog -sv -DSYNTHESIS $incs $srcs; hierarchy -check -top $top; proc"
-done
+# abacus_top instantiates every module of the list but abacus_pe (used when
+# PackDsp=0, hence the second run) and the simulation-only AXI hold checker;
+# read_verilog parses every file whether used or not.
+run ys_abacus_top yosys -q -l "$work/ys_abacus_top.ylog" \
+  -p "read_verilog -sv -DSYNTHESIS $incs $srcs; hierarchy -check -top abacus_top; proc"
+run ys_abacus_core_nopack yosys -q -l "$work/ys_abacus_core_nopack.ylog" \
+  -p "read_verilog -sv -DSYNTHESIS $incs $srcs; chparam -set PackDsp 0 abacus_core; hierarchy -check -top abacus_core; proc"
 
 # The board tops (fpga/), against stubs of their IP derived from the IP scripts.
 run boards tests/fpga/elaborate.sh

@@ -7,8 +7,19 @@
 //   3. Drain M accumulator rows through post-processing into the output
 //      buffer (rows 0..M-1), with the instruction's zero point and clamp.
 //   4. PUSH_PREV: give a store->compute token (the accumulator rows are free).
-//   5. Store the output buffer rows to DRAM (N_BYTES of each row, STRIDE
-//      apart) through the store DMA and wait for it.
+//   5. Hand the store DMA a descriptor for the output buffer rows (N_BYTES
+//      of each row to DRAM, STRIDE apart), and take the next STORE.
+// The output buffer is used in halves: a STORE of at most ObufRows/2 rows
+// drains into the half after the previous such STORE's, one of more rows
+// into the whole buffer. A STORE drains only once no descriptor still
+// outstanding at the DMA reads the rows it writes, so a STORE drains while
+// the DMA writes the one before it (the DMA takes a descriptor while the
+// previous one's writes are in flight). The outstanding descriptors (at most
+// two: their rows are disjoint) are kept in order with their instruction
+// index and byte count: the DMA completes them in order, and a failure is
+// reported with the index of the STORE it belongs to (after a bus error
+// the DMA reports once, for the oldest descriptor not completed, and
+// nothing for the later ones).
 module abacus_store_engine #(
   parameter int unsigned DataWidth = 128,
   parameter int unsigned Cols = 16,
@@ -68,9 +79,9 @@ module abacus_store_engine #(
     SIdle,
     SToken,
     SParams,
+    SHold,    // parameters loaded; rows still read by an outstanding descriptor
     SDrain,
-    SIssue,
-    SWait
+    SIssue
   } state_e;
   state_e       state_q;
   logic [255:0] i_q;
@@ -84,6 +95,19 @@ module abacus_store_engine #(
   assign clamp_min_o = i_q[abacus_isa_pkg::StoreClampMinLsb +: 8];
   assign clamp_max_o = i_q[abacus_isa_pkg::StoreClampMaxLsb +: 8];
   assign float_o     = i_q[abacus_isa_pkg::StoreFloatScaleLsb];
+
+  // ---- output buffer halves, outstanding descriptors ---------------------------
+  localparam int unsigned Half = ObufRows / 2;
+  logic [1:0] mask_q;      // this STORE's halves: 01 lower, 10 upper, 11 whole
+  logic       next_half_q; // the half the next half-size STORE drains into
+  // outstanding descriptors, oldest in slot 0: halves, instruction index, bytes
+  logic [1:0]  out_n_q;
+  logic [1:0]  out_mask0_q, out_mask1_q;
+  logic [31:0] out_pc0_q, out_pc1_q, out_bytes0_q, out_bytes1_q;
+  logic [1:0]  pend;       // halves an outstanding descriptor reads
+  logic [31:0] bytes_q;    // M x N_BYTES, worked out while the STORE runs
+  logic [31:0] err_pc_q;   // the index of the descriptor completed last (err_o a cycle later)
+  assign pend = (out_n_q != 2'd0 ? out_mask0_q : 2'b00) | (out_n_q == 2'd2 ? out_mask1_q : 2'b00);
 
   assign insn_ready_o = (state_q == SIdle);
   assign tok_pop_o    = (state_q == SToken) && tok_avail_i && !halt_i;
@@ -124,19 +148,20 @@ module abacus_store_engine #(
   assign r_addr_o   = rd_addr_q;
   assign o_ready_o  = 1'b1;
   assign ob_we_o    = o_valid_i && (state_q == SDrain);
-  assign ob_waddr_o = ObufAddrWidth'(wr_q);
+  logic [ObufAddrWidth-1:0] ob_addr_q;  // the drain's next row, from its half
+  assign ob_waddr_o = ob_addr_q;
   assign ob_wdata_o = o_data_i;
 
   // ---- DMA -----------------------------------------------------------------------
-  assign desc_valid_o     = (state_q == SIssue);
+  assign desc_valid_o     = (state_q == SIssue) && !halt_i;
   assign desc_dram_addr_o = i_q[abacus_isa_pkg::StoreDramAddrLsb +: 64];
   assign desc_rows_o      = m;
   assign desc_row_bytes_o = i_q[abacus_isa_pkg::StoreNBytesLsb +: 16];
   assign desc_stride_o    = i_q[abacus_isa_pkg::StoreStrideLsb +: 32];
   assign desc_sp_stride_o = 16'(Cols);
-  // output buffer rows from 0, no padding
+  // the STORE's output buffer rows, no padding
   assign desc_store_o     = 1'b1;
-  assign desc_sp_addr_o   = '0;
+  assign desc_sp_addr_o   = (mask_q == 2'b10) ? 32'(Half * DataWidth / 8) : 32'd0;
   assign {desc_pad_top_o, desc_pad_bottom_o, desc_pad_left_o, desc_pad_right_o, desc_pad_value_o} = '0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -146,6 +171,8 @@ module abacus_store_engine #(
       err_code_o <= '0;
       tok_push_o <= 1'b0;
       pw_valid_q <= 1'b0;
+      next_half_q <= 1'b0;
+      out_n_q    <= '0;
     end else begin
       err_o      <= 1'b0;
       tok_push_o <= 1'b0;
@@ -160,6 +187,14 @@ module abacus_store_engine #(
           m_m1_q    <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] - 16'd1;
           rd_more_q <= 1'b1;
           rd_addr_q <= AccAddrWidth'(insn_i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
+          if (32'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]) > Half) begin
+            mask_q    <= 2'b11;
+            ob_addr_q <= '0;
+          end else begin
+            mask_q      <= next_half_q ? 2'b10 : 2'b01;
+            ob_addr_q   <= next_half_q ? ObufAddrWidth'(Half) : '0;
+            next_half_q <= !next_half_q;
+          end
           pbase_q   <= PbufAddrWidth'(32'(insn_i[abacus_isa_pkg::StorePslotLsb +: 16]) * 3 * VecWords);
           state_q <= insn_i[abacus_isa_pkg::PopPrevLsb] ? SToken : SParams;
         end
@@ -170,7 +205,11 @@ module abacus_store_engine #(
         SParams: begin
           if (pb_re_o) pw_q <= pw_q + PwBits'(1);
           if (halt_i) state_q <= SIdle;
-          else if (pw_valid_q && 32'(pw_idx_q) == 3 * VecWords - 1) state_q <= SDrain;
+          else if (pw_valid_q && 32'(pw_idx_q) == 3 * VecWords - 1) state_q <= SHold;
+        end
+        SHold: begin
+          if (halt_i) state_q <= SIdle;
+          else if ((pend & mask_q) == 2'b00) state_q <= SDrain;
         end
         SDrain: begin
           if (r_valid_o && r_ready_i) begin
@@ -178,7 +217,10 @@ module abacus_store_engine #(
             rd_addr_q <= rd_addr_q + AccAddrWidth'(1);
             if (rd_q == m_m1_q) rd_more_q <= 1'b0;
           end
-          if (ob_we_o) wr_q <= wr_q + 16'd1;
+          if (ob_we_o) begin
+            wr_q      <= wr_q + 16'd1;
+            ob_addr_q <= ob_addr_q + ObufAddrWidth'(1);
+          end
           if (ob_we_o && wr_q == m_m1_q) begin
             state_q    <= SIssue;
             tok_push_o <= i_q[abacus_isa_pkg::PushPrevLsb];
@@ -186,38 +228,78 @@ module abacus_store_engine #(
         end
         SIssue: begin
           if (halt_i) state_q <= SIdle;
-          else if (desc_ready_i) state_q <= SWait;
-        end
-        SWait: if (dma_done_i) begin
-          state_q <= SIdle;
-          if (dma_status_i != abacus_pkg::DmaOk) begin
-            err_o      <= 1'b1;
-            err_code_o <= {1'b0, dma_status_i};
-          end
+          else if (desc_ready_i) state_q <= SIdle;
         end
         default: state_q <= SIdle;
       endcase
+      // the outstanding descriptors: taken by the DMA at the back, completed
+      // at the front; a failure ends them all (the DMA reports no more)
+      if (dma_done_i && dma_status_i != abacus_pkg::DmaOk) begin
+        err_o      <= 1'b1;
+        err_code_o <= {1'b0, dma_status_i};
+        out_n_q    <= '0;
+      end else if (dma_done_i) begin
+        out_n_q <= out_n_q - 2'd1 + 2'(desc_valid_o && desc_ready_i);
+      end else if (desc_valid_o && desc_ready_i) begin
+        out_n_q <= out_n_q + 2'd1;
+      end
     end
   end
   always_ff @(posedge clk_i) begin
     pw_idx_q <= pw_q;
     if (pw_valid_q) vec_q <= vec_next;
   end
+  // the outstanding descriptors' slots (their count above); a completion
+  // moves slot 1 to slot 0, a new descriptor goes behind the rest
+  logic take;
+  assign take = desc_valid_o && desc_ready_i;
+  always_ff @(posedge clk_i) begin
+    if (dma_done_i) begin
+      out_mask0_q  <= out_mask1_q;
+      out_pc0_q    <= out_pc1_q;
+      out_bytes0_q <= out_bytes1_q;
+    end
+    if (take) begin
+      // (slot out_n_q, or one lower when a completion frees slot 0)
+      if ((out_n_q == 2'd0) || (out_n_q == 2'd1 && dma_done_i)) begin
+        out_mask0_q  <= mask_q;
+        out_pc0_q    <= i_q[255:224];
+        out_bytes0_q <= bytes_q;
+      end else begin
+        out_mask1_q  <= mask_q;
+        out_pc1_q    <= i_q[255:224];
+        out_bytes1_q <= bytes_q;
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    bytes_q <= 32'(m) * 32'(desc_row_bytes_o);
+    if (dma_done_i) err_pc_q <= out_pc0_q;
+  end
 
-  assign busy_o  = (state_q == SParams) || (state_q == SDrain) || (state_q == SIssue) || (state_q == SWait);
+  // busy: the engine works or a descriptor is outstanding (and it does not
+  // wait for a token); idle: neither
   assign stall_o = (state_q == SToken);
-  assign idle_o  = (state_q == SIdle);
-  assign pc_o    = i_q[255:224];
-  assign bytes_o = 32'(m) * 32'(desc_row_bytes_o);
+  assign idle_o  = (state_q == SIdle) && (out_n_q == 2'd0);
+  assign busy_o  = !idle_o && !stall_o;
+  // the failing STORE's index with err_o; the bytes of the oldest
+  // outstanding descriptor, which a DMA completion is for
+  assign pc_o    = err_pc_q;
+  assign bytes_o = out_bytes0_q;
 
   logic unused;
   assign unused = ^{i_q[7:0], PbufWords, acc_row, pslot};
 
   // Invariants: a token is taken only when one is there; a descriptor
   // offered to the DMA stays offered, unchanged, until taken (or halt);
-  // the DMA completes only the descriptor we wait for; every error has a code.
+  // the DMA completes only outstanding descriptors, of which there are at
+  // most two, reading disjoint halves; a drain writes no half an
+  // outstanding descriptor reads; every error has a code.
   `ABACUS_ASSERT(StorePopsOnlyAvailable, !tok_pop_o || tok_avail_i)
-  `ABACUS_ASSERT(StoreDoneOnlyWaiting, !dma_done_i || state_q == SWait || halt_i)
+  `ABACUS_ASSERT(StoreDoneOnlyOutstanding, !dma_done_i || out_n_q != 2'd0)
+  `ABACUS_ASSERT(StoreTwoOutstanding, out_n_q <= 2'd2 && !(out_n_q == 2'd2 && take && !dma_done_i))
+  `ABACUS_ASSERT(StoreOutstandingDisjoint, out_n_q != 2'd2 || (out_mask0_q & out_mask1_q) == 2'b00)
+  `ABACUS_ASSERT(StoreDrainsFreeRows, !ob_we_o || (pend & mask_q) == 2'b00)
   `ABACUS_ASSERT(StoreErrorHasCode, !err_o || err_code_o != '0)
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(64 + 16 + 16 + 32 + 16)) u_desc_check (

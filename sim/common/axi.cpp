@@ -67,7 +67,8 @@ AxiResp AxiMem::beat_resp(AxiDir dir, std::uint64_t addr, unsigned nbytes) {
 bool AxiMem::stalled(AxiChannel ch) {
   auto& until = stall_until_[static_cast<std::size_t>(ch)];
   if (cycle_ < until) return true;
-  if (cfg_.stall_prob > 0 && std::bernoulli_distribution(cfg_.stall_prob)(rng_)) {
+  if (cfg_.stall_prob > 0 && (cfg_.stall_channels >> static_cast<unsigned>(ch) & 1u) &&
+      std::bernoulli_distribution(cfg_.stall_prob)(rng_)) {
     until = cycle_ + std::uniform_int_distribution<unsigned>(1, std::max(1u, cfg_.max_stall))(rng_);
     return true;
   }

@@ -59,6 +59,7 @@ struct AxiMemConfig {
   unsigned write_latency = 0;    // cycles from the last W beat to B
   double bytes_per_cycle = 0.0;  // shared read+write bandwidth; 0 = one beat per cycle each way
   double stall_prob = 0.0;       // chance per cycle that a channel starts a stall
+  unsigned stall_channels = 0x1f;  // the channels that stall: bit i for AxiChannel i
   unsigned max_stall = 100;      // a stall lasts 1..max_stall cycles
   bool reorder = false;          // answer reads of different IDs out of order
   unsigned max_reads = 64;       // read bursts the slave queues

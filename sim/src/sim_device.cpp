@@ -77,6 +77,7 @@ SimDevice::SimDevice(const SimDeviceOptions& opt) : impl_(std::make_unique<Impl>
   mc.write_latency = opt.mem_latency;
   mc.bytes_per_cycle = opt.bytes_per_cycle;
   mc.stall_prob = opt.stall_prob;
+  mc.stall_channels = opt.stall_channels;
   mc.max_stall = opt.max_stall;
   mc.seed = opt.seed ^ 0x5157;
   s.mem = std::make_unique<sim::AxiMem>(mc);

@@ -43,17 +43,23 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw) {
   p.Wp = g.pad_left + g.in_w + g.pad_right;
   // A load for output row y+1 may reuse the slot of a row that output row
   // y-1 used last, never one y still needs: two slots per quarter once the
-  // stride passes 1 (three rows for y+1 may be new).
+  // stride passes 1 (three rows for y+1 may be new); and each quarter
+  // starts with a row of the zero point that every padding row reads.
   const int s_min = g.stride_h > 1 ? 2 : 1;
-  const int gc_ibuf = static_cast<int>(p.Q) / (s_min * p.Wp);
+  const int gc_ibuf = static_cast<int>(p.Q) / ((s_min + 1) * p.Wp);
   // STOREs of about 128 rows (each STORE has a fixed cost of a memory
   // latency and the parameters), the accumulator holding two batches of
   // every group of the chunk (the STOREs of one batch are emitted after the
   // DWCONVs of the next)
-  const int b_target = std::max(1, std::min(128, obuf) / OW);
+  // (a STORE of at most half of obuf drains while the DMA writes the one
+  // before it)
+  const int ob_rows = 2 * OW <= obuf ? obuf / 2 : obuf;
+  // (no more than the layer's output rows: T over the batch)
+  const int T = g.batch * g.out_h();
+  const int b_target = std::min(T, std::max(1, std::min(128, ob_rows) / OW));
   p.Gc = std::max(1, std::min({acc / (2 * OW * b_target), p.Gp, gc_ibuf}));
   if (gc_ibuf < 1) return p;
-  p.B = std::max(1, std::min(obuf / OW, acc / (2 * p.Gc * OW)));
+  p.B = std::max(1, std::min({ob_rows / OW, acc / (2 * p.Gc * OW), T}));
   p.U = std::min(acc / (p.B * OW), 128);  // (store->compute tokens in flight: at most U)
   p.Gc = std::min(p.Gc, p.U / 2);
   p.ok = p.Gp >= 1;
@@ -87,7 +93,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
   // slots per quarter; at most 16, so that the compute->load tokens given
   // before the loads that take them (one per output row whose rows a load
   // overwrites) stay far below the counters' 255
-  const int S = std::min(static_cast<int>(pl.Q / RW), 16);
+  const int S = std::min(static_cast<int>(pl.Q / RW) - 1, 16);
 
   // the zero point, enough for a whole padded row of a chunk
   std::vector<std::int8_t> zp(static_cast<std::size_t>(RW) * R, static_cast<std::int8_t>(p.zp_in));
@@ -135,17 +141,27 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     contiguous(p_dev, static_cast<std::uint32_t>(params.size()), hw.pbuf_sp_base);
     contiguous(w_dev, static_cast<std::uint32_t>(w.size()), hw.wbuf_sp_base);
 
-    // Input rows in loading order li: quarter li % 4, slot (li / 4) % S.
-    // last_user[li]: the last output row (orow, counted over the program)
-    // that reads it.
+    // Input rows in loading order li: quarter li % 4, slot (li / 4) % S
+    // after the zero row. Padding rows are not loaded (row_of: kPadRow):
+    // a DWCONV reads them from the zero row of a quarter its other rows
+    // do not use. last_user[li]: the last output row (orow, counted over
+    // the program) that reads it.
+    constexpr int kPadRow = -2;
     std::vector<int> last_user, row_of;
     const int n_chunks = ceil_div(Gp, pl.Gc);
     std::vector<bool> dep_pushed(static_cast<std::size_t>(n_chunks) * T, false);
     int popped_for = -1;   // the last output row a load waited for
     int rows_emitted = 0;  // output rows whose DWCONVs are in the program
+    // (slot 0 of each quarter: the zero point, for padding rows)
     auto row_word = [&](int li) {
-      return static_cast<std::uint32_t>(li % 4) * pl.Q + static_cast<std::uint32_t>((li / 4) % S) * RW;
+      return static_cast<std::uint32_t>(li % 4) * pl.Q + static_cast<std::uint32_t>((li / 4) % S + 1) * RW;
     };
+    for (std::uint32_t q = 0; q < 4; ++q) contiguous(zp_dev, RW * R, q * pl.Q * R);
+    // (the program's first DWCONV waits for these loads, the taps and the
+    // parameters before them: through its own rows' load->compute, or,
+    // when its window is all padding rows, through the last zero row's)
+    const std::size_t zero_op = ops.size() - 1;
+    bool first_dw = true;
     // unit u: accumulator rows from (u % U) * B * OW; a STORE per unit
     int units_total = 0;
     for (int ci = 0; ci < n_chunks; ++ci) units_total += ceil_div(T, pl.B) * std::min(pl.Gc, Gp - ci * pl.Gc);
@@ -160,7 +176,11 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       auto load_rows = [&](int n, int v_hi, int orow_base) {
         bool any = false;
         for (; next_v <= v_hi; ++next_v) {
-          const int v = next_v, li = static_cast<int>(last_user.size());
+          const int v = next_v, li = static_cast<int>(last_user.size()), iy = v - g.pad_top;
+          if (iy < 0 || iy >= g.in_h) {  // a padding row: the quarters' zero rows
+            row_of[static_cast<std::size_t>(v)] = kPadRow;
+            continue;
+          }
           row_of[static_cast<std::size_t>(v)] = li;
           last_user.push_back(orow_base + n * OH + std::min(OH - 1, v / g.stride_h));
           Deps d;
@@ -174,10 +194,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
             }
           }
           const std::uint32_t sp = row_word(li) * R;
-          const int iy = v - g.pad_top;
-          if (iy < 0 || iy >= g.in_h) {  // a padding row: the zero point
-            contiguous(zp_dev, static_cast<std::uint32_t>(pl.Wp * Lc), sp, d);
-          } else if (Cc == C && Lc == C) {  // all channels, no padding ones: one contiguous DRAM run
+          if (Cc == C && Lc == C) {  // all channels, no padding ones: one contiguous DRAM run
             const std::uint64_t row = in_dev + (static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w * C;
             if (g.pad_left) {
               contiguous(zp_dev, static_cast<std::uint32_t>(g.pad_left * Lc), sp, d);
@@ -231,13 +248,32 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           a.pix_stride = static_cast<std::uint32_t>(Gc);
           a.wbuf_row = static_cast<std::uint32_t>((gc0 + gi) * 9);
           a.acc_row = static_cast<std::uint32_t>(((u % pl.U) * pl.B + in_b) * OW);
+          // (the three rows in three quarters: a padding row takes the
+          // zero row of the first quarter no other row of the window uses)
+          unsigned used = 0;
           for (int k = 0; k < 3; ++k) {
             const int li = row_of[static_cast<std::size_t>(y * g.stride_h + k)];
-            if (li < 0) throw std::logic_error("dwconv: a row read before it is loaded");
-            a.ibuf_row[k] = row_word(li) + static_cast<std::uint32_t>(gi);
+            if (li == -1) throw std::logic_error("dwconv: a row read before it is loaded");
+            if (li >= 0) used |= 1u << (li % 4);
+          }
+          for (int k = 0; k < 3; ++k) {
+            const int li = row_of[static_cast<std::size_t>(y * g.stride_h + k)];
+            if (li >= 0) {
+              a.ibuf_row[k] = row_word(li) + static_cast<std::uint32_t>(gi);
+              continue;
+            }
+            std::uint32_t q = 0;
+            while (used >> q & 1u) ++q;
+            used |= 1u << q;
+            a.ibuf_row[k] = q * pl.Q + static_cast<std::uint32_t>(gi);
           }
           Deps d;
           d.pop_prev = gi == 0 && have_l2c;
+          if (first_dw && !d.pop_prev) {
+            ops[zero_op].d.push_next = true;
+            d.pop_prev = true;
+          }
+          first_dw = false;
           d.pop_next = in_b == 0 && u >= pl.U;  // the unit's previous STORE has drained it
           d.push_next = batch_end;
           d.push_prev = gi == Gc - 1;           // cleared below unless a load waits for this row
@@ -284,10 +320,11 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     // Cycle model: the three engines, each in program order, meeting at
     // the tokens (a FIFO of push times per token kind); every dependency
     // points back in program order, so one pass in that order times them
-    // all. Loads and STOREs take the DMA model's cycles (a STORE gives
-    // store->compute after its drain), a DWCONV one column a cycle and 8
-    // more until its last output is written.
-    std::uint64_t t_load = 0, t_dw = 0, t_store = 0, bytes = 0;
+    // all. Loads take the DMA model's cycles, STOREs the store timeline's
+    // (a STORE gives store->compute after its drain), a DWCONV one column a
+    // cycle and 8 more until its last output is written.
+    std::uint64_t t_load = 0, t_dw = 0, bytes = 0;
+    detail::StoreTimeline stores(model, hw.obuf_rows);
     std::deque<std::uint64_t> l2c, c2l, c2s, s2c;
     auto take = [](std::deque<std::uint64_t>& q) {
       if (q.empty()) throw std::logic_error("dwconv: the cycle model pops a token nobody pushed");
@@ -318,15 +355,14 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         if (o.d.push_next) c2s.push_back(t_dw + 8);
       } else {
         prog.store(o.sa, o.d);
-        t_store = std::max(t_store, take(c2s));
-        if (o.d.push_prev) s2c.push_back(t_store + 12 + o.sa.m + 11);
-        t_store += model.store(o.sa);
+        const detail::StoreTimeline::Times st = stores.add(o.sa, take(c2s));
+        if (o.d.push_prev) s2c.push_back(st.drained);
         bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
       }
     }
     prog.finish();
     run_program(dev, prog, timeout);
-    total.estimated_cycles += model.mem_latency + 7 + std::max({t_load, t_dw, t_store});
+    total.estimated_cycles += model.mem_latency + 7 + std::max({t_load, t_dw, stores.end()});
     total.dram_bytes += bytes;
     total.perf += read_perf(dev);
     total.instructions += prog.size();

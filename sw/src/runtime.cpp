@@ -182,9 +182,8 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
   return kOverhead + std::max({bus, split, writeback});
 }
 
-std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
-  const std::uint64_t W = bus_bytes;
-  const std::uint64_t drain = 12 + s.m + 11;  // parameters, rows through post-processing (RAM read, 9 stages, write)
+CycleModel::StoreDma CycleModel::store_dma(const StoreArgs& s) const {
+  const std::uint64_t W = bus_bytes, writes = std::max(1u, max_writes);
   std::uint64_t beats = 0, pre_reads = 0;
   for (std::uint32_t r = 0; r < s.m; ++r) {
     const std::uint64_t addr = s.dram_addr + static_cast<std::uint64_t>(r) * s.stride;
@@ -195,14 +194,37 @@ std::uint64_t CycleModel::store(const StoreArgs& s, unsigned) const {
   // (the row's first word) where the row does not start on a bus word, from
   // the output buffer. With max_writes bursts in flight they go out in
   // rounds, each lasting the longer of one response latency and generating
-  // its rows; the last round ends a latency after its last row.
-  const std::uint64_t bursts = s.m;
+  // its rows; the last round's responses come a latency after its last row.
+  const std::uint64_t bursts = std::max<std::uint64_t>(1, s.m);
   const std::uint64_t per_row = (beats + pre_reads) / bursts;
-  const std::uint64_t rounds = ceil_div<std::uint64_t>(bursts, max_writes);
-  const std::uint64_t last_round = bursts - (rounds - 1) * max_writes;
-  const std::uint64_t round = std::max<std::uint64_t>(mem_latency + 6, max_writes * per_row);
-  const std::uint64_t dma = (rounds - 1) * round + last_round * per_row + mem_latency + 6;
-  return drain + 6 + dma;
+  const std::uint64_t rounds = ceil_div<std::uint64_t>(bursts, writes);
+  const std::uint64_t last_round = bursts - (rounds - 1) * writes;
+  const std::uint64_t round = std::max<std::uint64_t>(mem_latency + 6, writes * per_row);
+  return {(rounds - 1) * round + last_round * per_row, mem_latency + 6};
+}
+
+StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready) {
+  const std::uint64_t start = std::max(engine_, ready);
+  const bool whole = s.m > half_;
+  const std::uint64_t rows_free = whole ? std::max(half_free_[0], half_free_[1]) : half_free_[next_half_];
+  // parameters (12 cycles), then the rows through post-processing (RAM
+  // read, 9 stages, write: 11 cycles after the last)
+  const std::uint64_t drained = std::max(start + 12, rows_free) + s.m + 11;
+  // the descriptor taken (a cycle after the drain, or once the DMA has
+  // issued the one before), its checks (4 cycles), its bursts
+  const std::uint64_t taken = std::max(drained + 1, dma_);
+  engine_ = taken + 1;
+  const CycleModel::StoreDma d = m_.store_dma(s);
+  dma_ = taken + 4 + d.gen;
+  const std::uint64_t done = dma_ + d.tail;
+  if (whole) {
+    half_free_[0] = half_free_[1] = done;
+  } else {
+    half_free_[next_half_] = done;
+    next_half_ ^= 1;
+  }
+  end_ = std::max(end_, done);
+  return {drained, done};
 }
 
 // run_lowered in four steps: tile (what fits where), schedule (the
@@ -218,6 +240,7 @@ struct Tiling {
   int kc_tiles = 0;    // K tiles per weight block (one wbuf half)
   int acc_half = 0;    // accumulator rows per half
   int mt_max = 0;      // output rows per row block
+  unsigned obuf_rows = 0;
   int nt_all = 0;      // column blocks of Cols
   int nt_per_prog = 0; // column blocks per program (one parameter slot each)
 };
@@ -235,6 +258,7 @@ Tiling tile(const HwConfig& hw, const Lowered& L) {
   t.kc_tiles = std::max(1, static_cast<int>(hw.wbuf_rows) / 2 / t.R);
   t.acc_half = static_cast<int>(hw.acc_rows) / 2;
   t.mt_max = std::min({t.half_ibuf / t.KT, t.acc_half, static_cast<int>(hw.obuf_rows)});
+  t.obuf_rows = hw.obuf_rows;
   t.nt_all = ceil_div(L.n, t.C);
   t.nt_per_prog = static_cast<int>(hw.pbuf_slots);
   return t;
@@ -374,7 +398,7 @@ struct Estimate {
 // its loads are in, the GEMMs of g-1 are done and, for a GEMM that waits
 // for an accumulator half, the store of the output block two before has
 // drained it; each GEMM occupies the array max(M, Rows) cycles. Stores
-// run one after another once their block's GEMMs are through.
+// follow in order once their block's GEMMs are through (StoreTimeline).
 Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch) {
   Estimate e;
   const std::size_t G = sch.computes.size();
@@ -382,7 +406,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
   // data is in, a latency later (the next group's LOADs issue meanwhile)
   std::vector<std::uint64_t> issue_end(G, 0), load_end(G, 0), comp_end(G, 0), store_end;
   std::size_t next_store_wait = 0;
-  std::uint64_t last_store_end = 0;
+  StoreTimeline stores(model, t.obuf_rows);
   const std::uint64_t pipe = static_cast<std::uint64_t>(t.R + t.C + 1);
   for (std::size_t gi = 0; gi < G; ++gi) {
     std::uint64_t lt = 0;
@@ -402,9 +426,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
         if (o.d.pop_next && next_store_wait < store_end.size()) c = std::max(c, store_end[next_store_wait++]);
         c += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(t.R));
       } else if (o.kind == Op::kStore) {
-        const std::uint64_t s0 = std::max(c + pipe, last_store_end);
-        last_store_end = s0 + model.store(o.sa);
-        store_end.push_back(last_store_end);
+        store_end.push_back(stores.add(o.sa, c + pipe).drained);
         e.dram_bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
       }
     }
@@ -412,7 +434,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
   }
   // program fetch and the first weights into the array before, the last store after
   const std::uint64_t fetch = model.mem_latency + 7;  // the range check (4 cycles), the first instructions
-  e.cycles = fetch + static_cast<std::uint64_t>(t.R) + std::max(comp_end[G - 1] + pipe, last_store_end);
+  e.cycles = fetch + static_cast<std::uint64_t>(t.R) + std::max(comp_end[G - 1] + pipe, stores.end());
   return e;
 }
 

@@ -171,10 +171,14 @@ Row run_layer(Session& session, const Layer& l, std::uint64_t seed, long plant_w
   const double cycles = double(std::max<std::uint64_t>(row.stats.perf.cycles, 1));
   row.util = double(l.macs()) / (peak * cycles);
   // Roofline: the array at its useful rate (MACs it performs include
-  // padding of K and N to the array) against the bus moving every byte.
+  // padding of K and N to the array) against the bus moving every byte:
+  // the bytes read and the bytes written, each at one bus word a cycle
+  // (AXI's read and write channels are independent, and the simulated
+  // memory serves both at once).
   const double shape_eff = row.stats.perf.macs ? double(l.macs()) / double(row.stats.perf.macs) : 1.0;
   const double compute_cycles = double(row.stats.perf.macs) / peak;
-  const double memory_cycles = double(row.stats.dram_bytes) / (hw.bus_bits / 8.0) + mem_latency;
+  const double memory_cycles =
+      double(std::max(row.stats.perf.bytes_read, row.stats.perf.bytes_written)) / (hw.bus_bits / 8.0) + mem_latency;
   row.bound = shape_eff * std::min(1.0, compute_cycles / memory_cycles);
   row.limit = shape_eff < 0.9 ? "array shape" : memory_cycles > compute_cycles ? "memory" : "compute";
   row.est_error = (double(row.stats.estimated_cycles) - cycles) / cycles;

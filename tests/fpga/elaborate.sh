@@ -19,10 +19,11 @@ set -u
 array=${ABACUS_ARRAY:-4}
 export ABACUS_ARRAY=$array
 root=$(cd "$(dirname "$0")/../.." && pwd)
-fail=0
 boards=("$@")
 [ ${#boards[@]} -gt 0 ] || boards=(vcu118 vc707)
-for board in "${boards[@]}"; do
+# One board's checks; prints its findings and returns non-zero on any.
+check_board() {
+  local board=$1 fail=0
   dir=$root/fpga/$board
   get() { make -s -C "$dir" "print-$1"; }
   top=$(get FPGA_TOP)
@@ -36,7 +37,7 @@ for board in "${boards[@]}"; do
   export ABACUS_CORE_MHZ
   work=$(mktemp -d)
   if ! (cd "$work" && tclsh "$root/tests/fpga/ip_stubs.tcl" "$work/ip_stubs.sv" "$part" $ips); then
-    echo "elaborate: FAIL: $board: could not derive IP stubs"; fail=1; rm -rf "$work"; continue
+    echo "elaborate: FAIL: $board: could not derive IP stubs"; rm -rf "$work"; return 1
   fi
   # shellcheck disable=SC2086
   if verilator --lint-only -Wall --top-module "$top" -GArray="$array" $defs -I"$root/fpga/common" \
@@ -73,6 +74,21 @@ for board in "${boards[@]}"; do
     fail=1
   fi
   rm -rf "$work"
+  return $fail
+}
+
+# The boards are independent: checked at once (a log each), reported in order.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+pids=()
+for board in "${boards[@]}"; do
+  check_board "$board" >"$logs/$board.log" 2>&1 &
+  pids+=($!)
+done
+fail=0
+for i in "${!boards[@]}"; do
+  wait "${pids[$i]}" || fail=1
+  cat "$logs/${boards[$i]}.log"
 done
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail

@@ -40,11 +40,12 @@ class TopTest : public ::testing::Test {
     seed_ = sim::test_seed(test_name());
     rnd_ = ref::Random(seed_);
   }
-  std::unique_ptr<SimDevice> open(unsigned latency = 0, double stall = 0.0) {
+  std::unique_ptr<SimDevice> open(unsigned latency = 0, double stall = 0.0, unsigned stall_channels = 0x1f) {
     SimDeviceOptions o;
     o.memory_size = 16 << 20;
     o.mem_latency = latency;
     o.stall_prob = stall;
+    o.stall_channels = stall_channels;
     o.max_stall = 20;
     o.seed = seed_;
     o.rand_reset = sim::rand_reset_from_env();
@@ -422,6 +423,100 @@ TEST_F(TopTest, DwconvFieldsCheckedAndCounted) {
   EXPECT_EQ(pc.compute_busy, (5u - 1) * 2 + 3) << "one cycle per column";
   EXPECT_EQ(pc.macs, 5u * 9 * hw.cols) << "9 x Cols per output";
   run_checked(*dev, 20, 20, 20);
+}
+
+// STOREs of at most half the output buffer drain into alternate halves
+// while the DMA writes the STORE before: with the write channel stalling,
+// every STORE's bytes are its own (a drain into a half the DMA still reads
+// would show another STORE's bytes), the STOREs take less than they would
+// one after another, and a failing STORE is reported with its own index.
+TEST_F(TopTest, StoresOverlapInObufHalves) {
+  const HwConfig hw0 = [&] { auto d = open(); return read_config(*d); }();
+  const std::uint32_t M = hw0.obuf_rows / 2, C = hw0.cols, latency = 100;
+  constexpr int kStores = 6;
+  // Every STORE drains rows of an accumulator half through a slot whose
+  // multipliers are 0, so its bytes are its zero point whatever the
+  // accumulator holds; GEMMs give the compute->store tokens, and the first
+  // one waits for the slot's LOAD.
+  auto program = [&](SimDevice& dev, std::uint64_t dst) {
+    const std::vector<std::uint8_t> params(3 * C * 4, 0);
+    const std::uint64_t p_dev = dev.alloc(params.size());
+    dev.copy_to_device(p_dev, params.data(), params.size());
+    Program q;
+    Deps push;
+    push.push_next = true;
+    q.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
+            hw0.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
+    for (int k = 0; k < kStores; ++k) {
+      Deps d;
+      d.pop_prev = k == 0;
+      d.push_next = true;
+      q.gemm({1, 0, 1, 0, 0, false}, d);
+    }
+    for (int k = 0; k < kStores; ++k) {
+      StoreArgs st;
+      st.dram_addr = dst + static_cast<std::uint64_t>(k) * M * C;
+      st.m = M;
+      st.acc_row = (k % 2) * M;
+      st.n_bytes = C;
+      st.stride = C;
+      st.zp_out = static_cast<std::int8_t>(k + 1);
+      Deps d;
+      d.pop_prev = true;
+      q.store(st, d);
+    }
+    q.finish();
+    return q;
+  };
+  const std::uint32_t first_store = 1 + kStores;  // the STOREs' instruction indices
+  auto expect_bytes = [&](SimDevice& dev, std::uint64_t dst, int k, const char* what) {
+    std::vector<std::int8_t> got(static_cast<std::size_t>(M) * C);
+    dev.copy_from_device(got.data(), dst + static_cast<std::uint64_t>(k) * M * C, got.size());
+    const long bad = std::count_if(got.begin(), got.end(), [&](std::int8_t b) { return b != k + 1; });
+    EXPECT_EQ(bad, 0) << what << ": STORE " << k << ", seed " << seed_;
+  };
+  {  // the W channel alone stalling (write addresses run up to the slave's
+     // queue of 64 bursts ahead of their data): each STORE's own bytes
+    auto dev = open(latency, 0.3, 1u << static_cast<unsigned>(sim::AxiChannel::W));
+    const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+    const std::uint64_t dst = dev->alloc(static_cast<std::size_t>(kStores) * M * C);
+    const RawRun r = run_raw(*dev, program(*dev, dst), lo, hi);
+    ASSERT_EQ(isa::status::error(r.status), 0u);
+    for (int k = 0; k < kStores; ++k) expect_bytes(*dev, dst, k, "stalls");
+    EXPECT_EQ(read_perf(*dev).bytes_written, static_cast<std::uint64_t>(kStores) * M * C);
+  }
+  {  // no stalls: one after another, each STORE would take its drain (M
+     // rows), its writes (M one-beat bursts) and a response latency
+    auto dev = open(latency);
+    const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+    const std::uint64_t dst = dev->alloc(static_cast<std::size_t>(kStores) * M * C);
+    const RawRun r = run_raw(*dev, program(*dev, dst), lo, hi);
+    ASSERT_EQ(isa::status::error(r.status), 0u);
+    const std::uint64_t cycles = read_perf(*dev).cycles;
+    EXPECT_LT(cycles, static_cast<std::uint64_t>(kStores) * (2 * M + latency)) << "the STOREs did not overlap";
+    EXPECT_GT(cycles, static_cast<std::uint64_t>(kStores) * M);
+    for (int k = 0; k < kStores; ++k) expect_bytes(*dev, dst, k, "no stalls");
+  }
+  // A STORE's writes fail: its index, its address, the bytes of the STOREs
+  // before it; the program ends. Failing in its last row, the STORE after
+  // it is outstanding at the DMA when the error is reported (and is
+  // reported by nothing: the DMA stops); failing in its first, it is the
+  // only one.
+  for (const auto& [bad, row] : {std::pair<int, std::uint32_t>{2, M - 1}, {3, 0}}) {
+    auto dev = open(latency);
+    const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+    const std::uint64_t dst = dev->alloc(static_cast<std::size_t>(kStores) * M * C);
+    const std::uint64_t bad_addr = dst + (static_cast<std::uint64_t>(bad) * M + row) * C;
+    dev->memory().add_error_range(bad_addr, bad_addr + C, sim::AxiResp::SlvErr, sim::AxiDir::Write);
+    const RawRun r = run_raw(*dev, program(*dev, dst), lo, hi);
+    dev->memory().clear_errors();
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::DmaSlverr)) << bad;
+    EXPECT_TRUE(r.status & isa::status::ERROR_IS_STORE) << bad;
+    EXPECT_EQ(r.err_pc, first_store + static_cast<std::uint32_t>(bad)) << bad;
+    EXPECT_EQ(r.err_addr, bad_addr) << bad;
+    for (int k = 0; k < bad; ++k) expect_bytes(*dev, dst, k, "before the failing STORE");
+    run_checked(*dev, 20, 20, 20);  // and the next job works
+  }
 }
 
 TEST_F(TopTest, InterruptOnlyWhenEnabled) {

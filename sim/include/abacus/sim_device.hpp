@@ -25,6 +25,7 @@ struct SimDeviceOptions {
   unsigned mem_latency = 0;        // cycles from AR to the first R beat (and W to B)
   double bytes_per_cycle = 0.0;    // memory bandwidth limit; 0 = one beat per cycle
   double stall_prob = 0.0;         // random ready/valid stalls on every channel
+  unsigned stall_channels = 0x1f;  // ... or on these: bit i for sim::AxiChannel i (AW, W, B, AR, R)
   unsigned max_stall = 100;
   std::uint64_t seed = 1;
   bool rand_reset = false;         // randomized initial register state

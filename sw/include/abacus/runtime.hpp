@@ -94,7 +94,38 @@ struct CycleModel {
   unsigned bus_bytes = 0;
   unsigned max_reads = 0, max_writes = 0;
   std::uint64_t load(const LoadArgs& a) const;
-  std::uint64_t store(const StoreArgs& s, unsigned rows_bytes_hint = 0) const;
+  // A STORE's descriptor on the store DMA: the cycles from its first
+  // burst until its last write data is out, then until the last response.
+  struct StoreDma {
+    std::uint64_t gen = 0, tail = 0;
+  };
+  StoreDma store_dma(const StoreArgs& s) const;
+};
+// The store engine and the store DMA over a program's STOREs, in program
+// order (docs/architecture.md, "Cycle model"): a STORE's parameters load
+// while its output buffer rows are still read by an outstanding
+// descriptor, its drain starts once they are free (half-size STOREs
+// alternate between the halves), and the DMA takes its descriptor once
+// the one before has issued its bursts.
+class StoreTimeline {
+ public:
+  StoreTimeline(const CycleModel& m, unsigned obuf_rows) : m_(m), half_(obuf_rows / 2) {}
+  struct Times {
+    std::uint64_t drained = 0;  // store->compute given: the accumulator rows are free
+    std::uint64_t done = 0;     // the last write answered
+  };
+  // ready: when its compute->store token is there
+  Times add(const StoreArgs& s, std::uint64_t ready);
+  std::uint64_t end() const { return end_; }
+
+ private:
+  const CycleModel& m_;
+  std::uint64_t half_;
+  std::uint64_t engine_ = 0;  // the engine takes the next STORE
+  std::uint64_t dma_ = 0;     // the DMA takes the next descriptor
+  std::uint64_t half_free_[2] = {0, 0};
+  int next_half_ = 0;
+  std::uint64_t end_ = 0;
 };
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& lowered,
                       const Timeout& timeout);
