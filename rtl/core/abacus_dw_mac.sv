@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // Depthwise datapath: one output pixel of Lanes channels from a 3x3 window.
 //
 // Each valid input column brings three pixels (kernel rows 0..2, Lanes
@@ -72,19 +73,29 @@ module abacus_dw_mac #(
   end
 
   // ---- control: valid and metadata down the pipeline ---------------------------------------------
-  logic [Latency-1:0] v_q;
+  // (busy, the OR of the valid bits, is a register of its own, set from
+  // their next value: exact, and no OR behind the engine's idle and the
+  // top's deadlock watch; the CI synthesis' third longest path, 3466 ps)
+  logic [Latency-1:0] v_q, v_d;
   logic [MetaW-1:0]   m_q [Latency];
+  logic               busy_q;
+  assign v_d = clear_i ? '0 : {v_q[Latency-2:0], col_valid_i && col_out_i};
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) v_q <= '0;
-    else if (clear_i) v_q <= '0;
-    else v_q <= {v_q[Latency-2:0], col_valid_i && col_out_i};
+    if (!rst_ni) begin
+      v_q    <= '0;
+      busy_q <= 1'b0;
+    end else begin
+      v_q    <= v_d;
+      busy_q <= |v_d;
+    end
   end
   always_ff @(posedge clk_i) begin
     m_q[0] <= col_meta_i;
     for (int unsigned s = 1; s < Latency; s++) m_q[s] <= m_q[s-1];
   end
   assign out_valid_o = v_q[Latency-1];
-  assign busy_o      = |v_q;
+  assign busy_o      = busy_q;
+  `ABACUS_ASSERT(DwMacBusyExact, busy_q == |v_q)
   assign out_meta_o  = m_q[Latency-1];
 
   // ---- products: radix-4 Booth, four partial products per 8 x 8 product -----------------------------

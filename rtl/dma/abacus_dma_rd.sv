@@ -183,13 +183,15 @@ module abacus_dma_rd #(
   assign ar_free    = !ar_valid_q || ar_ready_i;
   // (the count with "a slot is free" registered beside it: no compare in
   // front of the issue)
+  logic none_out;  // nothing in flight (registered beside the count)
   abacus_inflight #(.Max(MaxReads)) u_inflight (
     .clk_i  (clk_i),
     .rst_ni (rst_ni),
     .up_i   (issue_data),
     .down_i (burst_done),
     .count_o(outstanding_q),
-    .free_o (slot_free)
+    .free_o (slot_free),
+    .none_o (none_out)
   );
   assign op_ready_o = !err_q && !stop_q && !bus_err && (!st_valid_q || q_wready) &&
                       (op_fill_i || (ar_free && slot_free));
@@ -392,7 +394,7 @@ module abacus_dma_rd #(
   end
   assign done_pending = done_sr_q[2];
   assign desc_done_o = done_pending && !err_q;
-  assign busy_o = ar_valid_q || st_valid_q || q_rvalid || (outstanding_q != '0) || flush_q || fill_active_q || (done_sr_q != '0);
+  assign busy_o = ar_valid_q || st_valid_q || q_rvalid || !none_out || flush_q || fill_active_q || (done_sr_q != '0);
   assign err_o  = err_q;
 
   logic unused;

@@ -76,13 +76,15 @@ module abacus_dma_wr #(
   assign aw_free    = !aw_valid_q || aw_ready_i;
   // (the count with "a slot is free" registered beside it: no compare in
   // front of the issue)
+  logic none_out;  // nothing in flight (registered beside the count)
   abacus_inflight #(.Max(MaxWrites)) u_inflight (
     .clk_i  (clk_i),
     .rst_ni (rst_ni),
     .up_i   (issue),
     .down_i (b_fire),
     .count_o(outstanding_q),
-    .free_o (slot_free)
+    .free_o (slot_free),
+    .none_o (none_out)
   );
   // an error response stops issue in the cycle it is taken
   assign op_ready_o = !err_q && !(b_valid_i && b_resp_i != abacus_pkg::AxiRespOkay) &&
@@ -271,7 +273,7 @@ module abacus_dma_wr #(
     if (!rst_ni) desc_done_o <= 1'b0;
     else desc_done_o <= b_fire && a_last && b_resp_i == abacus_pkg::AxiRespOkay && !err_q;
   end
-  assign busy_o = aw_valid_q || q_rvalid || s1_valid_q || w_valid_o || (outstanding_q != '0) || desc_done_o;
+  assign busy_o = aw_valid_q || q_rvalid || s1_valid_q || w_valid_o || !none_out || desc_done_o;
   assign err_o  = err_q;
 
   logic unused;

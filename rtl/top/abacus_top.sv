@@ -127,6 +127,14 @@ module abacus_top #(
   logic       tok_l2c_avail, tok_c2l_avail, tok_c2s_avail, tok_s2c_avail;
   logic quiet, fetch_active, tok_overflow;
   logic [1:0] tok_overflow_idx;
+  // (registered: the watch counts 256 quiet cycles in a row, so a cycle
+  // late costs nothing, and the AND over every engine's state is not in
+  // front of its counter)
+  logic quiet_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) quiet_q <= 1'b0;
+    else quiet_q <= quiet;
+  end
   assign quiet = !fetch_active && !ld_dma_busy && !st_dma_busy && !core_busy &&
                  (ld_stall || (ld_idle && !ldq_valid)) && (st_stall || (st_idle && !stq_valid)) &&
                  (cp_stall || !cp_busy);
@@ -141,7 +149,7 @@ module abacus_top #(
     .fetch_err_i(fetch_err), .fetch_err_code_i(fetch_err_code), .fetch_err_addr_i(fetch_err_addr), .pc_i(pc),
     .ld_err_i(ld_err), .ld_err_code_i(ld_err_code), .ld_err_addr_i(ld_err_addr), .ld_pc_i(ld_pc),
     .st_err_i(st_err), .st_err_code_i(st_err_code), .st_err_addr_i(st_err_addr), .st_pc_i(st_pc),
-    .quiet_i(quiet), .tok_counts_i({tok_s2c, tok_c2s, tok_c2l, tok_l2c}),
+    .quiet_i(quiet_q), .tok_counts_i({tok_s2c, tok_c2s, tok_c2l, tok_l2c}),
     .tok_overflow_i(tok_overflow), .tok_overflow_idx_i(tok_overflow_idx),
     // control and status
     .run_o(run), .launch_o(launch), .halt_o(halt), .clear_o(clear), .engines_idle_o(engines_idle),
