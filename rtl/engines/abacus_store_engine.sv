@@ -100,14 +100,13 @@ module abacus_store_engine #(
   localparam int unsigned Half = ObufRows / 2;
   logic [1:0] mask_q;      // this STORE's halves: 01 lower, 10 upper, 11 whole
   logic       next_half_q; // the half the next half-size STORE drains into
-  // outstanding descriptors, oldest in slot 0: halves, instruction index, bytes
-  logic [1:0]  out_n_q;
-  logic [1:0]  out_mask0_q, out_mask1_q;
-  logic [31:0] out_pc0_q, out_pc1_q, out_bytes0_q, out_bytes1_q;
-  logic [1:0]  pend;       // halves an outstanding descriptor reads
+  // outstanding descriptors, oldest first: halves, instruction index, bytes
+  logic        out_valid, take, done_ok, done_err;
+  logic [1:0]  out_mask;
+  logic [31:0] out_pc, out_bytes;
+  logic [1:0]  pend_q;     // halves an outstanding descriptor reads
   logic [31:0] bytes_q;    // M x N_BYTES, worked out while the STORE runs
   logic [31:0] err_pc_q;   // the index of the descriptor completed last (err_o a cycle later)
-  assign pend = (out_n_q != 2'd0 ? out_mask0_q : 2'b00) | (out_n_q == 2'd2 ? out_mask1_q : 2'b00);
 
   assign insn_ready_o = (state_q == SIdle);
   assign tok_pop_o    = (state_q == SToken) && tok_avail_i && !halt_i;
@@ -172,7 +171,7 @@ module abacus_store_engine #(
       tok_push_o <= 1'b0;
       pw_valid_q <= 1'b0;
       next_half_q <= 1'b0;
-      out_n_q    <= '0;
+      pend_q     <= '0;
     end else begin
       err_o      <= 1'b0;
       tok_push_o <= 1'b0;
@@ -209,7 +208,7 @@ module abacus_store_engine #(
         end
         SHold: begin
           if (halt_i) state_q <= SIdle;
-          else if ((pend & mask_q) == 2'b00) state_q <= SDrain;
+          else if ((pend_q & mask_q) == 2'b00) state_q <= SDrain;
         end
         SDrain: begin
           if (r_valid_o && r_ready_i) begin
@@ -232,16 +231,14 @@ module abacus_store_engine #(
         end
         default: state_q <= SIdle;
       endcase
-      // the outstanding descriptors: taken by the DMA at the back, completed
-      // at the front; a failure ends them all (the DMA reports no more)
-      if (dma_done_i && dma_status_i != abacus_pkg::DmaOk) begin
+      // the halves outstanding descriptors read: a new one's added, a
+      // completed one's dropped; a failure ends them all
+      if (done_err) begin
         err_o      <= 1'b1;
         err_code_o <= {1'b0, dma_status_i};
-        out_n_q    <= '0;
-      end else if (dma_done_i) begin
-        out_n_q <= out_n_q - 2'd1 + 2'(desc_valid_o && desc_ready_i);
-      end else if (desc_valid_o && desc_ready_i) begin
-        out_n_q <= out_n_q + 2'd1;
+        pend_q     <= '0;
+      end else begin
+        pend_q <= (pend_q & ~(done_ok ? out_mask : 2'b00)) | (take ? mask_q : 2'b00);
       end
     end
   end
@@ -249,43 +246,38 @@ module abacus_store_engine #(
     pw_idx_q <= pw_q;
     if (pw_valid_q) vec_q <= vec_next;
   end
-  // the outstanding descriptors' slots (their count above); a completion
-  // moves slot 1 to slot 0, a new descriptor goes behind the rest
-  logic take;
-  assign take = desc_valid_o && desc_ready_i;
-  always_ff @(posedge clk_i) begin
-    if (dma_done_i) begin
-      out_mask0_q  <= out_mask1_q;
-      out_pc0_q    <= out_pc1_q;
-      out_bytes0_q <= out_bytes1_q;
-    end
-    if (take) begin
-      // (slot out_n_q, or one lower when a completion frees slot 0)
-      if ((out_n_q == 2'd0) || (out_n_q == 2'd1 && dma_done_i)) begin
-        out_mask0_q  <= mask_q;
-        out_pc0_q    <= i_q[255:224];
-        out_bytes0_q <= bytes_q;
-      end else begin
-        out_mask1_q  <= mask_q;
-        out_pc1_q    <= i_q[255:224];
-        out_bytes1_q <= bytes_q;
-      end
-    end
-  end
+  // The outstanding descriptors in order: the DMA takes them at the back
+  // and completes them at the front; a failure drops them all (the DMA
+  // reports no more). At most two: their halves are disjoint.
+  assign take     = desc_valid_o && desc_ready_i;
+  assign done_ok  = dma_done_i && dma_status_i == abacus_pkg::DmaOk;
+  assign done_err = dma_done_i && dma_status_i != abacus_pkg::DmaOk;
+  abacus_fifo #(.Width(2 + 32 + 32), .Depth(2), .NoOverflow(1'b1)) u_outstanding (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (done_err),
+    .wvalid_i(take),
+    .wready_o(),
+    .wdata_i ({mask_q, i_q[255:224], bytes_q}),
+    .rvalid_o(out_valid),
+    .rready_i(dma_done_i),
+    .rdata_o ({out_mask, out_pc, out_bytes}),
+    .count_o ()
+  );
   always_ff @(posedge clk_i) begin
     bytes_q <= 32'(m) * 32'(desc_row_bytes_o);
-    if (dma_done_i) err_pc_q <= out_pc0_q;
+    if (dma_done_i) err_pc_q <= out_pc;
   end
 
   // busy: the engine works or a descriptor is outstanding (and it does not
   // wait for a token); idle: neither
   assign stall_o = (state_q == SToken);
-  assign idle_o  = (state_q == SIdle) && (out_n_q == 2'd0);
+  assign idle_o  = (state_q == SIdle) && !out_valid;
   assign busy_o  = !idle_o && !stall_o;
   // the failing STORE's index with err_o; the bytes of the oldest
   // outstanding descriptor, which a DMA completion is for
   assign pc_o    = err_pc_q;
-  assign bytes_o = out_bytes0_q;
+  assign bytes_o = out_bytes;
 
   logic unused;
   assign unused = ^{i_q[7:0], PbufWords, acc_row, pslot};
@@ -296,10 +288,10 @@ module abacus_store_engine #(
   // most two, reading disjoint halves; a drain writes no half an
   // outstanding descriptor reads; every error has a code.
   `ABACUS_ASSERT(StorePopsOnlyAvailable, !tok_pop_o || tok_avail_i)
-  `ABACUS_ASSERT(StoreDoneOnlyOutstanding, !dma_done_i || out_n_q != 2'd0)
-  `ABACUS_ASSERT(StoreTwoOutstanding, out_n_q <= 2'd2 && !(out_n_q == 2'd2 && take && !dma_done_i))
-  `ABACUS_ASSERT(StoreOutstandingDisjoint, out_n_q != 2'd2 || (out_mask0_q & out_mask1_q) == 2'b00)
-  `ABACUS_ASSERT(StoreDrainsFreeRows, !ob_we_o || (pend & mask_q) == 2'b00)
+  `ABACUS_ASSERT(StoreDoneOnlyOutstanding, !dma_done_i || out_valid)
+  `ABACUS_ASSERT(StoreOutstandingDisjoint, !take || (pend_q & mask_q) == 2'b00)
+  `ABACUS_ASSERT(StorePendingIsOutstanding, (pend_q != 2'b00) == out_valid)
+  `ABACUS_ASSERT(StoreDrainsFreeRows, !ob_we_o || (pend_q & mask_q) == 2'b00)
   `ABACUS_ASSERT(StoreErrorHasCode, !err_o || err_code_o != '0)
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(64 + 16 + 16 + 32 + 16)) u_desc_check (
