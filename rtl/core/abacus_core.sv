@@ -28,7 +28,7 @@ module abacus_core #(
   // cycles from an activation row's handshake to its accumulator write
   localparam int unsigned ComputeLatency = Rows + Cols + 1,
   // cycles from a read handshake to its output row (without back-pressure)
-  localparam int unsigned DrainLatency = 1 + 9  // RAM read + abacus_requant stages
+  localparam int unsigned DrainLatency = 1 + 10  // RAM read + abacus_requant stages
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -75,9 +75,15 @@ module abacus_core #(
   // ---- tile sequencing -----------------------------------------------------
   logic [LoadCntWidth-1:0] loaded_q, loaded_d;  // next tile's weight rows in place
   logic                    in_tile_q, in_tile_d;
-  logic                    shadow_full, tile_start, a_fire, w_fire;
+  logic                    shadow_full, shadow_full_d, tile_start, a_fire, w_fire;
 
-  assign shadow_full = (loaded_q == LoadCntWidth'(Rows));
+  // "All Rows weight rows in place" is registered beside the count (the
+  // count's compare behind its register, into the activation handshake, was
+  // the 32x32 synthesis' second longest path, 3388 ps: docs/fpga.md). A
+  // tile's start empties the shadow registers, and with Rows >= 2 one row
+  // cannot fill them again in the same cycle.
+  assign shadow_full_d = !tile_start && (shadow_full ||
+                         (loaded_q == LoadCntWidth'(Rows - 1) && w_fire));
   assign a_ready_o   = in_tile_q || shadow_full;
   assign a_fire      = a_valid_i && a_ready_o;
   assign tile_start  = a_fire && !in_tile_q;
@@ -93,11 +99,13 @@ module abacus_core #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      loaded_q  <= '0;
-      in_tile_q <= 1'b0;
+      loaded_q    <= '0;
+      shadow_full <= 1'b0;
+      in_tile_q   <= 1'b0;
     end else begin
-      loaded_q  <= loaded_d;
-      in_tile_q <= in_tile_d;
+      loaded_q    <= loaded_d;
+      shadow_full <= shadow_full_d;
+      in_tile_q   <= in_tile_d;
     end
   end
 
@@ -154,16 +162,27 @@ module abacus_core #(
     else dw_we_q <= dw_valid_i;
   end
 
+  // "Any in flight" is registered beside the count, from the count's
+  // compares with constants and the two strobes (the count's != 0 behind
+  // its register was the 32x32 synthesis' longest path, 3898 ps, into the
+  // compute engine's idle flag: docs/fpga.md).
   logic [InFlightWidth-1:0] in_flight_q;
+  logic                     busy_q;
+  logic                     row_in, row_out;
+  assign row_in  = a_fire;
+  assign row_out = acc_we && !dw_we_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       in_flight_q <= '0;
+      busy_q      <= 1'b0;
     end else begin
-      in_flight_q <= in_flight_q + (a_fire ? InFlightWidth'(1) : '0)
-                                 - ((acc_we && !dw_we_q) ? InFlightWidth'(1) : '0);
+      in_flight_q <= in_flight_q + (row_in ? InFlightWidth'(1) : '0)
+                                 - (row_out ? InFlightWidth'(1) : '0);
+      // zero next: nothing comes in, and the count is 0, or 1 and leaves
+      busy_q <= row_in || !(in_flight_q == '0 || (in_flight_q == InFlightWidth'(1) && row_out));
     end
   end
-  assign compute_busy_o = (in_flight_q != '0);
+  assign compute_busy_o = busy_q;
   assign acc_we_o       = acc_we;
 
   // ---- post-processing parameters -----------------------------------------
@@ -216,9 +235,11 @@ module abacus_core #(
 
   // ---- assertions ----------------------------------------------------------------
   `ABACUS_ASSERT(LoadedInRange, loaded_q <= LoadCntWidth'(Rows))
+  `ABACUS_ASSERT(ShadowFullExact, shadow_full == (loaded_q == LoadCntWidth'(Rows)))
   `ABACUS_ASSERT(DwAloneIntoAcc, !(dw_valid_i && (upd_valid || in_flight_q != '0)))
   `ABACUS_ASSERT(NoWriteWithoutRow, (acc_we && !dw_we_q) |-> in_flight_q != '0)
   `ABACUS_ASSERT(InFlightBounded, in_flight_q <= InFlightWidth'(ComputeLatency))
+  `ABACUS_ASSERT(CoreBusyExact, busy_q == (in_flight_q != '0))
 `ifndef SYNTHESIS
   initial begin
     assert (Rows >= 2 && Cols >= 1);

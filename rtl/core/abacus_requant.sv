@@ -20,13 +20,13 @@
 // an integer) are the fixed-point mode's rounding add and shift with a
 // wider addend and a tie window.
 //
-// Nine register stages, all advancing on en_i (the caller's pipeline
+// Ten register stages, all advancing on en_i (the caller's pipeline
 // stall), each a short carry chain or a few LUT levels (docs/architecture.md
 // "Post-processing"). Fields are taken per vector where they are first
-// used: acc, bias, float and shift at the first stage, mult at the third
-// (two cycles after acc: registers carried through two stages would become a
+// used: acc, bias, float and shift at the first stage, mult at the fourth
+// (three cycles after acc: registers carried through stages would become a
 // shift-register LUT, whose slow output would start the multiplier), zp_out
-// and the clamp bounds at the eighth.
+// and the clamp bounds at the ninth.
 // Datapath registers carry no reset; validity is tracked by the caller.
 module abacus_requant #(
   // 32 x 32 multiply split for the DSP family (abacus_mul32): 26 for
@@ -51,12 +51,11 @@ module abacus_requant #(
   // ---- stage 0: bias -----------------------------------------------------------
   // (its own cycle: the accumulator RAM's read, the 32-bit add, the 64-bit
   // shift and the saturating compares in one cycle were the longest path)
-  logic        [4:0]  lshift, rshift;
+  logic        [4:0]  lshift;
   logic signed [5:0]  shift_s;
   always_comb begin
     shift_s = $signed(shift_i);
     lshift  = (!float_i && shift_s > 6'sd0) ? 5'(shift_s) : 5'd0;
-    rshift  = (!float_i && shift_s < 6'sd0) ? 5'(-shift_s) : 5'd0;
   end
   // The bits a left shift by l pushes through the sign: 30 down to 31 - l.
   // The shift saturates if any of them differs from the sign.
@@ -65,7 +64,7 @@ module abacus_requant #(
     for (int unsigned j = 0; j < 31; j++) lmask[j] = (6'(j) + 6'(lshift) >= 6'd31);
   end
   logic signed [31:0] s0_biased_q;
-  logic        [4:0]  s0_lshift_q, s0_rshift_q;
+  logic        [4:0]  s0_lshift_q;
   logic        [30:0] s0_lmask_q;
   logic               s0_float_q;
   logic        [5:0]  s0_t0_q;
@@ -74,128 +73,163 @@ module abacus_requant #(
       s0_biased_q <= $signed(acc_i + bias_i);
       s0_lmask_q  <= lmask;
       s0_lshift_q <= lshift;
-      s0_rshift_q <= rshift;
       s0_float_q  <= float_i;
       s0_t0_q     <= shift_i;
     end
   end
 
-  // ---- stage 1: the shift amount -------------------------------------------------
-  // Fixed point: saturation, from the bits the left shift would push through
-  // the sign. Float: the normalizing shift, x's redundant sign bits (0..31):
-  // the leading zeros of {x[31:1] ^ x[30:0], 1}, counted per nibble and
-  // then across the eight nibbles.
+  // ---- stage 1: leading zeros per nibble, and saturation -----------------------
+  // Float: the normalizing shift is x's redundant sign bits (0..31), the
+  // leading zeros of {x[31:1] ^ x[30:0], 1}: counted here per nibble (one
+  // LUT level), then across the eight nibbles at stage 2 (the two in one
+  // cycle were the 32x32 run's 3474 ps path: docs/fpga.md). Fixed point:
+  // saturation, from the bits the left shift would push through the sign.
   logic [31:0] lz_word;
   logic [7:0]  nib_any;
-  logic [1:0]  nib_lz [8];
-  logic [4:0]  lz;
+  logic [15:0] nib_lz;  // nibble k's leading zeros at [2k +: 2]
   always_comb begin
     lz_word = {s0_biased_q[31:1] ^ s0_biased_q[30:0], 1'b1};
     for (int unsigned k = 0; k < 8; k++) begin
       logic [3:0] nb;
       nb = lz_word[4*k +: 4];
-      nib_any[k] = |nb;
-      nib_lz[k]  = nb[3] ? 2'd0 : nb[2] ? 2'd1 : nb[1] ? 2'd2 : 2'd3;
-    end
-    lz = 5'd0;
-    for (int k = 0; k < 8; k++) begin  // the highest nibble with a one wins
-      if (nib_any[k]) lz = {3'(7 - k), nib_lz[k]};
+      nib_any[k]       = |nb;
+      nib_lz[2*k +: 2] = nb[3] ? 2'd0 : nb[2] ? 2'd1 : nb[1] ? 2'd2 : 2'd3;
     end
   end
   logic               sat;
   assign sat = |((s0_biased_q[30:0] ^ {31{s0_biased_q[31]}}) & s0_lmask_q);
+  // The right shift and T0 are made here from the shift word, not carried
+  // from stage 0: four plain registers in a row would become a
+  // shift-register LUT (see the header).
+  logic signed [5:0] t0_s;
+  logic        [4:0] rshift;
+  always_comb begin
+    t0_s   = $signed(s0_t0_q);
+    rshift = (!s0_float_q && t0_s < 6'sd0) ? 5'(-t0_s) : 5'd0;
+  end
 
   logic signed [31:0] s1_x_q;
-  logic        [4:0]  s1_amt_q, s1_rshift_q;
+  logic        [7:0]  s1_nib_any_q;
+  logic        [15:0] s1_nib_lz_q;
+  logic        [4:0]  s1_lshift_q, s1_rshift_q;
   logic               s1_sat_q, s1_float_q, s1_fzero_q;
   logic        [5:0]  s1_t0_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s1_x_q      <= s0_biased_q;
-      s1_amt_q    <= s0_float_q ? lz : s0_lshift_q;
-      s1_sat_q    <= !s0_float_q && sat;
-      s1_rshift_q <= s0_rshift_q;
-      s1_float_q  <= s0_float_q;
+      s1_x_q       <= s0_biased_q;
+      s1_nib_any_q <= nib_any;
+      s1_nib_lz_q  <= nib_lz;
+      s1_lshift_q  <= s0_lshift_q;
+      s1_sat_q     <= !s0_float_q && sat;
+      s1_rshift_q  <= rshift;
+      s1_float_q   <= s0_float_q;
       // x = 0: the product is 0 whatever the exponent says
-      s1_fzero_q  <= (s0_biased_q == 32'sd0);
-      s1_t0_q     <= s0_t0_q;
+      s1_fzero_q   <= (s0_biased_q == 32'sd0);
+      s1_t0_q      <= s0_float_q ? s0_t0_q : 6'd0;  // (used in float mode only)
     end
   end
 
-  // ---- stage 2: the shift ----------------------------------------------------------
+  // ---- stage 2: the shift amount -------------------------------------------------
+  // Float: the highest nibble with a one gives the count's top three bits
+  // and its own count the low two; fixed point: the left shift.
+  logic [4:0] lz;
+  always_comb begin
+    lz = 5'd0;
+    for (int k = 0; k < 8; k++) begin  // the highest nibble with a one wins
+      if (s1_nib_any_q[k]) lz = {3'(7 - k), s1_nib_lz_q[2*k +: 2]};
+    end
+  end
+
+  logic signed [31:0] s2_x_q;
+  logic        [4:0]  s2_amt_q, s2_rshift_q;
+  logic               s2_sat_q, s2_float_q, s2_fzero_q;
+  logic        [5:0]  s2_t0_q;
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s2_x_q      <= s1_x_q;
+      s2_amt_q    <= s1_float_q ? lz : s1_lshift_q;
+      s2_sat_q    <= s1_sat_q;
+      s2_rshift_q <= s1_rshift_q;
+      s2_float_q  <= s1_float_q;
+      s2_fzero_q  <= s1_fzero_q;
+      s2_t0_q     <= s1_t0_q;
+    end
+  end
+
+  // ---- stage 3: the shift ----------------------------------------------------------
   // Fixed point: x << l, or the saturated value. Float: n = x << lz has its
   // sign at bit 31 and its top significant bit at 30; float32(x) is n's top
   // 25 bits (n >> 7, signed) rounded half to even at bit 7, times
   // 2^(7 - lz). The multiplier gets (n >> 7) * 2^6 and mult (the
   // significand * 2^7), so the product's bits 62..31 are Q's bits 49..18,
   // Q = float32(x) * 2^(lz - 7) * significand (|Q| < 2^48); the rounding's
-  // increment is added as a carry-save row (stage 4). The value is
+  // increment is added as a carry-save row (stage 5). The value is
   // Q * 2^-T, T = T0 + lz.
-  logic signed [31:0] shifted, s2_x_d;
+  logic signed [31:0] shifted, s3_x_d;
   always_comb begin
-    shifted = s1_x_q << s1_amt_q;
-    if (s1_float_q)    s2_x_d = {shifted[31], shifted[31:7], 6'd0};
-    else if (s1_sat_q) s2_x_d = s1_x_q[31] ? Int32Min : Int32Max;
-    else               s2_x_d = shifted;
+    shifted = s2_x_q << s2_amt_q;
+    if (s2_float_q)    s3_x_d = {shifted[31], shifted[31:7], 6'd0};
+    else if (s2_sat_q) s3_x_d = s2_x_q[31] ? Int32Min : Int32Max;
+    else               s3_x_d = shifted;
   end
-  logic signed [31:0] s2_x_q, s2_mult_q;
-  logic        [2:0]  s2_rb_q;  // float: lsb, guard, sticky of the rounding at bit 7
-  logic        [4:0]  s2_rshift_q;
-  logic               s2_float_q;
-  logic        [6:0]  s2_t_q;
+  logic signed [31:0] s3_x_q, s3_mult_q;
+  logic        [2:0]  s3_rb_q;  // float: lsb, guard, sticky of the rounding at bit 7
+  logic        [4:0]  s3_rshift_q;
+  logic               s3_float_q;
+  logic        [6:0]  s3_t_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s2_x_q      <= s2_x_d;
-      s2_mult_q   <= $signed(mult_i);
-      s2_rb_q     <= {shifted[7], shifted[6], |shifted[5:0]};
-      s2_rshift_q <= s1_rshift_q;
-      s2_float_q  <= s1_float_q;
+      s3_x_q      <= s3_x_d;
+      s3_mult_q   <= $signed(mult_i);
+      s3_rb_q     <= {shifted[7], shifted[6], |shifted[5:0]};
+      s3_rshift_q <= s2_rshift_q;
+      s3_float_q  <= s2_float_q;
       // x = 0 makes T large: the result is 0
-      s2_t_q      <= s1_fzero_q ? 7'd127 : 7'(s1_t0_q) + 7'(s1_amt_q);
+      s3_t_q      <= s2_fzero_q ? 7'd127 : 7'(s2_t0_q) + 7'(s2_amt_q);
     end
   end
 
-  // ---- stage 3: 32x32 product, in four parts ----------------------------------
+  // ---- stage 4: 32x32 product, in four parts ----------------------------------
   // two DSP products and two carry-save rows from fabric (abacus_mul32):
   // x * mult + R = ll + lh * 2^17 + (hs + hc) * 2^L in the low 63 bits,
-  // R = 2^30 (stage 5's rounding constant) in fixed point, 0 in float.
+  // R = 2^30 (stage 6's rounding constant) in fixed point, 0 in float.
   localparam int unsigned L = MulLowBits;
   logic [L+17:0] ll, lh;
   logic [39:0]   hs, hc;
   abacus_mul32 #(.LowBits(L)) u_mul (
-    .a_i    (s2_x_q),
-    .b_i    (s2_mult_q),
-    .round_i(!s2_float_q),
+    .a_i    (s3_x_q),
+    .b_i    (s3_mult_q),
+    .round_i(!s3_float_q),
     .ll_o   (ll),
     .lh_o   (lh),
     .hs_o   (hs),
     .hc_o   (hc)
   );
-  logic [L+17:0] s3_ll_q, s3_lh_q;
-  logic [39:0]   s3_hs_q, s3_hc_q;
-  logic [31:0]   s3_ru_q;  // float: the rounding's increment times the multiplier
-  logic          s3_ovf_q, s3_float_q;
-  logic [4:0]    s3_rshift_q;
-  logic [6:0]    s3_t_q;
+  logic [L+17:0] s4_ll_q, s4_lh_q;
+  logic [39:0]   s4_hs_q, s4_hc_q;
+  logic [31:0]   s4_ru_q;  // float: the rounding's increment times the multiplier
+  logic          s4_ovf_q, s4_float_q;
+  logic [4:0]    s4_rshift_q;
+  logic [6:0]    s4_t_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s3_ll_q     <= ll;
-      s3_lh_q     <= lh;
-      s3_hs_q     <= hs;
-      s3_hc_q     <= hc;
+      s4_ll_q     <= ll;
+      s4_lh_q     <= lh;
+      s4_hs_q     <= hs;
+      s4_hc_q     <= hc;
       // round half to even: up if above half, or at half with an odd lsb
-      s3_ru_q     <= (s2_float_q && s2_rb_q[1] && (s2_rb_q[0] || s2_rb_q[2])) ? s2_mult_q : 32'd0;
+      s4_ru_q     <= (s3_float_q && s3_rb_q[1] && (s3_rb_q[0] || s3_rb_q[2])) ? s3_mult_q : 32'd0;
       // the one product SRDHM cannot represent: INT32_MIN * INT32_MIN
-      s3_ovf_q    <= !s2_float_q && (s2_x_q == Int32Min) && (s2_mult_q == Int32Min);
-      s3_float_q  <= s2_float_q;
-      s3_t_q      <= s2_t_q;
+      s4_ovf_q    <= !s3_float_q && (s3_x_q == Int32Min) && (s3_mult_q == Int32Min);
+      s4_float_q  <= s3_float_q;
+      s4_t_q      <= s3_t_q;
       // float: the rounding's shift is T's position in the window (19..30)
-      s3_rshift_q <= s2_float_q ? 5'(s2_t_q - 7'd18) : s2_rshift_q;
+      s4_rshift_q <= s3_float_q ? 5'(s3_t_q - 7'd18) : s3_rshift_q;
     end
   end
 
-  // ---- stage 4: the five parts into two rows (carry-save) -------------------------
-  // Only bits 62..0 of the sum matter (stage 5), and a bit of a sum
+  // ---- stage 5: the five parts into two rows (carry-save) -------------------------
+  // Only bits 62..0 of the sum matter (stage 6), and a bit of a sum
   // depends on the operands' bits at and below it alone: 63-bit rows.
   // SRDHM's one overflow enters here as rows summing to INT32_MAX * 2^31.
   function automatic logic [62:0] csa_s(input logic [62:0] x, input logic [62:0] y, input logic [62:0] z);
@@ -206,11 +240,11 @@ module abacus_requant #(
   endfunction
   logic [62:0] o_ll, o_lh, o_hs, o_hc, o_ru, t_s, t_c, u_s, u_c, v_s, v_c;
   always_comb begin
-    o_ll = 63'(s3_ll_q);                          // non-negative
-    o_lh = 63'($signed(s3_lh_q)) << 17;
-    o_hs = 63'(s3_hs_q) << L;                     // (bits of hs above 62 - L do not matter)
-    o_hc = 63'(s3_hc_q) << L;
-    o_ru = 63'($signed(s3_ru_q)) << 6;            // float: ru * significand * 2^13
+    o_ll = 63'(s4_ll_q);                          // non-negative
+    o_lh = 63'($signed(s4_lh_q)) << 17;
+    o_hs = 63'(s4_hs_q) << L;                     // (bits of hs above 62 - L do not matter)
+    o_hc = 63'(s4_hc_q) << L;
+    o_ru = 63'($signed(s4_ru_q)) << 6;            // float: ru * significand * 2^13
     t_s = csa_s(o_lh, o_hs, o_hc);
     t_c = csa_c(o_lh, o_hs, o_hc);
     u_s = csa_s(o_ll, o_ru, t_s);
@@ -218,21 +252,21 @@ module abacus_requant #(
     v_s = csa_s(u_s, u_c, t_c);
     v_c = csa_c(u_s, u_c, t_c);
   end
-  logic [62:0] s4_s_q, s4_c_q;
-  logic        s4_float_q;
-  logic [4:0]  s4_rshift_q;
-  logic [6:0]  s4_t_q;
+  logic [62:0] s5_s_q, s5_c_q;
+  logic        s5_float_q;
+  logic [4:0]  s5_rshift_q;
+  logic [6:0]  s5_t_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s4_s_q      <= s3_ovf_q ? {1'b0, Int32Max[30:0], 31'd0} : v_s;
-      s4_c_q      <= s3_ovf_q ? 63'd0 : v_c;
-      s4_rshift_q <= s3_rshift_q;
-      s4_float_q  <= s3_float_q;
-      s4_t_q      <= s3_t_q;
+      s5_s_q      <= s4_ovf_q ? {1'b0, Int32Max[30:0], 31'd0} : v_s;
+      s5_c_q      <= s4_ovf_q ? 63'd0 : v_c;
+      s5_rshift_q <= s4_rshift_q;
+      s5_float_q  <= s4_float_q;
+      s5_t_q      <= s4_t_q;
     end
   end
 
-  // ---- stage 5: the add, bits 62..31 by carry select --------------------------------
+  // ---- stage 6: the add, bits 62..31 by carry select --------------------------------
   // Fixed point: gemmlowp computes (ab + nudge) / 2^31 with C++ truncation,
   // nudge = 2^30 for ab >= 0 and 1 - 2^30 otherwise; that equals
   // floor((ab + 2^30) / 2^31) for every ab, which is an arithmetic shift:
@@ -247,59 +281,59 @@ module abacus_requant #(
   logic [33:0] hi1;  // 2x + 1 + 2y + 1 = 2(x + y + 1): a carry in at bit 0
   logic [30:0] nz;
   always_comb begin
-    sum_lo = {1'b0, s4_s_q[30:0]} + {1'b0, s4_c_q[30:0]};
-    hi0    = {1'b0, s4_s_q[62:31]} + {1'b0, s4_c_q[62:31]};
-    hi1    = {1'b0, s4_s_q[62:31], 1'b1} + {1'b0, s4_c_q[62:31], 1'b1};
-    nz     = (s4_s_q[30:0] ^ s4_c_q[30:0]) ^ ({s4_s_q[29:0], 1'b0} | {s4_c_q[29:0], 1'b0});
+    sum_lo = {1'b0, s5_s_q[30:0]} + {1'b0, s5_c_q[30:0]};
+    hi0    = {1'b0, s5_s_q[62:31]} + {1'b0, s5_c_q[62:31]};
+    hi1    = {1'b0, s5_s_q[62:31], 1'b1} + {1'b0, s5_c_q[62:31], 1'b1};
+    nz     = (s5_s_q[30:0] ^ s5_c_q[30:0]) ^ ({s5_s_q[29:0], 1'b0} | {s5_c_q[29:0], 1'b0});
   end
   // The rounding's addend, from the shift r alone: fixed point 2^(r-1) - 1
-  // (stage 6 adds the 1 for x >= 0 as a carry in), float 2^(r-1); 0 for
+  // (stage 7 adds the 1 for x >= 0 as a carry in), float 2^(r-1); 0 for
   // r = 0. (Made from the shift here rather than earlier and carried:
   // synthesis turns a chain of plain registers into a shift-register LUT,
-  // whose slow output then starts stage 6's add.) Float also gets the
+  // whose slow output then starts stage 7's add.) Float also gets the
   // mask of Q's bits T-2 down to 24, the tie window's middle (T - 2 =
   // r + 16: W's bits r - 2 down to 6).
   logic [30:0] half, f_mid;
   always_comb begin
     for (int unsigned j = 0; j < 31; j++) begin
-      half[j]  = s4_float_q ? (6'(j) + 6'd1 == 6'(s4_rshift_q)) : (6'(j) + 6'd1 < 6'(s4_rshift_q));
-      f_mid[j] = (j >= 6) && (6'(j) + 6'd2 <= 6'(s4_rshift_q));
+      half[j]  = s5_float_q ? (6'(j) + 6'd1 == 6'(s5_rshift_q)) : (6'(j) + 6'd1 < 6'(s5_rshift_q));
+      f_mid[j] = (j >= 6) && (6'(j) + 6'd2 <= 6'(s5_rshift_q));
     end
   end
-  logic        s5_carry_q, s5_sticky_q, s5_cin_q, s5_float_q, s5_fzero_q, s5_fsat_q;
-  logic        s5_big0_q, s5_big1_q;
-  logic [31:0] s5_hi0_q, s5_hi1_q;
-  logic [30:0] s5_half_q, s5_mid_q;
-  logic [4:0]  s5_rshift_q;
+  logic        s6_carry_q, s6_sticky_q, s6_cin_q, s6_float_q, s6_fzero_q, s6_fsat_q;
+  logic        s6_big0_q, s6_big1_q;
+  logic [31:0] s6_hi0_q, s6_hi1_q;
+  logic [30:0] s6_half_q, s6_mid_q;
+  logic [4:0]  s6_rshift_q;
   logic        unused_hi;
   assign unused_hi = ^{hi0[32], hi1[33], hi1[0], sum_lo[30:0]};
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s5_carry_q  <= sum_lo[31];
-      s5_hi0_q    <= hi0[31:0];
-      s5_hi1_q    <= hi1[32:1];
-      s5_sticky_q <= |nz;
-      s5_rshift_q <= s4_rshift_q;
-      s5_half_q   <= half;
-      s5_cin_q    <= !s4_float_q && s4_rshift_q != 5'd0;
-      s5_mid_q    <= f_mid;
-      s5_float_q  <= s4_float_q;
+      s6_carry_q  <= sum_lo[31];
+      s6_hi0_q    <= hi0[31:0];
+      s6_hi1_q    <= hi1[32:1];
+      s6_sticky_q <= |nz;
+      s6_rshift_q <= s5_rshift_q;
+      s6_half_q   <= half;
+      s6_cin_q    <= !s5_float_q && s5_rshift_q != 5'd0;
+      s6_mid_q    <= f_mid;
+      s6_float_q  <= s5_float_q;
       // T >= 49: |value| < 1/2, so 0 (a tie at 1/2 goes to 0 too);
       // T <= 36: |value| >= 2^10, saturated
-      s5_fzero_q  <= s4_t_q >= 7'd49;
-      s5_fsat_q   <= s4_t_q <= 7'd36;
+      s6_fzero_q  <= s5_t_q >= 7'd49;
+      s6_fsat_q   <= s5_t_q <= 7'd36;
       // |Q| >= 2^47 (W's bits 30 and 29 differ) for either candidate W
-      s5_big0_q   <= hi0[30] ^ hi0[29];
-      s5_big1_q   <= hi1[31] ^ hi1[30];
+      s6_big0_q   <= hi0[30] ^ hi0[29];
+      s6_big1_q   <= hi1[31] ^ hi1[30];
     end
   end
 
-  // ---- stage 6: the high half picked, and the rounding add ---------------------------
+  // ---- stage 7: the high half picked, and the rounding add ---------------------------
   // Fixed point: RoundingDivideByPOT(x, r) adds one to x >> r when the
   // remainder x mod 2^r is above 2^(r-1) - 1, or above 2^(r-1) for a
   // negative x; that is (x + 2^(r-1) - 1 + (x >= 0)) >> r (r >= 1; x itself
   // for r = 0), in 33 bits (x + 2^(r-1) can pass 2^31; the shifted result
-  // cannot). This stage makes the sum, stage 7 shifts.
+  // cannot). This stage makes the sum, stage 8 shifts.
   //
   // Float: the product rounded to 24 significant bits (at bit k1 = 24 of Q
   // if |Q| >= 2^47, else 23), then to an integer (at bit T), is Q rounded
@@ -308,7 +342,7 @@ module abacus_requant #(
   // lands on the half-integer and the second picks the even neighbour
   // (T - 2 >= k1 + 12 in every case that neither saturates nor is 0). So
   // the sum is W + 2^(r-1) + 2^(k1-19) (W units), which rounds up from the
-  // window's lower edge on, and stage 7 clears bit 0 of the shifted sum in
+  // window's lower edge on, and stage 8 clears bit 0 of the shifted sum in
   // the window (the even one of the two neighbours). The window test: Q's
   // bit T-1 (the half) with its bits T-2..k1 all zero above the
   // half-integer and no more than 2^(k1-1) below them, or all ones and bit
@@ -316,60 +350,60 @@ module abacus_requant #(
   logic [31:0] w, addend;
   logic        f_big, f_h, f_b, f_stl, f_mid0, f_mid1, f_tie, cin;
   always_comb begin
-    w      = s5_carry_q ? s5_hi1_q : s5_hi0_q;
-    f_big  = s5_carry_q ? s5_big1_q : s5_big0_q;  // w[30] ^ w[29]
+    w      = s6_carry_q ? s6_hi1_q : s6_hi0_q;
+    f_big  = s6_carry_q ? s6_big1_q : s6_big0_q;  // w[30] ^ w[29]
     // (written bit by bit: an index chosen by f_big cost a LUT level; the
     // float mode's half is at bit 18 or above)
-    addend    = {1'b0, s5_half_q};
-    addend[4] = s5_half_q[4] || (s5_float_q && !f_big);
-    addend[5] = s5_half_q[5] || (s5_float_q && f_big);
-    cin    = s5_cin_q && !w[31];
-    f_h    = |(w[30:0] & s5_half_q);
+    addend    = {1'b0, s6_half_q};
+    addend[4] = s6_half_q[4] || (s6_float_q && !f_big);
+    addend[5] = s6_half_q[5] || (s6_float_q && f_big);
+    cin    = s6_cin_q && !w[31];
+    f_h    = |(w[30:0] & s6_half_q);
     f_b    = f_big ? w[5] : w[4];                           // Q[k1 - 1]
-    f_stl  = (f_big ? |w[4:0] : |w[3:0]) || s5_sticky_q;    // Q[k1-2:0] != 0
-    f_mid0 = !(|(w[30:0] & s5_mid_q)) && (f_big || !w[5]);  // Q[T-2:k1] == 0
-    f_mid1 = &(w[30:0] | ~s5_mid_q) && (f_big || w[5]);     // Q[T-2:k1] all ones
-    f_tie  = s5_float_q && (f_h ? (f_mid0 && !(f_b && f_stl)) : (f_mid1 && f_b));
+    f_stl  = (f_big ? |w[4:0] : |w[3:0]) || s6_sticky_q;    // Q[k1-2:0] != 0
+    f_mid0 = !(|(w[30:0] & s6_mid_q)) && (f_big || !w[5]);  // Q[T-2:k1] == 0
+    f_mid1 = &(w[30:0] | ~s6_mid_q) && (f_big || w[5]);     // Q[T-2:k1] all ones
+    f_tie  = s6_float_q && (f_h ? (f_mid0 && !(f_b && f_stl)) : (f_mid1 && f_b));
   end
-  logic signed [32:0] s6_z_q;
-  logic        [4:0]  s6_rshift_q;
-  logic               s6_tie_q, s6_float_q, s6_fzero_q, s6_fsat_q, s6_neg_q;
+  logic signed [32:0] s7_z_q;
+  logic        [4:0]  s7_rshift_q;
+  logic               s7_tie_q, s7_float_q, s7_fzero_q, s7_fsat_q, s7_neg_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s6_z_q      <= 33'($signed(w)) + 33'(addend) + 33'(cin);
-      s6_rshift_q <= s5_rshift_q;
-      s6_tie_q    <= f_tie;
-      s6_float_q  <= s5_float_q;
-      s6_fzero_q  <= s5_fzero_q;
-      s6_fsat_q   <= s5_fsat_q;
-      s6_neg_q    <= w[31];
+      s7_z_q      <= 33'($signed(w)) + 33'(addend) + 33'(cin);
+      s7_rshift_q <= s6_rshift_q;
+      s7_tie_q    <= f_tie;
+      s7_float_q  <= s6_float_q;
+      s7_fzero_q  <= s6_fzero_q;
+      s7_fsat_q   <= s6_fsat_q;
+      s7_neg_q    <= w[31];
     end
   end
 
-  // ---- stage 7: the rounding shift ----------------------------------------------------------
-  logic signed [32:0] s7_y_d;
-  logic signed [31:0] s7_pick;
+  // ---- stage 8: the rounding shift ----------------------------------------------------------
+  logic signed [32:0] s8_y_d;
+  logic signed [31:0] s8_pick;
   logic               unused_y;
   always_comb begin
-    s7_y_d = s6_z_q >>> s6_rshift_q;
-    s7_y_d[0] = s7_y_d[0] && !s6_tie_q;
-    if (s6_float_q && s6_fzero_q)     s7_pick = 32'sd0;
-    else if (s6_float_q && s6_fsat_q) s7_pick = s6_neg_q ? -32'sd1024 : 32'sd1024;
-    else                              s7_pick = s7_y_d[31:0];
+    s8_y_d = s7_z_q >>> s7_rshift_q;
+    s8_y_d[0] = s8_y_d[0] && !s7_tie_q;
+    if (s7_float_q && s7_fzero_q)     s8_pick = 32'sd0;
+    else if (s7_float_q && s7_fsat_q) s8_pick = s7_neg_q ? -32'sd1024 : 32'sd1024;
+    else                              s8_pick = s8_y_d[31:0];
   end
-  assign unused_y = s7_y_d[32];
+  assign unused_y = s8_y_d[32];
 
-  logic signed [31:0] s7_y_q;
+  logic signed [31:0] s8_y_q;
   // The clamp, relative to the zero point: y + zp < min <=> y < min - zp
   // (and likewise for max), so the compares need no add in front of them
   // and run side by side with the low byte's add.
-  // The shared fields are taken here, with stage 7's result.
+  // The shared fields are taken here, with stage 8's result.
   logic signed [9:0] lo_bound_q, hi_bound_q;
   logic              inverted_q;  // min > max: everything clamps to max
   logic [7:0]        zp_q, min_q, max_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s7_y_q     <= s7_pick;
+      s8_y_q     <= s8_pick;
       zp_q       <= zp_out_i;
       min_q      <= clamp_min_i;
       max_q      <= clamp_max_i;
@@ -385,9 +419,9 @@ module abacus_requant #(
   logic       under, over;
   logic [7:0] clamped;
   always_comb begin
-    under   = s7_y_q < 32'(lo_bound_q);
-    over    = s7_y_q > 32'(hi_bound_q);
-    clamped = (over || inverted_q) ? max_q : under ? min_q : s7_y_q[7:0] + zp_q;
+    under   = s8_y_q < 32'(lo_bound_q);
+    over    = s8_y_q > 32'(hi_bound_q);
+    clamped = (over || inverted_q) ? max_q : under ? min_q : s8_y_q[7:0] + zp_q;
   end
 
   logic [7:0] out_q;

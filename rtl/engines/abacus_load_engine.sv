@@ -4,11 +4,17 @@
 // POP_NEXT waits for a compute->load token (a buffer was released) and
 // takes it; PUSH_NEXT gives a load->compute token once the data is in.
 // Descriptors are issued back to back (the DMA pipelines them); a queue of
-// the LOADs in flight, popped by the DMA's in-order completions, holds each
-// one's PUSH_NEXT and instruction index. After halt_i, queued instructions
-// are discarded and transfers in progress complete (bus transactions cannot
-// be abandoned).
-module abacus_load_engine (
+// the LOADs in flight (up to MaxLoads), popped by the DMA's in-order
+// completions, holds each one's PUSH_NEXT and instruction index. After
+// halt_i, queued instructions are discarded and transfers in progress
+// complete (bus transactions cannot be abandoned).
+module abacus_load_engine #(
+  // LOADs in flight (a power of two): as many as the DMA has reads in
+  // flight, so that short LOADs (a row of a few beats, a padding run) keep
+  // the bus as busy as long ones do; with 8, 32 x 32 depthwise layers waited
+  // for the memory latency every 8 LOADs (docs/architecture.md)
+  parameter int unsigned MaxLoads = 8
+) (
   input  logic         clk_i,
   input  logic         rst_ni,
   input  logic         halt_i,
@@ -47,7 +53,7 @@ module abacus_load_engine (
   logic        issued, failed;
   assign issued = desc_valid_o && desc_ready_i && !halt_i;
   assign failed = dma_done_i && dma_status_i != abacus_pkg::DmaOk;
-  abacus_fifo #(.Width(65), .Depth(8), .NoOverflow(1'b1)) u_pending (
+  abacus_fifo #(.Width(65), .Depth(MaxLoads), .NoOverflow(1'b1)) u_pending (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (failed),  // the failing descriptor and any after it report nothing more

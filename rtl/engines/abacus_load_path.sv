@@ -67,7 +67,9 @@ module abacus_load_path #(
   assign insn_pending_o = q_valid;
 
   `ABACUS_DESC_WIRES(desc)
-  abacus_load_engine u_engine (
+  // (as many LOADs in flight as reads, at least 8, a power of two)
+  localparam int unsigned MaxLoads = (MaxReads > 8) ? 2 ** $clog2(MaxReads) : 8;
+  abacus_load_engine #(.MaxLoads(MaxLoads)) u_engine (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .halt_i      (halt_i),

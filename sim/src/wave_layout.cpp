@@ -116,7 +116,7 @@ Layout make_core() {
         s(c + "r_addr_i", "read-out: accumulator row", F::Dec),
         s(c + "drain_valid_q", "post-processing: stages valid", F::Hex),
         s(c + "u_post.g_lane[0].u_requant.s0_biased_q", "requant lane 0: accumulator + bias", F::Hex),
-        s(c + "u_post.g_lane[0].u_requant.s7_y_q", "requant lane 0: scaled and rounded", F::Hex),
+        s(c + "u_post.g_lane[0].u_requant.s8_y_q", "requant lane 0: scaled and rounded", F::Hex),
         s(c + "o_valid_o", "output: valid"), s(c + "o_ready_i", "output: ready"),
         s(c + "o_data_o", "output: row", F::Hex)}},
   };

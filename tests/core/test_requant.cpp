@@ -38,7 +38,7 @@ class RequantLane {
   }
   // Pushes vectors one per cycle, returns the lane's outputs in order.
   std::vector<std::int8_t> run(const std::vector<Vec>& vs) {
-    constexpr int kLatency = 9;
+    constexpr int kLatency = 10;
     auto& d = sim_->dut();
     std::vector<std::int8_t> out;
     d.en_i = 1;
@@ -46,8 +46,8 @@ class RequantLane {
       const Vec& v = vs[std::min(i, vs.size() - 1)];
       d.acc_i = static_cast<std::uint32_t>(v.acc);
       d.bias_i = static_cast<std::uint32_t>(v.bias);
-      // mult is taken at the third stage, two cycles after acc
-      d.mult_i = static_cast<std::uint32_t>(vs[std::min(i >= 2 ? i - 2 : 0, vs.size() - 1)].mult);
+      // mult is taken at the fourth stage, three cycles after acc
+      d.mult_i = static_cast<std::uint32_t>(vs[std::min(i >= 3 ? i - 3 : 0, vs.size() - 1)].mult);
       d.shift_i = static_cast<std::uint8_t>(v.shift & 0x3f);
       d.float_i = v.is_float;
       // The shared fields are quasi-static in the core; here they change per

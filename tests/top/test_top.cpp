@@ -519,6 +519,55 @@ TEST_F(TopTest, StoresOverlapInObufHalves) {
   }
 }
 
+// Short LOADs keep the read bus busy: the load engine keeps up to 32 LOADs
+// in flight (abacus_load_engine MaxLoads, the DMA's 32 reads), so 40
+// single-beat LOADs against a 300-cycle memory take about three latencies
+// (two rounds of fetch, one of data), not one latency every 8 LOADs (six,
+// with the 8 it had). Every LOAD's bytes are counted once; a bus error in
+// the 36th reports that LOAD's index and address with 31 LOADs still in
+// flight ahead of it.
+TEST_F(TopTest, ShortLoadsInFlight) {
+  const HwConfig hw = [&] { auto d = open(); return read_config(*d); }();
+  const std::uint32_t W = hw.bus_bits / 8, latency = 300;
+  constexpr std::uint32_t kLoads = 40;
+  auto program = [&](std::uint64_t src) {
+    Program q;
+    for (std::uint32_t k = 0; k < kLoads; ++k) {
+      // (every other bus word in DRAM, one ibuf word each)
+      q.load({src + 2ull * k * W, 1, W, W, k * W, W});
+    }
+    q.finish();
+    return q;
+  };
+  {
+    auto dev = open(latency);
+    const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+    const std::uint64_t src = dev->alloc(2ull * kLoads * W);
+    const RawRun r = run_raw(*dev, program(src), lo, hi);
+    ASSERT_EQ(isa::status::error(r.status), 0u);
+    const PerfCounters pc = read_perf(*dev);
+    EXPECT_EQ(pc.bytes_read, static_cast<std::uint64_t>(kLoads) * W);
+    EXPECT_LT(pc.cycles, 4ull * latency) << "LOADs waited for the latency in groups";
+    EXPECT_GT(pc.cycles, 3ull * latency);
+  }
+  {
+    auto dev = open(latency);
+    const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+    const std::uint64_t src = dev->alloc(2ull * kLoads * W);
+    constexpr std::uint32_t kBad = 35;
+    const std::uint64_t bad_addr = src + 2ull * kBad * W;
+    dev->memory().add_error_range(bad_addr, bad_addr + W, sim::AxiResp::SlvErr, sim::AxiDir::Read);
+    const RawRun r = run_raw(*dev, program(src), lo, hi);
+    dev->memory().clear_errors();
+    EXPECT_EQ(isa::status::error(r.status), static_cast<std::uint32_t>(isa::Error::DmaSlverr));
+    EXPECT_FALSE(r.status & isa::status::ERROR_IS_STORE);
+    EXPECT_EQ(r.err_pc, kBad);
+    EXPECT_EQ(r.err_addr, bad_addr);
+    EXPECT_EQ(read_perf(*dev).bytes_read, static_cast<std::uint64_t>(kBad) * W);
+    run_checked(*dev, 20, 20, 20);  // and the next job works
+  }
+}
+
 TEST_F(TopTest, InterruptOnlyWhenEnabled) {
   auto dev = open();
   Program p;
