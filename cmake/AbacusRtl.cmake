@@ -43,7 +43,7 @@ set(ABACUS_MODEL_CFLAGS "-march=native" CACHE STRING "extra compiler flags for t
 # to link, and only the next one reconfigures.
 file(GLOB_RECURSE ABACUS_RTL_HEADERS CONFIGURE_DEPENDS ${ABACUS_RTL_DIR}/*.svh)
 set(ABACUS_RTL_DIGEST_FILES ${ABACUS_RTL_SOURCES} ${ABACUS_RTL_HEADERS} ${ABACUS_RTL_VLT}
-    ${PROJECT_SOURCE_DIR}/tb/rtl/abacus_dma_tb.sv)
+    ${PROJECT_SOURCE_DIR}/tb/rtl/abacus_dma_tb.sv ${PROJECT_SOURCE_DIR}/tb/rtl/abacus_fetch_tb.sv)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ABACUS_RTL_DIGEST_FILES})
 set(_abacus_digests "")
 foreach(_f IN LISTS ABACUS_RTL_DIGEST_FILES)

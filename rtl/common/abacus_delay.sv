@@ -21,24 +21,28 @@ module abacus_delay #(
   end else begin : g_regs
     // the chain: every stage, or all but a kept last one
     localparam int unsigned Chain = (OutReg && Depth > 1) ? Depth - 1 : Depth;
-    // unpacked: Yosys 0.23 rejects multi-dimensional packed arrays in generate blocks
+    // one packed vector shifted a stage a cycle, the newest value at the
+    // bottom (a for loop over an array of stages is one the 5.006
+    // release of Verilator does not unroll past 64 stages, which the
+    // 64x64 array's skews reach: BLKLOOPINIT)
     // storage: toggle coverage of every entry measures data, not logic (make coverage)
     /*verilator coverage_off*/
-    logic [Width-1:0] stage_q [Chain];
+    logic [Chain*Width-1:0] chain_q;
     /*verilator coverage_on*/
-    always_ff @(posedge clk_i) begin
-      stage_q[0] <= d_i;
-      for (int unsigned i = 1; i < Chain; i++) begin
-        stage_q[i] <= stage_q[i-1];
-      end
+    if (Chain == 1) begin : g_one
+      always_ff @(posedge clk_i) chain_q <= d_i;
+    end else begin : g_shift
+      always_ff @(posedge clk_i) chain_q <= {chain_q[(Chain-1)*Width-1:0], d_i};
     end
+    logic [Width-1:0] last;
+    assign last = chain_q[Chain*Width-1 -: Width];
     if (Chain < Depth) begin : g_out
       logic [Width-1:0] out_q;
       // (keep: a kept register is not absorbed into a shift-register LUT)
-      (* keep *) always_ff @(posedge clk_i) out_q <= stage_q[Chain-1];
+      (* keep *) always_ff @(posedge clk_i) out_q <= last;
       assign q_o = out_q;
     end else begin : g_last
-      assign q_o = stage_q[Chain-1];
+      assign q_o = last;
     end
   end
 endmodule

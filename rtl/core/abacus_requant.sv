@@ -302,6 +302,7 @@ module abacus_requant #(
   end
   logic        s6_carry_q, s6_sticky_q, s6_cin_q, s6_float_q, s6_fzero_q, s6_fsat_q;
   logic        s6_big0_q, s6_big1_q;
+  logic [1:0]  s6_add4_q, s6_add5_q;  // float's 2^(k1-19) at bit 4 or 5, for either candidate
   logic [31:0] s6_hi0_q, s6_hi1_q;
   logic [30:0] s6_half_q, s6_mid_q;
   logic [4:0]  s6_rshift_q;
@@ -325,6 +326,10 @@ module abacus_requant #(
       // |Q| >= 2^47 (W's bits 30 and 29 differ) for either candidate W
       s6_big0_q   <= hi0[30] ^ hi0[29];
       s6_big1_q   <= hi1[31] ^ hi1[30];
+      // float's 2^(k1-19): bit 5 if |Q| >= 2^47, else bit 4 (in the same
+      // LUT as the test of |Q|, so that stage 7's add has one LUT in front)
+      s6_add4_q   <= {s5_float_q && !(hi1[31] ^ hi1[30]), s5_float_q && !(hi0[30] ^ hi0[29])};
+      s6_add5_q   <= {s5_float_q && (hi1[31] ^ hi1[30]), s5_float_q && (hi0[30] ^ hi0[29])};
     end
   end
 
@@ -347,32 +352,47 @@ module abacus_requant #(
   // bit T-1 (the half) with its bits T-2..k1 all zero above the
   // half-integer and no more than 2^(k1-1) below them, or all ones and bit
   // k1-1 set below it.
+  // The window test's five terms are worked out for both candidate W
+  // side by side (each straight from its register, not through the pick)
+  // and picked at the end; stage 8 combines them, beside its shift (the
+  // test through the pick was the 32x32 run's 3226 ps path).
   logic [31:0] w, addend;
-  logic        f_big, f_h, f_b, f_stl, f_mid0, f_mid1, f_tie, cin;
+  logic        cin;
+  logic [1:0]  c_h, c_b, c_stl, c_mid0, c_mid1;
+  logic [31:0] cand [2];
+  logic [1:0]  cand_big;
   always_comb begin
     w      = s6_carry_q ? s6_hi1_q : s6_hi0_q;
-    f_big  = s6_carry_q ? s6_big1_q : s6_big0_q;  // w[30] ^ w[29]
-    // (written bit by bit: an index chosen by f_big cost a LUT level; the
-    // float mode's half is at bit 18 or above)
+    // (bits 4 and 5 picked as w is: the float mode's half is at bit 18 or
+    // above, and its 2^(k1-19) at bit 5 or 4 depending on w)
     addend    = {1'b0, s6_half_q};
-    addend[4] = s6_half_q[4] || (s6_float_q && !f_big);
-    addend[5] = s6_half_q[5] || (s6_float_q && f_big);
+    addend[4] = s6_half_q[4] || s6_add4_q[s6_carry_q];
+    addend[5] = s6_half_q[5] || s6_add5_q[s6_carry_q];
     cin    = s6_cin_q && !w[31];
-    f_h    = |(w[30:0] & s6_half_q);
-    f_b    = f_big ? w[5] : w[4];                           // Q[k1 - 1]
-    f_stl  = (f_big ? |w[4:0] : |w[3:0]) || s6_sticky_q;    // Q[k1-2:0] != 0
-    f_mid0 = !(|(w[30:0] & s6_mid_q)) && (f_big || !w[5]);  // Q[T-2:k1] == 0
-    f_mid1 = &(w[30:0] | ~s6_mid_q) && (f_big || w[5]);     // Q[T-2:k1] all ones
-    f_tie  = s6_float_q && (f_h ? (f_mid0 && !(f_b && f_stl)) : (f_mid1 && f_b));
+    cand[0]  = s6_hi0_q;
+    cand[1]  = s6_hi1_q;
+    cand_big = {s6_big1_q, s6_big0_q};
+    for (int unsigned k = 0; k < 2; k++) begin
+      c_h[k]    = |(cand[k][30:0] & s6_half_q);                                  // Q[T-1]
+      c_b[k]    = cand_big[k] ? cand[k][5] : cand[k][4];                         // Q[k1 - 1]
+      c_stl[k]  = (cand_big[k] ? |cand[k][4:0] : |cand[k][3:0]) || s6_sticky_q;  // Q[k1-2:0] != 0
+      c_mid0[k] = !(|(cand[k][30:0] & s6_mid_q)) && (cand_big[k] || !cand[k][5]);  // Q[T-2:k1] == 0
+      c_mid1[k] = &(cand[k][30:0] | ~s6_mid_q) && (cand_big[k] || cand[k][5]);     // all ones
+    end
   end
   logic signed [32:0] s7_z_q;
   logic        [4:0]  s7_rshift_q;
-  logic               s7_tie_q, s7_float_q, s7_fzero_q, s7_fsat_q, s7_neg_q;
+  logic               s7_h_q, s7_b_q, s7_stl_q, s7_mid0_q, s7_mid1_q;
+  logic               s7_float_q, s7_fzero_q, s7_fsat_q, s7_neg_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
       s7_z_q      <= 33'($signed(w)) + 33'(addend) + 33'(cin);
       s7_rshift_q <= s6_rshift_q;
-      s7_tie_q    <= f_tie;
+      s7_h_q      <= c_h[s6_carry_q];
+      s7_b_q      <= c_b[s6_carry_q];
+      s7_stl_q    <= c_stl[s6_carry_q];
+      s7_mid0_q   <= c_mid0[s6_carry_q];
+      s7_mid1_q   <= c_mid1[s6_carry_q];
       s7_float_q  <= s6_float_q;
       s7_fzero_q  <= s6_fzero_q;
       s7_fsat_q   <= s6_fsat_q;
@@ -383,10 +403,11 @@ module abacus_requant #(
   // ---- stage 8: the rounding shift ----------------------------------------------------------
   logic signed [32:0] s8_y_d;
   logic signed [31:0] s8_pick;
-  logic               unused_y;
+  logic               unused_y, f_tie;
   always_comb begin
+    f_tie  = s7_float_q && (s7_h_q ? (s7_mid0_q && !(s7_b_q && s7_stl_q)) : (s7_mid1_q && s7_b_q));
     s8_y_d = s7_z_q >>> s7_rshift_q;
-    s8_y_d[0] = s8_y_d[0] && !s7_tie_q;
+    s8_y_d[0] = s8_y_d[0] && !f_tie;
     if (s7_float_q && s7_fzero_q)     s8_pick = 32'sd0;
     else if (s7_float_q && s7_fsat_q) s8_pick = s7_neg_q ? -32'sd1024 : 32'sd1024;
     else                              s8_pick = s8_y_d[31:0];

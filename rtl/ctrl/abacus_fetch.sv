@@ -4,7 +4,11 @@
 // START checks the program (count > 0, 32-byte aligned, inside the DMA
 // window) and reads it with AXI bursts (ID FetchId) of up to 16
 // instructions that never cross 4 KiB, at most two bursts in flight, and
-// only when the instruction buffer has room for everything requested. Each instruction is
+// only when the instruction buffer has room for everything requested. On a
+// bus wider than an instruction (512 bits: two a beat) it reads the whole
+// beats the program lies in, from the beat holding its first instruction
+// to the beat holding its last, and drops the slots outside the program
+// (as the DMA reads whole beats around a byte range). Each instruction is
 // checked (opcode, reserved bits, dependency flags the engine can honour,
 // field ranges) and dispatched in order to the load, compute or store
 // queue. FINISH, or the end of the program, waits until every engine is
@@ -22,7 +26,10 @@ module abacus_fetch #(
   parameter logic [3:0] FetchId = 4'd1,
   parameter int unsigned MaxBursts = 2,  // reads in flight from fetch (at most 3)
   localparam int unsigned IBits = abacus_isa_pkg::InsnBits,
-  localparam int unsigned BeatsPerInsn = IBits / DataWidth,
+  // An instruction is BeatsPerInsn beats (buses up to 256 bits), or a beat
+  // holds InsnsPerBeat instructions (512 bits and wider).
+  localparam int unsigned BeatsPerInsn = (DataWidth >= IBits) ? 1 : IBits / DataWidth,
+  localparam int unsigned InsnsPerBeat = (DataWidth >= IBits) ? DataWidth / IBits : 1,
   localparam int unsigned IbAw = $clog2(IbufRows)
 ) (
   input  logic                 clk_i,
@@ -67,6 +74,13 @@ module abacus_fetch #(
   localparam int unsigned QDepth = 64;
   localparam int unsigned InsnBytes = IBits / 8;
   localparam int unsigned BeatBytes = DataWidth / 8;
+  // Bursts and the buffer count instruction slots: a slot is an
+  // instruction's 32 bytes, InsnsPerBeat slots a beat. The buffer holds one
+  // entry a beat (its slots inside the program) on a wide bus, one
+  // instruction otherwise.
+  localparam int unsigned SlotBits = (InsnsPerBeat > 1) ? $clog2(InsnsPerBeat) : 1;
+  localparam int unsigned LeftBits = (InsnsPerBeat > 1) ? 33 : 32;  // slots: count + lead slot
+  localparam int unsigned EntriesPerBurst = BurstInsns / InsnsPerBeat;
 
   typedef enum logic [1:0] {
     SIdle,
@@ -92,8 +106,15 @@ module abacus_fetch #(
   assign bytes = {count_q, InsnShift'(0)};
   logic [InsnShift:0] bh_sel;
   assign bh_sel = end_lo_q[32] ? bh1_q : bh0_q;
+  // On a wide bus the program's first slot within its beat (the lead: the
+  // slots before it are read and dropped); the slots to read are then
+  // count + lead. Zero and count on a narrow bus.
+  logic [SlotBits-1:0] lead;
+  logic [LeftBits-1:0] slots_q;
+  assign lead = (InsnsPerBeat > 1) ? base_q[InsnShift +: SlotBits] : '0;
   always_ff @(posedge clk_i) begin
     // step 0
+    slots_q  <= LeftBits'(count_q) + LeftBits'(lead);
     lo_lt_q  <= base_q[31:0] < wbase_q[31:0];
     hi_lt_q  <= base_q[63:32] < wbase_q[63:32];
     hi_eq_q  <= base_q[63:32] == wbase_q[63:32];
@@ -116,13 +137,13 @@ module abacus_fetch #(
   // Beats requested and not received: at most MaxBursts whole bursts.
   localparam int unsigned BeatsMax = MaxBursts * BurstInsns * BeatsPerInsn;
   localparam int unsigned OutBits = $clog2(BeatsMax + 1);
-  logic [31:0] req_left_q;     // instructions not yet requested
+  logic [LeftBits-1:0] req_left_q;  // slots not yet requested
   logic [63:0] req_addr;
   logic [OutBits-1:0] beats_out_q;  // beats requested and not yet received
   logic [1:0]  bursts_out_q;   // bursts requested and not yet complete
   logic        burst_open_q;   // any beat outstanding
   logic        fetch_err_q;    // a read answered with an error: request nothing more
-  logic [6:0]  q_count;
+  logic [6:0]  q_count;        // buffer entries
   logic        can_issue, issue;
   logic        ending_q;       // FINISH (or the end) seen: waiting for the engines
   // The next burst's size, min(instructions left, BurstInsns, instructions
@@ -135,13 +156,15 @@ module abacus_fetch #(
   localparam int unsigned PageInsns = 4096 / InsnBytes;
   localparam int unsigned CapBits = $clog2(BurstInsns + 1);
   logic [11:InsnShift] a_addr;
-  logic [31:0]        a_left;
-  logic [7:0]         a_page;         // instructions to the 4 KiB boundary
-  logic [CapBits-1:0] page_cap_q, left_cap_q, n_insns;
+  logic [LeftBits-1:0] a_left;
+  logic [7:0]         a_page;         // slots to the 4 KiB boundary
+  logic [CapBits-1:0] page_cap_q, left_cap_q, n_insns;  // n_insns: slots in the next burst
   logic               left_nz_q, fresh1_q, n_fresh_q;
   always_comb begin
-    a_addr = (state_q == SCheck) ? base_q[11:InsnShift] : req_addr[11:InsnShift];
-    a_left = (state_q == SCheck) ? count_q : req_left_q;
+    // (in SCheck the base's beat: req_addr is loaded with it)
+    a_addr = (state_q == SCheck) ? base_q[11:InsnShift] & ~(12 - InsnShift)'(InsnsPerBeat - 1)
+                                 : req_addr[11:InsnShift];
+    a_left = (state_q == SCheck) ? slots_q : req_left_q;
     a_page = 8'(PageInsns - 32'(a_addr));
   end
   always_ff @(posedge clk_i) begin
@@ -149,7 +172,7 @@ module abacus_fetch #(
     page_cap_q <= CapBits'(BurstInsns);
     if (a_page < 8'(BurstInsns)) page_cap_q <= CapBits'(a_page);
     left_cap_q <= CapBits'(BurstInsns);
-    if (a_left < BurstInsns) left_cap_q <= CapBits'(a_left);
+    if (a_left < LeftBits'(BurstInsns)) left_cap_q <= CapBits'(a_left);
     left_nz_q <= (a_left != '0);
     n_insns <= page_cap_q;
     if (left_cap_q < page_cap_q) n_insns <= left_cap_q;
@@ -174,7 +197,7 @@ module abacus_fetch #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) room_q <= 1'b0;
     // (the constant on the right of the compare: one add, not two)
-    else room_q <= (8'(q_count) + 8'(32'(beats_out_q) / BeatsPerInsn) <= 8'(QDepth - BurstInsns - 2));
+    else room_q <= (8'(q_count) + 8'(32'(beats_out_q) / BeatsPerInsn) <= 8'(QDepth - EntriesPerBurst - 2));
   end
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q && !ending_q &&
                      (32'(bursts_out_q) < MaxBursts) && left_nz_q && room_q && n_fresh_q;
@@ -189,10 +212,12 @@ module abacus_fetch #(
   always_ff @(posedge clk_i) begin
     if (issue) begin
       ar_addr_o <= req_addr;
-      ar_len_o  <= 8'(32'(n_insns) * BeatsPerInsn - 32'd1);
+      ar_len_o  <= 8'(burst_beats - 32'd1);
     end
   end
   assign ar_valid_o = ar_valid_q;
+  logic [31:0] burst_beats;  // of the next burst
+  assign burst_beats = (32'(n_insns) + InsnsPerBeat - 1) / InsnsPerBeat * BeatsPerInsn;
   assign ar_id_o    = FetchId;
   // the request address: loaded when SCheck passes, stepped by each burst
   logic chk_pass;
@@ -200,80 +225,184 @@ module abacus_fetch #(
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .load_i      (chk_pass),
-    .load_addr_i (base_q),
+    .load_addr_i (base_q & ~64'(InsnsPerBeat * InsnBytes - 1)),
     .step_i      (issue),
     .step_bytes_i({n_insns, InsnShift'(0)}),
     .addr_o      (req_addr)
   );
 
-  // ---- beat assembly ----------------------------------------------------------------
-  logic [IBits-1:0] asm_q;
-  logic [$clog2(BeatsPerInsn+1)-1:0] beat_q;
+  // ---- beat assembly and the instruction buffer --------------------------------
+  // Into the decode below: q_rvalid with the instruction i and its GEMM's
+  // last ibuf row q_rlast; q_rready takes it.
   logic             r_fire, insn_done, bad_beat;
   logic [63:0]      beat_addr;
+  logic             w_valid_q;   // an assembled entry waiting for the buffer
+  logic             q_rvalid, q_rready;
+  logic [IBits-1:0] i;
+  logic [31:0]      q_rlast;
   assign r_ready_o = 1'b1;  // the buffer has room for every beat requested
   assign r_fire    = r_valid_i;
   assign bad_beat  = r_fire && (r_resp_i != abacus_pkg::AxiRespOkay);
-  assign insn_done = r_fire && (32'(beat_q) == BeatsPerInsn - 1);
   // bursts return in order and are contiguous: the beat address runs on
   abacus_addr_step #(.StepBits($clog2(BeatBytes + 1))) u_beat_addr (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .load_i      (chk_pass),
-    .load_addr_i (base_q),
+    .load_addr_i (base_q & ~64'(InsnsPerBeat * InsnBytes - 1)),
     .step_i      (r_fire && state_q == SRun && !clear_i),
     .step_bytes_i(($clog2(BeatBytes + 1))'(BeatBytes)),
     .addr_o      (beat_addr)
   );
-
-  logic             q_wvalid, q_rvalid, q_rready;
-  logic [IBits-1:0] q_wdata, q_rdata;
-  logic [IBits-1:0] shifted;
-  always_comb begin
-    shifted = asm_q;
-    if (BeatsPerInsn > 1) shifted = asm_q >> DataWidth;
-    shifted[IBits-1 -: DataWidth] = r_data_i;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) w_valid_q <= 1'b0;
+    else w_valid_q <= insn_done && !fetch_err_q && !bad_beat && !clear_i && !start_i;
   end
+
   // An assembled instruction waits a cycle in a register before the
   // buffer; meanwhile a GEMM's last ibuf row, IBUF_ROW + (m - 1) x stride,
   // is worked out from that register (one multiply-add, a DSP with its
   // post-adder) and travels with it, so decode (below) only compares.
   // Exact in 32 bits for m >= 1 (m = 0 is rejected anyway).
-  logic             w_valid_q;
-  logic [IBits-1:0] w_insn_q;
-  logic [15:0]      w_m1_q, w_stride_q, w_row_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_valid_q <= 1'b0;
-    else w_valid_q <= insn_done && !fetch_err_q && !bad_beat && !clear_i && !start_i;
-  end
-  always_ff @(posedge clk_i) begin
-    if (insn_done) begin
-      w_insn_q   <= shifted;
-      w_m1_q     <= shifted[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1;
-      w_stride_q <= shifted[abacus_isa_pkg::GemmIbufStrideLsb +: 16];
-      w_row_q    <= shifted[abacus_isa_pkg::GemmIbufRowLsb +: 16];
+  if (InsnsPerBeat == 1) begin : g_narrow
+    // an instruction from BeatsPerInsn beats, the last one on top
+    logic [IBits-1:0] asm_q, shifted;
+    logic [$clog2(BeatsPerInsn+1)-1:0] beat_q;
+    assign insn_done = r_fire && (32'(beat_q) == BeatsPerInsn - 1);
+    always_comb begin
+      shifted = asm_q;
+      if (BeatsPerInsn > 1) shifted = asm_q >> DataWidth;
+      shifted[IBits-1 -: DataWidth] = r_data_i[DataWidth-1:0];
     end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) beat_q <= '0;
+      else if (clear_i || chk_pass) beat_q <= '0;
+      else if (r_fire && state_q == SRun) beat_q <= insn_done ? '0 : beat_q + 1'b1;
+    end
+    always_ff @(posedge clk_i) if (r_fire && state_q == SRun && !clear_i) asm_q <= shifted;
+
+    logic [IBits-1:0] w_insn_q, q_rdata;
+    logic [15:0]      w_m1_q, w_stride_q, w_row_q;
+    always_ff @(posedge clk_i) begin
+      if (insn_done) begin
+        w_insn_q   <= shifted;
+        w_m1_q     <= shifted[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1;
+        w_stride_q <= shifted[abacus_isa_pkg::GemmIbufStrideLsb +: 16];
+        w_row_q    <= shifted[abacus_isa_pkg::GemmIbufRowLsb +: 16];
+      end
+    end
+    logic [31:0] q_wlast;
+    assign q_wlast = 32'(w_m1_q) * 32'(w_stride_q) + 32'(w_row_q);
+    // the issue check (room_q) promises room for every beat requested
+    abacus_fifo #(.Width(32 + IBits), .Depth(QDepth), .NoOverflow(1'b1)) u_q (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .clear_i (clear_i || start_i),
+      .wvalid_i(w_valid_q && !clear_i && !start_i),
+      .wready_o(),
+      .wdata_i ({q_wlast, w_insn_q}),
+      .rvalid_o(q_rvalid),
+      .rready_i(q_rready),
+      .rdata_o ({q_rlast, q_rdata}),
+      .count_o (q_count)
+    );
+    assign i = q_rdata;
+  end else begin : g_wide
+    // A beat's slots inside the program, moved down to slot 0: from the
+    // lead slot in the program's first beat to the last slot in its last
+    // beat (the last beat of the last burst); the entry keeps how many.
+    localparam int unsigned P = InsnsPerBeat;
+    localparam int unsigned EntryBits = SlotBits + P * (32 + IBits);
+    logic                first_beat_q;  // the next beat is the program's first
+    logic [SlotBits-1:0] last_slot_q;   // the program's last slot in its beat
+    logic                left_le_q, n_final_q, final_issued_q;
+    logic                last_beat;
+    logic [SlotBits-1:0] lo, hi;
+    logic [IBits-1:0]    slot [P];
+    always_ff @(posedge clk_i) begin
+      last_slot_q <= lead + count_q[SlotBits-1:0] - 1'b1;
+      // beside n_insns: the next burst takes every slot left (the last one)
+      left_le_q   <= (a_left <= LeftBits'(BurstInsns));
+      n_final_q   <= left_le_q && !(page_cap_q < left_cap_q);
+    end
+    // The program's last burst issued: its last beat is the program's last
+    // (bursts complete in order, and none is issued after it).
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) final_issued_q <= 1'b0;
+      else if (clear_i || chk_pass) final_issued_q <= 1'b0;
+      else if (issue && n_final_q) final_issued_q <= 1'b1;
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) first_beat_q <= 1'b0;
+      else if (clear_i || chk_pass) first_beat_q <= 1'b1;
+      else if (r_fire) first_beat_q <= 1'b0;
+    end
+    assign insn_done = r_fire;
+    assign last_beat = r_last_i && final_issued_q && bursts_out_q == 2'd1;
+    assign lo = first_beat_q ? lead : '0;
+    assign hi = last_beat ? last_slot_q : SlotBits'(P - 1);
+    always_comb begin
+      for (int unsigned s = 0; s < P; s++) begin
+        slot[s] = r_data_i[IBits * ((s + 32'(lo)) % P) +: IBits];
+      end
+    end
+    logic [IBits-1:0]    w_insn_q   [P];
+    logic [15:0]         w_m1_q     [P];
+    logic [15:0]         w_stride_q [P];
+    logic [15:0]         w_row_q    [P];
+    logic [SlotBits-1:0] w_n1_q;  // slots in the entry, less one
+    always_ff @(posedge clk_i) begin
+      if (insn_done) begin
+        w_n1_q <= hi - lo;
+        for (int unsigned s = 0; s < P; s++) begin
+          w_insn_q[s]   <= slot[s];
+          w_m1_q[s]     <= slot[s][abacus_isa_pkg::GemmMLsb +: 16] - 16'd1;
+          w_stride_q[s] <= slot[s][abacus_isa_pkg::GemmIbufStrideLsb +: 16];
+          w_row_q[s]    <= slot[s][abacus_isa_pkg::GemmIbufRowLsb +: 16];
+        end
+      end
+    end
+    logic [EntryBits-1:0] q_wdata, q_rdata;
+    always_comb begin
+      q_wdata = '0;
+      q_wdata[P * (32 + IBits) +: SlotBits] = w_n1_q;
+      for (int unsigned s = 0; s < P; s++) begin
+        q_wdata[s * (32 + IBits) +: 32 + IBits] =
+            {32'(w_m1_q[s]) * 32'(w_stride_q[s]) + 32'(w_row_q[s]), w_insn_q[s]};
+      end
+    end
+    logic e_rvalid, e_rready;
+    // the issue check (room_q) promises room for every beat requested
+    abacus_fifo #(.Width(EntryBits), .Depth(QDepth), .NoOverflow(1'b1)) u_q (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .clear_i (clear_i || start_i),
+      .wvalid_i(w_valid_q && !clear_i && !start_i),
+      .wready_o(),
+      .wdata_i (q_wdata),
+      .rvalid_o(e_rvalid),
+      .rready_i(e_rready),
+      .rdata_o (q_rdata),
+      .count_o (q_count)
+    );
+    // decode takes the head entry's slots one a cycle; the entry leaves
+    // with its last
+    logic [SlotBits-1:0] sl_q;
+    logic                sl_last;
+    assign sl_last  = (sl_q == q_rdata[P * (32 + IBits) +: SlotBits]);
+    assign q_rvalid = e_rvalid;
+    assign e_rready = q_rready && sl_last;
+    assign {q_rlast, i} = q_rdata[32'(sl_q) * (32 + IBits) +: 32 + IBits];
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) sl_q <= '0;
+      else if (clear_i || start_i) sl_q <= '0;
+      else if (q_rready) sl_q <= sl_last ? '0 : sl_q + 1'b1;
+    end
+`ifndef SYNTHESIS
+    initial assert (P * InsnBytes == BeatBytes && BurstInsns % P == 0);
+`endif
   end
-  logic [31:0] q_wlast, q_rlast;
-  assign q_wlast  = 32'(w_m1_q) * 32'(w_stride_q) + 32'(w_row_q);
-  assign q_wdata  = w_insn_q;
-  assign q_wvalid = w_valid_q && !clear_i && !start_i;
-  // the issue check (room_q) promises room for every beat requested
-  abacus_fifo #(.Width(32 + IBits), .Depth(QDepth), .NoOverflow(1'b1)) u_q (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .clear_i (clear_i || start_i),
-    .wvalid_i(q_wvalid),
-    .wready_o(),
-    .wdata_i ({q_wlast, q_wdata}),
-    .rvalid_o(q_rvalid),
-    .rready_i(q_rready),
-    .rdata_o ({q_rlast, q_rdata}),
-    .count_o (q_count)
-  );
 
   // ---- decode ---------------------------------------------------------------------------
-  logic [IBits-1:0] i;
   logic [3:0]       op;
   logic             pop_prev, pop_next, push_prev, push_next;
   logic             op_bad, field_bad, is_finish;
@@ -281,7 +410,6 @@ module abacus_fetch #(
   logic [15:0]      d_row0, d_row1, d_row2;
   logic [1:0]       d_q0, d_q1, d_q2;
   logic signed [7:0] s_min, s_max;
-  assign i = q_rdata;
   always_comb begin
     op        = i[abacus_isa_pkg::OpcodeLsb +: 4];
     pop_prev  = i[abacus_isa_pkg::PopPrevLsb];
@@ -384,7 +512,6 @@ module abacus_fetch #(
       fetch_err_q  <= 1'b0;
       ending_q     <= 1'b0;
       pc_q         <= '0;
-      beat_q       <= '0;
       finish_o     <= 1'b0;
       err_o        <= 1'b0;
       err_code_o   <= '0;
@@ -395,7 +522,6 @@ module abacus_fetch #(
       bursts_out_q <= '0;
       fetch_err_q  <= 1'b0;
       ending_q     <= 1'b0;
-      beat_q       <= '0;
       finish_o     <= 1'b0;
       err_o        <= 1'b0;
     end else begin
@@ -427,22 +553,19 @@ module abacus_fetch #(
             err_addr_o <= base_q;
           end else begin
             state_q     <= SRun;
-            req_left_q  <= count_q;
+            req_left_q  <= slots_q;
             fetch_err_q <= 1'b0;
             ending_q    <= 1'b0;
-            beat_q      <= '0;
           end
         end
         SRun: begin
-          beats_out_q  <= beats_out_q + (issue ? OutBits'(32'(n_insns) * BeatsPerInsn) : '0) -
+          beats_out_q  <= beats_out_q + (issue ? OutBits'(burst_beats) : '0) -
                           OutBits'(r_fire);
           bursts_out_q <= bursts_out_q + (issue ? 2'd1 : 2'd0) - ((r_fire && r_last_i) ? 2'd1 : 2'd0);
           if (issue) begin
             req_left_q <= req_left_q - 32'(n_insns);
           end
           if (r_fire) begin
-            asm_q       <= shifted;
-            beat_q      <= insn_done ? '0 : beat_q + 1'b1;
             if (bad_beat && !fetch_err_q) begin
               fetch_err_q <= 1'b1;
               err_o       <= 1'b1;
