@@ -25,11 +25,13 @@
 #include "common/axi.hpp"
 #include "common/axi_ports.hpp"
 #include "common/seed.hpp"
+#include "test_name.hpp"
 #include "common/sim.hpp"
 
 namespace {
 
 using namespace abacus::sim;
+using abacus::tb::test_file_name;
 namespace isa = abacus::isa;
 
 // 64 KiB of memory across the 4 GiB line, so the fetch addresses carry
@@ -70,13 +72,6 @@ struct Burst {
   unsigned beats;
 };
 
-std::string test_name() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string n = std::string(info->test_suite_name()) + "." + info->name();
-  for (auto& ch : n) if (ch == '/' || ch == '.') ch = '_';
-  return n;
-}
-
 template <class T>
 class FetchTest : public ::testing::Test {
  protected:
@@ -84,13 +79,13 @@ class FetchTest : public ::testing::Test {
   static constexpr unsigned W = T::kBytes;
 
   void SetUp() override {
-    seed_ = test_seed(test_name());
+    seed_ = test_seed(test_file_name());
     rng_.seed(seed_);
   }
 
   void build(double stall_prob, unsigned latency) {
     SimOptions so;
-    so.name = test_name();
+    so.name = test_file_name();
     so.seed = seed_;
     so.rand_reset = rand_reset_from_env();
     sim_ = std::make_unique<Sim<Model>>(so);

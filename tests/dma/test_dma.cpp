@@ -14,6 +14,7 @@
 #include "Vdma_256.h"
 #include "Vdma_64.h"
 #include "common/seed.hpp"
+#include "test_name.hpp"
 #include "dma_harness.hpp"
 
 namespace {
@@ -59,19 +60,12 @@ std::string first_difference(const std::vector<std::uint8_t>& got, const std::ve
   return b;
 }
 
-std::string test_name() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string n = std::string(info->test_suite_name()) + "." + info->name();
-  for (auto& ch : n) if (ch == '/' || ch == '.') ch = '_';
-  return n;
-}
-
 template <class T>
 class DmaTest : public ::testing::Test {
  protected:
   static constexpr unsigned W = T::kBytes;
 
-  void SetUp() override { seed_ = test_seed(test_name()); rng_.seed(seed_); }
+  void SetUp() override { seed_ = test_seed(test_file_name()); rng_.seed(seed_); }
 
   // Builds the bench: memory model (optionally with stalls and latency).
   void build(double stall_prob = 0.0, unsigned max_stall = 100, unsigned latency = 0) {
@@ -91,7 +85,7 @@ class DmaTest : public ::testing::Test {
     mon.max_outstanding_writes = kMaxOutstanding;
     mon_ = std::make_unique<AxiMonitor>(mon);
     SimOptions so;
-    so.name = test_name();
+    so.name = test_file_name();
     so.seed = seed_;
     so.rand_reset = rand_reset_from_env();
     sim_ = std::make_unique<Sim<typename T::Model>>(so);
