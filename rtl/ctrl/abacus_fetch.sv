@@ -111,7 +111,9 @@ module abacus_fetch #(
   // count + lead. Zero and count on a narrow bus.
   logic [SlotBits-1:0] lead;
   logic [LeftBits-1:0] slots_q;
-  assign lead = (InsnsPerBeat > 1) ? base_q[InsnShift +: SlotBits] : '0;
+  logic [63:0]         base_beat;  // the beat holding the first instruction: reads start there
+  assign lead      = (InsnsPerBeat > 1) ? base_q[InsnShift +: SlotBits] : '0;
+  assign base_beat = base_q & ~64'(InsnsPerBeat * InsnBytes - 1);
   always_ff @(posedge clk_i) begin
     // step 0
     slots_q  <= LeftBits'(count_q) + LeftBits'(lead);
@@ -162,8 +164,7 @@ module abacus_fetch #(
   logic               left_nz_q, fresh1_q, n_fresh_q;
   always_comb begin
     // (in SCheck the base's beat: req_addr is loaded with it)
-    a_addr = (state_q == SCheck) ? base_q[11:InsnShift] & ~(12 - InsnShift)'(InsnsPerBeat - 1)
-                                 : req_addr[11:InsnShift];
+    a_addr = (state_q == SCheck) ? base_beat[11:InsnShift] : req_addr[11:InsnShift];
     a_left = (state_q == SCheck) ? slots_q : req_left_q;
     a_page = 8'(PageInsns - 32'(a_addr));
   end
@@ -225,7 +226,7 @@ module abacus_fetch #(
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .load_i      (chk_pass),
-    .load_addr_i (base_q & ~64'(InsnsPerBeat * InsnBytes - 1)),
+    .load_addr_i (base_beat),
     .step_i      (issue),
     .step_bytes_i({n_insns, InsnShift'(0)}),
     .addr_o      (req_addr)
@@ -248,7 +249,7 @@ module abacus_fetch #(
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .load_i      (chk_pass),
-    .load_addr_i (base_q & ~64'(InsnsPerBeat * InsnBytes - 1)),
+    .load_addr_i (base_beat),
     .step_i      (r_fire && state_q == SRun && !clear_i),
     .step_bytes_i(($clog2(BeatBytes + 1))'(BeatBytes)),
     .addr_o      (beat_addr)

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -319,8 +320,9 @@ TYPED_TEST(FetchTest, RandomProgramsUnderStalls) {
     this->ready_prob_ = (n % 3 == 0) ? 1.0 : 0.3;
     this->idle_prob_ = (n % 2 == 0) ? 1.0 : 0.2;
     const auto prog = this->random_program(count);
-    const std::string what = "program " + std::to_string(n) + ": " + std::to_string(count) + " at 0x" +
-                             std::to_string(base);
+    char at[32];
+    std::snprintf(at, sizeof at, "0x%llx", static_cast<unsigned long long>(base));
+    const std::string what = "program " + std::to_string(n) + ": " + std::to_string(count) + " at " + at;
     const Outcome out = this->run(base, prog);
     ASSERT_TRUE(out.finished && !out.error) << what << ": code " << out.code;
     this->expect_dispatched(out, prog, count, what);
