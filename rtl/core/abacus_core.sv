@@ -132,7 +132,10 @@ module abacus_core #(
     .d_i   (a_fire),
     .q_o   (upd_valid)
   );
-  abacus_delay #(.Width(AccAddrWidth + 1), .Depth(ArrayLatency)) u_meta (
+  // (its last stage a flip-flop of its own: the address feeds the
+  // accumulator's forwarding compare, which behind a shift-register LUT's
+  // slow output was the longest path of the e866eca 32x32 run, 3247 ps)
+  abacus_delay #(.Width(AccAddrWidth + 1), .Depth(ArrayLatency), .OutReg(1'b1)) u_meta (
     .clk_i(clk_i),
     .d_i  ({a_acc_addr_i, a_accum_i}),
     .q_o  ({upd_addr, upd_accum})

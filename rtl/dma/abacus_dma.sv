@@ -9,7 +9,7 @@
 // stride, and for loads padding rows (top, bottom) and columns (left,
 // right) filled with pad_value (the conv input zero point).
 //
-// Checked before any bus request (two cycles after acceptance):
+// Checked before any bus request (in three registered steps after acceptance):
 //   - zero rows or zero bytes per row: done, OK, no traffic;
 //   - DRAM range [addr, addr + (rows-1)*stride + row_bytes) must not wrap
 //     and must lie inside the window [window_base, window_limit):
@@ -80,7 +80,6 @@ module abacus_dma #(
   logic        d_store;
   logic [63:0] d_addr;
   logic [15:0] d_rows, d_row_bytes, d_sp_stride;
-  logic [15:0] d_rows_m1;   // rows - 1
   logic [16:0] d_total_m1;  // rows with padding, - 1
   logic [16:0] d_row_width; // pad_left + row_bytes + pad_right
   logic [31:0] d_stride, d_sp_addr;
@@ -95,8 +94,7 @@ module abacus_dma #(
       d_store     <= desc_store_i;
       d_addr      <= desc_dram_addr_i;
       d_rows      <= desc_rows_i;
-      // the extents' first operands, a cycle ahead of SSpan's multiplies
-      d_rows_m1   <= desc_rows_i - 16'd1;
+      // the scratchpad extent's first operand, a cycle ahead of its multiply
       d_total_m1  <= 17'(desc_pad_top_i) + 17'(desc_rows_i) + 17'(desc_pad_bottom_i) - 17'd1;
       d_row_width <= 17'(desc_pad_left_i) + 17'(desc_row_bytes_i) + 17'(desc_pad_right_i);
       d_row_bytes <= desc_row_bytes_i;
@@ -147,9 +145,29 @@ module abacus_dma #(
                                        // and its carry (the splitter adds it to the high half)
   logic [SpAddrWidth-1:0] sp_data_q;   // d_sp_addr + pad_left: row 0's first data byte
   logic [15:0]            row_bytes_m1_q;
+  // The DRAM extent (rows - 1) * stride + row_bytes: (rows - 1) * stride
+  // is multiplied in the cycle the descriptor is taken, from the ports (the
+  // engines hold a descriptor in a register while they offer it), as two
+  // products of 16 x 16 bits, one DSP each with its output registered.
+  // SSpan adds them and row_bytes as one add of two 48-bit operands: the
+  // high product with the low product's low half beside it, and the low
+  // product's high half with row_bytes beside it (the extent is below
+  // 2^48 - 2^32: nothing is carried out of bit 47). (The
+  // 16 x 32 product of two cascaded DSP48E1s and the add behind it in one
+  // cycle was the xc7 runs' longest path, 5961 ps.) For rows = 0 the
+  // extent is not used (zero_len).
+  logic [31:0] prod_lo_q, prod_hi_q;  // (rows - 1) * stride[15:0], * stride[31:16]
+  logic [15:0] rows_m1;
+  assign rows_m1 = desc_rows_i - 16'd1;
+  always_ff @(posedge clk_i) begin
+    if (accept) begin
+      prod_lo_q <= 32'(rows_m1) * 32'(desc_stride_i[15:0]);
+      prod_hi_q <= 32'(rows_m1) * 32'(desc_stride_i[31:16]);
+    end
+  end
   always_ff @(posedge clk_i) begin
     if (state_q == SSpan) begin
-      span_q         <= 49'(d_rows_m1) * 49'(d_stride) + 49'(d_row_bytes);
+      span_q         <= {1'b0, {prod_hi_q, prod_lo_q[15:0]} + {16'd0, prod_lo_q[31:16], d_row_bytes}};
       sp_span_q      <= 49'(d_total_m1) * 49'(d_sp_stride);
       row_width_q    <= d_row_width;
       room_lo_q      <= {1'b0, window_limit_i[31:0]} - {1'b0, d_addr[31:0]};
@@ -210,6 +228,8 @@ module abacus_dma #(
   // the split compares against the plain ones
   `ABACUS_ASSERT(DmaRoomHalves, state_q != SCheck ||
                  (room == {1'b0, window_limit_i} - {1'b0, d_addr} && to_top == {1'b1, 64'd0} - {1'b0, d_addr}))
+  `ABACUS_ASSERT(DmaSpanExact, state_q != SCmp || d_rows == '0 ||
+                 span_q == (49'(d_rows) - 49'd1) * 49'(d_stride) + 49'(d_row_bytes))
   `ABACUS_ASSERT(DmaCmpWraps, state_q != SCheck || wraps == (65'(span_q) > to_top))
   `ABACUS_ASSERT(DmaCmpAbove, state_q != SCheck ||
                  above == (room[64] || 65'(span_q) > room))

@@ -50,6 +50,7 @@ module abacus_load_engine #(
   // LOADs issued and not yet complete: {PUSH_NEXT, instruction index, bytes}
   logic        pend_wready, pend_rvalid, pend_push;
   logic [31:0] pend_pc, pend_bytes;
+  logic [31:0] bytes_q;  // the LOAD's rows * row_bytes (below)
   logic        issued, failed;
   assign issued = desc_valid_o && desc_ready_i && !halt_i;
   assign failed = dma_done_i && dma_status_i != abacus_pkg::DmaOk;
@@ -59,7 +60,7 @@ module abacus_load_engine #(
     .clear_i (failed),  // the failing descriptor and any after it report nothing more
     .wvalid_i(issued),
     .wready_o(pend_wready),
-    .wdata_i ({i_q[abacus_isa_pkg::PushNextLsb], i_q[255:224], 32'(desc_rows_o) * 32'(desc_row_bytes_o)}),
+    .wdata_i ({i_q[abacus_isa_pkg::PushNextLsb], i_q[255:224], bytes_q}),
     .rvalid_o(pend_rvalid),
     .rready_i(dma_done_i),
     .rdata_o ({pend_push, pend_pc, pend_bytes}),
@@ -69,6 +70,13 @@ module abacus_load_engine #(
   assign insn_ready_o = (state_q == SIdle);
   logic take;
   assign take = insn_valid_i && insn_ready_o;
+  // the LOAD's bytes, for the byte counter: multiplied as it is taken, into
+  // a register (a DSP's own), so no DSP lies between a register and the
+  // pending queue's write (it could be issued the next cycle)
+  always_ff @(posedge clk_i) begin
+    if (take) bytes_q <= 32'(insn_i[abacus_isa_pkg::LoadRowsLsb +: 16]) *
+                         32'(insn_i[abacus_isa_pkg::LoadRowBytesLsb +: 16]);
+  end
 
   assign desc_valid_o      = (state_q == SIssue) && pend_wready;
   assign desc_store_o      = 1'b0;

@@ -35,7 +35,7 @@ Layout make_accelerator() {
         s(t + "s_axil_rdata_o", "csr: read data", F::Hex)}},
       {"Fetch",
        {s(t + "u_fetch.state_q", "fetch: state", F::Enum), s(t + "u_fetch.pc_q", "fetch: instructions dispatched", F::Dec),
-        s(t + "u_fetch.d_op_q", "fetch: decoded opcode", F::Opcode), s(t + "u_fetch.dispatch_ok", "fetch: may dispatch"),
+        s(t + "u_fetch.d_op", "fetch: decoded opcode", F::Opcode), s(t + "u_fetch.dispatch_ok", "fetch: may dispatch"),
         s(t + "u_fetch.ending_q", "fetch: FINISH seen"), s(t + "ld_valid", "dispatch: to load queue"),
         s(t + "cp_valid", "dispatch: to compute queue"), s(t + "st_valid", "dispatch: to store queue"),
         s(t + "u_fetch.err_code_o", "fetch: error", F::Error)}},
