@@ -299,7 +299,10 @@ module abacus_fetch #(
     logic [31:0] q_wlast;
     assign q_wlast = 32'(w_m1_q) * 32'(w_stride_q) + 32'(w_row_q);
     // the issue check (room_q) promises room for every beat requested
-    abacus_fifo #(.Width(32 + IBits), .Depth(QDepth), .NoOverflow(1'b1)) u_q (
+    // (the head from a register: decode's checks work from it, and through
+    // the queue's LUT-RAM read they were the xc7 4x4 run's longest path,
+    // 5613 ps)
+    abacus_fifo #(.Width(32 + IBits), .Depth(QDepth), .NoOverflow(1'b1), .OutReg(1'b1)) u_q (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .clear_i (clear_i || start_i),
@@ -378,7 +381,7 @@ module abacus_fetch #(
     end
     logic e_rvalid, e_rready;
     // the issue check (room_q) promises room for every beat requested
-    abacus_fifo #(.Width(EntryBits), .Depth(QDepth), .NoOverflow(1'b1)) u_q (
+    abacus_fifo #(.Width(EntryBits), .Depth(QDepth), .NoOverflow(1'b1), .OutReg(1'b1)) u_q (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .clear_i (clear_i || start_i),
