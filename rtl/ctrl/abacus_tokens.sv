@@ -104,8 +104,6 @@ module abacus_tokens (
   logic [3:0] cnt_nz, cnt_top;
   always_comb for (int i = 0; i < 4; i++) cnt_nz[i] = (cnt_q[i] != '0);
   always_comb for (int i = 0; i < 4; i++) cnt_top[i] = (cnt_q[i] == 8'hFF);
-`endif
-`ifndef SYNTHESIS
   logic [3:0] steps_ok;
   always_comb for (int i = 0; i < 4; i++) steps_ok[i] = inc_q[i] == cnt_q[i] + 8'd1 &&
                                                         dec_q[i] == cnt_q[i] - 8'd1;
