@@ -194,8 +194,21 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
             }
           }
           const std::uint32_t sp = row_word(li) * R;
-          if (Cc == C && Lc == C) {  // all channels, no padding ones: one contiguous DRAM run
-            const std::uint64_t row = in_dev + (static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w * C;
+          const std::uint64_t row = in_dev + (static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w * C;
+          if (Cc == C && Lc == C && g.pad_left * Lc <= 255 && g.pad_right * Lc <= 255) {
+            // all channels, no padding ones: one contiguous DRAM run, the
+            // padding pixels as the LOAD's own left and right padding
+            LoadArgs la;
+            la.dram_addr = row;
+            la.rows = 1;
+            la.row_bytes = static_cast<std::uint32_t>(g.in_w * C);
+            la.sp_addr = sp;
+            la.sp_stride = static_cast<std::uint32_t>(pl.Wp * Lc);
+            la.pad_left = static_cast<std::uint8_t>(g.pad_left * Lc);
+            la.pad_right = static_cast<std::uint8_t>(g.pad_right * Lc);
+            la.pad_value = static_cast<std::uint8_t>(p.zp_in);
+            load(la, d);
+          } else if (Cc == C && Lc == C) {  // the same, the padding too wide for the LOAD's fields: three loads
             if (g.pad_left) {
               contiguous(zp_dev, static_cast<std::uint32_t>(g.pad_left * Lc), sp, d);
               d = {};
@@ -207,7 +220,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
             }
           } else {  // the chunk's Cc channels of each pixel, padded to Lc, padding pixels left and right
             LoadArgs la;
-            la.dram_addr = in_dev + ((static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w) * C + c0;
+            la.dram_addr = row + static_cast<std::uint64_t>(c0);
             la.rows = static_cast<std::uint32_t>(g.in_w);
             la.row_bytes = static_cast<std::uint32_t>(Cc);
             la.stride = static_cast<std::uint32_t>(C);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <exception>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "abacus/conv.hpp"
@@ -166,6 +168,14 @@ TEST_F(ConvTest, DepthwiseOnTheDwconvPath) {
     ASSERT_TRUE(dwconv_applies(g, hw)) << "shape " << i << ", seed " << seed_;
     check(g, ("depthwise " + std::to_string(i)).c_str(),
           i % 2 ? ref::RequantMode::kFloat32 : ref::RequantMode::kFixedPoint);
+  }
+  // rows of all channels in one chunk: the padding pixels as the row LOAD's
+  // own left/right padding (32 channels, pad 2), or, wider than its 8-bit
+  // fields (128 channels, pad 2: 256 bytes), as loads of their own
+  for (const auto& [c, h] : {std::pair{32, 6}, std::pair{128, 3}}) {
+    const ref::ConvGeometry g = geom(1, h, h + 1, c, 3, 3, c, 1, 2, 1, c);
+    ASSERT_TRUE(dwconv_applies(g, hw)) << c << " channels";
+    check(g, ("depthwise, whole rows, " + std::to_string(c) + " channels").c_str());
   }
   // what stays on the GEMM path: a channel multiplier, dilation, other kernels
   EXPECT_FALSE(dwconv_applies(geom(1, 9, 9, 20, 3, 3, 40, 2, 1, 1, 20), hw));
