@@ -3,12 +3,18 @@
 //
 // Update ports (upd_: from the array; alt_: from the depthwise unit; never
 // both valid in one cycle): each valid row is either written or added to
-// the row already stored (read-modify-write: read in the cycle it arrives,
-// add and write one cycle later). A row that updates the address written in
-// the cycle before reads the value being written, not the stale RAM word.
-// That compare is made on each port's own address, in parallel, rather than
-// behind the port multiplexer (which was in front of it on the xcup 32x32
-// synthesis' second-longest path, 3136 ps, proxy).
+// the row already stored, in three stages: the RAM read in the cycle the
+// row arrives, the word it read registered in the next, the add and the
+// write in the one after (the row is written two cycles after it is
+// taken). The read word's register is there for the clock: without it the
+// RAM's clock-to-output (2454 ps for a RAMB18E1 without its output
+// register in Yosys's cell library), the add and the RAM's data setup were
+// one path, the longest of the xc7 32x32 synthesis (5543 ps, proxy). A row
+// that updates an address one of the two rows before it is writing (their
+// writes come after its read) takes that row's sum instead of the stale
+// word, the newer one first, so repeated addresses accumulate correctly
+// back to back. Those compares are made a stage early, between registers.
+//
 // Drain port (to post-processing): synchronous read with an enable; the data
 // holds while rd_en_i is low.
 //
@@ -32,18 +38,13 @@ module abacus_acc #(
   input  logic [AddrWidth-1:0]  alt_addr_i,
   input  logic [Cols*32-1:0]    alt_data_i,
   output logic                  wr_valid_o,  // a row is written this cycle
+  output logic                  wr_alt_o,    // (the row came through alt_)
   // drain
   input  logic                  rd_en_i,
   input  logic [AddrWidth-1:0]  rd_addr_i,
   output logic [Cols*32-1:0]    rd_data_o
 );
   localparam int unsigned Width = Cols * 32;
-
-  // Stage 2 of the read-modify-write: control reset, data not.
-  logic                  s2_valid_q, s2_accum_q, s2_fwd_q;
-  logic [AddrWidth-1:0]  s2_addr_q;
-  logic [Width-1:0]      s2_data_q, s2_fwd_data_q;
-  logic [Width-1:0]      old_rdata, old, wdata;
 
   // the row entering stage 1, from whichever port has one
   logic                 in_valid, in_accum;
@@ -52,38 +53,62 @@ module abacus_acc #(
   assign in_accum = alt_valid_i ? alt_accum_i : upd_accum_i;
   assign in_addr  = alt_valid_i ? alt_addr_i : upd_addr_i;
 
+  // Stages 2 and 3, and the row written in the cycle before (w_): control
+  // reset, data not.
+  logic                 s2_valid_q, s2_accum_q, s2_alt_q;
+  logic                 s3_valid_q, s3_accum_q, s3_alt_q, s3_fwd1_q, s3_fwd2_q;
+  logic                 w_valid_q;
+  logic [AddrWidth-1:0] s2_addr_q, s3_addr_q, w_addr_q;
+  logic [Width-1:0]     s2_data_q, s3_data_q, s3_old_q;
+  logic [Width-1:0]     sum1_q, sum2_q;  // the sums written one and two cycles ago
+  logic [Width-1:0]     old_rdata, old, wdata;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       s2_valid_q <= 1'b0;
-      s2_fwd_q   <= 1'b0;
+      s3_valid_q <= 1'b0;
+      w_valid_q  <= 1'b0;
+      s3_fwd1_q  <= 1'b0;
+      s3_fwd2_q  <= 1'b0;
     end else begin
       s2_valid_q <= in_valid;
-      // the row now in stage 2 writes the address stage 1 is reading
-      s2_fwd_q   <= s2_valid_q && ((upd_valid_i && s2_addr_q == upd_addr_i) ||
-                                   (alt_valid_i && s2_addr_q == alt_addr_i));
+      s3_valid_q <= s2_valid_q;
+      w_valid_q  <= s3_valid_q;
+      // the row now in stage 2 updates the address the row in stage 3 is
+      // writing (fwd1), or the one written in this cycle's last (fwd2)
+      s3_fwd1_q  <= s2_valid_q && s3_valid_q && (s2_addr_q == s3_addr_q);
+      s3_fwd2_q  <= s2_valid_q && w_valid_q && (s2_addr_q == w_addr_q);
     end
   end
 
   always_ff @(posedge clk_i) begin
-    s2_accum_q    <= in_accum;
-    s2_addr_q     <= in_addr;
-    s2_data_q     <= alt_valid_i ? alt_data_i : upd_data_i;
-    s2_fwd_data_q <= wdata;
+    s2_accum_q <= in_accum;
+    s2_alt_q   <= alt_valid_i;
+    s2_addr_q  <= in_addr;
+    s2_data_q  <= alt_valid_i ? alt_data_i : upd_data_i;
+    s3_accum_q <= s2_accum_q;
+    s3_alt_q   <= s2_alt_q;
+    s3_addr_q  <= s2_addr_q;
+    s3_data_q  <= s2_data_q;
+    s3_old_q   <= old_rdata;
+    w_addr_q   <= s3_addr_q;
+    sum1_q     <= wdata;
+    sum2_q     <= sum1_q;
   end
 
   // (overwrite adds zero: the choice is made on the stored word, beside
   // the new row's path, not behind the add)
   always_comb begin
-    old = s2_accum_q ? (s2_fwd_q ? s2_fwd_data_q : old_rdata) : '0;
+    old = s3_accum_q ? (s3_fwd1_q ? sum1_q : s3_fwd2_q ? sum2_q : s3_old_q) : '0;
     for (int unsigned c = 0; c < Cols; c++) begin
-      wdata[c*32 +: 32] = old[c*32 +: 32] + s2_data_q[c*32 +: 32];
+      wdata[c*32 +: 32] = old[c*32 +: 32] + s3_data_q[c*32 +: 32];
     end
   end
 
   abacus_sram_sdp #(.Width(Width), .Depth(Depth)) u_upd_ram (
     .clk_i  (clk_i),
-    .we_i   (s2_valid_q),
-    .waddr_i(s2_addr_q),
+    .we_i   (s3_valid_q),
+    .waddr_i(s3_addr_q),
     .wdata_i(wdata),
     .re_i   (in_valid),
     .raddr_i(in_addr),
@@ -92,15 +117,16 @@ module abacus_acc #(
 
   abacus_sram_sdp #(.Width(Width), .Depth(Depth)) u_drain_ram (
     .clk_i  (clk_i),
-    .we_i   (s2_valid_q),
-    .waddr_i(s2_addr_q),
+    .we_i   (s3_valid_q),
+    .waddr_i(s3_addr_q),
     .wdata_i(wdata),
     .re_i   (rd_en_i),
     .raddr_i(rd_addr_i),
     .rdata_o(rd_data_o)
   );
 
-  assign wr_valid_o = s2_valid_q;
+  assign wr_valid_o = s3_valid_q;
+  assign wr_alt_o   = s3_alt_q;
 
   // One row a cycle: the two ports never offer one together.
   `ABACUS_ASSERT(AccOnePortAtATime, !(upd_valid_i && alt_valid_i))

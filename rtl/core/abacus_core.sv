@@ -26,7 +26,9 @@ module abacus_core #(
   parameter bit PackDsp = 1'b1,
   localparam int unsigned AccAddrWidth = (AccDepth > 1) ? $clog2(AccDepth) : 1,
   // cycles from an activation row's handshake to its accumulator write
-  localparam int unsigned ComputeLatency = Rows + Cols + 1,
+  // (the array's Rows + Cols, then the accumulator's read, its registered
+  // word and the add with the write)
+  localparam int unsigned ComputeLatency = Rows + Cols + 2,
   // cycles from a read handshake to its output row (without back-pressure)
   localparam int unsigned DrainLatency = 1 + 10  // RAM read + abacus_requant stages
 ) (
@@ -142,7 +144,7 @@ module abacus_core #(
   );
 
   // ---- accumulator -------------------------------------------------------------
-  logic                  drain_en, acc_we;
+  logic                  drain_en, acc_we, acc_we_alt;
   logic [Cols*32-1:0]    drain_data;
   abacus_acc #(.Cols(Cols), .Depth(AccDepth)) u_acc (
     .clk_i      (clk_i),
@@ -156,18 +158,15 @@ module abacus_core #(
     .alt_addr_i (dw_addr_i),
     .alt_data_i (dw_data_i),
     .wr_valid_o (acc_we),
+    .wr_alt_o   (acc_we_alt),
     .rd_en_i    (drain_en),
     .rd_addr_i  (r_addr_i),
     .rd_data_o  (drain_data)
   );
 
   // Rows between the activation handshake and the accumulator write.
-  // (the accumulator writes a row the cycle after it takes it)
-  logic dw_we_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) dw_we_q <= 1'b0;
-    else dw_we_q <= dw_valid_i;
-  end
+  // (the accumulator writes a row two cycles after it takes it, and says
+  // which port it came through)
 
   // "Any in flight" is registered beside the count, from the count's
   // compares with constants and the two strobes (the count's != 0 behind
@@ -177,7 +176,7 @@ module abacus_core #(
   logic                     busy_q;
   logic                     row_in, row_out;
   assign row_in  = a_fire;
-  assign row_out = acc_we && !dw_we_q;
+  assign row_out = acc_we && !acc_we_alt;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       in_flight_q <= '0;
@@ -244,7 +243,7 @@ module abacus_core #(
   `ABACUS_ASSERT(LoadedInRange, loaded_q <= LoadCntWidth'(Rows))
   `ABACUS_ASSERT(ShadowFullExact, shadow_full == (loaded_q == LoadCntWidth'(Rows)))
   `ABACUS_ASSERT(DwAloneIntoAcc, !(dw_valid_i && (upd_valid || in_flight_q != '0)))
-  `ABACUS_ASSERT(NoWriteWithoutRow, (acc_we && !dw_we_q) |-> in_flight_q != '0)
+  `ABACUS_ASSERT(NoWriteWithoutRow, (acc_we && !acc_we_alt) |-> in_flight_q != '0)
   `ABACUS_ASSERT(InFlightBounded, in_flight_q <= InFlightWidth'(ComputeLatency))
   `ABACUS_ASSERT(CoreBusyExact, busy_q == (in_flight_q != '0))
 `ifndef SYNTHESIS

@@ -228,24 +228,26 @@ module abacus_dw_engine #(
   assign out_o       = acc_valid_o;
   assign fire_o      = issue;
 
-  // the accumulator writes a row the cycle after it takes it: PUSH_NEXT
-  // then; PUSH_PREV a cycle after the last column's read (registered: the
-  // issue decision, a compare of the output count with M - 1, stays out of
-  // the token counters and what they feed)
-  logic c2s_q, c2l_q;
+  // the accumulator writes a row two cycles after it takes it: PUSH_NEXT
+  // then (a halt drops it on the way); PUSH_PREV a cycle after the last
+  // column's read (registered: the issue decision, a compare of the output
+  // count with M - 1, stays out of the token counters and what they feed)
+  logic c2s_wait_q, c2s_q, c2l_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      c2s_q <= 1'b0;
-      c2l_q <= 1'b0;
+      c2s_wait_q <= 1'b0;
+      c2s_q      <= 1'b0;
+      c2l_q      <= 1'b0;
     end else begin
-      c2s_q <= acc_valid_o && m_push_next;
-      c2l_q <= issue && last && c_push_prev;
+      c2s_wait_q <= acc_valid_o && m_push_next;
+      c2s_q      <= c2s_wait_q && !halt_i;
+      c2l_q      <= issue && last && c_push_prev;
     end
   end
   assign tok_c2s_push_o = c2s_q && !halt_i;
   assign tok_c2l_push_o = c2l_q && !halt_i;
 
-  assign busy_o = !halt_i && (wq_rvalid || pq_rvalid || r_valid_q || m_busy || c2s_q || c2l_q);
+  assign busy_o = !halt_i && (wq_rvalid || pq_rvalid || r_valid_q || m_busy || c2s_wait_q || c2s_q || c2l_q);
 
   logic unused;  // the rows' bits above ibuf, the pixel stride's above a quarter
   assign unused = ^{c_row0, c_row1, c_row2, c_pix};

@@ -335,7 +335,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     // points back in program order, so one pass in that order times them
     // all. Loads take the DMA model's cycles, STOREs the store timeline's
     // (a STORE gives store->compute after its drain), a DWCONV one column a
-    // cycle and 8 more until its last output is written.
+    // cycle and 9 more until its last output is written.
     std::uint64_t t_load = 0, t_dw = 0, bytes = 0;
     detail::StoreTimeline stores(model, hw.obuf_rows);
     std::deque<std::uint64_t> l2c, c2l, c2s, s2c;
@@ -365,7 +365,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         // column swapped them in: 11 cycles from its start at least)
         t_dw += std::max<std::uint64_t>((o.da.m - 1) * o.da.stride + 3, 11);
         if (o.d.push_prev) c2l.push_back(t_dw);
-        if (o.d.push_next) c2s.push_back(t_dw + 8);
+        if (o.d.push_next) c2s.push_back(t_dw + 9);
       } else {
         prog.store(o.sa, o.d);
         const detail::StoreTimeline::Times st = stores.add(o.sa, take(c2s));

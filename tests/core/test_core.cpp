@@ -34,7 +34,7 @@ struct Geom {
   static constexpr int kCols = C;
   static constexpr int kAccDepth = 256;  // -GAccDepth in tb/CMakeLists.txt
   // Documented in docs/architecture.md ("Timing"): handshake to acc write.
-  static constexpr int kComputeLatency = R + C + 1;
+  static constexpr int kComputeLatency = R + C + 2;
   static std::string name() { return std::to_string(R) + "x" + std::to_string(C) + (Unpacked ? "u" : ""); }
 };
 
@@ -304,7 +304,7 @@ TYPED_TEST(CoreTest, RequantCorners) {
 // Back-to-back tiles with every stream valid: tile i starts
 // max(M_{i-1}, Rows) cycles after tile i-1, the first Rows cycles after the
 // first weight row is offered, and the last row reaches the accumulator
-// Rows + Cols + 1 cycles after its handshake (docs/architecture.md).
+// Rows + Cols + 2 cycles after its handshake (docs/architecture.md).
 TYPED_TEST(CoreTest, BackToBackTilesMeetCycleFormula) {
   constexpr int R = TestFixture::R, C = TestFixture::C;
   const std::vector<int> ms = {R, 2 * R + 3, R, 5, R + 1, 1, 3 * R, R};
@@ -382,6 +382,41 @@ TYPED_TEST(CoreTest, AccumulateSameRowBackToBack) {
   this->core_->load_params(os);
   this->core_->run_tiles({t0, t1});
   EXPECT_EQ(this->core_->read_rows(row, 1), want);
+}
+
+// Two rows accumulated alternately (7, 9, 7, 9, ... on consecutive
+// cycles): each row's address was written two cycles before, while the row
+// between went elsewhere, so the accumulator's second forwarding register
+// (the sum written two cycles ago) is what makes it right. Golden: one GEMM
+// row per accumulator row, over the concatenated K of the rows it took.
+TYPED_TEST(CoreTest, AccumulateAlternatingRowsBackToBack) {
+  constexpr int R = TestFixture::R, C = TestFixture::C;
+  const int m1 = 2 * R + 6;
+  const std::uint32_t rows[2] = {7, 9};
+  CoreTile t0, t1;
+  t0.m = 2;
+  t0.acc_rows = {rows[0], rows[1]};
+  t1.m = m1;
+  t1.accumulate = true;
+  for (int m = 0; m < m1; ++m) t1.acc_rows.push_back(rows[m % 2]);
+  for (int i = 0; i < R * C; ++i) t0.weights.push_back(this->rand_i8());
+  for (int i = 0; i < R * C; ++i) t1.weights.push_back(this->rand_i8());
+  for (int i = 0; i < 2 * R; ++i) t0.acts.push_back(this->rand_i8());
+  for (int i = 0; i < m1 * R; ++i) t1.acts.push_back(this->rand_i8());
+  const OutputStage os = OutputStage::uniform(C, INT32_MAX, -9, 3);
+  this->core_->load_params(os);
+  this->core_->run_tiles({t0, t1});
+  for (int p = 0; p < 2; ++p) {
+    std::vector<std::int8_t> a(t0.acts.begin() + p * R, t0.acts.begin() + (p + 1) * R), b(t0.weights);
+    for (int m = p; m < m1; m += 2) {
+      a.insert(a.end(), t1.acts.begin() + m * R, t1.acts.begin() + (m + 1) * R);
+      b.insert(b.end(), t1.weights.begin(), t1.weights.end());
+    }
+    const int k = static_cast<int>(a.size());
+    std::vector<std::int8_t> want(static_cast<std::size_t>(C));
+    abacus::ref::gemm_i8(1, C, k, a.data(), k, b.data(), C, 0, os, want.data(), C);
+    EXPECT_EQ(this->core_->read_rows(rows[p], 1), want) << "accumulator row " << rows[p];
+  }
 }
 
 }  // namespace
