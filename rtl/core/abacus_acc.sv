@@ -75,7 +75,8 @@ module abacus_acc #(
       s3_valid_q <= s2_valid_q;
       w_valid_q  <= s3_valid_q;
       // the row now in stage 2 updates the address the row in stage 3 is
-      // writing (fwd1), or the one written in this cycle's last (fwd2)
+      // writing now (fwd1), or the address written in the cycle before
+      // (fwd2): writes its RAM read came too early to see
       s3_fwd1_q  <= s2_valid_q && s3_valid_q && (s2_addr_q == s3_addr_q);
       s3_fwd2_q  <= s2_valid_q && w_valid_q && (s2_addr_q == w_addr_q);
     end
