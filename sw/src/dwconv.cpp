@@ -129,14 +129,17 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
 
     std::vector<DwOp> ops;
     auto load = [&](const LoadArgs& la, Deps d = {}) { ops.push_back({DwOp::kLoad, la, {}, {}, d}); };
-    auto contiguous = [&](std::uint64_t dram, std::uint32_t bytes, std::uint32_t sp, Deps d = {}) {
+    auto one_run = [](std::uint64_t dram, std::uint32_t bytes, std::uint32_t sp) {  // one DRAM run
       LoadArgs la;
       la.dram_addr = dram;
       la.rows = 1;
       la.row_bytes = bytes;
       la.sp_addr = sp;
       la.sp_stride = bytes;
-      load(la, d);
+      return la;
+    };
+    auto contiguous = [&](std::uint64_t dram, std::uint32_t bytes, std::uint32_t sp, Deps d = {}) {
+      load(one_run(dram, bytes, sp), d);
     };
     contiguous(p_dev, static_cast<std::uint32_t>(params.size()), hw.pbuf_sp_base);
     contiguous(w_dev, static_cast<std::uint32_t>(w.size()), hw.wbuf_sp_base);
@@ -198,12 +201,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           if (Cc == C && Lc == C && g.pad_left * Lc <= 255 && g.pad_right * Lc <= 255) {
             // all channels, no padding ones: one contiguous DRAM run, the
             // padding pixels as the LOAD's own left and right padding
-            LoadArgs la;
-            la.dram_addr = row;
-            la.rows = 1;
-            la.row_bytes = static_cast<std::uint32_t>(g.in_w * C);
-            la.sp_addr = sp;
-            la.sp_stride = static_cast<std::uint32_t>(pl.Wp * Lc);
+            LoadArgs la = one_run(row, static_cast<std::uint32_t>(g.in_w * C), sp);
             la.pad_left = static_cast<std::uint8_t>(g.pad_left * Lc);
             la.pad_right = static_cast<std::uint8_t>(g.pad_right * Lc);
             la.pad_value = static_cast<std::uint8_t>(p.zp_in);
