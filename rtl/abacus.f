@@ -34,6 +34,7 @@ ctrl/abacus_csr.sv
 ctrl/abacus_run_ctrl.sv
 ctrl/abacus_tokens.sv
 ctrl/abacus_perf.sv
+ctrl/abacus_fetch_entry.sv
 ctrl/abacus_fetch.sv
 ctrl/abacus_axi_rd_arb.sv
 engines/abacus_load_engine.sv

@@ -29,8 +29,7 @@ module abacus_fetch #(
   // An instruction is BeatsPerInsn beats (buses up to 256 bits), or a beat
   // holds InsnsPerBeat instructions (512 bits and wider).
   localparam int unsigned BeatsPerInsn = (DataWidth >= IBits) ? 1 : IBits / DataWidth,
-  localparam int unsigned InsnsPerBeat = (DataWidth >= IBits) ? DataWidth / IBits : 1,
-  localparam int unsigned IbAw = $clog2(IbufRows)
+  localparam int unsigned InsnsPerBeat = (DataWidth >= IBits) ? DataWidth / IBits : 1
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -240,7 +239,10 @@ module abacus_fetch #(
   logic             w_valid_q;   // an assembled entry waiting for the buffer
   logic             q_rvalid, q_rready;
   logic [IBits-1:0] i;
-  logic [31:0]      q_rlast;
+  logic [31:0]      q_rlast;     // the head's GEMM last ibuf row (abacus_fetch_entry)
+  localparam int unsigned NChk = 5 * 6;  // check flags: 6 for each of opcodes 1 to 5 (abacus_fetch_entry)
+  logic [NChk-1:0]  q_rbad;      // the head's other field checks
+  localparam int unsigned EBits = NChk + 32 + IBits;  // a buffered instruction
   assign r_ready_o = 1'b1;  // the buffer has room for every beat requested
   assign r_fire    = r_valid_i;
   assign bad_beat  = r_fire && (r_resp_i != abacus_pkg::AxiRespOkay);
@@ -265,10 +267,10 @@ module abacus_fetch #(
   // longest path, 3522 ps by the proxy.)
 
   // An assembled instruction waits a cycle in a register before the
-  // buffer; meanwhile a GEMM's last ibuf row, IBUF_ROW + (m - 1) x stride,
-  // is worked out from that register (one multiply-add, a DSP with its
-  // post-adder) and travels with it, so decode (below) only compares.
-  // Exact in 32 bits for m >= 1 (m = 0 is rejected anyway).
+  // buffer (abacus_fetch_entry); meanwhile a GEMM's last ibuf row and the
+  // instruction's other field checks are worked out from that register and
+  // travel with it (32 + 30 bits an instruction), so decode (below) only
+  // decodes the opcode, ORs its flags and compares that row.
   if (InsnsPerBeat == 1) begin : g_narrow
     // an instruction from BeatsPerInsn beats, the last one on top
     logic [IBits-1:0] asm_q, shifted;
@@ -286,32 +288,34 @@ module abacus_fetch #(
     end
     always_ff @(posedge clk_i) if (r_fire && state_q == SRun && !clear_i) asm_q <= shifted;
 
-    logic [IBits-1:0] w_insn_q, q_rdata;
-    logic [15:0]      w_m1_q, w_stride_q, w_row_q;
-    always_ff @(posedge clk_i) begin
-      if (insn_done) begin
-        w_insn_q   <= shifted;
-        w_m1_q     <= shifted[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1;
-        w_stride_q <= shifted[abacus_isa_pkg::GemmIbufStrideLsb +: 16];
-        w_row_q    <= shifted[abacus_isa_pkg::GemmIbufRowLsb +: 16];
-      end
-    end
-    logic [31:0] q_wlast;
-    assign q_wlast = 32'(w_m1_q) * 32'(w_stride_q) + 32'(w_row_q);
+    logic [IBits-1:0] w_insn, q_rdata;
+    logic [31:0]      w_last;
+    logic [NChk-1:0]  w_bad;
+    abacus_fetch_entry #(
+      .Rows(Rows), .Cols(Cols), .IbufRows(IbufRows), .WbufRows(WbufRows), .AccRows(AccRows),
+      .ObufRows(ObufRows), .PbufSlots(PbufSlots)
+    ) u_entry (
+      .clk_i (clk_i),
+      .load_i(insn_done),
+      .insn_i(shifted),
+      .insn_o(w_insn),
+      .last_o(w_last),
+      .bad_o (w_bad)
+    );
     // the issue check (room_q) promises room for every beat requested
     // (the head from a register: decode's checks work from it, and through
     // the queue's LUT-RAM read they were the xc7 4x4 run's longest path,
     // 5613 ps)
-    abacus_fifo #(.Width(32 + IBits), .Depth(QDepth), .NoOverflow(1'b1), .OutReg(1'b1)) u_q (
+    abacus_fifo #(.Width(EBits), .Depth(QDepth), .NoOverflow(1'b1), .OutReg(1'b1)) u_q (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .clear_i (clear_i || start_i),
       .wvalid_i(w_valid_q),
       .wready_o(),
-      .wdata_i ({q_wlast, w_insn_q}),
+      .wdata_i ({w_bad, w_last, w_insn}),
       .rvalid_o(q_rvalid),
       .rready_i(q_rready),
-      .rdata_o ({q_rlast, q_rdata}),
+      .rdata_o ({q_rbad, q_rlast, q_rdata}),
       .count_o (q_count)
     );
     assign i = q_rdata;
@@ -320,7 +324,7 @@ module abacus_fetch #(
     // lead slot in the program's first beat to the last slot in its last
     // beat (the last beat of the last burst); the entry keeps how many.
     localparam int unsigned P = InsnsPerBeat;
-    localparam int unsigned EntryBits = SlotBits + P * (32 + IBits);
+    localparam int unsigned EntryBits = SlotBits + P * EBits;
     logic                first_beat_q;  // the next beat is the program's first
     logic [SlotBits-1:0] last_slot_q;   // the program's last slot in its beat
     logic                left_le_q, n_final_q, final_issued_q;
@@ -354,30 +358,22 @@ module abacus_fetch #(
         slot[s] = r_data_i[IBits * ((s + 32'(lo)) % P) +: IBits];
       end
     end
-    logic [IBits-1:0]    w_insn_q   [P];
-    logic [15:0]         w_m1_q     [P];
-    logic [15:0]         w_stride_q [P];
-    logic [15:0]         w_row_q    [P];
-    logic [SlotBits-1:0] w_n1_q;  // slots in the entry, less one
-    always_ff @(posedge clk_i) begin
-      if (insn_done) begin
-        w_n1_q <= hi - lo;
-        for (int unsigned s = 0; s < P; s++) begin
-          w_insn_q[s]   <= slot[s];
-          w_m1_q[s]     <= slot[s][abacus_isa_pkg::GemmMLsb +: 16] - 16'd1;
-          w_stride_q[s] <= slot[s][abacus_isa_pkg::GemmIbufStrideLsb +: 16];
-          w_row_q[s]    <= slot[s][abacus_isa_pkg::GemmIbufRowLsb +: 16];
-        end
-      end
-    end
+    logic [SlotBits-1:0]  w_n1_q;  // slots in the entry, less one
     logic [EntryBits-1:0] q_wdata, q_rdata;
-    always_comb begin
-      q_wdata = '0;
-      q_wdata[P * (32 + IBits) +: SlotBits] = w_n1_q;
-      for (int unsigned s = 0; s < P; s++) begin
-        q_wdata[s * (32 + IBits) +: 32 + IBits] =
-            {32'(w_m1_q[s]) * 32'(w_stride_q[s]) + 32'(w_row_q[s]), w_insn_q[s]};
-      end
+    always_ff @(posedge clk_i) if (insn_done) w_n1_q <= hi - lo;
+    assign q_wdata[P * EBits +: SlotBits] = w_n1_q;
+    for (genvar s = 0; s < P; s++) begin : g_slot
+      abacus_fetch_entry #(
+        .Rows(Rows), .Cols(Cols), .IbufRows(IbufRows), .WbufRows(WbufRows), .AccRows(AccRows),
+        .ObufRows(ObufRows), .PbufSlots(PbufSlots)
+      ) u_entry (
+        .clk_i (clk_i),
+        .load_i(insn_done),
+        .insn_i(slot[s]),
+        .insn_o(q_wdata[s * EBits +: IBits]),
+        .last_o(q_wdata[s * EBits + IBits +: 32]),
+        .bad_o (q_wdata[s * EBits + IBits + 32 +: NChk])
+      );
     end
     logic e_rvalid, e_rready;
     // the issue check (room_q) promises room for every beat requested
@@ -397,10 +393,10 @@ module abacus_fetch #(
     // with its last
     logic [SlotBits-1:0] sl_q;
     logic                sl_last;
-    assign sl_last  = (sl_q == q_rdata[P * (32 + IBits) +: SlotBits]);
+    assign sl_last  = (sl_q == q_rdata[P * EBits +: SlotBits]);
     assign q_rvalid = e_rvalid;
     assign e_rready = q_rready && sl_last;
-    assign {q_rlast, i} = q_rdata[32'(sl_q) * (32 + IBits) +: 32 + IBits];
+    assign {q_rbad, q_rlast, i} = q_rdata[32'(sl_q) * EBits +: EBits];
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) sl_q <= '0;
       else if (clear_i || start_i) sl_q <= '0;
@@ -412,62 +408,26 @@ module abacus_fetch #(
   end
 
   // ---- decode ---------------------------------------------------------------------------
-  logic [3:0]       op;
-  logic             pop_prev, pop_next, push_prev, push_next;
-  logic             op_bad, field_bad, is_finish;
-  logic [31:0]      g_m, g_wbuf, g_acc, s_m, s_acc, s_n, s_slot, d_m, d_wbuf, d_acc;
-  logic [15:0]      d_row0, d_row1, d_row2;
-  logic [1:0]       d_q0, d_q1, d_q2;
-  logic signed [7:0] s_min, s_max;
+  // The field checks were made before the buffer (q_rbad), but for a
+  // GEMM's last ibuf row.
+  logic [3:0] op;
+  logic       op_bad, field_bad, is_finish;
   always_comb begin
     op        = i[abacus_isa_pkg::OpcodeLsb +: 4];
-    pop_prev  = i[abacus_isa_pkg::PopPrevLsb];
-    pop_next  = i[abacus_isa_pkg::PopNextLsb];
-    push_prev = i[abacus_isa_pkg::PushPrevLsb];
-    push_next = i[abacus_isa_pkg::PushNextLsb];
-    g_m      = 32'(i[abacus_isa_pkg::GemmMLsb +: 16]);
-    g_wbuf   = 32'(i[abacus_isa_pkg::GemmWbufRowLsb +: 16]);
-    g_acc    = 32'(i[abacus_isa_pkg::GemmAccRowLsb +: 16]);
-    s_m      = 32'(i[abacus_isa_pkg::StoreMLsb +: 16]);
-    s_acc    = 32'(i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
-    s_n      = 32'(i[abacus_isa_pkg::StoreNBytesLsb +: 16]);
-    s_slot   = 32'(i[abacus_isa_pkg::StorePslotLsb +: 16]);
-    s_min    = $signed(i[abacus_isa_pkg::StoreClampMinLsb +: 8]);
-    d_m      = 32'(i[abacus_isa_pkg::DwconvMLsb +: 16]);
-    d_wbuf   = 32'(i[abacus_isa_pkg::DwconvWbufRowLsb +: 16]);
-    d_acc    = 32'(i[abacus_isa_pkg::DwconvAccRowLsb +: 16]);
-    d_row0   = i[abacus_isa_pkg::DwconvIbufRow0Lsb +: 16];
-    d_row1   = i[abacus_isa_pkg::DwconvIbufRow1Lsb +: 16];
-    d_row2   = i[abacus_isa_pkg::DwconvIbufRow2Lsb +: 16];
-    d_q0     = d_row0[IbAw-1 -: 2];  // ibuf quarters
-    d_q1     = d_row1[IbAw-1 -: 2];
-    d_q2     = d_row2[IbAw-1 -: 2];
-    s_max    = $signed(i[abacus_isa_pkg::StoreClampMaxLsb +: 8]);
     op_bad    = 1'b0;
-    field_bad = 1'b0;
     is_finish = 1'b0;
+    field_bad = 1'b0;
     unique case (op)
-      abacus_isa_pkg::OpLoad:
-        field_bad = |(i & abacus_isa_pkg::LoadReservedMask) || pop_prev || push_prev;
+      abacus_isa_pkg::OpLoad:   field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpLoad) - 1) +: 6];
       abacus_isa_pkg::OpGemm:
-        field_bad = |(i & abacus_isa_pkg::GemmReservedMask) || g_m == 0 ||
-                    q_rlast >= IbufRows || g_wbuf + Rows > WbufRows || g_acc + g_m > AccRows;
-      abacus_isa_pkg::OpStore:
-        field_bad = |(i & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
-                    s_m == 0 || s_m > ObufRows || s_acc + s_m > AccRows || s_n == 0 || s_n > Cols ||
-                    s_slot >= PbufSlots || s_min > s_max;
-      abacus_isa_pkg::OpDwconv:
-        field_bad = |(i & abacus_isa_pkg::DwconvReservedMask) || d_m == 0 ||
-                    i[abacus_isa_pkg::DwconvStrideLsb +: 2] == 2'd0 ||
-                    32'(d_row0) >= IbufRows || 32'(d_row1) >= IbufRows || 32'(d_row2) >= IbufRows ||
-                    d_q0 == d_q1 || d_q0 == d_q2 || d_q1 == d_q2 ||
-                    d_wbuf + 9 > WbufRows || d_acc + d_m > AccRows;
+        field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpGemm) - 1) +: 6] || q_rlast >= IbufRows;
+      abacus_isa_pkg::OpStore:  field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpStore) - 1) +: 6];
+      abacus_isa_pkg::OpDwconv: field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpDwconv) - 1) +: 6];
       abacus_isa_pkg::OpFinish: begin
+        field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpFinish) - 1) +: 6];
         is_finish = 1'b1;
-        field_bad = |(i & abacus_isa_pkg::FinishReservedMask) || pop_prev || pop_next ||
-                    push_prev || push_next;
       end
-      default: op_bad = 1'b1;
+      default:                  op_bad = 1'b1;
     endcase
   end
 

@@ -7,9 +7,12 @@
 // engines take instructions at random. Checked: every instruction
 // dispatched once, in order, to its queue; every burst inside the beats
 // the program lies in, none read twice; FINISH, bus errors, illegal
-// opcodes and GEMM range checks (per slot of a beat) stop where they must.
+// opcodes and GEMM range checks (per slot of a beat) stop where they must;
+// every field check agrees with the ISA's rules, written out here, on
+// random instructions with fields at and one past their limits.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -397,6 +400,231 @@ TYPED_TEST(FetchTest, IllegalInstructionAtEachSlot) {
       this->expect_bursts(base, 40, false, what);
     }
   }
+}
+
+// Every field check fetch makes, against the ISA's rules written out here
+// from docs/isa.md and docs/architecture.md ("Fetch checks every
+// instruction") for the testbench's parameters: random programs whose
+// instructions have each field near its limits (at it, one past, zero,
+// all ones) or a reserved or token bit set. The first instruction the
+// rules reject must end the program with its error code and index, every
+// one before it dispatched; a legal FINISH ends it; otherwise all run.
+struct TbLimits {  // tb/rtl/abacus_fetch_tb.sv: abacus_fetch's parameters
+  static constexpr std::uint64_t kRows = 64, kCols = 64, kIbuf = kIbufRows, kWbuf = 2048, kAcc = 512,
+                                 kObuf = 256, kPslots = 64;
+};
+
+// 0 if the ISA accepts the instruction, else its error code.
+unsigned isa_error(const isa::Instruction& i) {
+  using L = TbLimits;
+  auto f = [&](isa::Field x) { return isa::get_field(i, x); };
+  auto reserved = [&](const isa::Instruction& mask) {
+    for (unsigned w = 0; w < 4; ++w) {
+      if (i[w] & mask[w]) return true;
+    }
+    return false;
+  };
+  const bool pop_prev = f(isa::field::POP_PREV), pop_next = f(isa::field::POP_NEXT);
+  const bool push_prev = f(isa::field::PUSH_PREV), push_next = f(isa::field::PUSH_NEXT);
+  bool bad = false;
+  switch (f(isa::field::OPCODE)) {
+    case unsigned(isa::Op::Load):
+      bad = reserved(isa::load::kReservedMask) || pop_prev || push_prev;  // no engine before load
+      break;
+    case unsigned(isa::Op::Gemm): {
+      const std::uint64_t m = f(isa::gemm::M);
+      bad = reserved(isa::gemm::kReservedMask) || m == 0 ||
+            (m > 0 && f(isa::gemm::IBUF_ROW) + (m - 1) * f(isa::gemm::IBUF_STRIDE) >= L::kIbuf) ||
+            f(isa::gemm::WBUF_ROW) + L::kRows > L::kWbuf || f(isa::gemm::ACC_ROW) + m > L::kAcc;
+      break;
+    }
+    case unsigned(isa::Op::Store): {
+      const std::uint64_t m = f(isa::store::M), n = f(isa::store::N_BYTES);
+      const auto lo = static_cast<std::int8_t>(f(isa::store::CLAMP_MIN));
+      const auto hi = static_cast<std::int8_t>(f(isa::store::CLAMP_MAX));
+      bad = reserved(isa::store::kReservedMask) || pop_next || push_next ||  // no engine after store
+            m == 0 || m > L::kObuf || f(isa::store::ACC_ROW) + m > L::kAcc || n == 0 || n > L::kCols ||
+            f(isa::store::PSLOT) >= L::kPslots || lo > hi;
+      break;
+    }
+    case unsigned(isa::Op::Finish):
+      bad = reserved(isa::finish::kReservedMask) || pop_prev || pop_next || push_prev || push_next;
+      break;
+    case unsigned(isa::Op::Dwconv): {
+      const std::uint64_t m = f(isa::dwconv::M);
+      const std::uint64_t r[3] = {f(isa::dwconv::IBUF_ROW0), f(isa::dwconv::IBUF_ROW1), f(isa::dwconv::IBUF_ROW2)};
+      auto quarter = [](std::uint64_t row) { return row / (L::kIbuf / 4); };
+      bad = reserved(isa::dwconv::kReservedMask) || m == 0 || f(isa::dwconv::STRIDE) == 0 ||
+            r[0] >= L::kIbuf || r[1] >= L::kIbuf || r[2] >= L::kIbuf ||
+            quarter(r[0]) == quarter(r[1]) || quarter(r[0]) == quarter(r[2]) || quarter(r[1]) == quarter(r[2]) ||
+            f(isa::dwconv::WBUF_ROW) + 9 > L::kWbuf || f(isa::dwconv::ACC_ROW) + m > L::kAcc;
+      break;
+    }
+    default:
+      return static_cast<unsigned>(isa::Error::IllegalOp);
+  }
+  return bad ? static_cast<unsigned>(isa::Error::IllegalField) : 0;
+}
+
+TEST(FetchRules, HandCases) {  // the rules themselves, on cases worked by hand
+  using L = TbLimits;
+  isa::Instruction g{};
+  isa::set_field(g, isa::field::OPCODE, unsigned(isa::Op::Gemm));
+  isa::set_field(g, isa::gemm::M, 3);
+  isa::set_field(g, isa::gemm::IBUF_STRIDE, 100);
+  isa::set_field(g, isa::gemm::IBUF_ROW, L::kIbuf - 201);  // last row 16383
+  isa::set_field(g, isa::gemm::WBUF_ROW, 1984);            // 1984 + 64 = 2048
+  isa::set_field(g, isa::gemm::ACC_ROW, 509);              // 509 + 3 = 512
+  EXPECT_EQ(isa_error(g), 0u);
+  isa::set_field(g, isa::gemm::IBUF_ROW, L::kIbuf - 200);
+  EXPECT_EQ(isa_error(g), 6u);
+  isa::Instruction s{};
+  isa::set_field(s, isa::field::OPCODE, unsigned(isa::Op::Store));
+  isa::set_field(s, isa::store::M, 1);
+  isa::set_field(s, isa::store::N_BYTES, 64);
+  isa::set_field(s, isa::store::CLAMP_MIN, 0xff);  // -1 <= 0
+  EXPECT_EQ(isa_error(s), 0u);
+  isa::set_field(s, isa::store::CLAMP_MIN, 0x01);  // 1 > 0
+  EXPECT_EQ(isa_error(s), 6u);
+  isa::Instruction d{};
+  isa::set_field(d, isa::field::OPCODE, unsigned(isa::Op::Dwconv));
+  isa::set_field(d, isa::dwconv::M, 1);
+  isa::set_field(d, isa::dwconv::STRIDE, 1);
+  isa::set_field(d, isa::dwconv::IBUF_ROW0, 4095);   // quarter 0
+  isa::set_field(d, isa::dwconv::IBUF_ROW1, 4096);   // quarter 1
+  isa::set_field(d, isa::dwconv::IBUF_ROW2, 16383);  // quarter 3
+  EXPECT_EQ(isa_error(d), 0u);
+  isa::set_field(d, isa::dwconv::IBUF_ROW2, 8191);   // quarter 1 again
+  EXPECT_EQ(isa_error(d), 6u);
+  isa::Instruction x{};
+  isa::set_field(x, isa::field::OPCODE, 0);
+  EXPECT_EQ(isa_error(x), 5u);
+}
+
+TYPED_TEST(FetchTest, FieldChecksMatchTheIsa) {
+  this->build(0.03, 7);
+  auto& rng = this->rng_;
+  auto pick = [&](std::initializer_list<std::uint64_t> v) { return *(v.begin() + rng() % v.size()); };
+  // a value near a limit: at it or one past (most often), inside, zero,
+  // all ones, random
+  auto near = [&](std::uint64_t lim) {
+    return pick({lim, lim + 1, lim, lim + 1, lim - 1, 0, 0xffff, rng() % (lim + 1), rng() % 0x10000}) & 0xffff;
+  };
+  auto chance = [&](unsigned pct) { return rng() % 100 < pct; };
+  using L = TbLimits;
+  auto one = [&]() {
+    isa::Instruction i{};
+    const unsigned op = chance(3) ? pick({0, 6, 9, 15}) : 1 + rng() % 5;
+    isa::set_field(i, isa::field::OPCODE, op);
+    switch (op) {
+      case unsigned(isa::Op::Gemm): {
+        const std::uint64_t m = chance(85) ? 1 + rng() % 40 : near(L::kAcc);
+        const std::uint64_t stride = rng() % 300;
+        isa::set_field(i, isa::gemm::M, m);
+        isa::set_field(i, isa::gemm::IBUF_STRIDE, stride);
+        const std::uint64_t last = m == 0 ? 0 : (m - 1) * stride;
+        std::uint64_t row = last < L::kIbuf ? L::kIbuf - 1 - last - (chance(50) ? 0 : rng() % (L::kIbuf - last)) : 0;
+        if (chance(10)) row = near(L::kIbuf > last ? L::kIbuf - last : 0);
+        isa::set_field(i, isa::gemm::IBUF_ROW, row);
+        isa::set_field(i, isa::gemm::WBUF_ROW, chance(85) ? rng() % (L::kWbuf - L::kRows + 1) : near(L::kWbuf - L::kRows));
+        const std::uint64_t mm = std::min<std::uint64_t>(m, L::kAcc);
+        isa::set_field(i, isa::gemm::ACC_ROW, chance(85) ? rng() % (L::kAcc - mm + 1) : near(L::kAcc - mm));
+        break;
+      }
+      case unsigned(isa::Op::Store): {
+        const std::uint64_t m = chance(90) ? 1 + rng() % L::kObuf : near(L::kObuf);
+        isa::set_field(i, isa::store::M, m);
+        const std::uint64_t mm = std::min<std::uint64_t>(m, L::kAcc);
+        isa::set_field(i, isa::store::ACC_ROW, chance(85) ? rng() % (L::kAcc - mm + 1) : near(L::kAcc - mm));
+        isa::set_field(i, isa::store::N_BYTES, chance(90) ? 1 + rng() % L::kCols : near(L::kCols));
+        isa::set_field(i, isa::store::PSLOT, chance(90) ? rng() % L::kPslots : near(L::kPslots));
+        const std::uint64_t lo = rng() % 256;
+        const auto slo = static_cast<std::int8_t>(lo);
+        const std::uint64_t hi = chance(90) ? static_cast<std::uint8_t>(slo + rng() % (128 - slo)) : rng() % 256;
+        isa::set_field(i, isa::store::CLAMP_MIN, lo);
+        isa::set_field(i, isa::store::CLAMP_MAX, hi);
+        isa::set_field(i, isa::store::DRAM_ADDR, rng());
+        break;
+      }
+      case unsigned(isa::Op::Dwconv): {
+        isa::set_field(i, isa::dwconv::M, chance(90) ? 1 + rng() % 64 : near(L::kAcc));
+        isa::set_field(i, isa::dwconv::STRIDE, chance(95) ? 1 + rng() % 3 : 0);
+        const std::uint64_t q = L::kIbuf / 4;
+        unsigned qs[4] = {0, 1, 2, 3};
+        std::shuffle(qs, qs + 4, rng);
+        const isa::Field rows[3] = {isa::dwconv::IBUF_ROW0, isa::dwconv::IBUF_ROW1, isa::dwconv::IBUF_ROW2};
+        for (unsigned k = 0; k < 3; ++k) {
+          std::uint64_t r = qs[k] * q + pick({0, q - 1, rng() % q});
+          if (chance(5)) r = near(L::kIbuf);
+          if (chance(4)) r = qs[(k + 1) % 3] * q + rng() % q;  // a quarter shared
+          isa::set_field(i, rows[k], r);
+        }
+        isa::set_field(i, isa::dwconv::WBUF_ROW, chance(85) ? rng() % (L::kWbuf - 9 + 1) : near(L::kWbuf - 9));
+        const std::uint64_t m = isa::get_field(i, isa::dwconv::M);
+        const std::uint64_t mm = std::min<std::uint64_t>(m, L::kAcc);
+        isa::set_field(i, isa::dwconv::ACC_ROW, chance(85) ? rng() % (L::kAcc - mm + 1) : near(L::kAcc - mm));
+        break;
+      }
+      case unsigned(isa::Op::Load):
+        for (unsigned w = 0; w < 4; ++w) i[w] |= rng() & ~isa::load::kReservedMask[w];
+        isa::set_field(i, isa::field::OPCODE, op);
+        break;
+      default:
+        break;
+    }
+    // token flags: those the engine cannot honour now and then
+    const bool lo_risk = op == unsigned(isa::Op::Load) || op == unsigned(isa::Op::Finish);
+    const bool st_risk = op == unsigned(isa::Op::Store) || op == unsigned(isa::Op::Finish);
+    isa::set_field(i, isa::field::POP_PREV, lo_risk ? chance(5) : chance(50));
+    isa::set_field(i, isa::field::PUSH_PREV, lo_risk ? chance(5) : chance(50));
+    isa::set_field(i, isa::field::POP_NEXT, st_risk ? chance(5) : chance(50));
+    isa::set_field(i, isa::field::PUSH_NEXT, st_risk ? chance(5) : chance(50));
+    if (chance(6)) {  // any bit above the flags, reserved or not
+      const unsigned bit = 8 + rng() % 248;
+      i[bit / 64] ^= std::uint64_t(1) << (bit % 64);
+    }
+    return i;
+  };
+  unsigned seen[11] = {};
+  for (int n = 0; n < 150; ++n) {
+    const unsigned count = 1 + rng() % 24;
+    std::vector<isa::Instruction> prog;
+    for (unsigned k = 0; k < count; ++k) prog.push_back(one());
+    if (n % 20 == 19) {  // an unknown opcode somewhere, so the draw has one
+      isa::Instruction bad{};
+      isa::set_field(bad, isa::field::OPCODE, pick({0, 6, 9, 15}));
+      prog[rng() % count] = bad;
+    }
+    // the program's end by the rules
+    unsigned stop = count, code = 0;
+    bool finish = false;
+    for (unsigned k = 0; k < count && stop == count; ++k) {
+      code = isa_error(prog[k]);
+      if (code != 0 || isa::get_field(prog[k], isa::field::OPCODE) == unsigned(isa::Op::Finish)) {
+        stop = k;
+        finish = code == 0;
+      }
+    }
+    ++seen[code];
+    const std::uint64_t base = this->random_base(count);
+    const std::string what = "program " + std::to_string(n) + " (" + std::to_string(count) + " instructions)";
+    const Outcome out = this->run(base, prog);
+    if (code != 0) {
+      ASSERT_TRUE(out.error && !out.finished) << what << ": instruction " << stop << " should fail with " << code;
+      EXPECT_EQ(out.code, code) << what;
+      EXPECT_EQ(out.err_addr, stop) << what;
+    } else {
+      ASSERT_TRUE(out.finished && !out.error) << what << ": code " << out.code << " at " << out.err_addr;
+      EXPECT_EQ(out.pc, finish ? stop + 1 : count) << what;
+    }
+    this->expect_dispatched(out, prog, stop, what);
+  }
+  std::printf("[ endings ] legal %u, ILLEGAL_OP %u, ILLEGAL_FIELD %u\n", seen[0],
+              seen[unsigned(isa::Error::IllegalOp)], seen[unsigned(isa::Error::IllegalField)]);
+  // the draw reached each ending
+  EXPECT_GT(seen[0], 10u);
+  EXPECT_GT(seen[unsigned(isa::Error::IllegalOp)], 0u);
+  EXPECT_GT(seen[unsigned(isa::Error::IllegalField)], 50u);
 }
 
 // A bus error on a program beat: ErrFetch with the beat's address, and no

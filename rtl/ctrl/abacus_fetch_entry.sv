@@ -1,0 +1,133 @@
+`include "abacus_assert.svh"
+
+// One instruction on its way into fetch's buffer, and the part of its field
+// check that needs no more than the instruction itself.
+//
+// load_i registers the instruction (stage A). From that register the
+// entry's write data is worked out (stage W):
+//   last_o  a GEMM's last ibuf row, IBUF_ROW + (M - 1) x IBUF_STRIDE, exact
+//           in 32 bits for M >= 1 (one multiply-add: a DSP with its
+//           post-adder);
+//   bad_o   every field check but that row's (which needs last_o):
+//           reserved bits, dependency flags the engine cannot honour, zero
+//           or too large counts, rows past a buffer's end. G flags per
+//           opcode, each group as if the instruction had that opcode:
+//           decode ORs its opcode's group (selecting here, behind the
+//           compares, was 3600 ps by the proxy).
+// The two sums the checks need (ACC_ROW + M for GEMM and DWCONV, which
+// share both fields, and for STORE) are made as the instruction is
+// registered, so stage W only compares; range checks against a row and a
+// constant count are compares with a constant. Decode, behind the buffer,
+// is left with the opcode, a flag and last_o's compare: the field check there
+// was 5145 ps by the proxy (xcup, 32x32 parameters) and the top of the
+// whole xcup 32x32 run.
+module abacus_fetch_entry #(
+  parameter int unsigned Rows = 16,
+  parameter int unsigned Cols = 16,
+  parameter int unsigned IbufRows = 4096,
+  parameter int unsigned WbufRows = 2048,
+  parameter int unsigned AccRows = 512,
+  parameter int unsigned ObufRows = 256,
+  parameter int unsigned PbufSlots = 64,
+  localparam int unsigned IBits = abacus_isa_pkg::InsnBits,
+  localparam int unsigned IbAw = $clog2(IbufRows),
+  localparam int unsigned NOps = 5,  // opcodes 1 to 5
+  localparam int unsigned G = 6      // flags per opcode
+) (
+  input  logic             clk_i,
+  input  logic             load_i,
+  input  logic [IBits-1:0] insn_i,
+  output logic [IBits-1:0] insn_o,
+  output logic [31:0]      last_o,
+  output logic [NOps*G-1:0] bad_o  // group k (G flags): opcode k + 1's field checks failed
+);
+  // ---- stage A: the instruction, M - 1 and the two sums --------------------------------
+  logic [IBits-1:0] insn_q;
+  logic [15:0]      m1_q, stride_q, row_q;
+  logic [16:0]      acc_end_q;    // GEMM/DWCONV ACC_ROW + M
+  logic [16:0]      s_acc_end_q;  // STORE ACC_ROW + M
+  always_ff @(posedge clk_i) begin
+    if (load_i) begin
+      insn_q      <= insn_i;
+      m1_q        <= insn_i[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1;
+      stride_q    <= insn_i[abacus_isa_pkg::GemmIbufStrideLsb +: 16];
+      row_q       <= insn_i[abacus_isa_pkg::GemmIbufRowLsb +: 16];
+      acc_end_q   <= 17'(insn_i[abacus_isa_pkg::GemmAccRowLsb +: 16]) +
+                     17'(insn_i[abacus_isa_pkg::GemmMLsb +: 16]);
+      s_acc_end_q <= 17'(insn_i[abacus_isa_pkg::StoreAccRowLsb +: 16]) +
+                     17'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]);
+    end
+  end
+  assign insn_o = insn_q;
+  assign last_o = 32'(m1_q) * 32'(stride_q) + 32'(row_q);
+
+  // ---- stage W: compares ---------------------------------------------------------------
+  logic              pop_prev, pop_next, push_prev, push_next;
+  logic [15:0]       m, wbuf, s_m, s_n, s_slot, row0, row1, row2;
+  logic [1:0]        q0, q1, q2;
+  logic signed [7:0] s_min, s_max;
+  always_comb begin
+    pop_prev  = insn_q[abacus_isa_pkg::PopPrevLsb];
+    pop_next  = insn_q[abacus_isa_pkg::PopNextLsb];
+    push_prev = insn_q[abacus_isa_pkg::PushPrevLsb];
+    push_next = insn_q[abacus_isa_pkg::PushNextLsb];
+    m         = insn_q[abacus_isa_pkg::GemmMLsb +: 16];        // GEMM and DWCONV
+    wbuf      = insn_q[abacus_isa_pkg::GemmWbufRowLsb +: 16];  // GEMM and DWCONV
+    s_m       = insn_q[abacus_isa_pkg::StoreMLsb +: 16];
+    s_n       = insn_q[abacus_isa_pkg::StoreNBytesLsb +: 16];
+    s_slot    = insn_q[abacus_isa_pkg::StorePslotLsb +: 16];
+    s_min     = $signed(insn_q[abacus_isa_pkg::StoreClampMinLsb +: 8]);
+    s_max     = $signed(insn_q[abacus_isa_pkg::StoreClampMaxLsb +: 8]);
+    row0      = insn_q[abacus_isa_pkg::DwconvIbufRow0Lsb +: 16];
+    row1      = insn_q[abacus_isa_pkg::DwconvIbufRow1Lsb +: 16];
+    row2      = insn_q[abacus_isa_pkg::DwconvIbufRow2Lsb +: 16];
+    q0        = row0[IbAw-1 -: 2];  // ibuf quarters
+    q1        = row1[IbAw-1 -: 2];
+    q2        = row2[IbAw-1 -: 2];
+    // each opcode's checks, as if the instruction had that opcode: a group
+    // of ChecksPerOp flags, the first the OR of the checks that are LUTs
+    // alone, then one flag per compare with a constant (a carry chain: an
+    // OR behind them took the path to 3615 ps)
+    bad_o = '0;
+    bad_o[G * (32'(abacus_isa_pkg::OpLoad) - 1) +: G] = G'(
+        |(insn_q & abacus_isa_pkg::LoadReservedMask) || pop_prev || push_prev);
+    // (wbuf + Rows > WbufRows, as a compare with a constant)
+    bad_o[G * (32'(abacus_isa_pkg::OpGemm) - 1) +: G] = {
+        3'b000,
+        32'(wbuf) > WbufRows - Rows,
+        32'(acc_end_q) > AccRows,
+        |(insn_q & abacus_isa_pkg::GemmReservedMask) || m == 0};
+    bad_o[G * (32'(abacus_isa_pkg::OpStore) - 1) +: G] = {
+        32'(s_m) > ObufRows,
+        32'(s_acc_end_q) > AccRows,
+        32'(s_n) > Cols,
+        32'(s_slot) >= PbufSlots,
+        s_min > s_max,
+        |(insn_q & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
+        s_m == 0 || s_n == 0};
+    bad_o[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
+        32'(row0) >= IbufRows,
+        32'(row1) >= IbufRows,
+        32'(row2) >= IbufRows,
+        32'(wbuf) > WbufRows - 9,
+        32'(acc_end_q) > AccRows,
+        |(insn_q & abacus_isa_pkg::DwconvReservedMask) || m == 0 ||
+        insn_q[abacus_isa_pkg::DwconvStrideLsb +: 2] == 2'd0 ||
+        q0 == q1 || q0 == q2 || q1 == q2};
+    bad_o[G * (32'(abacus_isa_pkg::OpFinish) - 1) +: G] = G'(
+        |(insn_q & abacus_isa_pkg::FinishReservedMask) || pop_prev || pop_next ||
+        push_prev || push_next);
+  end
+
+`ifndef SYNTHESIS
+  // the compares with a constant stand for the adds they replace, and
+  // GEMM and DWCONV share M, WBUF_ROW and ACC_ROW
+  initial assert (WbufRows >= Rows && WbufRows >= 9 &&
+                  abacus_isa_pkg::OpLoad == 1 && abacus_isa_pkg::OpGemm == 2 &&
+                  abacus_isa_pkg::OpStore == 3 && abacus_isa_pkg::OpFinish == 4 &&
+                  abacus_isa_pkg::OpDwconv == 5 &&
+                  abacus_isa_pkg::GemmMLsb == abacus_isa_pkg::DwconvMLsb &&
+                  abacus_isa_pkg::GemmWbufRowLsb == abacus_isa_pkg::DwconvWbufRowLsb &&
+                  abacus_isa_pkg::GemmAccRowLsb == abacus_isa_pkg::DwconvAccRowLsb);
+`endif
+endmodule
