@@ -397,8 +397,12 @@ struct Estimate {
 // (g >= 2) the GEMMs of g-2 released their buffers; its GEMMs start when
 // its loads are in, the GEMMs of g-1 are done and, for a GEMM that waits
 // for an accumulator half, the store of the output block two before has
-// drained it; each GEMM occupies the array max(M, Rows) cycles. Stores
-// follow in order once their block's GEMMs are through (StoreTimeline).
+// drained it; each GEMM occupies the array max(M, Rows) cycles. A GEMM
+// takes its tokens before its weights go into the array, so one that waited
+// for a token streams its rows Rows + 3 cycles after it (the weights' way
+// in), where one that did not had them loaded behind the GEMM before.
+// Stores follow in order once their block's GEMMs are through
+// (StoreTimeline).
 Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch) {
   Estimate e;
   const std::size_t G = sch.computes.size();
@@ -408,6 +412,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
   std::size_t next_store_wait = 0;
   StoreTimeline stores(model, t.obuf_rows);
   const std::uint64_t pipe = static_cast<std::uint64_t>(t.R + t.C + 2);  // (a row to its accumulator write)
+  const std::uint64_t weights_in = static_cast<std::uint64_t>(t.R) + 3;  // a token to the GEMM's first row
   for (std::size_t gi = 0; gi < G; ++gi) {
     std::uint64_t lt = 0;
     if (gi < sch.loads.size()) {
@@ -420,10 +425,13 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
     if (gi >= 2) ls = std::max(ls, comp_end[gi - 2]);
     issue_end[gi] = ls + lt;
     load_end[gi] = issue_end[gi] + model.mem_latency + 4;
-    std::uint64_t c = std::max(gi ? comp_end[gi - 1] : 0, load_end[gi]);
+    std::uint64_t c = gi ? comp_end[gi - 1] : 0;
     for (const Op& o : sch.computes[gi]) {
       if (o.kind == Op::kGemm) {
-        if (o.d.pop_next && next_store_wait < store_end.size()) c = std::max(c, store_end[next_store_wait++]);
+        std::uint64_t token = 0;  // when its tokens are there
+        if (o.d.pop_prev) token = load_end[gi];
+        if (o.d.pop_next && next_store_wait < store_end.size()) token = std::max(token, store_end[next_store_wait++]);
+        if (o.d.pop_prev || o.d.pop_next) c = std::max(c, token + weights_in);
         c += std::max<std::uint64_t>(o.ga.m, static_cast<std::uint64_t>(t.R));
       } else if (o.kind == Op::kStore) {
         store_end.push_back(stores.add(o.sa, c + pipe).drained);
@@ -432,9 +440,10 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
     }
     comp_end[gi] = c;
   }
-  // program fetch and the first weights into the array before, the last store after
+  // program fetch before (the first weights into the array are the first
+  // GEMM's token wait), the last store after
   const std::uint64_t fetch = model.mem_latency + 7;  // the range check (4 cycles), the first instructions
-  e.cycles = fetch + static_cast<std::uint64_t>(t.R) + std::max(comp_end[G - 1] + pipe, stores.end());
+  e.cycles = fetch + std::max(comp_end[G - 1] + pipe, stores.end());
   return e;
 }
 
