@@ -14,6 +14,10 @@ namespace abacus {
 
 namespace {
 
+// The engines' instruction queues (abacus_top: the load, compute and store
+// paths' QueueDepth), for the cycle model's dispatch.
+constexpr std::size_t kLoadQueue = 64, kComputeQueue = 16, kStoreQueue = 4;
+
 // How a layer maps onto the buffers; valid when `ok`.
 struct DwPlan {
   bool ok = false;
@@ -344,21 +348,42 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       return t;
     };
     // Fetch reads every instruction through the load DMA's read port: its
-    // beats go on the load engine's account.
+    // beats go on the load engine's account. It dispatches in program
+    // order, one a cycle, into each engine's queue (64 LOADs, 16 compute
+    // instructions, 4 STOREs): an instruction whose queue is full waits
+    // until the engine takes the one its queue's depth before it, and
+    // holds up every instruction behind it (STOREs in a full store queue
+    // starve the load engine). The load and store engines take an
+    // instruction when they are free and wait for its token after; the
+    // compute engine takes one once its tokens are there.
     const std::uint64_t fetch_beats = ceil_div<std::uint64_t>(hw.insn_bytes, hw.bus_bits / 8);
+    std::uint64_t t_disp = 0;
+    std::deque<std::uint64_t> q_ld, q_cp, q_st;  // the engines' starts, the last queue-depth of them
+    auto dispatch = [&](std::deque<std::uint64_t>& q, std::size_t depth) {
+      if (q.size() >= depth) {
+        t_disp = std::max(t_disp, q.front() + 1);
+        q.pop_front();
+      }
+      return t_disp++;
+    };
+    auto started = [](std::deque<std::uint64_t>& q, std::uint64_t t) { q.push_back(t); };
     Program prog;
     for (const DwOp& o : ops) {
       t_load += fetch_beats;
       if (o.kind == DwOp::kLoad) {
         prog.load(o.la, o.d);
+        t_load = std::max(t_load, dispatch(q_ld, kLoadQueue));
+        started(q_ld, t_load);
         if (o.d.pop_next) t_load = std::max(t_load, take(c2l));
         t_load += model.load(o.la);
         if (o.d.push_next) l2c.push_back(t_load + model.mem_latency + 4);  // its data in
         bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
       } else if (o.kind == DwOp::kDw) {
         prog.dwconv(o.da, o.d);
+        t_dw = std::max(t_dw, dispatch(q_cp, kComputeQueue));
         if (o.d.pop_prev) t_dw = std::max(t_dw, take(l2c));
         if (o.d.pop_next) t_dw = std::max(t_dw, take(s2c));
+        started(q_cp, t_dw);
         // (the next instruction's taps load after this one's first
         // column swapped them in: 11 cycles from its start at least)
         t_dw += std::max<std::uint64_t>((o.da.m - 1) * o.da.stride + 3, 11);
@@ -366,7 +391,9 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         if (o.d.push_next) c2s.push_back(t_dw + 9);
       } else {
         prog.store(o.sa, o.d);
-        const detail::StoreTimeline::Times st = stores.add(o.sa, take(c2s));
+        const std::uint64_t d = dispatch(q_st, kStoreQueue);
+        started(q_st, std::max(d, stores.engine_free()));
+        const detail::StoreTimeline::Times st = stores.add(o.sa, std::max(d, take(c2s)));
         if (o.d.push_prev) s2c.push_back(st.drained);
         bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
       }

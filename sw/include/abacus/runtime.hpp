@@ -117,6 +117,9 @@ class StoreTimeline {
   // ready: when its compute->store token is there
   Times add(const StoreArgs& s, std::uint64_t ready);
   std::uint64_t end() const { return end_; }
+  // when the engine takes the next STORE from its queue (it waits for the
+  // token after taking it)
+  std::uint64_t engine_free() const { return engine_; }
 
  private:
   const CycleModel& m_;
