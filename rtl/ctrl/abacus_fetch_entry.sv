@@ -18,9 +18,9 @@
 // share both fields, and for STORE) are made as the instruction is
 // registered, so stage W only compares; range checks against a row and a
 // constant count are compares with a constant. Decode, behind the buffer,
-// is left with the opcode, a flag and last_o's compare: the field check there
-// was 5145 ps by the proxy (xcup, 32x32 parameters) and the top of the
-// whole xcup 32x32 run.
+// is left with the opcode, the OR of its group and last_o's compare: the
+// field check there was 5145 ps by the proxy (xcup, 32x32 parameters) and
+// the top of the whole xcup 32x32 run.
 module abacus_fetch_entry #(
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16,
