@@ -240,7 +240,8 @@ module abacus_fetch #(
   logic             q_rvalid, q_rready;
   logic [IBits-1:0] i;
   logic [31:0]      q_rlast;     // the head's GEMM last ibuf row (abacus_fetch_entry)
-  localparam int unsigned NChk = 5 * 6;  // check flags: 6 for each of opcodes 1 to 5 (abacus_fetch_entry)
+  localparam int unsigned ChkPerOp = 6;            // abacus_fetch_entry's G
+  localparam int unsigned NChk = 5 * ChkPerOp;      // check flags, a group for each of opcodes 1 to 5
   logic [NChk-1:0]  q_rbad;      // the head's other field checks
   localparam int unsigned EBits = NChk + 32 + IBits;  // a buffered instruction
   assign r_ready_o = 1'b1;  // the buffer has room for every beat requested
@@ -412,19 +413,21 @@ module abacus_fetch #(
   // GEMM's last ibuf row.
   logic [3:0] op;
   logic       op_bad, field_bad, is_finish;
+  logic [4:0] grp_bad;  // per opcode 1 to 5: a check of its group failed
+  always_comb for (int k = 0; k < 5; k++) grp_bad[k] = |q_rbad[ChkPerOp * k +: ChkPerOp];
   always_comb begin
     op        = i[abacus_isa_pkg::OpcodeLsb +: 4];
     op_bad    = 1'b0;
     is_finish = 1'b0;
     field_bad = 1'b0;
     unique case (op)
-      abacus_isa_pkg::OpLoad:   field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpLoad) - 1) +: 6];
+      abacus_isa_pkg::OpLoad:   field_bad = grp_bad[32'(abacus_isa_pkg::OpLoad) - 1];
       abacus_isa_pkg::OpGemm:
-        field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpGemm) - 1) +: 6] || q_rlast >= IbufRows;
-      abacus_isa_pkg::OpStore:  field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpStore) - 1) +: 6];
-      abacus_isa_pkg::OpDwconv: field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpDwconv) - 1) +: 6];
+        field_bad = grp_bad[32'(abacus_isa_pkg::OpGemm) - 1] || q_rlast >= IbufRows;
+      abacus_isa_pkg::OpStore:  field_bad = grp_bad[32'(abacus_isa_pkg::OpStore) - 1];
+      abacus_isa_pkg::OpDwconv: field_bad = grp_bad[32'(abacus_isa_pkg::OpDwconv) - 1];
       abacus_isa_pkg::OpFinish: begin
-        field_bad = |q_rbad[6 * (32'(abacus_isa_pkg::OpFinish) - 1) +: 6];
+        field_bad = grp_bad[32'(abacus_isa_pkg::OpFinish) - 1];
         is_finish = 1'b1;
       end
       default:                  op_bad = 1'b1;

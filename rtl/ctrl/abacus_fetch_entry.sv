@@ -1,5 +1,3 @@
-`include "abacus_assert.svh"
-
 // One instruction on its way into fetch's buffer, and the part of its field
 // check that needs no more than the instruction itself.
 //

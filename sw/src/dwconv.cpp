@@ -366,14 +366,13 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       }
       return t_disp++;
     };
-    auto started = [](std::deque<std::uint64_t>& q, std::uint64_t t) { q.push_back(t); };
     Program prog;
     for (const DwOp& o : ops) {
       t_load += fetch_beats;
       if (o.kind == DwOp::kLoad) {
         prog.load(o.la, o.d);
         t_load = std::max(t_load, dispatch(q_ld, kLoadQueue));
-        started(q_ld, t_load);
+        q_ld.push_back(t_load);
         if (o.d.pop_next) t_load = std::max(t_load, take(c2l));
         t_load += model.load(o.la);
         if (o.d.push_next) l2c.push_back(t_load + model.mem_latency + 4);  // its data in
@@ -383,7 +382,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         t_dw = std::max(t_dw, dispatch(q_cp, kComputeQueue));
         if (o.d.pop_prev) t_dw = std::max(t_dw, take(l2c));
         if (o.d.pop_next) t_dw = std::max(t_dw, take(s2c));
-        started(q_cp, t_dw);
+        q_cp.push_back(t_dw);
         // (the next instruction's taps load after this one's first
         // column swapped them in: 11 cycles from its start at least)
         t_dw += std::max<std::uint64_t>((o.da.m - 1) * o.da.stride + 3, 11);
@@ -392,7 +391,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       } else {
         prog.store(o.sa, o.d);
         const std::uint64_t d = dispatch(q_st, kStoreQueue);
-        started(q_st, std::max(d, stores.engine_free()));
+        q_st.push_back(std::max(d, stores.engine_free()));
         const detail::StoreTimeline::Times st = stores.add(o.sa, std::max(d, take(c2s)));
         if (o.d.push_prev) s2c.push_back(st.drained);
         bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
