@@ -96,8 +96,19 @@ module abacus_requant #(
       nib_lz[2*k +: 2] = nb[3] ? 2'd0 : nb[2] ? 2'd1 : nb[1] ? 2'd2 : 2'd3;
     end
   end
-  logic               sat;
-  assign sat = |((s0_biased_q[30:0] ^ {31{s0_biased_q[31]}}) & s0_lmask_q);
+  // Saturation as three partial ORs (two LUT levels each), ORed at stage
+  // 2: the whole 31-term OR behind the bias add's register was 2998 ps by
+  // the proxy (xcup 32x32 run on 9be3545, the fourth path family).
+  // Per byte of lz_word, whether it holds a one: the float shift's top two
+  // bits (stage 2's coarse shift).
+  logic [30:0] sat_term;
+  logic [2:0]  sat_part;
+  logic [3:0]  byte_any;
+  always_comb begin
+    sat_term = (s0_biased_q[30:0] ^ {31{s0_biased_q[31]}}) & s0_lmask_q;
+    sat_part = {|sat_term[30:22], |sat_term[21:11], |sat_term[10:0]};
+    for (int unsigned j = 0; j < 4; j++) byte_any[j] = |lz_word[8*j +: 8];
+  end
   // The right shift and T0 are made here from the shift word, not carried
   // from stage 0: four plain registers in a row would become a
   // shift-register LUT (see the header).
@@ -111,16 +122,19 @@ module abacus_requant #(
   logic signed [31:0] s1_x_q;
   logic        [7:0]  s1_nib_any_q;
   logic        [15:0] s1_nib_lz_q;
+  logic        [3:0]  s1_byte_any_q;
+  logic        [2:0]  s1_sat_q;
   logic        [4:0]  s1_lshift_q, s1_rshift_q;
-  logic               s1_sat_q, s1_float_q, s1_fzero_q;
+  logic               s1_float_q, s1_fzero_q;
   logic        [5:0]  s1_t0_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
       s1_x_q       <= s0_biased_q;
       s1_nib_any_q <= nib_any;
       s1_nib_lz_q  <= nib_lz;
+      s1_byte_any_q <= byte_any;
       s1_lshift_q  <= s0_lshift_q;
-      s1_sat_q     <= !s0_float_q && sat;
+      s1_sat_q     <= s0_float_q ? 3'b000 : sat_part;
       s1_rshift_q  <= rshift;
       s1_float_q   <= s0_float_q;
       // x = 0: the product is 0 whatever the exponent says
@@ -129,9 +143,14 @@ module abacus_requant #(
     end
   end
 
-  // ---- stage 2: the shift amount -------------------------------------------------
+  // ---- stage 2: the shift amount, and its multiple of 8 --------------------------
   // Float: the highest nibble with a one gives the count's top three bits
-  // and its own count the low two; fixed point: the left shift.
+  // and its own count the low two; fixed point: the left shift. x is
+  // shifted here by the amount's multiple of 8 (its top two bits: for
+  // float, 3 - the highest byte with a one, which is lz[4:3]), and at
+  // stage 3 by the rest: the whole 32-bit shift and the select behind it
+  // in one cycle were 3026 ps by the proxy (xcup 32x32 run on 9be3545,
+  // the second path family).
   logic [4:0] lz;
   always_comb begin
     lz = 5'd0;
@@ -139,16 +158,25 @@ module abacus_requant #(
       if (s1_nib_any_q[k]) lz = {3'(7 - k), s1_nib_lz_q[2*k +: 2]};
     end
   end
+  logic [1:0] amt_hi;  // (lz_word's bit 0 is 1: some byte has a one)
+  always_comb begin
+    amt_hi = s1_lshift_q[4:3];
+    if (s1_float_q) begin
+      for (int j = 0; j < 4; j++) if (s1_byte_any_q[j]) amt_hi = 2'(3 - j);
+    end
+  end
 
-  logic signed [31:0] s2_x_q;
+  logic signed [31:0] s2_x_q;  // x << 8 * amt[4:3]
+  logic               s2_sign_q;
   logic        [4:0]  s2_amt_q, s2_rshift_q;
   logic               s2_sat_q, s2_float_q, s2_fzero_q;
   logic        [5:0]  s2_t0_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s2_x_q      <= s1_x_q;
+      s2_x_q      <= s1_x_q << {amt_hi, 3'b000};
+      s2_sign_q   <= s1_x_q[31];
       s2_amt_q    <= s1_float_q ? lz : s1_lshift_q;
-      s2_sat_q    <= s1_sat_q;
+      s2_sat_q    <= |s1_sat_q;
       s2_rshift_q <= s1_rshift_q;
       s2_float_q  <= s1_float_q;
       s2_fzero_q  <= s1_fzero_q;
@@ -167,9 +195,9 @@ module abacus_requant #(
   // Q * 2^-T, T = T0 + lz.
   logic signed [31:0] shifted, s3_x_d;
   always_comb begin
-    shifted = s2_x_q << s2_amt_q;
+    shifted = s2_x_q << s2_amt_q[2:0];
     if (s2_float_q)    s3_x_d = {shifted[31], shifted[31:7], 6'd0};
-    else if (s2_sat_q) s3_x_d = s2_x_q[31] ? Int32Min : Int32Max;
+    else if (s2_sat_q) s3_x_d = s2_sign_q ? Int32Min : Int32Max;
     else               s3_x_d = shifted;
   end
   logic signed [31:0] s3_x_q, s3_mult_q;

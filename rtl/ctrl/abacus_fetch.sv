@@ -188,7 +188,7 @@ module abacus_fetch #(
   end
   assign burst_open_q = (beats_out_q != '0);
   // Room in the buffer for a whole burst, counting the instruction being
-  // assembled and the one waiting in front of the buffer (the + 2),
+  // assembled and the two waiting in front of the buffer (the + 3),
   // registered to keep this adder chain off the issue path. It lags one cycle, which is safe: an issue leaves ARVALID
   // set for at least the next cycle, and by the one after that room_q has
   // seen the new outstanding count; arriving beats and dispatch only ever
@@ -197,7 +197,7 @@ module abacus_fetch #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) room_q <= 1'b0;
     // (the constant on the right of the compare: one add, not two)
-    else room_q <= (8'(q_count) + 8'(32'(beats_out_q) / BeatsPerInsn) <= 8'(QDepth - EntriesPerBurst - 2));
+    else room_q <= (8'(q_count) + 8'(32'(beats_out_q) / BeatsPerInsn) <= 8'(QDepth - EntriesPerBurst - 3));
   end
   assign can_issue = (state_q == SRun) && !halt_i && !fetch_err_q && !ending_q &&
                      (32'(bursts_out_q) < MaxBursts) && left_nz_q && room_q && n_fresh_q;
@@ -236,14 +236,14 @@ module abacus_fetch #(
   // last ibuf row q_rlast; q_rready takes it.
   logic             r_fire, insn_done, bad_beat;
   logic [63:0]      beat_addr;
-  logic             w_valid_q;   // an assembled entry waiting for the buffer
+  logic             w_valid_q;   // an assembled entry in its stage A (abacus_fetch_entry)
+  logic             b_valid_q;   // and in its stage B: written into the buffer
   logic             q_rvalid, q_rready;
   logic [IBits-1:0] i;
-  logic [31:0]      q_rlast;     // the head's GEMM last ibuf row (abacus_fetch_entry)
   localparam int unsigned ChkPerOp = 6;            // abacus_fetch_entry's G
   localparam int unsigned NChk = 5 * ChkPerOp;      // check flags, a group for each of opcodes 1 to 5
   logic [NChk-1:0]  q_rbad;      // the head's other field checks
-  localparam int unsigned EBits = NChk + 32 + IBits;  // a buffered instruction
+  localparam int unsigned EBits = NChk + IBits;  // a buffered instruction
   assign r_ready_o = 1'b1;  // the buffer has room for every beat requested
   assign r_fire    = r_valid_i;
   assign bad_beat  = r_fire && (r_resp_i != abacus_pkg::AxiRespOkay);
@@ -261,17 +261,20 @@ module abacus_fetch #(
     if (!rst_ni) w_valid_q <= 1'b0;
     else w_valid_q <= insn_done && !fetch_err_q && !bad_beat && !clear_i && !start_i;
   end
-  // (The buffer's write is w_valid_q alone: in the buffer a clear wins over
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) b_valid_q <= 1'b0;
+    else b_valid_q <= w_valid_q && !clear_i && !start_i;
+  end
+  // (The buffer's write is b_valid_q alone: in the buffer a clear wins over
   // a write anyway, and gating the write with clear_i put the run
   // control's idle test -- every engine's busy flag, for a soft reset's
   // clear -- in front of the buffer's count adder: the 32x32 run's
   // longest path, 3522 ps by the proxy.)
 
-  // An assembled instruction waits a cycle in a register before the
-  // buffer (abacus_fetch_entry); meanwhile a GEMM's last ibuf row and the
-  // instruction's other field checks are worked out from that register and
-  // travel with it (32 + 30 bits an instruction), so decode (below) only
-  // decodes the opcode, ORs its flags and compares that row.
+  // An assembled instruction waits two cycles in registers before the
+  // buffer (abacus_fetch_entry's stages A and B); meanwhile its field
+  // checks are worked out and travel with it as 30 flags, so decode (below)
+  // only decodes the opcode and ORs its flags.
   if (InsnsPerBeat == 1) begin : g_narrow
     // an instruction from BeatsPerInsn beats, the last one on top
     logic [IBits-1:0] asm_q, shifted;
@@ -290,7 +293,6 @@ module abacus_fetch #(
     always_ff @(posedge clk_i) if (r_fire && state_q == SRun && !clear_i) asm_q <= shifted;
 
     logic [IBits-1:0] w_insn, q_rdata;
-    logic [31:0]      w_last;
     logic [NChk-1:0]  w_bad;
     abacus_fetch_entry #(
       .Rows(Rows), .Cols(Cols), .IbufRows(IbufRows), .WbufRows(WbufRows), .AccRows(AccRows),
@@ -300,7 +302,6 @@ module abacus_fetch #(
       .load_i(insn_done),
       .insn_i(shifted),
       .insn_o(w_insn),
-      .last_o(w_last),
       .bad_o (w_bad)
     );
     // the issue check (room_q) promises room for every beat requested
@@ -311,12 +312,12 @@ module abacus_fetch #(
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .clear_i (clear_i || start_i),
-      .wvalid_i(w_valid_q),
+      .wvalid_i(b_valid_q),
       .wready_o(),
-      .wdata_i ({w_bad, w_last, w_insn}),
+      .wdata_i ({w_bad, w_insn}),
       .rvalid_o(q_rvalid),
       .rready_i(q_rready),
-      .rdata_o ({q_rbad, q_rlast, q_rdata}),
+      .rdata_o ({q_rbad, q_rdata}),
       .count_o (q_count)
     );
     assign i = q_rdata;
@@ -359,10 +360,11 @@ module abacus_fetch #(
         slot[s] = r_data_i[IBits * ((s + 32'(lo)) % P) +: IBits];
       end
     end
-    logic [SlotBits-1:0]  w_n1_q;  // slots in the entry, less one
+    logic [SlotBits-1:0]  w_n1_q, b_n1_q;  // slots in the entry, less one (stages A, B)
     logic [EntryBits-1:0] q_wdata, q_rdata;
     always_ff @(posedge clk_i) if (insn_done) w_n1_q <= hi - lo;
-    assign q_wdata[P * EBits +: SlotBits] = w_n1_q;
+    always_ff @(posedge clk_i) b_n1_q <= w_n1_q;
+    assign q_wdata[P * EBits +: SlotBits] = b_n1_q;
     for (genvar s = 0; s < P; s++) begin : g_slot
       abacus_fetch_entry #(
         .Rows(Rows), .Cols(Cols), .IbufRows(IbufRows), .WbufRows(WbufRows), .AccRows(AccRows),
@@ -372,8 +374,7 @@ module abacus_fetch #(
         .load_i(insn_done),
         .insn_i(slot[s]),
         .insn_o(q_wdata[s * EBits +: IBits]),
-        .last_o(q_wdata[s * EBits + IBits +: 32]),
-        .bad_o (q_wdata[s * EBits + IBits + 32 +: NChk])
+        .bad_o (q_wdata[s * EBits + IBits +: NChk])
       );
     end
     logic e_rvalid, e_rready;
@@ -382,7 +383,7 @@ module abacus_fetch #(
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .clear_i (clear_i || start_i),
-      .wvalid_i(w_valid_q),
+      .wvalid_i(b_valid_q),
       .wready_o(),
       .wdata_i (q_wdata),
       .rvalid_o(e_rvalid),
@@ -397,7 +398,7 @@ module abacus_fetch #(
     assign sl_last  = (sl_q == q_rdata[P * EBits +: SlotBits]);
     assign q_rvalid = e_rvalid;
     assign e_rready = q_rready && sl_last;
-    assign {q_rbad, q_rlast, i} = q_rdata[32'(sl_q) * EBits +: EBits];
+    assign {q_rbad, i} = q_rdata[32'(sl_q) * EBits +: EBits];
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) sl_q <= '0;
       else if (clear_i || start_i) sl_q <= '0;
@@ -409,8 +410,7 @@ module abacus_fetch #(
   end
 
   // ---- decode ---------------------------------------------------------------------------
-  // The field checks were made before the buffer (q_rbad), but for a
-  // GEMM's last ibuf row.
+  // The field checks were made before the buffer (q_rbad).
   logic [3:0] op;
   logic       op_bad, field_bad, is_finish;
   logic [4:0] grp_bad;  // per opcode 1 to 5: a check of its group failed
@@ -422,8 +422,7 @@ module abacus_fetch #(
     field_bad = 1'b0;
     unique case (op)
       abacus_isa_pkg::OpLoad:   field_bad = grp_bad[32'(abacus_isa_pkg::OpLoad) - 1];
-      abacus_isa_pkg::OpGemm:
-        field_bad = grp_bad[32'(abacus_isa_pkg::OpGemm) - 1] || q_rlast >= IbufRows;
+      abacus_isa_pkg::OpGemm:   field_bad = grp_bad[32'(abacus_isa_pkg::OpGemm) - 1];
       abacus_isa_pkg::OpStore:  field_bad = grp_bad[32'(abacus_isa_pkg::OpStore) - 1];
       abacus_isa_pkg::OpDwconv: field_bad = grp_bad[32'(abacus_isa_pkg::OpDwconv) - 1];
       abacus_isa_pkg::OpFinish: begin
@@ -434,8 +433,8 @@ module abacus_fetch #(
     endcase
   end
 
-  // Decode register: the checks above (a multiply and compares) get a cycle
-  // of their own; dispatch works from the registered result.
+  // Decode register: the opcode and its group's flags get a cycle of their
+  // own; dispatch works from the registered result.
   logic             d_valid_q, d_op_bad_q, d_field_bad_q, d_finish_q;
   // (the engine an instruction goes to, and that it passed its checks,
   // decoded into flags as it is registered: the opcode compares were in
@@ -572,7 +571,7 @@ module abacus_fetch #(
           // may be dispatched while the rest of its burst is on its way:
           // ending then would leave beats arriving after DONE, into the next
           // program's count; found by the fuzzer, tests/fuzz/regressions/finish-with-burst-open).
-          if ((ending_q || pc_end_q) && !burst_open_q && !w_valid_q && !ar_valid_q && engines_idle_q &&
+          if ((ending_q || pc_end_q) && !burst_open_q && !w_valid_q && !b_valid_q && !ar_valid_q && engines_idle_q &&
               !can_go) begin
             state_q  <= SIdle;
             finish_o <= 1'b1;
@@ -606,7 +605,7 @@ module abacus_fetch #(
   // Waiting, as opposed to active: in SRun with no read outstanding or
   // about to be issued and no instruction moving (a full queue, or FINISH
   // waiting for the engines). Run control's deadlock watch uses it.
-  assign active_o = (state_q == SCheck) || burst_open_q || w_valid_q || ar_valid_q || can_issue || can_go ||
+  assign active_o = (state_q == SCheck) || burst_open_q || w_valid_q || b_valid_q || ar_valid_q || can_issue || can_go ||
                     d_load;
 
   // Invariants: at most MaxBursts reads in flight, beats only for bursts in
@@ -616,7 +615,7 @@ module abacus_fetch #(
   `ABACUS_ASSERT(FetchBurstsBounded, 32'(bursts_out_q) <= MaxBursts)
 `ifndef SYNTHESIS
   initial assert (MaxBursts >= 1 && MaxBursts <= 3);  // bursts_out_q is 2 bits
-  initial assert (QDepth + MaxBursts * BurstInsns + BurstInsns + 2 < 256);  // room_q's 8 bits
+  initial assert (QDepth + MaxBursts * BurstInsns + BurstInsns + 3 < 256);  // room_q's 8 bits
 `endif
   `ABACUS_ASSERT(FetchBeatOnlyInFlight, !r_fire || beats_out_q != '0)
   `ABACUS_ASSERT(FetchOneQueue, $onehot0({ld_valid_o, cp_valid_o, st_valid_o}))

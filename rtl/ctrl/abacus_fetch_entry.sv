@@ -1,24 +1,23 @@
-// One instruction on its way into fetch's buffer, and the part of its field
-// check that needs no more than the instruction itself.
+// One instruction on its way into fetch's buffer, and its field check.
 //
-// load_i registers the instruction (stage A). From that register the
-// entry's write data is worked out (stage W):
-//   last_o  a GEMM's last ibuf row, IBUF_ROW + (M - 1) x IBUF_STRIDE, exact
-//           in 32 bits for M >= 1 (one multiply-add: a DSP with its
-//           post-adder);
-//   bad_o   every field check but that row's (which needs last_o):
+// load_i registers the instruction (stage A). From that register stage W
+// works out, and stage B registers (a cycle before the buffer's write):
+//   the GEMM's last ibuf row, IBUF_ROW + (M - 1) x IBUF_STRIDE, exact in
+//           32 bits for M >= 1 (one multiply-add: a DSP with its post-adder,
+//           stage B its output register);
+//   G flags per opcode, each group as if the instruction had that opcode:
 //           reserved bits, dependency flags the engine cannot honour, zero
-//           or too large counts, rows past a buffer's end. G flags per
-//           opcode, each group as if the instruction had that opcode:
-//           decode ORs its opcode's group (selecting here, behind the
-//           compares, was 3600 ps by the proxy).
+//           or too large counts, rows past a buffer's end.
 // The two sums the checks need (ACC_ROW + M for GEMM and DWCONV, which
 // share both fields, and for STORE) are made as the instruction is
 // registered, so stage W only compares; range checks against a row and a
-// constant count are compares with a constant. Decode, behind the buffer,
-// is left with the opcode, the OR of its group and last_o's compare: the
-// field check there was 5145 ps by the proxy (xcup, 32x32 parameters) and
-// the top of the whole xcup 32x32 run.
+// constant count are compares with a constant. The last row's compare
+// (a GEMM flag) is made from stage B, in front of the buffer's write.
+// insn_o and bad_o are stage B's: decode, behind the buffer, ORs its
+// opcode's group and nothing else. (Decode made every check once: 5145 ps
+// by the proxy, xcup, 32x32 parameters, the top of the whole xcup 32x32
+// run; then the compares in front of the buffer, 3185 ps, and the last
+// row's compare behind it, 2935 ps.)
 module abacus_fetch_entry #(
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16,
@@ -35,8 +34,7 @@ module abacus_fetch_entry #(
   input  logic             clk_i,
   input  logic             load_i,
   input  logic [IBits-1:0] insn_i,
-  output logic [IBits-1:0] insn_o,
-  output logic [31:0]      last_o,
+  output logic [IBits-1:0] insn_o,  // stage B
   output logic [NOps*G-1:0] bad_o  // group k (G flags): opcode k + 1's field checks failed
 );
   // ---- stage A: the instruction, M - 1 and the two sums --------------------------------
@@ -56,14 +54,15 @@ module abacus_fetch_entry #(
                      17'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]);
     end
   end
-  assign insn_o = insn_q;
-  assign last_o = 32'(m1_q) * 32'(stride_q) + 32'(row_q);
+  logic [31:0] last;
+  assign last = 32'(m1_q) * 32'(stride_q) + 32'(row_q);
 
   // ---- stage W: compares ---------------------------------------------------------------
   logic              pop_prev, pop_next, push_prev, push_next;
   logic [15:0]       m, wbuf, s_m, s_n, s_slot, row0, row1, row2;
   logic [1:0]        q0, q1, q2;
   logic signed [7:0] s_min, s_max;
+  logic [NOps*G-1:0] bad_w;
   always_comb begin
     pop_prev  = insn_q[abacus_isa_pkg::PopPrevLsb];
     pop_next  = insn_q[abacus_isa_pkg::PopNextLsb];
@@ -86,16 +85,16 @@ module abacus_fetch_entry #(
     // of ChecksPerOp flags, the first the OR of the checks that are LUTs
     // alone, then one flag per compare with a constant (a carry chain: an
     // OR behind them took the path to 3615 ps)
-    bad_o = '0;
-    bad_o[G * (32'(abacus_isa_pkg::OpLoad) - 1) +: G] = G'(
+    bad_w = '0;
+    bad_w[G * (32'(abacus_isa_pkg::OpLoad) - 1) +: G] = G'(
         |(insn_q & abacus_isa_pkg::LoadReservedMask) || pop_prev || push_prev);
     // (wbuf + Rows > WbufRows, as a compare with a constant)
-    bad_o[G * (32'(abacus_isa_pkg::OpGemm) - 1) +: G] = {
-        3'b000,
+    bad_w[G * (32'(abacus_isa_pkg::OpGemm) - 1) +: G] = {
+        3'b000,  // (the first of them is the last row's, from stage B)
         32'(wbuf) > WbufRows - Rows,
         32'(acc_end_q) > AccRows,
         |(insn_q & abacus_isa_pkg::GemmReservedMask) || m == 0};
-    bad_o[G * (32'(abacus_isa_pkg::OpStore) - 1) +: G] = {
+    bad_w[G * (32'(abacus_isa_pkg::OpStore) - 1) +: G] = {
         32'(s_m) > ObufRows,
         32'(s_acc_end_q) > AccRows,
         32'(s_n) > Cols,
@@ -103,7 +102,7 @@ module abacus_fetch_entry #(
         s_min > s_max,
         |(insn_q & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
         s_m == 0 || s_n == 0};
-    bad_o[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
+    bad_w[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
         32'(row0) >= IbufRows,
         32'(row1) >= IbufRows,
         32'(row2) >= IbufRows,
@@ -112,10 +111,26 @@ module abacus_fetch_entry #(
         |(insn_q & abacus_isa_pkg::DwconvReservedMask) || m == 0 ||
         insn_q[abacus_isa_pkg::DwconvStrideLsb +: 2] == 2'd0 ||
         q0 == q1 || q0 == q2 || q1 == q2};
-    bad_o[G * (32'(abacus_isa_pkg::OpFinish) - 1) +: G] = G'(
+    bad_w[G * (32'(abacus_isa_pkg::OpFinish) - 1) +: G] = G'(
         |(insn_q & abacus_isa_pkg::FinishReservedMask) || pop_prev || pop_next ||
         push_prev || push_next);
   end
+
+  // ---- stage B: every cycle (a valid travels beside it in fetch) ----------------------
+  logic [IBits-1:0]  insn_b_q;
+  logic [31:0]       last_b_q;
+  logic [NOps*G-1:0] bad_b_q;
+  always_ff @(posedge clk_i) begin
+    insn_b_q <= insn_q;
+    last_b_q <= last;
+    bad_b_q  <= bad_w;
+  end
+  localparam int unsigned LastFlag = G * (32'(abacus_isa_pkg::OpGemm) - 1) + 3;
+  always_comb begin
+    bad_o           = bad_b_q;
+    bad_o[LastFlag] = last_b_q >= IbufRows;
+  end
+  assign insn_o = insn_b_q;
 
 `ifndef SYNTHESIS
   // the compares with a constant stand for the adds they replace, and

@@ -1,3 +1,4 @@
+`include "abacus_assert.svh"
 // Compute engine: executes GEMM instructions on the core, and hands
 // DWCONV instructions to the depthwise engine (abacus_dw_engine).
 //
@@ -179,6 +180,7 @@ module abacus_compute_engine #(
   logic        a_accum, a_push_prev, a_push_next;
   assign {a_m1, a_ibuf, a_stride, a_acc, a_accum, a_push_prev, a_push_next} = aq_rdata;
   logic [15:0] ar_q;
+  logic        ar_zero_q;     // ar_q == 0, kept beside it (no compare before the address add)
   logic [31:0] ib_addr_q;     // ibuf row of row ar_q
   logic        a_inflight_q;
   logic [2:0]  askid_count;
@@ -191,16 +193,22 @@ module abacus_compute_engine #(
                       ((32'(askid_count) < SkidDepth - 2) ||
                        (32'(askid_count) == SkidDepth - 2 && !a_inflight_q));
   assign ib_re_o    = a_issue;
-  assign ib_raddr_o = IbAw'((ar_q == 16'd0) ? 32'(a_ibuf) : ib_addr_q);
+  assign ib_raddr_o = IbAw'(ar_zero_q ? 32'(a_ibuf) : ib_addr_q);
   assign aq_rready  = a_issue && a_last_row;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ar_q         <= '0;
+      ar_zero_q    <= 1'b1;
       a_inflight_q <= 1'b0;
     end else begin
       a_inflight_q <= a_issue;
-      if (halt_i) ar_q <= '0;
-      else if (a_issue) ar_q <= a_last_row ? '0 : ar_q + 16'd1;
+      if (halt_i) begin
+        ar_q      <= '0;
+        ar_zero_q <= 1'b1;
+      end else if (a_issue) begin
+        ar_q      <= a_last_row ? '0 : ar_q + 16'd1;
+        ar_zero_q <= a_last_row;
+      end
     end
   end
   always_ff @(posedge clk_i) begin
@@ -253,7 +261,7 @@ module abacus_compute_engine #(
 
   // Invariants: the weight and activation rows offered to the core stay
   // offered, unchanged, until taken (or halt clears them); the skid buffers
-  // are never written full (NoOverflow above).
+  // are never written full (NoOverflow above); ar_zero_q is ar_q == 0.
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(DataWidth)) u_w_check (
     .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(w_valid_o), .ready_i(w_ready_i), .abort_i(halt_i),
@@ -262,4 +270,5 @@ module abacus_compute_engine #(
     .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(a_valid_o), .ready_i(a_ready_i), .abort_i(halt_i),
     .payload_i({a_data_o, skid_meta}));
 `endif
+  `ABACUS_ASSERT(ComputeRowZeroFlag, ar_zero_q == (ar_q == 16'd0))
 endmodule

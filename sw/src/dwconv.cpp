@@ -399,7 +399,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     }
     prog.finish();
     run_program(dev, prog, timeout);
-    total.estimated_cycles += model.mem_latency + 7 + std::max({t_load, t_dw, stores.end()});
+    total.estimated_cycles += model.fetch() + std::max({t_load, t_dw, stores.end()});
     total.dram_bytes += bytes;
     total.perf += read_perf(dev);
     total.instructions += prog.size();

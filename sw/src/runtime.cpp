@@ -442,8 +442,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
   }
   // program fetch before (the first weights into the array are the first
   // GEMM's token wait), the last store after
-  const std::uint64_t fetch = model.mem_latency + 7;  // the range check (4 cycles), the first instructions
-  e.cycles = fetch + std::max(comp_end[G - 1] + pipe, stores.end());
+  e.cycles = model.fetch() + std::max(comp_end[G - 1] + pipe, stores.end());
   return e;
 }
 

@@ -94,6 +94,9 @@ struct CycleModel {
   unsigned bus_bytes = 0;
   unsigned max_reads = 0, max_writes = 0;
   std::uint64_t load(const LoadArgs& a) const;
+  // A program's start: its first instructions' read, fetch's range check
+  // (4 cycles) and its entry and buffer stages until the first dispatch.
+  std::uint64_t fetch() const { return mem_latency + 8; }
   // A STORE's descriptor on the store DMA: the cycles from its first
   // burst until its last write data is out, then until the last response.
   struct StoreDma {
