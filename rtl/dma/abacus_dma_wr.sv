@@ -6,11 +6,16 @@
 // data generator's queue when its AW is issued, so W data is only ever sent
 // for bursts whose address is (or is being) sent.
 // Data: the generator reads scratchpad words in order (one extra word at the
-// start of each row whose scratchpad and DRAM offsets differ), joins each
-// word with the one before and shifts by the row's offset, and queues the
-// beat with strobes covering exactly the descriptor's bytes; a row whose
-// offsets agree (the usual output row) takes each word as it is read, one
-// read a beat. Reads are issued only while the W buffer has room.
+// start of each row whose scratchpad and DRAM offsets differ), registers
+// each word as it arrives, then joins it with the one before and shifts by
+// the row's offset, and queues the beat with strobes covering exactly the
+// descriptor's bytes; a row whose offsets agree (the usual output row)
+// takes each word as it is, one read a beat. Reads are issued only while
+// the W buffer has room for them and the beats in the two stages.
+// (The word is registered before the shift: the scratchpad's read is a
+// block RAM without its output register, and its output through the shift
+// into the W buffer's LUT-RAM was the longest path of the whole xc7 32x32
+// run on 011fc49, 4926 ps by the proxy.)
 // Errors: the first non-OKAY write response is latched with its burst's
 // address; no AW is issued after it, but every burst already issued gets
 // its data and its response before busy_o falls.
@@ -183,13 +188,21 @@ module abacus_dma_wr #(
   logic                   s1_valid_q, s1_beat_q, s1_last_q, s1_aligned_q;
   logic [OffWidth-1:0]    s1_sh_q;
   logic [DataBytes-1:0]   s1_strb_q, strb;
+  logic                   s2_valid_q, s2_beat_q, s2_last_q, s2_aligned_q;
+  logic [OffWidth-1:0]    s2_sh_q;
+  logic [DataBytes-1:0]   s2_strb_q;
+  logic                   s1_b, s2_b;  // a beat in stage 1, in stage 2
 
   always_comb begin
     need_pre = h_row_first && beat_first && !pre_done_q && h_sh != '0;
-    // W buffer entries plus the beat in stage 1 must stay within its depth
-    // (as compares with constants: no adder in front of the read enable)
-    room     = (4'(wcount) < 4'(WDepth - 1)) ||
-               ((4'(wcount) == 4'(WDepth - 1)) && !(s1_valid_q && s1_beat_q));
+    s1_b     = s1_valid_q && s1_beat_q;
+    s2_b     = s2_valid_q && s2_beat_q;
+    // W buffer entries plus the beats in stages 1 and 2 plus this one must
+    // stay within its depth (as compares with constants: no adder in front
+    // of the read enable)
+    room     = (4'(wcount) < 4'(WDepth - 2)) ||
+               ((4'(wcount) == 4'(WDepth - 2)) && !(s1_b && s2_b)) ||
+               ((4'(wcount) == 4'(WDepth - 1)) && !s1_b && !s2_b);
     rd_pre   = q_rvalid && need_pre;
     rd_beat  = q_rvalid && !need_pre && room;
     q_rready = rd_beat && last_beat;
@@ -214,8 +227,10 @@ module abacus_dma_wr #(
     if (!rst_ni) begin
       pre_done_q <= 1'b0;
       s1_valid_q <= 1'b0;
+      s2_valid_q <= 1'b0;
     end else begin
       s1_valid_q <= rd_pre || rd_beat;
+      s2_valid_q <= s1_valid_q;
       if (rd_pre) pre_done_q <= 1'b1;
       if (rd_beat) begin
         if (last_beat) pre_done_q <= 1'b0;
@@ -230,16 +245,27 @@ module abacus_dma_wr #(
     s1_strb_q <= strb;
   end
 
-  // ---- stage 1: join with the previous word, queue the beat -------------------------
+  // ---- stage 1: the word read, registered ------------------------------------------
+  logic [DataWidth-1:0] word_q;
+  always_ff @(posedge clk_i) begin
+    if (s1_valid_q) word_q <= sp_rdata_i;
+    s2_beat_q    <= s1_beat_q;
+    s2_last_q    <= s1_last_q;
+    s2_sh_q      <= s1_sh_q;
+    s2_aligned_q <= s1_aligned_q;
+    s2_strb_q    <= s1_strb_q;
+  end
+
+  // ---- stage 2: join with the previous word, queue the beat -------------------------
   logic [DataWidth-1:0]   prev_q;
   logic [2*DataWidth-1:0] joined;
   logic                   wb_push;
   always_comb begin
-    joined  = {sp_rdata_i, prev_q} >> (32'(s1_sh_q) * 8);
-    wb_push = s1_valid_q && s1_beat_q;
+    joined  = {word_q, prev_q} >> (32'(s2_sh_q) * 8);
+    wb_push = s2_b;
   end
   always_ff @(posedge clk_i) begin
-    if (s1_valid_q) prev_q <= sp_rdata_i;
+    if (s2_valid_q) prev_q <= word_q;
   end
 
   logic wb_wready;
@@ -249,7 +275,7 @@ module abacus_dma_wr #(
     .clear_i (1'b0),
     .wvalid_i(wb_push),
     .wready_o(wb_wready),
-    .wdata_i ({s1_aligned_q ? sp_rdata_i : joined[DataWidth-1:0], s1_strb_q, s1_last_q}),
+    .wdata_i ({s2_aligned_q ? word_q : joined[DataWidth-1:0], s2_strb_q, s2_last_q}),
     .rvalid_o(w_valid_o),
     .rready_i(w_ready_i),
     .rdata_o ({w_data_o, w_strb_o, w_last_o}),
@@ -276,7 +302,7 @@ module abacus_dma_wr #(
     if (!rst_ni) desc_done_o <= 1'b0;
     else desc_done_o <= b_fire && a_last && b_resp_i == abacus_pkg::AxiRespOkay && !err_q;
   end
-  assign busy_o = aw_valid_q || q_rvalid || s1_valid_q || w_valid_o || !none_out || desc_done_o;
+  assign busy_o = aw_valid_q || q_rvalid || s1_valid_q || s2_valid_q || w_valid_o || !none_out || desc_done_o;
   assign err_o  = err_q;
 
   logic unused;

@@ -199,8 +199,8 @@ CycleModel::StoreDma CycleModel::store_dma(const StoreArgs& s) const {
   const std::uint64_t per_row = (beats + pre_reads) / bursts;
   const std::uint64_t rounds = ceil_div<std::uint64_t>(bursts, writes);
   const std::uint64_t last_round = bursts - (rounds - 1) * writes;
-  const std::uint64_t round = std::max<std::uint64_t>(mem_latency + 6, writes * per_row);
-  return {(rounds - 1) * round + last_round * per_row, mem_latency + 6};
+  const std::uint64_t round = std::max<std::uint64_t>(mem_latency + 7, writes * per_row);
+  return {(rounds - 1) * round + last_round * per_row, mem_latency + 7};
 }
 
 StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready) {
