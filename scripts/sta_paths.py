@@ -64,7 +64,11 @@ def run_sta(netlist, cuts, log, cells):
             script.append(f"connect -nomap -port {cell} {pin} 1'b0")
     # logic left driving nothing by a cut goes, so no path ends in mid-air
     script += ["opt_clean", "cd ..", f"read_verilog -lib -specify {cells}", "sta"]
-    res = subprocess.run(["yosys", "-q", "-l", log, "-p", "; ".join(script)],
+    # (from a file: a family of many copies, e.g. the array's 1024 DSP
+    # cascades, makes a script longer than one command-line argument may be)
+    with open(log + ".ys", "w") as f:
+        f.write("\n".join(script) + "\n")
+    res = subprocess.run(["yosys", "-q", "-l", log, "-s", log + ".ys"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if res.returncode != 0:
         sys.exit(f"sta_paths: yosys failed (see {log}): {res.stderr.strip()[:400]}")
