@@ -172,7 +172,7 @@ module abacus_dma_rd #(
   logic                err_q;
   logic                ar_valid;
   logic [OutWidth-1:0] outstanding_q;
-  logic                ar_free, slot_free, op_fire, issue_data, burst_done;
+  logic                ar_free, slot_free, op_fire, issue_data, burst_done, do_skip;
 
   // An error response stops issue in the cycle it is taken on the bus, even
   // while its beat still waits in the read buffer.
@@ -182,19 +182,32 @@ module abacus_dma_rd #(
   // register: ARREADY (through the port's arbiter, whose choice depends on
   // its last grant) is not in front of taking an operation and the
   // registers that take it (3042 ps on the xcup 32x32 synthesis, proxy).
-  // One burst a cycle still goes out while the bus takes one a cycle.
-  abacus_fifo #(.Width(64 - OffWidth + 8), .Depth(2), .OutReg(1'b1)) u_arq (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .clear_i (1'b0),
-    .wvalid_i(issue_data),
-    .wready_o(ar_free),
-    .wdata_i ({op_addr_i[63:OffWidth], op_len_i}),
-    .rvalid_o(ar_valid),
-    .rready_i(ar_ready_i),
-    .rdata_o ({ar_addr_o[63:OffWidth], ar_len_o}),
-    .count_o ()
-  );
+  // One burst a cycle still goes out while the bus takes one a cycle. The
+  // head is offered on AR; the entry behind it is not yet, and an error
+  // response drops it (an offered AR stays until taken, AXI), so nothing
+  // goes on the bus after the error. Its operation retires without beats
+  // (drop_q, below).
+  localparam int unsigned ArWidth = 64 - OffWidth + 8;
+  logic               arh_v_q, art_v_q, ar_pop, stop_now, drop_q;
+  logic [ArWidth-1:0] arh_q, art_q;
+  assign ar_pop   = arh_v_q && ar_ready_i;
+  assign stop_now = bus_err || stop_q;
+  assign ar_free  = !art_v_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      arh_v_q <= 1'b0;
+      art_v_q <= 1'b0;
+    end else begin
+      if (!arh_v_q || ar_pop) arh_v_q <= (art_v_q && !stop_now) || issue_data;
+      art_v_q <= art_v_q ? !(ar_pop || stop_now) : (issue_data && arh_v_q && !ar_pop);
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (!arh_v_q || ar_pop) arh_q <= art_v_q ? art_q : {op_addr_i[63:OffWidth], op_len_i};
+    if (!art_v_q) art_q <= {op_addr_i[63:OffWidth], op_len_i};
+  end
+  assign ar_valid = arh_v_q;
+  assign {ar_addr_o[63:OffWidth], ar_len_o} = arh_q;
   assign ar_addr_o[OffWidth-1:0] = '0;
   // (the count with "a slot is free" registered beside it: no compare in
   // front of the issue)
@@ -203,7 +216,7 @@ module abacus_dma_rd #(
     .clk_i  (clk_i),
     .rst_ni (rst_ni),
     .up_i   (issue_data),
-    .down_i (burst_done),
+    .down_i (burst_done || do_skip),
     .count_o(outstanding_q),
     .free_o (slot_free),
     .none_o (none_out)
@@ -223,6 +236,22 @@ module abacus_dma_rd #(
       else if (q_wready) st_valid_q <= 1'b0;
       if (bus_err) stop_q <= 1'b1;
       if (clear_i && !busy_o) stop_q <= 1'b0;
+    end
+  end
+  // A dropped burst's operation is the last DATA operation in the queue
+  // (nothing is taken after the error), and it is at the head once it is
+  // the only burst counted in flight: it then retires without beats. That
+  // condition is registered (skip_ok_q): once true it stays true until the
+  // skip, as no beat is due and nothing new is issued.
+  logic skip_ok_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      drop_q    <= 1'b0;
+      skip_ok_q <= 1'b0;
+    end else begin
+      if (art_v_q && stop_now) drop_q <= 1'b1;
+      else if (do_skip) drop_q <= 1'b0;
+      skip_ok_q <= drop_q && !do_skip && (outstanding_q == OutWidth'(1));
     end
   end
   always_ff @(posedge clk_i) begin
@@ -320,10 +349,11 @@ module abacus_dma_rd #(
     do_flush  = flush_q;
     do_fill   = !flush_q && q_rvalid && h_fill;
     do_beat   = !flush_q && q_rvalid && !h_fill && rb_valid;
+    do_skip   = !flush_q && q_rvalid && !h_fill && skip_ok_q;
     fill_done = do_fill && f_last;
     rb_ready  = do_beat;
     burst_done = do_beat && last_beat;
-    q_rready  = fill_done || burst_done;
+    q_rready  = fill_done || burst_done || do_skip;
     we_d    = 1'b0;
     waddr_d = carry_word_q;
     wdata_d = carry_data_q;
@@ -417,6 +447,11 @@ module abacus_dma_rd #(
   // unchanged, until taken (AXI).
   `ABACUS_ASSERT(RdOutstandingBounded, outstanding_q <= OutWidth'(MaxReads))
   `ABACUS_ASSERT(RdBeatOnlyInFlight, !(r_valid_i && r_ready_o) || outstanding_q != '0)
+  // the queue's tail only behind a head; a dropped burst only after an
+  // error response, has no beats, and retires after every error was seen
+  `ABACUS_ASSERT(RdArqOrder, !art_v_q || arh_v_q)
+  `ABACUS_ASSERT(RdDropAfterError, !drop_q || stop_q)
+  `ABACUS_ASSERT(RdSkipNoBeat, !do_skip || (!rb_valid && !r_valid_i && err_q))
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(72)) u_ar_check (
     .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(ar_valid_o), .ready_i(ar_ready_i), .abort_i(1'b0),

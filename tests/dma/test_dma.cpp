@@ -68,7 +68,8 @@ class DmaTest : public ::testing::Test {
   void SetUp() override { seed_ = test_seed(test_file_name()); rng_.seed(seed_); }
 
   // Builds the bench: memory model (optionally with stalls and latency).
-  void build(double stall_prob = 0.0, unsigned max_stall = 100, unsigned latency = 0) {
+  void build(double stall_prob = 0.0, unsigned max_stall = 100, unsigned latency = 0,
+             unsigned stall_channels = 0x1f) {
     AxiMemConfig mc;
     mc.base = base_;
     mc.size = kDramSize;
@@ -77,6 +78,7 @@ class DmaTest : public ::testing::Test {
     mc.write_latency = latency / 4;
     mc.stall_prob = stall_prob;
     mc.max_stall = max_stall;
+    mc.stall_channels = stall_channels;
     mc.seed = seed_ ^ 0xa11;
     mem_ = std::make_unique<AxiMem>(mc);
     AxiMonitorConfig mon;
@@ -340,6 +342,45 @@ TYPED_TEST(DmaTest, ErrorResponsesStopCleanly) {
       }
     }
   }
+}
+
+// An error response that arrives while bursts wait for the bus: AR alone
+// stalls, so the load engine's two-entry AR queue is often full (one burst
+// offered, one behind it) when an early burst's error comes back quickly.
+// The offered burst must still go (AXI), the one behind it must not, and
+// the engine must still fall idle with nothing outstanding. (Found by the
+// seed 12333708142123854821 of ErrorResponsesStopCleanly, with the queue
+// from 508efa3: the waiting burst went out 10 cycles after the error.)
+TYPED_TEST(DmaTest, ErrorWhileBurstsWaitForTheBus) {
+  constexpr unsigned W = TestFixture::W;
+  this->build(0.3, 6, 2, 1u << unsigned(AxiChannel::AR));
+  DmaDesc d;
+  d.store = false;
+  d.dram_addr = kDramBase + 4096 + 3;
+  d.rows = 24;
+  d.row_bytes = 2 * W + 5;  // three-beat bursts, one per row
+  d.stride = 256;
+  d.sp_stride = d.row_bytes;
+  for (std::uint64_t n = 0; n < 40; ++n) {
+    SCOPED_TRACE("error at beat " + std::to_string(n));
+    this->mem_->forget_error();
+    this->mon_->forget_error();
+    this->mem_->fail_beat(AxiDir::Read, n, AxiResp::SlvErr);
+    const DmaResult r = this->dma_->run(d);
+    this->mem_->clear_errors();
+    ASSERT_EQ(r.status, DmaStatus::SlvErr);
+    this->dma_->drain(50);
+    EXPECT_EQ(this->mon_->requests_after_error(), 0u) << "AR issued after the error response";
+    EXPECT_EQ(this->mon_->outstanding_reads(), 0u);
+    EXPECT_TRUE(this->mon_->violations().empty()) << this->mon_->report();
+    this->dma_->soft_reset();
+    this->dram_ = this->mem_->bytes();
+    this->sp_ = this->dma_->sp_read();
+  }
+  // and the engine works after the soft reset
+  DmaDesc ok = d;
+  ok.rows = 3;
+  ASSERT_TRUE(this->run_checked(ok));
 }
 
 // Window violations, wrap-around and malformed descriptors are rejected
