@@ -4,9 +4,10 @@
 // array row r) and one weight row (Cols int8 for array row w_row_i). The
 // input skew delays array row r by r+1 cycles and the weight skew delays
 // column c by c+1 cycles, so an activation and a weight meet every PE on the
-// same diagonal wavefront. The output deskew delays column c by Cols-1-c, so
-// the int32 result row for an activation row issued in cycle t appears on
-// ps_o in cycle t + Rows + Cols, all columns together.
+// same diagonal wavefront. Each PE adds its product a cycle after the
+// multiply (the product is registered). The output deskew delays column c
+// by Cols-1-c, so the int32 result row for an activation row issued in
+// cycle t appears on ps_o in cycle t + Rows + Cols + 1, all columns together.
 //
 // PackDsp selects two MACs per multiplier (abacus_pe_pair): column pairs
 // (2p, 2p+1) share one PE per row, whose packed partial sums run down
@@ -126,9 +127,9 @@ module abacus_array #(
     end
 
     // Column sums per pair, segment by segment. Segment g (rows 8g..e) leaves
-    // its P in cycle t+e+2+p; its lanes are added to the sums of the segments
+    // its P in cycle t+e+3+p; its lanes are added to the sums of the segments
     // above, delayed to meet it, and registered: sum[g] is ready in cycle
-    // t+e+3+p, and the last one in cycle t+Rows+2+p.
+    // t+e+4+p, and the last one in cycle t+Rows+3+p.
     for (genvar p = 0; p < Pairs; p++) begin : g_sum
       logic [63:0] sum [Segs];   // {right column, left column}
       for (genvar g = 0; g < Segs; g++) begin : g_seg
@@ -157,7 +158,7 @@ module abacus_array #(
       end
 
       // Output deskew: pair p's sums leave the array with column 2p's timing
-      // in the plain array, in cycle t + Rows + Cols.
+      // in the plain array, in cycle t + Rows + Cols + 1.
       logic [63:0] out;
       abacus_delay #(.Width(64), .Depth(Cols - 2 - p)) u_deskew (
         .clk_i(clk_i),

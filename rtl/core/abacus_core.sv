@@ -26,9 +26,9 @@ module abacus_core #(
   parameter bit PackDsp = 1'b1,
   localparam int unsigned AccAddrWidth = (AccDepth > 1) ? $clog2(AccDepth) : 1,
   // cycles from an activation row's handshake to its accumulator write
-  // (the array's Rows + Cols, then the accumulator's read, its registered
-  // word and the add with the write)
-  localparam int unsigned ComputeLatency = Rows + Cols + 2,
+  // (the array's Rows + Cols + 1, then the accumulator's read, its
+  // registered word and the add with the write)
+  localparam int unsigned ComputeLatency = Rows + Cols + 3,
   // cycles from a read handshake to its output row (without back-pressure)
   localparam int unsigned DrainLatency = 1 + 10  // RAM read + abacus_requant stages
 ) (
@@ -71,7 +71,7 @@ module abacus_core #(
 );
   localparam int unsigned RowIdxWidth = (Rows > 1) ? $clog2(Rows) : 1;
   localparam int unsigned LoadCntWidth = $clog2(Rows + 1);
-  localparam int unsigned ArrayLatency = Rows + Cols;
+  localparam int unsigned ArrayLatency = Rows + Cols + 1;  // (abacus_array's)
   localparam int unsigned InFlightWidth = $clog2(ComputeLatency + 2);
 
   // ---- tile sequencing -----------------------------------------------------

@@ -1,11 +1,15 @@
 // Weight-stationary processing element.
 //
 // Activations enter from the left and leave to the right one cycle later;
-// partial sums enter from above and leave below one cycle later with
-// a * w added. Weights for the next tile travel down the column with their
-// row index; the PE whose Row matches latches one into its shadow register.
-// An activation carrying the swap flag (the first row of a tile) copies the
-// shadow weight into the active register and is itself multiplied by it.
+// partial sums enter from above and leave below one cycle later with the
+// product a * w of the cycle before added. The product is registered (the
+// DSP's M register), so the multiply and the cascaded add are paths of
+// their own (together, the DSP48E1's multiply and cascade add were the
+// longest path of the xc7 32x32 synthesis, 4669 ps, proxy). Weights for
+// the next tile travel down the column with their row index; the PE whose
+// Row matches latches one into its shadow register. An activation carrying
+// the swap flag (the first row of a tile) copies the shadow weight into the
+// active register and is itself multiplied by it.
 module abacus_pe #(
   parameter int unsigned Row = 0,
   parameter int unsigned RowIdxWidth = 4
@@ -36,6 +40,7 @@ module abacus_pe #(
   logic [7:0] a_data_q, w_data_q, shadow_q, active_q, active_d, shadow_d;
   logic [RowIdxWidth-1:0] w_row_q;
   logic [31:0] ps_q, ps_d;
+  logic [15:0] m_q, m_d;
 
   logic swap, load;
   assign swap = a_valid_i && a_swap_i;
@@ -44,7 +49,8 @@ module abacus_pe #(
   always_comb begin
     active_d = swap ? shadow_q : active_q;
     shadow_d = load ? w_data_i : shadow_q;
-    ps_d = ps_i + 32'($signed(a_data_i) * $signed(active_d));
+    m_d  = 16'($signed(a_data_i) * $signed(active_d));
+    ps_d = ps_i + 32'($signed(m_q));
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -65,6 +71,7 @@ module abacus_pe #(
     w_row_q  <= w_row_i;
     shadow_q <= shadow_d;
     active_q <= active_d;
+    m_q      <= m_d;
     ps_q     <= ps_d;
   end
 

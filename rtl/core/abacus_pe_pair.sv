@@ -13,7 +13,8 @@
 // both lane products. The 48-bit partial sum P accumulates those products
 // down a segment of at most 8 rows (abacus_pack_acc separates the lanes at
 // the segment's end). SegFirst starts a segment: P begins at the lane bias
-// instead of the row above's P.
+// instead of the row above's P. As in abacus_pe, the product is registered
+// (M) and added a cycle later.
 module abacus_pe_pair #(
   parameter int unsigned Row = 0,
   parameter int unsigned RowIdxWidth = 4,
@@ -47,6 +48,7 @@ module abacus_pe_pair #(
   logic [RowIdxWidth-1:0] w_row_q;
   logic [26:0] shadow_q, active_q, active_d, shadow_d, packed_w;
   logic [47:0] ps_q, ps_d, ps_in;
+  logic [34:0] m_q, m_d;
 
   logic swap, load;
   assign swap = a_valid_i && a_swap_i;
@@ -60,7 +62,8 @@ module abacus_pe_pair #(
     active_d = swap ? shadow_q : active_q;
     shadow_d = load ? packed_w : shadow_q;
     ps_in = SegFirst ? abacus_pkg::PackLaneBias : ps_i;
-    ps_d = ps_in + 48'($signed(a_data_i) * $signed(active_d));
+    m_d  = 35'($signed(a_data_i) * $signed(active_d));
+    ps_d = ps_in + 48'($signed(m_q));
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -81,6 +84,7 @@ module abacus_pe_pair #(
     w_row_q  <= w_row_i;
     shadow_q <= shadow_d;
     active_q <= active_d;
+    m_q      <= m_d;
     ps_q     <= ps_d;
   end
 

@@ -62,7 +62,7 @@ module abacus_compute_path #(
   output logic                 dw_out_o,     // a depthwise output reached the accumulator
   output logic                 core_busy_o   // the array's rows in flight to the accumulators
 );
-  localparam int unsigned ComputeLatency = Rows + Cols + 2;  // (abacus_core's)
+  localparam int unsigned ComputeLatency = Rows + Cols + 3;  // (abacus_core's)
 
   logic         q_valid, q_ready;
   logic [255:0] q_data;

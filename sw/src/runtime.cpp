@@ -411,7 +411,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
   std::vector<std::uint64_t> issue_end(G, 0), load_end(G, 0), comp_end(G, 0), store_end;
   std::size_t next_store_wait = 0;
   StoreTimeline stores(model, t.obuf_rows);
-  const std::uint64_t pipe = static_cast<std::uint64_t>(t.R + t.C + 2);  // (a row to its accumulator write)
+  const std::uint64_t pipe = static_cast<std::uint64_t>(t.R + t.C + 3);  // (a row to its accumulator write)
   const std::uint64_t weights_in = static_cast<std::uint64_t>(t.R) + 3;  // a token to the GEMM's first row
   for (std::size_t gi = 0; gi < G; ++gi) {
     std::uint64_t lt = 0;

@@ -2,7 +2,7 @@
 // first of its segment) followed by the lane separation (abacus_pack_acc), as
 // at the last row of a packed segment. Tests load a weight pair, drive the
 // incoming packed partial sum and the column sums from above, and read the
-// two columns' sums one cycle after the activation.
+// two columns' sums two cycles after the activation (the product register).
 module abacus_pack_tb (
   input  logic        clk_i,
   input  logic        rst_ni,

@@ -34,7 +34,7 @@ struct Geom {
   static constexpr int kCols = C;
   static constexpr int kAccDepth = 256;  // -GAccDepth in tb/CMakeLists.txt
   // Documented in docs/architecture.md ("Timing"): handshake to acc write.
-  static constexpr int kComputeLatency = R + C + 2;
+  static constexpr int kComputeLatency = R + C + 3;
   static std::string name() { return std::to_string(R) + "x" + std::to_string(C) + (Unpacked ? "u" : ""); }
 };
 
@@ -304,7 +304,7 @@ TYPED_TEST(CoreTest, RequantCorners) {
 // Back-to-back tiles with every stream valid: tile i starts
 // max(M_{i-1}, Rows) cycles after tile i-1, the first Rows cycles after the
 // first weight row is offered, and the last row reaches the accumulator
-// Rows + Cols + 2 cycles after its handshake (docs/architecture.md).
+// Rows + Cols + 3 cycles after its handshake (docs/architecture.md).
 TYPED_TEST(CoreTest, BackToBackTilesMeetCycleFormula) {
   constexpr int R = TestFixture::R, C = TestFixture::C;
   const std::vector<int> ms = {R, 2 * R + 3, R, 5, R + 1, 1, 3 * R, R};

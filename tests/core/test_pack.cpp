@@ -64,27 +64,33 @@ TEST(PackedDsp, AllActivationsAndWeightPairsAtLaneExtremes) {
     d.w_data_i = static_cast<std::uint16_t>(w);
     sim.tick();
     d.w_valid_i = 0;
-    bool first = true;
-    for (const Above& c : corners) {
+    // The PE registers each product and adds it a cycle later (the DSP's M
+    // register): activation j goes in at step j, together with the incoming
+    // P of activation j - 1, whose sums are read after that step. One more
+    // step, with no activation, brings out the last.
+    constexpr int kPerPair = 5 * 256;
+    for (int j = 0; j <= kPerPair; ++j) {
+      const bool feed = j < kPerPair;
+      d.a_valid_i = feed ? 1 : 0;
+      d.a_swap_i = j == 0 ? 1 : 0;  // the first activation swaps the pair in
+      d.a_data_i = feed ? static_cast<std::uint8_t>(j % 256 - 128) : 0;
+      const int prev = j - 1;  // the activation whose product is added now
+      const Above& c = corners[prev < 0 ? 0 : prev / 256];
+      const int a = prev % 256 - 128;
       // incoming P: bias + H * 2^18 + L, as the rows above leave it
       const std::int64_t p_in = kBias + c.h * (std::int64_t{1} << 18) + c.l;
       d.ps_i = static_cast<std::uint64_t>(p_in) & ((std::uint64_t{1} << 48) - 1);
-      for (int a = -128; a < 128; ++a) {
-        d.a_valid_i = 1;
-        d.a_swap_i = first ? 1 : 0;  // the first activation swaps the pair in
-        first = false;
-        d.a_data_i = static_cast<std::uint8_t>(a);
-        sim.tick();
-        sim.settle();
-        const auto want0 = static_cast<std::uint32_t>(sum0_above + c.l + std::int64_t{a} * w0);
-        const auto want1 = static_cast<std::uint32_t>(sum1_above + c.h + std::int64_t{a} * w1);
-        ++checked;
-        if ((d.sum0_o != want0 || d.sum1_o != want1) && ++mismatches <= 5) {
-          ADD_FAILURE() << "a=" << a << " w0=" << w0 << " w1=" << w1 << " (" << c.name << "): got "
-                        << static_cast<std::int32_t>(d.sum0_o) << ", " << static_cast<std::int32_t>(d.sum1_o)
-                        << " want " << static_cast<std::int32_t>(want0) << ", "
-                        << static_cast<std::int32_t>(want1);
-        }
+      sim.tick();
+      sim.settle();
+      if (prev < 0) continue;
+      const auto want0 = static_cast<std::uint32_t>(sum0_above + c.l + std::int64_t{a} * w0);
+      const auto want1 = static_cast<std::uint32_t>(sum1_above + c.h + std::int64_t{a} * w1);
+      ++checked;
+      if ((d.sum0_o != want0 || d.sum1_o != want1) && ++mismatches <= 5) {
+        ADD_FAILURE() << "a=" << a << " w0=" << w0 << " w1=" << w1 << " (" << c.name << "): got "
+                      << static_cast<std::int32_t>(d.sum0_o) << ", " << static_cast<std::int32_t>(d.sum1_o)
+                      << " want " << static_cast<std::int32_t>(want0) << ", "
+                      << static_cast<std::int32_t>(want1);
       }
     }
   }
