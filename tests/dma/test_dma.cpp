@@ -102,6 +102,20 @@ class DmaTest : public ::testing::Test {
     dma_->sp_write(sp_);
   }
 
+  // After a descriptor that ended in an error response: nothing new was
+  // requested after the response, nothing is left outstanding and the bus
+  // saw no protocol violation; then the soft reset, and the expected
+  // images resynchronized with what the failed descriptor left.
+  void expect_clean_stop_then_reset() {
+    dma_->drain(50);
+    EXPECT_EQ(mon_->requests_after_error(), 0u) << "AR/AW issued after the error response";
+    EXPECT_EQ(mon_->outstanding_reads() + mon_->outstanding_writes(), 0u);
+    EXPECT_TRUE(mon_->violations().empty()) << mon_->report();
+    dma_->soft_reset();
+    dram_ = mem_->bytes();
+    sp_ = dma_->sp_read();
+  }
+
   unsigned uniform(unsigned lo, unsigned hi) { return std::uniform_int_distribution<unsigned>(lo, hi)(rng_); }
 
   // A random descriptor that fits the window and the scratchpad.
@@ -326,15 +340,8 @@ TYPED_TEST(DmaTest, ErrorResponsesStopCleanly) {
           if (want < a + d.row_bytes && want + (store ? 4096 : W) > a && want < a) want = a;
         }
         EXPECT_EQ(r.addr, want);
-        this->dma_->drain(50);
-        EXPECT_EQ(this->mon_->requests_after_error(), 0u) << "AR/AW issued after the error response";
-        EXPECT_EQ(this->mon_->outstanding_reads() + this->mon_->outstanding_writes(), 0u);
-        EXPECT_TRUE(this->mon_->violations().empty()) << this->mon_->report();
         // refuses work until the soft reset, then works
-        this->dma_->soft_reset();
-        // resync the expected images with what the failed descriptor left
-        this->dram_ = this->mem_->bytes();
-        this->sp_ = this->dma_->sp_read();
+        this->expect_clean_stop_then_reset();
         DmaDesc ok = d;
         ok.rows = 1;
         ok.row_bytes = 1000;
@@ -369,13 +376,7 @@ TYPED_TEST(DmaTest, ErrorWhileBurstsWaitForTheBus) {
     const DmaResult r = this->dma_->run(d);
     this->mem_->clear_errors();
     ASSERT_EQ(r.status, DmaStatus::SlvErr);
-    this->dma_->drain(50);
-    EXPECT_EQ(this->mon_->requests_after_error(), 0u) << "AR issued after the error response";
-    EXPECT_EQ(this->mon_->outstanding_reads(), 0u);
-    EXPECT_TRUE(this->mon_->violations().empty()) << this->mon_->report();
-    this->dma_->soft_reset();
-    this->dram_ = this->mem_->bytes();
-    this->sp_ = this->dma_->sp_read();
+    this->expect_clean_stop_then_reset();
   }
   // and the engine works after the soft reset
   DmaDesc ok = d;
