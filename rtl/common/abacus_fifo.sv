@@ -13,6 +13,12 @@ module abacus_fifo #(
   // then starts at a flip-flop (for a reader with logic behind the head).
   // The same cycles either way; Width more flip-flops.
   parameter bit OutReg = 1'b0,
+  // The entries in flip-flops (Depth x Width, a write enable per entry, a
+  // multiplexer on the read side) instead of LUT-RAM: a write then ends at
+  // a flip-flop's D rather than at the LUT-RAM's data setup (461 ps in the
+  // proxy's cell library), for a writer with a slow source such as a block
+  // RAM read. The same cycles either way.
+  parameter bit FlopMem = 1'b0,
   localparam int unsigned PtrWidth = $clog2(Depth),
   localparam int unsigned CountWidth = $clog2(Depth + 1)
 ) (
@@ -27,10 +33,6 @@ module abacus_fifo #(
   output logic [Width-1:0]      rdata_o,
   output logic [CountWidth-1:0] count_o
 );
-  // storage: toggle coverage of every entry measures data, not logic (make coverage)
-  /*verilator coverage_off*/
-  logic [Width-1:0]      mem [Depth];
-  /*verilator coverage_on*/
   logic [PtrWidth-1:0]   wptr_q, rptr_q;
   logic [CountWidth-1:0] count_q, count_inc_q, count_dec_q;
   logic                  push, pop, up, down;
@@ -87,30 +89,51 @@ module abacus_fifo #(
     end
   end
 
-  always_ff @(posedge clk_i) begin
-    if (push) mem[wptr_q] <= wdata_i;
+  // storage, read at the head (rptr_q) and behind it (rptr_next, read
+  // only with OutReg; synthesis drops the port otherwise)
+  logic [Width-1:0]    stored_head;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [Width-1:0]    stored_next;
+  logic [PtrWidth-1:0] rptr_next;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign rptr_next = rptr_q + PtrWidth'(1);
+  // (toggle coverage of every entry measures data, not logic: make coverage)
+  if (FlopMem) begin : g_flops
+    /*verilator coverage_off*/
+    logic [Depth*Width-1:0] slot_q;  // entry i at [i*Width +: Width]
+    /*verilator coverage_on*/
+    always_ff @(posedge clk_i) begin
+      for (int unsigned i = 0; i < Depth; i++) begin
+        if (push && wptr_q == PtrWidth'(i)) slot_q[i*Width +: Width] <= wdata_i;
+      end
+    end
+    assign stored_head = slot_q[32'(rptr_q)*Width +: Width];
+    assign stored_next = slot_q[32'(rptr_next)*Width +: Width];
+  end else begin : g_ram
+    /*verilator coverage_off*/
+    logic [Width-1:0] mem [Depth];
+    /*verilator coverage_on*/
+    always_ff @(posedge clk_i) begin
+      if (push) mem[wptr_q] <= wdata_i;
+    end
+    assign stored_head = mem[rptr_q];
+    assign stored_next = mem[rptr_next];
   end
 
   if (OutReg) begin : g_head
     // the entry that is the head after this cycle: the one written now if
     // the FIFO is empty after the pop, else the one after the popped head
     // (written in an earlier cycle: two entries were there)
-    logic [Width-1:0]    head_q;
-    logic [PtrWidth-1:0] rptr_next;
-    assign rptr_next = rptr_q + PtrWidth'(1);
+    logic [Width-1:0] head_q;
     always_ff @(posedge clk_i) begin
       if (push && (count_q == '0 || (pop && count_q == CountWidth'(1)))) head_q <= wdata_i;
-      else if (pop) head_q <= mem[rptr_next];
+      else if (pop) head_q <= stored_next;
     end
     assign rdata_o = head_q;
-`ifndef SYNTHESIS
     // the registered head is the stored one
-    logic [Width-1:0] stored_head;
-    assign stored_head = mem[rptr_q];
     `ABACUS_ASSERT(FifoHeadIsStored, !rvalid_q || head_q == stored_head)
-`endif
   end else begin : g_mem
-    assign rdata_o = mem[rptr_q];
+    assign rdata_o = stored_head;
   end
 
   // never more entries than slots; a push is only taken with room, a pop

@@ -13,7 +13,13 @@
 // that updates an address one of the two rows before it is writing (their
 // writes come after its read) takes that row's sum instead of the stale
 // word, the newer one first, so repeated addresses accumulate correctly
-// back to back. Those compares are made a stage early, between registers.
+// back to back. Those compares are made early, between registers: the
+// one with the row two ahead in the cycle the row arrives, and its sum
+// (then one cycle old) taken into the read word's register in place of
+// the word read; the one with the row just ahead a stage early, picked in
+// front of the add. (The read word, the three-way pick and the overwrite's
+// zero in front of the add, then the RAM's data setup, were 3562 ps in the
+// whole xc7 32x32 run on 91d668f, proxy; docs/fpga.md.)
 //
 // Drain port (to post-processing): synchronous read with an enable; the data
 // holds while rd_en_i is low.
@@ -53,32 +59,31 @@ module abacus_acc #(
   assign in_accum = alt_valid_i ? alt_accum_i : upd_accum_i;
   assign in_addr  = alt_valid_i ? alt_addr_i : upd_addr_i;
 
-  // Stages 2 and 3, and the row written in the cycle before (w_): control
-  // reset, data not.
+  // Stages 2 and 3: control reset, data not.
   logic                 s2_valid_q, s2_accum_q, s2_alt_q;
-  logic                 s3_valid_q, s3_accum_q, s3_alt_q, s3_fwd1_q, s3_fwd2_q;
-  logic                 w_valid_q;
-  logic [AddrWidth-1:0] s2_addr_q, s3_addr_q, w_addr_q;
+  logic                 s3_valid_q, s3_alt_q, s3_fwd1_q;
+  logic                 s2_fwd2_q;  // the row in stage 2 takes the sum written two cycles before its write
+  logic [AddrWidth-1:0] s2_addr_q, s3_addr_q;
   logic [Width-1:0]     s2_data_q, s3_data_q, s3_old_q;
-  logic [Width-1:0]     sum1_q, sum2_q;  // the sums written one and two cycles ago
+  logic [Width-1:0]     sum1_q;  // the sum written a cycle ago
   logic [Width-1:0]     old_rdata, old, wdata;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       s2_valid_q <= 1'b0;
       s3_valid_q <= 1'b0;
-      w_valid_q  <= 1'b0;
       s3_fwd1_q  <= 1'b0;
-      s3_fwd2_q  <= 1'b0;
+      s2_fwd2_q  <= 1'b0;
     end else begin
       s2_valid_q <= in_valid;
       s3_valid_q <= s2_valid_q;
-      w_valid_q  <= s3_valid_q;
-      // the row now in stage 2 updates the address the row in stage 3 is
-      // writing now (fwd1), or the address written in the cycle before
-      // (fwd2): writes its RAM read came too early to see
-      s3_fwd1_q  <= s2_valid_q && s3_valid_q && (s2_addr_q == s3_addr_q);
-      s3_fwd2_q  <= s2_valid_q && w_valid_q && (s2_addr_q == w_addr_q);
+      // writes its RAM read came too early to see: the row arriving
+      // updates the address the row in stage 3 is writing now (fwd2, its
+      // sum a cycle later in sum1_q); the row now in stage 2, an address
+      // the row in stage 3 is writing now and adds to it (fwd1: overwrite
+      // adds zero, the choice made here and on the stored word)
+      s2_fwd2_q  <= in_valid && s3_valid_q && (in_addr == s3_addr_q);
+      s3_fwd1_q  <= s2_valid_q && s3_valid_q && s2_accum_q && (s2_addr_q == s3_addr_q);
     end
   end
 
@@ -87,20 +92,15 @@ module abacus_acc #(
     s2_alt_q   <= alt_valid_i;
     s2_addr_q  <= in_addr;
     s2_data_q  <= alt_valid_i ? alt_data_i : upd_data_i;
-    s3_accum_q <= s2_accum_q;
     s3_alt_q   <= s2_alt_q;
     s3_addr_q  <= s2_addr_q;
     s3_data_q  <= s2_data_q;
-    s3_old_q   <= old_rdata;
-    w_addr_q   <= s3_addr_q;
+    s3_old_q   <= !s2_accum_q ? '0 : s2_fwd2_q ? sum1_q : old_rdata;
     sum1_q     <= wdata;
-    sum2_q     <= sum1_q;
   end
 
-  // (overwrite adds zero: the choice is made on the stored word, beside
-  // the new row's path, not behind the add)
   always_comb begin
-    old = s3_accum_q ? (s3_fwd1_q ? sum1_q : s3_fwd2_q ? sum2_q : s3_old_q) : '0;
+    old = s3_fwd1_q ? sum1_q : s3_old_q;
     for (int unsigned c = 0; c < Cols; c++) begin
       wdata[c*32 +: 32] = old[c*32 +: 32] + s3_data_q[c*32 +: 32];
     end

@@ -30,7 +30,8 @@ module abacus_core #(
   // registered word and the add with the write)
   localparam int unsigned ComputeLatency = Rows + Cols + 3,
   // cycles from a read handshake to its output row (without back-pressure)
-  localparam int unsigned DrainLatency = 1 + 10  // RAM read + abacus_requant stages
+  // (the RAM's read, its output register, the abacus_requant stages)
+  localparam int unsigned DrainLatency = 2 + 10
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -224,11 +225,20 @@ module abacus_core #(
   end
   assign o_valid_o = drain_valid_q[DrainLatency-1];
 
+  // The read word is registered before the first add: the block RAM's own
+  // output register (DOB_REG, its enable the pipe's advance). Without it
+  // the RAM's clock-to-out (2454 ps in the proxy's library) and the bias
+  // add were one path, the longest of the xc7 32x32 run (4223 ps).
+  logic [Cols*32-1:0] drain_q;
+  always_ff @(posedge clk_i) begin
+    if (advance) drain_q <= drain_data;
+  end
+
   // PackDsp is the DSP48E2 build (27 x 18 multipliers); else DSP48E1 (25 x 18)
   abacus_postproc #(.Cols(Cols), .MulLowBits(PackDsp ? 26 : 24)) u_post (
     .clk_i      (clk_i),
     .en_i       (advance),
-    .acc_i      (drain_data),
+    .acc_i      (drain_q),
     .bias_i     (bias_q),
     .mult_i     (mult_q),
     .shift_i    (shift_q),

@@ -117,7 +117,8 @@ module abacus_dma #(
   // scratchpad's end); SCmp compares each extent with its room in a high
   // and a low half, registered; SCheck combines the halves.
   logic        zero_len, has_pad, wraps, above, sp_over, sp_bad;
-  logic [48:0] span_q;         // DRAM bytes from the first to the end of the last row
+  logic [48:0] span;           // DRAM bytes from the first to the end of the last row
+                               // (from SCmp: the registered halves, picked)
   logic [16:0] row_width_q;
   logic [48:0] sp_span_q;      // scratchpad bytes from the first row to the last row's start
   logic [64:0] room;           // window_limit - d_addr (negative: the start is past the limit)
@@ -149,10 +150,10 @@ module abacus_dma #(
   // is multiplied in the cycle the descriptor is taken, from the ports (the
   // engines hold a descriptor in a register while they offer it), as two
   // products of 16 x 16 bits, one DSP each with its output registered.
-  // SSpan adds them and row_bytes as one add of two 48-bit operands: the
-  // high product with the low product's low half beside it, and the low
-  // product's high half with row_bytes beside it (the extent is below
-  // 2^48 - 2^32: nothing is carried out of bit 47). (The
+  // SSpan adds them and row_bytes as one add of two 48-bit operands (in
+  // halves, below): the high product with the low product's low half
+  // beside it, and the low product's high half with row_bytes beside it
+  // (the extent is below 2^48 - 2^32: nothing is carried out of bit 47). (The
   // 16 x 32 product of two cascaded DSP48E1s and the add behind it in one
   // cycle was the xc7 runs' longest path, 5961 ps.) For rows = 0 the
   // extent is not used (zero_len).
@@ -165,9 +166,30 @@ module abacus_dma #(
       prod_hi_q <= 32'(rows_m1) * 32'(desc_stride_i[31:16]);
     end
   end
+  // The 48-bit add as a carry select: SSpan adds the low halves, and the
+  // high halves with a carry in of 0 and of 1, each registered; the low
+  // half's carry out picks the high half in SCmp, in front of the
+  // compares. (As one 48-bit carry chain behind the products' DSP48E1
+  // output it was the whole xc7 32x32 run's second longest path, 3896 ps on
+  // 91d668f, proxy; picked in SSpan, 3730 ps; docs/fpga.md.) The carry in
+  // is a low bit of both operands: written as + 1, synthesis took that sum
+  // from the other, one chain behind the other.
+  logic [47:0] span_a, span_b;
+  logic [24:0] span_lo_q;        // the low halves' sum and carry out
+  logic [23:0] span_hi0_q;       // the high halves' sum, carry in 0
+  /* verilator lint_off UNUSEDSIGNAL */  // bit 0: the carry in's own sum bit
+  logic [24:0] span_hi1;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [23:0] span_hi1_q;       // the high halves' sum, carry in 1
+  assign span_a   = {prod_hi_q, prod_lo_q[15:0]};
+  assign span_b   = {16'd0, prod_lo_q[31:16], d_row_bytes};
+  assign span_hi1 = {span_a[47:24], 1'b1} + {span_b[47:24], 1'b1};
+  assign span     = {1'b0, span_lo_q[24] ? span_hi1_q : span_hi0_q, span_lo_q[23:0]};
   always_ff @(posedge clk_i) begin
     if (state_q == SSpan) begin
-      span_q         <= {1'b0, {prod_hi_q, prod_lo_q[15:0]} + {16'd0, prod_lo_q[31:16], d_row_bytes}};
+      span_lo_q      <= {1'b0, span_a[23:0]} + {1'b0, span_b[23:0]};
+      span_hi0_q     <= span_a[47:24] + span_b[47:24];
+      span_hi1_q     <= span_hi1[24:1];
       sp_span_q      <= 49'(d_total_m1) * 49'(d_sp_stride);
       row_width_q    <= d_row_width;
       room_lo_q      <= {1'b0, window_limit_i[31:0]} - {1'b0, d_addr[31:0]};
@@ -198,7 +220,7 @@ module abacus_dma #(
   logic        wr_gt_hi_q, wr_eq_hi_q, wr_gt_lo_q;  // span > to_top
   logic        ab_gt_hi_q, ab_eq_hi_q, ab_gt_lo_q;  // span > room
   logic        sp_big_q, sp_gt_q;                   // sp_span > sp_room
-  assign span65 = 65'(span_q);
+  assign span65 = 65'(span);
   assign room   = {room_lo_q[32] ? room_hi1_q : room_hi0_q, room_lo_q[31:0]};
   assign to_top = {top_lo_q[32] ? top_hi1_q : top_hi0_q, top_lo_q[31:0]};
   always_ff @(posedge clk_i) begin
@@ -229,10 +251,10 @@ module abacus_dma #(
   `ABACUS_ASSERT(DmaRoomHalves, state_q != SCheck ||
                  (room == {1'b0, window_limit_i} - {1'b0, d_addr} && to_top == {1'b1, 64'd0} - {1'b0, d_addr}))
   `ABACUS_ASSERT(DmaSpanExact, state_q != SCmp || d_rows == '0 ||
-                 span_q == (49'(d_rows) - 49'd1) * 49'(d_stride) + 49'(d_row_bytes))
-  `ABACUS_ASSERT(DmaCmpWraps, state_q != SCheck || wraps == (65'(span_q) > to_top))
+                 span == (49'(d_rows) - 49'd1) * 49'(d_stride) + 49'(d_row_bytes))
+  `ABACUS_ASSERT(DmaCmpWraps, state_q != SCheck || wraps == (65'(span) > to_top))
   `ABACUS_ASSERT(DmaCmpAbove, state_q != SCheck ||
-                 above == (room[64] || 65'(span_q) > room))
+                 above == (room[64] || 65'(span) > room))
   `ABACUS_ASSERT(DmaCmpSpOver, state_q != SCheck ||
                  sp_over == (sp_hi_q || $signed({2'b00, sp_span_q}) >
                              $signed({{(51-RoomWidth){sp_room_q[RoomWidth-1]}}, sp_room_q})))

@@ -208,8 +208,8 @@ StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready)
   const bool whole = s.m > half_;
   const std::uint64_t rows_free = whole ? std::max(half_free_[0], half_free_[1]) : half_free_[next_half_];
   // parameters (12 cycles), then the rows through post-processing (RAM
-  // read, 10 stages, write: 12 cycles after the last)
-  const std::uint64_t drained = std::max(start + 12, rows_free) + s.m + 12;
+  // read, its output register, 10 stages, write: 13 cycles after the last)
+  const std::uint64_t drained = std::max(start + 12, rows_free) + s.m + 13;
   // the descriptor taken (a cycle after the drain, or once the DMA has
   // issued the one before), its checks (4 cycles), its bursts
   const std::uint64_t taken = std::max(drained + 1, dma_);
