@@ -68,7 +68,7 @@ void add_device_flags(CLI::App* app, SimFlags& f) {
   app->add_option("--trace", f.trace, "write an FST waveform of the whole accelerator");
   app->add_option("--trace-start", f.trace_start, "first cycle to trace");
   app->add_option("--trace-end", f.trace_end, "last cycle to trace");
-  app->add_option("--trace-mhz", f.trace_mhz, "clock the trace's time axis shows, MHz (default 100; the boards run at CORE_MHZ: 175 on the VCU118, 128 on the VC707)")
+  app->add_option("--trace-mhz", f.trace_mhz, "clock the trace's time axis shows, MHz (default 100; the boards run at CORE_MHZ: 175 on the VCU118, 160 on the VC707)")
       ->check(CLI::Range(0.001, 10000.0));
   app->add_option("--trace-on-fail", f.trace_on_fail,
                   "if the job fails, run it again with tracing around the failure into this FST (and a .gtkw layout)");
