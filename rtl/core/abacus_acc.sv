@@ -77,11 +77,13 @@ module abacus_acc #(
     end else begin
       s2_valid_q <= in_valid;
       s3_valid_q <= s2_valid_q;
-      // writes its RAM read came too early to see: the row arriving
-      // updates the address the row in stage 3 is writing now (fwd2, its
-      // sum a cycle later in sum1_q); the row now in stage 2, an address
-      // the row in stage 3 is writing now and adds to it (fwd1: overwrite
-      // adds zero, the choice made here and on the stored word)
+      // Writes a row's RAM read came too early to see. fwd2: the row
+      // arriving reads the address the row in stage 3 writes now; that
+      // sum is in sum1_q a cycle later, when the arriving row takes it
+      // into s3_old_q. fwd1: the row in stage 2 adds to the address the
+      // row in stage 3 writes now; it takes sum1_q in front of the add.
+      // (An overwrite adds zero: fwd1 needs accumulate, and s3_old_q
+      // takes zero.)
       s2_fwd2_q  <= in_valid && s3_valid_q && (in_addr == s3_addr_q);
       s3_fwd1_q  <= s2_valid_q && s3_valid_q && s2_accum_q && (s2_addr_q == s3_addr_q);
     end
