@@ -6,7 +6,13 @@ Yosys's sta reports one path, the longest. This asks it N times: after each
 report, the drivers of the path's last net (the whole vector it belongs to,
 and its copies in the other lanes, rows or columns of a generate loop) are
 cut, so the next run reports the longest path that does not end through
-that net, i.e. the next family of paths. Each line gives the arrival time,
+that net, i.e. the next family of paths. A start met a second time (the
+same family again, through another lane's private end, e.g. each lane's own
+carry chain behind one wide RAM word) is cut instead, with every path it
+starts: a RAM's or DSP's cells (their siblings by name, any index) or a
+register family's flip-flops. A start so cut may still start a shorter path into
+another end, which is then not listed: each line is the longest path of a
+family not listed above it. Each line gives the arrival time,
 the start register (the net its Q drives), and the end (the cell and pin the
 path ends at, and the net into it).
 
@@ -38,15 +44,26 @@ def cell_library(out_dir):
     dst = os.path.join(out_dir, "sta_cells_sim.v")
     with open(src) as f:
         lines = [ln for ln in f if not re.search(r"\b(CLR|PRE)\s*=>", ln)]
+    text = "".join(lines)
+    # MUXF9 (UltraScale's F9 mux, from xcup's LUT9s) has no timing arcs in
+    # the library, and sta ended a path at it, "(<unknown>)", short of its
+    # register: it gets MUXF8's (7-series has no F9 mux to take them from)
+    f8 = re.search(r"module MUXF8\b.*?(  specify.*?endspecify\n)", text, re.S)
+    f9 = re.search(r"(module MUXF9\b[^;]*;\n(?:(?!endmodule).)*?)(endmodule)", text, re.S)
+    if not f8 or not f9 or "specify" in f9.group(1):
+        sys.exit(f"sta_paths: {src}: MUXF8's arcs or MUXF9 without arcs not found (a new Yosys?)")
+    text = text[:f9.start(2)] + f8.group(1) + text[f9.start(2):]
     with open(dst, "w") as f:
-        f.writelines(lines)
+        f.write(text)
     return dst
 
 
 def run_sta(netlist, cuts, log, cells):
     # the cell library's blackboxes in the netlist carry no parameters or
     # timing: dropped, then read again with their timing arcs (-specify)
-    script = [f"read_rtlil {netlist}", "delete =A:blackbox", "cd abacus_top"]
+    # (opt_clean first: a net's public name, not a private alias of it, is
+    # then the wire the cells' ports connect to, so cuts by name take)
+    script = [f"read_rtlil {netlist}", "delete =A:blackbox", "cd abacus_top", "opt_clean"]
     for kind, what in cuts:
         if kind == "nets":  # by the wire's own name, then by its driver's
             for w in what:
@@ -57,6 +74,10 @@ def run_sta(netlist, cuts, log, cells):
             pats = [re.sub(r"[\[\]]", "?", w[1:] if w.startswith("\\") else w) for w in what]
             sel = " ".join(f"w:{p}" for p in pats) + " %u" * (len(what) - 1)
             script.append(f"delete {sel} %co1 t:FD* t:RAM* t:SRL* t:DSP* %u %u %u %i")
+        elif kind == "starts":  # the cells of a RAM or DSP family (name patterns)
+            script.append("delete " + " ".join(what))
+        elif kind == "startregs":  # the flip-flops whose Q drives a wire family (a name pattern)
+            script.append(f"delete w:{what[0]} %x1:+[Q] t:FD* %i")
         elif kind == "driver":  # the cell driving the path's last net
             script.append(f"delete {what}")
         else:  # one endpoint pin, tied off
@@ -78,7 +99,7 @@ def run_sta(netlist, cuts, log, cells):
 
 def parse(text):
     """Returns (arrival_ps, start_net, end_cell_pin, end_net, driver_cell,
-    public_nets, shape) or None."""
+    public_nets, shape, (start_cell, start_type)) or None."""
     # (a path into an unused output, e.g. a carry chain's last carry, ends at
     # "(<unknown>)" followed by a warning line: dropped, the net is the end)
     text = re.sub(r"\n\s+(\d+) \(<unknown>\)\nWarning: Critical-path does not terminate[^\n]*",
@@ -96,11 +117,11 @@ def parse(text):
     if not steps:
         return None
     end = steps[0]
-    start_net = "?"
+    start_net, start_cell = "?", None
     for i, s in enumerate(steps):
         # the launching register: a flip-flop's or a RAM's clock-to-output
         if re.match(r"(FD\w*|RAM\w*|SRL\w*|DSP\w*)\.(C|CLK\w*|WCLK)->", s[2]) and i > 0:
-            start_net = steps[i - 1][3]
+            start_net, start_cell = steps[i - 1][3], (s[1], s[2].split(".")[0])
             break
     if start_net == "?":  # from a top-level input (its IBUF), not a register
         for i, st in enumerate(steps):
@@ -111,7 +132,8 @@ def parse(text):
     # the public nets along the path, from its end back to its start register
     public = [st[3] for st in steps[:i] if st[3].startswith("\\")] if start_net != "?" else []
     shape = (int(m.group(1)), tuple(st[2] for st in steps))  # replicated logic: same shape
-    return int(m.group(1)), start_net, f"{end[1]} ({end[2]})", end[3], driver, public, shape
+    return (int(m.group(1)), start_net, f"{end[1]} ({end[2]})", end[3], driver, public, shape,
+            start_cell)
 
 
 def vector(net):
@@ -122,6 +144,26 @@ def vector(net):
 def family(name):
     """A wire's name with generate indices wildcarded: lanes, rows, columns."""
     return re.sub(r"\[\d+\]", "[*]", name)
+
+
+def start_cut(path):
+    """The cut that removes a path's start family: a RAM's or DSP's cells
+    (a public name with its indices wildcarded, so every sibling of a wide
+    RAM or every lane's DSP goes; a private name alone), or the flip-flops
+    driving a public Q net (with their copies in other lanes, rows or
+    columns).
+    None for a start that has neither."""
+    scell, stype = path[7] or (None, "")
+    if scell and stype.startswith(("RAM", "DSP")):
+        if scell.startswith("$"):
+            return ("starts", (scell,))
+        pat = re.sub(r"\[\d+\]", "?*?", scell)
+        pat = re.sub(r"\.\d+(?=\.|$)", ".*", pat)
+        return ("starts", (pat,))
+    net = vector(path[1])
+    if net.startswith("\\"):  # (brackets are pattern syntax: each index any one character and more)
+        return ("startregs", (re.sub(r"\[\d+\]", "?*?", net[1:]),))
+    return None
 
 
 def wires_of(netlist):
@@ -137,7 +179,7 @@ def wires_of(netlist):
 def write_rows(out, rows, copies_of):
     with open(out, "w") as f:
         f.write("rank  path(ps)  start register (its Q net)  ->  end (cell, pin, net)  [copies found]\n")
-        for i, (ps, start, end_cell, end_net, _, _, shape) in enumerate(rows, 1):
+        for i, (ps, start, end_cell, end_net, _, _, shape, _) in enumerate(rows, 1):
             more = f"  [x{copies_of[shape]}]" if copies_of[shape] > 1 else ""
             f.write(f"{i:>4}  {ps:>8}  {start}  ->  {end_net}  at {end_cell}{more}\n")
 
@@ -150,6 +192,7 @@ def main():
     for w in wires_of(netlist):
         by_family.setdefault(family(w), []).append(w)
     cuts, rows, copies_of = [], [], {}
+    starts_seen = {}  # start families met so far, and how often
     cells = cell_library(os.path.dirname(os.path.abspath(out)))
     for _ in range(8 * n + 10):  # (copies in other lanes and cuts that did not take use steps too)
         if len(rows) == n:
@@ -174,6 +217,11 @@ def main():
         tries = [("ends", tuple(copies)), ("nets", tuple(copies))]
         if path[4]:
             tries.append(("driver", path[4]))
+        start = start_cut(path)
+        if start:
+            starts_seen[start] = starts_seen.get(start, 0) + 1
+            if starts_seen[start] > 1:  # met again: the start goes, with every path it starts
+                tries.insert(0, start)
         if m:
             tries.append(("pin", (m.group(1), m.group(3))))
         fresh = [t for t in tries if t not in cuts]

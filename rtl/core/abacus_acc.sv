@@ -84,7 +84,12 @@ module abacus_acc #(
       // row in stage 3 writes now; it takes sum1_q in front of the add.
       // (An overwrite adds zero: fwd1 needs accumulate, and s3_old_q
       // takes zero.)
-      s2_fwd2_q  <= in_valid && s3_valid_q && (in_addr == s3_addr_q);
+      // (each port's address compared on its own, the valid picking the
+      // result: the compare behind the ports' address mux, from the
+      // depthwise MAC's metadata register, was the top of the whole xcup
+      // 32x32 run on a76c4ec, 3285 ps, proxy)
+      s2_fwd2_q  <= s3_valid_q && ((upd_valid_i && upd_addr_i == s3_addr_q) ||
+                                   (alt_valid_i && alt_addr_i == s3_addr_q));
       s3_fwd1_q  <= s2_valid_q && s3_valid_q && s2_accum_q && (s2_addr_q == s3_addr_q);
     end
   end

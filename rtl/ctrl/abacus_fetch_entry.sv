@@ -17,7 +17,10 @@
 // opcode's group and nothing else. (Decode made every check once: 5145 ps
 // by the proxy, xcup, 32x32 parameters, the top of the whole xcup 32x32
 // run; then the compares in front of the buffer, 3185 ps, and the last
-// row's compare behind it, 2935 ps.)
+// row's compare behind it, 2935 ps. The reserved bits' OR of an opcode
+// whose reserved bits span the word's upper half is a flag per 64-bit
+// quarter: FINISH's 248 bits as one OR, through LUT6s and the F7 to F9
+// muxes, were 3046 ps in the whole xcup 32x32 run on a76c4ec.)
 module abacus_fetch_entry #(
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16,
@@ -59,10 +62,19 @@ module abacus_fetch_entry #(
 
   // ---- stage W: compares ---------------------------------------------------------------
   logic              pop_prev, pop_next, push_prev, push_next;
-  logic [15:0]       m, wbuf, s_m, s_n, s_slot, row0, row1, row2;
+  logic [15:0]       m, wbuf, s_m, s_n, s_slot;
+  logic              rows_past;  // a DWCONV row past ibuf's end: a bit set above its address
   logic [1:0]        q0, q1, q2;
   logic signed [7:0] s_min, s_max;
   logic [NOps*G-1:0] bad_w;
+  logic [3:0]        res_gemm, res_dw, res_fin;  // reserved bits set, per 64-bit quarter
+  always_comb begin
+    for (int unsigned q = 0; q < 4; q++) begin
+      res_gemm[q] = |(insn_q[q*64 +: 64] & abacus_isa_pkg::GemmReservedMask[q*64 +: 64]);
+      res_dw[q]   = |(insn_q[q*64 +: 64] & abacus_isa_pkg::DwconvReservedMask[q*64 +: 64]);
+      res_fin[q]  = |(insn_q[q*64 +: 64] & abacus_isa_pkg::FinishReservedMask[q*64 +: 64]);
+    end
+  end
   always_comb begin
     pop_prev  = insn_q[abacus_isa_pkg::PopPrevLsb];
     pop_next  = insn_q[abacus_isa_pkg::PopNextLsb];
@@ -75,25 +87,29 @@ module abacus_fetch_entry #(
     s_slot    = insn_q[abacus_isa_pkg::StorePslotLsb +: 16];
     s_min     = $signed(insn_q[abacus_isa_pkg::StoreClampMinLsb +: 8]);
     s_max     = $signed(insn_q[abacus_isa_pkg::StoreClampMaxLsb +: 8]);
-    row0      = insn_q[abacus_isa_pkg::DwconvIbufRow0Lsb +: 16];
-    row1      = insn_q[abacus_isa_pkg::DwconvIbufRow1Lsb +: 16];
-    row2      = insn_q[abacus_isa_pkg::DwconvIbufRow2Lsb +: 16];
-    q0        = row0[IbAw-1 -: 2];  // ibuf quarters
-    q1        = row1[IbAw-1 -: 2];
-    q2        = row2[IbAw-1 -: 2];
+    // (the rows' ibuf quarters, and their bits above ibuf's address,
+    // IbufRows a power of two)
+    q0        = insn_q[abacus_isa_pkg::DwconvIbufRow0Lsb + IbAw - 2 +: 2];
+    q1        = insn_q[abacus_isa_pkg::DwconvIbufRow1Lsb + IbAw - 2 +: 2];
+    q2        = insn_q[abacus_isa_pkg::DwconvIbufRow2Lsb + IbAw - 2 +: 2];
+    rows_past = |{insn_q[abacus_isa_pkg::DwconvIbufRow0Lsb + IbAw +: 16 - IbAw],
+                  insn_q[abacus_isa_pkg::DwconvIbufRow1Lsb + IbAw +: 16 - IbAw],
+                  insn_q[abacus_isa_pkg::DwconvIbufRow2Lsb + IbAw +: 16 - IbAw]};
     // each opcode's checks, as if the instruction had that opcode: a group
-    // of ChecksPerOp flags, the first the OR of the checks that are LUTs
-    // alone, then one flag per compare with a constant (a carry chain: an
-    // OR behind them took the path to 3615 ps)
+    // of G flags, the first the OR of the checks that are LUTs alone, then
+    // one flag per compare with a constant (a carry chain: an OR behind
+    // them took the path to 3615 ps) and one per quarter of reserved bits
+    // in the word's upper half
     bad_w = '0;
     bad_w[G * (32'(abacus_isa_pkg::OpLoad) - 1) +: G] = G'(
         |(insn_q & abacus_isa_pkg::LoadReservedMask) || pop_prev || push_prev);
     // (wbuf + Rows > WbufRows, as a compare with a constant)
     bad_w[G * (32'(abacus_isa_pkg::OpGemm) - 1) +: G] = {
-        3'b000,  // (the first of them is the last row's, from stage B)
+        res_gemm[3], res_gemm[2],
+        1'b0,  // (the last row's, from stage B)
         32'(wbuf) > WbufRows - Rows,
         32'(acc_end_q) > AccRows,
-        |(insn_q & abacus_isa_pkg::GemmReservedMask) || m == 0};
+        res_gemm[1] || res_gemm[0] || m == 0};
     bad_w[G * (32'(abacus_isa_pkg::OpStore) - 1) +: G] = {
         32'(s_m) > ObufRows,
         32'(s_acc_end_q) > AccRows,
@@ -103,17 +119,16 @@ module abacus_fetch_entry #(
         |(insn_q & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
         s_m == 0 || s_n == 0};
     bad_w[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
-        32'(row0) >= IbufRows,
-        32'(row1) >= IbufRows,
-        32'(row2) >= IbufRows,
+        res_dw[3], res_dw[2],
+        rows_past,
         32'(wbuf) > WbufRows - 9,
         32'(acc_end_q) > AccRows,
-        |(insn_q & abacus_isa_pkg::DwconvReservedMask) || m == 0 ||
+        res_dw[1] || res_dw[0] || m == 0 ||
         insn_q[abacus_isa_pkg::DwconvStrideLsb +: 2] == 2'd0 ||
         q0 == q1 || q0 == q2 || q1 == q2};
-    bad_w[G * (32'(abacus_isa_pkg::OpFinish) - 1) +: G] = G'(
-        |(insn_q & abacus_isa_pkg::FinishReservedMask) || pop_prev || pop_next ||
-        push_prev || push_next);
+    bad_w[G * (32'(abacus_isa_pkg::OpFinish) - 1) +: G] = {
+        2'b00, res_fin[3], res_fin[2], res_fin[1],
+        res_fin[0] || pop_prev || pop_next || push_prev || push_next};
   end
 
   // ---- stage B: every cycle (a valid travels beside it in fetch) ----------------------
@@ -135,7 +150,8 @@ module abacus_fetch_entry #(
 `ifndef SYNTHESIS
   // the compares with a constant stand for the adds they replace, and
   // GEMM and DWCONV share M, WBUF_ROW and ACC_ROW
-  initial assert (WbufRows >= Rows && WbufRows >= 9 &&
+  initial assert (WbufRows >= Rows && WbufRows >= 9 && IBits == 256 &&
+                  IbufRows == 2 ** IbAw && IbAw < 16 &&
                   abacus_isa_pkg::OpLoad == 1 && abacus_isa_pkg::OpGemm == 2 &&
                   abacus_isa_pkg::OpStore == 3 && abacus_isa_pkg::OpFinish == 4 &&
                   abacus_isa_pkg::OpDwconv == 5 &&
