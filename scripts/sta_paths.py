@@ -76,8 +76,8 @@ def run_sta(netlist, cuts, log, cells):
             script.append(f"delete {sel} %co1 t:FD* t:RAM* t:SRL* t:DSP* %u %u %u %i")
         elif kind == "starts":  # the cells of a RAM or DSP family (name patterns)
             script.append("delete " + " ".join(what))
-        elif kind == "startregs":  # the flip-flops whose Q drives a wire family (a name pattern)
-            script.append(f"delete w:{what[0]} %x1:+[Q] t:FD* %i")
+        elif kind == "startregs":  # the flip-flops or shift registers whose Q drives a wire family (a name pattern)
+            script.append(f"delete w:{what[0]} %x1:+[Q] t:FD* t:SRL* %u %i")
         elif kind == "driver":  # the cell driving the path's last net
             script.append(f"delete {what}")
         else:  # one endpoint pin, tied off

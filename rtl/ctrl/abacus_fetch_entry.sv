@@ -31,6 +31,7 @@ module abacus_fetch_entry #(
   parameter int unsigned PbufSlots = 64,
   localparam int unsigned IBits = abacus_isa_pkg::InsnBits,
   localparam int unsigned IbAw = $clog2(IbufRows),
+  localparam int unsigned PbAw = $clog2(PbufSlots),
   localparam int unsigned NOps = 5,  // opcodes 1 to 5
   localparam int unsigned G = 6      // flags per opcode
 ) (
@@ -62,7 +63,8 @@ module abacus_fetch_entry #(
 
   // ---- stage W: compares ---------------------------------------------------------------
   logic              pop_prev, pop_next, push_prev, push_next;
-  logic [15:0]       m, wbuf, s_m, s_n, s_slot;
+  logic [15:0]       m, wbuf, s_m, s_n;
+  logic              slot_past;  // a STORE's parameter slot past the buffer's end: a bit set above its index
   logic              rows_past;  // a DWCONV row past ibuf's end: a bit set above its address
   logic [1:0]        q0, q1, q2;
   logic signed [7:0] s_min, s_max;
@@ -84,7 +86,7 @@ module abacus_fetch_entry #(
     wbuf      = insn_q[abacus_isa_pkg::GemmWbufRowLsb +: 16];  // GEMM and DWCONV
     s_m       = insn_q[abacus_isa_pkg::StoreMLsb +: 16];
     s_n       = insn_q[abacus_isa_pkg::StoreNBytesLsb +: 16];
-    s_slot    = insn_q[abacus_isa_pkg::StorePslotLsb +: 16];
+    slot_past = |insn_q[abacus_isa_pkg::StorePslotLsb + PbAw +: 16 - PbAw];
     s_min     = $signed(insn_q[abacus_isa_pkg::StoreClampMinLsb +: 8]);
     s_max     = $signed(insn_q[abacus_isa_pkg::StoreClampMaxLsb +: 8]);
     // (the rows' ibuf quarters, and their bits above ibuf's address,
@@ -110,14 +112,15 @@ module abacus_fetch_entry #(
         32'(wbuf) > WbufRows - Rows,
         32'(acc_end_q) > AccRows,
         res_gemm[1] || res_gemm[0] || m == 0};
+    // (the slot past the buffer's end: a bit set above its index,
+    // PbufSlots a power of two; the reserved bits a flag of their own)
     bad_w[G * (32'(abacus_isa_pkg::OpStore) - 1) +: G] = {
         32'(s_m) > ObufRows,
         32'(s_acc_end_q) > AccRows,
         32'(s_n) > Cols,
-        32'(s_slot) >= PbufSlots,
+        |(insn_q & abacus_isa_pkg::StoreReservedMask),
         s_min > s_max,
-        |(insn_q & abacus_isa_pkg::StoreReservedMask) || pop_next || push_next ||
-        s_m == 0 || s_n == 0};
+        pop_next || push_next || s_m == 0 || s_n == 0 || slot_past};
     bad_w[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
         res_dw[3], res_dw[2],
         rows_past,
@@ -151,7 +154,7 @@ module abacus_fetch_entry #(
   // the compares with a constant stand for the adds they replace, and
   // GEMM and DWCONV share M, WBUF_ROW and ACC_ROW
   initial assert (WbufRows >= Rows && WbufRows >= 9 && IBits == 256 &&
-                  IbufRows == 2 ** IbAw && IbAw < 16 &&
+                  IbufRows == 2 ** IbAw && IbAw < 16 && PbufSlots == 2 ** PbAw && PbAw < 16 &&
                   abacus_isa_pkg::OpLoad == 1 && abacus_isa_pkg::OpGemm == 2 &&
                   abacus_isa_pkg::OpStore == 3 && abacus_isa_pkg::OpFinish == 4 &&
                   abacus_isa_pkg::OpDwconv == 5 &&

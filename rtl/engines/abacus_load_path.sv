@@ -60,7 +60,8 @@ module abacus_load_path #(
 );
   logic         q_valid, q_ready;
   logic [255:0] q_data;
-  abacus_fifo #(.Width(256), .Depth(QueueDepth)) u_queue (
+  // (the head from a register, as the compute path's queue)
+  abacus_fifo #(.Width(256), .Depth(QueueDepth), .OutReg(1'b1)) u_queue (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear_i),
     .wvalid_i(insn_valid_i), .wready_o(insn_ready_o), .wdata_i(insn_i),
     .rvalid_o(q_valid), .rready_i(q_ready), .rdata_o(q_data), .count_o());

@@ -252,7 +252,8 @@ module abacus_store_engine #(
   assign take     = desc_valid_o && desc_ready_i;
   assign done_ok  = dma_done_i && dma_status_i == abacus_pkg::DmaOk;
   assign done_err = dma_done_i && dma_status_i != abacus_pkg::DmaOk;
-  abacus_fifo #(.Width(2 + 32 + 32), .Depth(2), .NoOverflow(1'b1)) u_outstanding (
+  // (the head from a register, as the load engine's pending queue)
+  abacus_fifo #(.Width(2 + 32 + 32), .Depth(2), .NoOverflow(1'b1), .OutReg(1'b1)) u_outstanding (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (done_err),
