@@ -75,7 +75,9 @@ module abacus_dma_rd #(
                                     + SpWordWidth + DataBytes + 1 + 17 + 1 + DataBytes + 8;
   logic               q_wvalid, q_wready, q_rvalid, q_rready;
   logic [OpWidth-1:0] q_wdata, q_rdata;
-  abacus_fifo #(.Width(OpWidth), .Depth(QDepth)) u_opq (
+  // (the head from a register: from the LUT-RAM read into the adds behind
+  // it was 3219 ps in the whole xc7 16x16 run on ef72759, proxy)
+  abacus_fifo #(.Width(OpWidth), .Depth(QDepth), .OutReg(1'b1)) u_opq (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (1'b0),
@@ -271,7 +273,12 @@ module abacus_dma_rd #(
   logic                 rb_valid, rb_ready, rb_last;
   logic [DataWidth-1:0] rb_data;
   logic [1:0]           rb_resp;
-  abacus_fifo #(.Width(DataWidth + 3), .Depth(4)) u_rbuf (
+  // (the head from a register: from the LUT-RAM read through the byte
+  // shift into the write word's register was the top of the whole xc7
+  // 32x32 run on a76c4ec, 3416 ps, and of the 16x16 run on ef72759,
+  // 3382 ps, proxy; UltraScale+ LUT-RAM has no arcs in the proxy's
+  // library, so the xcup runs did not see it)
+  abacus_fifo #(.Width(DataWidth + 3), .Depth(4), .OutReg(1'b1)) u_rbuf (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (1'b0),
