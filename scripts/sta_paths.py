@@ -10,7 +10,7 @@ that net, i.e. the next family of paths. A start met a second time (the
 same family again, through another lane's private end, e.g. each lane's own
 carry chain behind one wide RAM word) is cut instead, with every path it
 starts: a RAM's or DSP's cells (their siblings by name, any index) or a
-register family's flip-flops. A start so cut may still start a shorter path into
+register family's flip-flops or shift registers. A start so cut may still start a shorter path into
 another end, which is then not listed: each line is the longest path of a
 family not listed above it. Each line gives the arrival time,
 the start register (the net its Q drives), and the end (the cell and pin the
@@ -150,9 +150,8 @@ def start_cut(path):
     """The cut that removes a path's start family: a RAM's or DSP's cells
     (a public name with its indices wildcarded, so every sibling of a wide
     RAM or every lane's DSP goes; a private name alone), or the flip-flops
-    driving a public Q net (with their copies in other lanes, rows or
-    columns).
-    None for a start that has neither."""
+    and shift registers driving a public Q net (with their copies in other
+    lanes, rows or columns). None for a start that has neither."""
     scell, stype = path[7] or (None, "")
     if scell and stype.startswith(("RAM", "DSP")):
         if scell.startswith("$"):

@@ -149,19 +149,9 @@ module abacus_dma_wr #(
       op_strb_hi[i] = (OffWidth+1)'(i) < op_hi_i;
     end
   end
-  // (op_word1 = op_word + !op_aligned, a sum of its own beside op_word's:
-  // the carry in a low bit of both operands. As op_word + 1 it was a
-  // second chain behind the first, from the splitter's offset register
-  // into the queue's head, the third longest path of the whole xcup 32x32
-  // run on a76c4ec, 2923 ps, proxy.)
-  /* verilator lint_off UNUSEDSIGNAL */  // bit 0: the carry in's own sum bit
-  logic [SpWordWidth:0] op_word1_c;
-  /* verilator lint_on UNUSEDSIGNAL */
   assign op_word  = SpWordWidth'(op_addr_i[63:OffWidth]) + op_delta_i[SpAddrWidth-1:OffWidth];
   assign op_aligned = op_delta_i[OffWidth-1:0] == '0;
-  assign op_word1_c = {SpWordWidth'(op_addr_i[63:OffWidth]), 1'b1} +
-                      {op_delta_i[SpAddrWidth-1:OffWidth], !op_aligned};
-  assign op_word1   = op_word1_c[SpWordWidth:1];
+  assign op_word1   = op_word + (op_aligned ? SpWordWidth'(0) : SpWordWidth'(1));
   logic               q_rvalid, q_rready;
   logic [OpWidth-1:0] q_rdata;
   // (the head from a register: the read address below is worked out from
