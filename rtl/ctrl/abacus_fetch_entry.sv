@@ -69,14 +69,14 @@ module abacus_fetch_entry #(
   logic [1:0]        q0, q1, q2;
   logic signed [7:0] s_min, s_max;
   logic [NOps*G-1:0] bad_w;
-  logic [3:0]        res_gemm, res_dw, res_fin;  // reserved bits set, per 64-bit quarter
-  always_comb begin
-    for (int unsigned q = 0; q < 4; q++) begin
-      res_gemm[q] = |(insn_q[q*64 +: 64] & abacus_isa_pkg::GemmReservedMask[q*64 +: 64]);
-      res_dw[q]   = |(insn_q[q*64 +: 64] & abacus_isa_pkg::DwconvReservedMask[q*64 +: 64]);
-      res_fin[q]  = |(insn_q[q*64 +: 64] & abacus_isa_pkg::FinishReservedMask[q*64 +: 64]);
-    end
-  end
+  // reserved bits set, per 64-bit quarter of the word
+  function automatic logic [3:0] set_per_quarter(input logic [IBits-1:0] insn, input logic [IBits-1:0] mask);
+    for (int unsigned q = 0; q < 4; q++) set_per_quarter[q] = |(insn[q*64 +: 64] & mask[q*64 +: 64]);
+  endfunction
+  logic [3:0] res_gemm, res_dw, res_fin;
+  assign res_gemm = set_per_quarter(insn_q, abacus_isa_pkg::GemmReservedMask);
+  assign res_dw   = set_per_quarter(insn_q, abacus_isa_pkg::DwconvReservedMask);
+  assign res_fin  = set_per_quarter(insn_q, abacus_isa_pkg::FinishReservedMask);
   always_comb begin
     pop_prev  = insn_q[abacus_isa_pkg::PopPrevLsb];
     pop_next  = insn_q[abacus_isa_pkg::PopNextLsb];
