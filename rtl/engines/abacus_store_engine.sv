@@ -9,13 +9,16 @@
 //   4. PUSH_PREV: give a store->compute token (the accumulator rows are free).
 //   5. Hand the store DMA a descriptor for the output buffer rows (N_BYTES
 //      of each row to DRAM, STRIDE apart), and take the next STORE.
-// The output buffer is used in halves: a STORE of at most ObufRows/2 rows
-// drains into the half after the previous such STORE's, one of more rows
-// into the whole buffer. A STORE drains only once no descriptor still
-// outstanding at the DMA reads the rows it writes, so a STORE drains while
-// the DMA writes the one before it (the DMA takes a descriptor while the
-// previous one's writes are in flight). The outstanding descriptors (at most
-// two: their rows are disjoint) are kept in order with their instruction
+// The output buffer is used in quarters: a STORE of at most ObufRows/4 rows
+// drains into the quarter after the previous STORE's, one of at most
+// ObufRows/2 rows into the next half (quarters 0-1 or 2-3) at or after it,
+// one of more rows into the whole buffer. A STORE drains only once no
+// descriptor still outstanding at the DMA reads the rows it writes, so a
+// STORE drains while the DMA writes the ones before it (the DMA takes a
+// descriptor while the previous one's writes are in flight), and short
+// STOREs keep up to four descriptors' response latencies overlapped. The
+// outstanding descriptors (at most four: their rows are disjoint) are kept
+// in order with their instruction
 // index and byte count: the DMA completes them in order, and a failure is
 // reported with the index of the STORE it belongs to (after a bus error
 // the DMA reports once, for the oldest descriptor not completed, and
@@ -96,15 +99,19 @@ module abacus_store_engine #(
   assign clamp_max_o = i_q[abacus_isa_pkg::StoreClampMaxLsb +: 8];
   assign float_o     = i_q[abacus_isa_pkg::StoreFloatScaleLsb];
 
-  // ---- output buffer halves, outstanding descriptors ---------------------------
+  // ---- output buffer quarters, outstanding descriptors -------------------------
+  localparam int unsigned Quarter = ObufRows / 4;
   localparam int unsigned Half = ObufRows / 2;
-  logic [1:0] mask_q;      // this STORE's halves: 01 lower, 10 upper, 11 whole
-  logic       next_half_q; // the half the next half-size STORE drains into
-  // outstanding descriptors, oldest first: halves, instruction index, bytes
+  logic [3:0] mask_q;      // this STORE's quarters (bit q: rows q*Quarter..)
+  logic [1:0] start_q;     // its first quarter
+  logic [1:0] next_q;      // the quarter the next STORE starts at (or after)
+  logic [1:0] half_start;  // next_q rounded up to a half's first quarter
+  assign half_start = next_q[0] ? next_q + 2'd1 : next_q;
+  // outstanding descriptors, oldest first: quarters, instruction index, bytes
   logic        out_valid, take, done_ok, done_err;
-  logic [1:0]  out_mask;
+  logic [3:0]  out_mask;
   logic [31:0] out_pc, out_bytes;
-  logic [1:0]  pend_q;     // halves an outstanding descriptor reads
+  logic [3:0]  pend_q;     // quarters an outstanding descriptor reads
   logic [31:0] bytes_q;    // M x N_BYTES, worked out while the STORE runs
   logic [31:0] err_pc_q;   // the index of the descriptor completed last (err_o a cycle later)
 
@@ -147,7 +154,7 @@ module abacus_store_engine #(
   assign r_addr_o   = rd_addr_q;
   assign o_ready_o  = 1'b1;
   assign ob_we_o    = o_valid_i && (state_q == SDrain);
-  logic [ObufAddrWidth-1:0] ob_addr_q;  // the drain's next row, from its half
+  logic [ObufAddrWidth-1:0] ob_addr_q;  // the drain's next row, from its first quarter
   assign ob_waddr_o = ob_addr_q;
   assign ob_wdata_o = o_data_i;
 
@@ -160,7 +167,7 @@ module abacus_store_engine #(
   assign desc_sp_stride_o = 16'(Cols);
   // the STORE's output buffer rows, no padding
   assign desc_store_o     = 1'b1;
-  assign desc_sp_addr_o   = (mask_q == 2'b10) ? 32'(Half * DataWidth / 8) : 32'd0;
+  assign desc_sp_addr_o   = 32'(start_q) * 32'(Quarter * DataWidth / 8);
   assign {desc_pad_top_o, desc_pad_bottom_o, desc_pad_left_o, desc_pad_right_o, desc_pad_value_o} = '0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -170,7 +177,7 @@ module abacus_store_engine #(
       err_code_o <= '0;
       tok_push_o <= 1'b0;
       pw_valid_q <= 1'b0;
-      next_half_q <= 1'b0;
+      next_q     <= '0;
       pend_q     <= '0;
     end else begin
       err_o      <= 1'b0;
@@ -187,12 +194,19 @@ module abacus_store_engine #(
           rd_more_q <= 1'b1;
           rd_addr_q <= AccAddrWidth'(insn_i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
           if (32'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]) > Half) begin
-            mask_q    <= 2'b11;
+            mask_q    <= 4'b1111;
+            start_q   <= 2'd0;
             ob_addr_q <= '0;
+          end else if (32'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]) > Quarter) begin
+            mask_q    <= 4'b0011 << half_start;
+            start_q   <= half_start;
+            ob_addr_q <= ObufAddrWidth'(32'(half_start) * Quarter);
+            next_q    <= half_start + 2'd2;
           end else begin
-            mask_q      <= next_half_q ? 2'b10 : 2'b01;
-            ob_addr_q   <= next_half_q ? ObufAddrWidth'(Half) : '0;
-            next_half_q <= !next_half_q;
+            mask_q    <= 4'b0001 << next_q;
+            start_q   <= next_q;
+            ob_addr_q <= ObufAddrWidth'(32'(next_q) * Quarter);
+            next_q    <= next_q + 2'd1;
           end
           pbase_q   <= PbufAddrWidth'(32'(insn_i[abacus_isa_pkg::StorePslotLsb +: 16]) * 3 * VecWords);
           state_q <= insn_i[abacus_isa_pkg::PopPrevLsb] ? SToken : SParams;
@@ -208,7 +222,7 @@ module abacus_store_engine #(
         end
         SHold: begin
           if (halt_i) state_q <= SIdle;
-          else if ((pend_q & mask_q) == 2'b00) state_q <= SDrain;
+          else if ((pend_q & mask_q) == 4'b0000) state_q <= SDrain;
         end
         SDrain: begin
           if (r_valid_o && r_ready_i) begin
@@ -231,14 +245,14 @@ module abacus_store_engine #(
         end
         default: state_q <= SIdle;
       endcase
-      // the halves outstanding descriptors read: a new one's added, a
+      // the quarters outstanding descriptors read: a new one's added, a
       // completed one's dropped; a failure ends them all
       if (done_err) begin
         err_o      <= 1'b1;
         err_code_o <= {1'b0, dma_status_i};
         pend_q     <= '0;
       end else begin
-        pend_q <= (pend_q & ~(done_ok ? out_mask : 2'b00)) | (take ? mask_q : 2'b00);
+        pend_q <= (pend_q & ~(done_ok ? out_mask : 4'b0000)) | (take ? mask_q : 4'b0000);
       end
     end
   end
@@ -248,12 +262,12 @@ module abacus_store_engine #(
   end
   // The outstanding descriptors in order: the DMA takes them at the back
   // and completes them at the front; a failure drops them all (the DMA
-  // reports no more). At most two: their halves are disjoint.
+  // reports no more). At most four: their quarters are disjoint.
   assign take     = desc_valid_o && desc_ready_i;
   assign done_ok  = dma_done_i && dma_status_i == abacus_pkg::DmaOk;
   assign done_err = dma_done_i && dma_status_i != abacus_pkg::DmaOk;
   // (the head from a register, as the load engine's pending queue)
-  abacus_fifo #(.Width(2 + 32 + 32), .Depth(2), .NoOverflow(1'b1), .OutReg(1'b1)) u_outstanding (
+  abacus_fifo #(.Width(4 + 32 + 32), .Depth(4), .NoOverflow(1'b1), .OutReg(1'b1)) u_outstanding (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .clear_i (done_err),
@@ -286,13 +300,13 @@ module abacus_store_engine #(
   // Invariants: a token is taken only when one is there; a descriptor
   // offered to the DMA stays offered, unchanged, until taken (or halt);
   // the DMA completes only outstanding descriptors, of which there are at
-  // most two, reading disjoint halves; a drain writes no half an
+  // most four, reading disjoint quarters; a drain writes no quarter an
   // outstanding descriptor reads; every error has a code.
   `ABACUS_ASSERT(StorePopsOnlyAvailable, !tok_pop_o || tok_avail_i)
   `ABACUS_ASSERT(StoreDoneOnlyOutstanding, !dma_done_i || out_valid)
-  `ABACUS_ASSERT(StoreOutstandingDisjoint, !take || (pend_q & mask_q) == 2'b00)
-  `ABACUS_ASSERT(StorePendingIsOutstanding, (pend_q != 2'b00) == out_valid)
-  `ABACUS_ASSERT(StoreDrainsFreeRows, !ob_we_o || (pend_q & mask_q) == 2'b00)
+  `ABACUS_ASSERT(StoreOutstandingDisjoint, !take || (pend_q & mask_q) == 4'b0000)
+  `ABACUS_ASSERT(StorePendingIsOutstanding, (pend_q != 4'b0000) == out_valid)
+  `ABACUS_ASSERT(StoreDrainsFreeRows, !ob_we_o || (pend_q & mask_q) == 4'b0000)
   `ABACUS_ASSERT(StoreErrorHasCode, !err_o || err_code_o != '0)
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(64 + 16 + 16 + 32 + 16)) u_desc_check (

@@ -205,8 +205,19 @@ CycleModel::StoreDma CycleModel::store_dma(const StoreArgs& s) const {
 
 StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready) {
   const std::uint64_t start = std::max(engine_, ready);
-  const bool whole = s.m > half_;
-  const std::uint64_t rows_free = whole ? std::max(half_free_[0], half_free_[1]) : half_free_[next_half_];
+  // the quarters it drains into, as the store engine picks them
+  unsigned first = 0, count = 4;
+  if (s.m <= quarter_) {
+    first = next_;
+    count = 1;
+    next_ = (next_ + 1) % 4;
+  } else if (s.m <= 2 * quarter_) {
+    first = (next_ + (next_ & 1u)) % 4;
+    count = 2;
+    next_ = (first + 2) % 4;
+  }
+  std::uint64_t rows_free = 0;
+  for (unsigned q = first; q < first + count; ++q) rows_free = std::max(rows_free, quarter_free_[q]);
   // parameters (12 cycles), then the rows through post-processing (RAM
   // read, its output register, 10 stages, write: 13 cycles after the last)
   const std::uint64_t drained = std::max(start + 12, rows_free) + s.m + 13;
@@ -217,12 +228,7 @@ StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready)
   const CycleModel::StoreDma d = m_.store_dma(s);
   dma_ = taken + 4 + d.gen;
   const std::uint64_t done = dma_ + d.tail;
-  if (whole) {
-    half_free_[0] = half_free_[1] = done;
-  } else {
-    half_free_[next_half_] = done;
-    next_half_ ^= 1;
-  }
+  for (unsigned q = first; q < first + count; ++q) quarter_free_[q] = done;
   end_ = std::max(end_, done);
   return {drained, done};
 }

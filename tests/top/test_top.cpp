@@ -519,6 +519,82 @@ TEST_F(TopTest, StoresOverlapInObufHalves) {
   }
 }
 
+// STOREs of at most a quarter of obuf take the quarters in turn, so four
+// descriptors' writes and response latencies overlap; a STORE of at most a
+// half takes the next half at or after the next quarter, a larger one the
+// whole buffer. A mixed sequence under W stalls: each STORE's own bytes (a
+// drain into a quarter an outstanding descriptor still reads shows as
+// another STORE's bytes). Without stalls, short STOREs against a long
+// latency: four descriptors' latencies overlap (with the halves, two).
+TEST_F(TopTest, StoresOverlapInObufQuarters) {
+  const HwConfig hw0 = [&] { auto d = open(); return read_config(*d); }();
+  const std::uint32_t Q = hw0.obuf_rows / 4, C = hw0.cols;
+  auto program = [&](SimDevice& dev, std::uint64_t dst, const std::vector<std::uint32_t>& rows) {
+    const std::vector<std::uint8_t> params(3 * C * 4, 0);
+    const std::uint64_t p_dev = dev.alloc(params.size());
+    dev.copy_to_device(p_dev, params.data(), params.size());
+    Program q;
+    Deps push;
+    push.push_next = true;
+    q.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
+            hw0.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      Deps d;
+      d.pop_prev = k == 0;
+      d.push_next = true;
+      q.gemm({1, 0, 1, 0, 0, false}, d);
+    }
+    std::uint64_t at = dst;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      StoreArgs st;
+      st.dram_addr = at;
+      st.m = rows[k];
+      st.n_bytes = C;
+      st.stride = C;
+      st.zp_out = static_cast<std::int8_t>(k + 1);
+      Deps d;
+      d.pop_prev = true;
+      q.store(st, d);
+      at += static_cast<std::uint64_t>(rows[k]) * C;
+    }
+    q.finish();
+    return q;
+  };
+  auto check = [&](const std::vector<std::uint32_t>& rows, unsigned latency, unsigned stall_channels, const char* what) {
+    auto dev = open(latency, stall_channels ? 0.3 : 0.0, stall_channels);
+    const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+    std::uint64_t total = 0;
+    for (std::uint32_t m : rows) total += m;
+    const std::uint64_t dst = dev->alloc(static_cast<std::size_t>(total) * C);
+    const RawRun r = run_raw(*dev, program(*dev, dst, rows), lo, hi);
+    EXPECT_EQ(isa::status::error(r.status), 0u) << what;
+    std::uint64_t at = dst;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      std::vector<std::int8_t> got(static_cast<std::size_t>(rows[k]) * C);
+      dev->copy_from_device(got.data(), at, got.size());
+      const long bad = std::count_if(got.begin(), got.end(), [&](std::int8_t b) { return b != static_cast<std::int8_t>(k + 1); });
+      EXPECT_EQ(bad, 0) << what << ": STORE " << k << " (" << rows[k] << " rows), seed " << seed_;
+      at += static_cast<std::uint64_t>(rows[k]) * C;
+    }
+    EXPECT_EQ(read_perf(*dev).bytes_written, total * C) << what;
+    return read_perf(*dev).store_busy;
+  };
+  // quarter, half (from an odd quarter: the next half), whole, and back
+  const std::vector<std::uint32_t> mixed = {Q, Q / 2, 2 * Q, Q, 1, 2 * Q - 1, Q + 1, 4 * Q, Q, Q, 3, 2 * Q, Q};
+  check(mixed, 100, 1u << static_cast<unsigned>(sim::AxiChannel::W), "mixed, W stalls");
+  check(mixed, 100, 0x1f, "mixed, all channels stall");
+  // Short STOREs against a long latency: a STORE's lifetime (parameters,
+  // drain, writes, response) is about 2M + latency + 40 cycles, and with
+  // four descriptors outstanding every four STOREs cost at most one such
+  // lifetime (with two, every two would: about 1,500 cycles here). The
+  // store engine's busy cycles exclude the program fetch and the LOAD.
+  constexpr unsigned kN = 12, kLatency = 200;
+  const std::uint32_t M = Q / 4;
+  const std::uint64_t busy = check(std::vector<std::uint32_t>(kN, M), kLatency, 0, "short STOREs");
+  EXPECT_LT(busy, (kN / 4 + 1) * (2ull * M + kLatency + 40)) << "four quarters' descriptors did not overlap";
+  EXPECT_GT(busy, static_cast<std::uint64_t>(kN) * M + kLatency);
+}
+
 // Short LOADs keep the read bus busy: the load engine keeps up to 32 LOADs
 // in flight (abacus_load_engine MaxLoads, the DMA's 32 reads), so 40
 // single-beat LOADs against a 300-cycle memory take about three latencies

@@ -107,12 +107,13 @@ struct CycleModel {
 // The store engine and the store DMA over a program's STOREs, in program
 // order (docs/architecture.md, "Cycle model"): a STORE's parameters load
 // while its output buffer rows are still read by an outstanding
-// descriptor, its drain starts once they are free (half-size STOREs
-// alternate between the halves), and the DMA takes its descriptor once
-// the one before has issued its bursts.
+// descriptor, its drain starts once they are free (STOREs of at most a
+// quarter of obuf take the quarters in turn, those of at most a half the
+// next half, larger ones the whole buffer), and the DMA takes its
+// descriptor once the one before has issued its bursts.
 class StoreTimeline {
  public:
-  StoreTimeline(const CycleModel& m, unsigned obuf_rows) : m_(m), half_(obuf_rows / 2) {}
+  StoreTimeline(const CycleModel& m, unsigned obuf_rows) : m_(m), quarter_(obuf_rows / 4) {}
   struct Times {
     std::uint64_t drained = 0;  // store->compute given: the accumulator rows are free
     std::uint64_t done = 0;     // the last write answered
@@ -126,11 +127,11 @@ class StoreTimeline {
 
  private:
   const CycleModel& m_;
-  std::uint64_t half_;
+  std::uint64_t quarter_;
   std::uint64_t engine_ = 0;  // the engine takes the next STORE
   std::uint64_t dma_ = 0;     // the DMA takes the next descriptor
-  std::uint64_t half_free_[2] = {0, 0};
-  int next_half_ = 0;
+  std::uint64_t quarter_free_[4] = {0, 0, 0, 0};
+  unsigned next_ = 0;         // the quarter the next STORE starts at (or after)
   std::uint64_t end_ = 0;
 };
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& lowered,
