@@ -9,7 +9,9 @@
 // bytes are rotated by the row's scratchpad/DRAM offset and written with
 // strobes; the bytes that spill into the next scratchpad word wait in a
 // carry register and merge with the next beat, and are flushed after the
-// row's last beat. A FILL writes the pad byte over its range, a word a cycle.
+// row's last beat (a cycle, taken only when the row is rotated: otherwise
+// the carry is empty). A FILL writes the pad byte over its range, a word a
+// cycle.
 // Errors: the first non-OKAY response is latched with its beat's address;
 // from then on nothing new is issued or written, outstanding beats are
 // still accepted, and busy_o falls once they are in.
@@ -391,7 +393,8 @@ module abacus_dma_rd #(
       if (do_flush) flush_q <= 1'b0;
       if (do_fill) fill_active_q <= !fill_done;
       if (do_beat) begin
-        flush_q <= last_beat && h_row_last;
+        // (a row not rotated, sh = 0, leaves nothing in the carry: no flush)
+        flush_q <= last_beat && h_row_last && (h_sh != '0);
         if (beat_err && !err_q) err_q <= 1'b1;
       end
       if (clear_i && !busy_o) err_q <= 1'b0;

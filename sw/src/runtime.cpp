@@ -154,21 +154,25 @@ namespace detail {
 // beats at one per cycle unless too few bursts fit in flight to cover the
 // latency, and its padding words. Descriptors are pipelined, so the memory
 // latency is paid once per group of loads (run_lowered adds it).
-std::uint64_t CycleModel::load(const LoadArgs& a) const {
+std::uint64_t CycleModel::load(const LoadArgs& a, double* read_busy) const {
   constexpr std::uint64_t kOverhead = 2;  // engine hand-off and window check
+  if (read_busy) *read_busy = 1.0;
   if (a.rows == 0 || a.row_bytes == 0) return kOverhead;
   const std::uint64_t W = bus_bytes;
-  std::uint64_t beats = 0, bursts = 0;
+  std::uint64_t beats = 0, bursts = 0, carries = 0;
   for (std::uint32_t r = 0; r < a.rows; ++r) {
     const std::uint64_t addr = a.dram_addr + static_cast<std::uint64_t>(r) * a.stride;
     const std::uint64_t first = addr / W, last = (addr + a.row_bytes - 1) / W;
     beats += last - first + 1;
     bursts += (addr + a.row_bytes - 1) / 4096 - addr / 4096 + 1 + (last - first) / 256;
+    // a row whose scratchpad and DRAM offsets differ ends with a carry flush
+    const std::uint64_t sp = a.sp_addr + static_cast<std::uint64_t>(a.pad_top + r) * a.sp_stride + a.pad_left;
+    carries += (sp - addr) % W != 0;
   }
   // Three resources work in parallel: the bus (beats, at a rate set by the
   // reads in flight), the splitter (one operation a cycle: bursts, padding
   // rows, left/right padding runs) and the write-back (one beat, fill word
-  // or end-of-row flush a cycle).
+  // or end-of-row carry flush a cycle).
   const std::uint64_t width = a.pad_left + a.row_bytes + a.pad_right;
   const std::uint64_t rows = a.rows;
   const std::uint64_t side_ops = (a.pad_left ? 1u : 0u) + (a.pad_right ? 1u : 0u);
@@ -178,7 +182,8 @@ std::uint64_t CycleModel::load(const LoadArgs& a) const {
   const double rate = std::min(1.0, double(max_reads) * per_burst / (double(mem_latency) + 2.0 + per_burst));
   const std::uint64_t bus = static_cast<std::uint64_t>(double(beats) / rate);
   const std::uint64_t split = bursts + pad_rows + rows * side_ops;
-  const std::uint64_t writeback = beats + rows + rows * side_words + pad_rows * ceil_div(width, W);
+  const std::uint64_t writeback = beats + carries + rows * side_words + pad_rows * ceil_div(width, W);
+  if (read_busy) *read_busy = rate;
   return kOverhead + std::max({bus, split, writeback});
 }
 
