@@ -113,8 +113,13 @@ module abacus_fetch #(
   logic [63:0]         base_beat;  // the beat holding the first instruction: reads start there
   assign lead      = (InsnsPerBeat > 1) ? base_q[InsnShift +: SlotBits] : '0;
   assign base_beat = base_q & ~64'(InsnsPerBeat * InsnBytes - 1);
+  // (count = 0 registered in step 0: its 32-bit test in front of the
+  // decision's registers was a 2837 ps family of the xcup 32x32 run on
+  // ef72759, proxy)
+  logic count_zero_q;
   always_ff @(posedge clk_i) begin
     // step 0
+    count_zero_q <= (count_q == '0);
     slots_q  <= LeftBits'(count_q) + LeftBits'(lead);
     lo_lt_q  <= base_q[31:0] < wbase_q[31:0];
     hi_lt_q  <= base_q[63:32] < wbase_q[63:32];
@@ -525,7 +530,7 @@ module abacus_fetch #(
           chk_q <= chk_q + 2'd1;
           if (chk_q != 2'd3) begin
             // working: the range check's registers above fill in
-          end else if (count_q == '0) begin
+          end else if (count_zero_q) begin
             state_q    <= SIdle;
             err_o      <= 1'b1;
             err_code_o <= abacus_isa_pkg::ErrEmptyProgram;
@@ -584,7 +589,7 @@ module abacus_fetch #(
     end
   end
 
-  assign chk_pass = (state_q == SCheck) && (chk_q == 2'd3) && (count_q != '0) && !range_bad &&
+  assign chk_pass = (state_q == SCheck) && (chk_q == 2'd3) && !count_zero_q && !range_bad &&
                     !clear_i;
   // Every instruction dispatched, registered: pc_q only grows and stops at
   // count_q, so a flag a cycle late only ends the program a cycle later.
@@ -612,6 +617,7 @@ module abacus_fetch #(
   // flight (R is routed here by ID), an offered AR held unchanged until
   // taken, one queue offered an instruction at a time, every error with a
   // code.
+  `ABACUS_ASSERT(FetchCountZeroFlag, state_q != SCheck || chk_q == 2'd0 || count_zero_q == (count_q == '0))
   `ABACUS_ASSERT(FetchBurstsBounded, 32'(bursts_out_q) <= MaxBursts)
 `ifndef SYNTHESIS
   initial assert (MaxBursts >= 1 && MaxBursts <= 3);  // bursts_out_q is 2 bits

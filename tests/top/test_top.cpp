@@ -261,6 +261,47 @@ RawRun run_raw(SimDevice& dev, const Program& prog, std::uint64_t win_lo, std::u
   return r;
 }
 
+// A stream of STOREs of rows[k] rows each, back to back in DRAM from dst,
+// every one draining accumulator rows through a parameter slot whose
+// multipliers are 0, so that STORE k's bytes are all its zero point k + 1
+// whatever the accumulator holds; one GEMM per STORE gives its
+// compute->store token, the first waiting for the slot's LOAD. With
+// alternate_acc, STORE k reads accumulator rows from (k % 2) * rows[k].
+Program zero_point_stores(SimDevice& dev, const HwConfig& hw, std::uint64_t dst,
+                          const std::vector<std::uint32_t>& rows, bool alternate_acc) {
+  const std::uint32_t C = hw.cols;
+  const std::vector<std::uint8_t> params(3 * C * 4, 0);
+  const std::uint64_t p_dev = dev.alloc(params.size());
+  dev.copy_to_device(p_dev, params.data(), params.size());
+  Program q;
+  Deps push;
+  push.push_next = true;
+  q.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
+          hw.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    Deps d;
+    d.pop_prev = k == 0;
+    d.push_next = true;
+    q.gemm({1, 0, 1, 0, 0, false}, d);
+  }
+  std::uint64_t at = dst;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    StoreArgs st;
+    st.dram_addr = at;
+    st.m = rows[k];
+    st.acc_row = alternate_acc ? static_cast<std::uint32_t>(k % 2) * rows[k] : 0;
+    st.n_bytes = C;
+    st.stride = C;
+    st.zp_out = static_cast<std::int8_t>(k + 1);
+    Deps d;
+    d.pop_prev = true;
+    q.store(st, d);
+    at += static_cast<std::uint64_t>(rows[k]) * C;
+  }
+  q.finish();
+  return q;
+}
+
 TEST_F(TopTest, ErrorsStopWithCodeAddressAndInterrupt) {
   auto dev = open(10);
   const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
@@ -434,39 +475,9 @@ TEST_F(TopTest, StoresOverlapInObufHalves) {
   const HwConfig hw0 = [&] { auto d = open(); return read_config(*d); }();
   const std::uint32_t M = hw0.obuf_rows / 2, C = hw0.cols, latency = 100;
   constexpr int kStores = 6;
-  // Every STORE drains rows of an accumulator half through a slot whose
-  // multipliers are 0, so its bytes are its zero point whatever the
-  // accumulator holds; GEMMs give the compute->store tokens, and the first
-  // one waits for the slot's LOAD.
+  // (STOREs of half of obuf, alternating accumulator halves)
   auto program = [&](SimDevice& dev, std::uint64_t dst) {
-    const std::vector<std::uint8_t> params(3 * C * 4, 0);
-    const std::uint64_t p_dev = dev.alloc(params.size());
-    dev.copy_to_device(p_dev, params.data(), params.size());
-    Program q;
-    Deps push;
-    push.push_next = true;
-    q.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
-            hw0.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
-    for (int k = 0; k < kStores; ++k) {
-      Deps d;
-      d.pop_prev = k == 0;
-      d.push_next = true;
-      q.gemm({1, 0, 1, 0, 0, false}, d);
-    }
-    for (int k = 0; k < kStores; ++k) {
-      StoreArgs st;
-      st.dram_addr = dst + static_cast<std::uint64_t>(k) * M * C;
-      st.m = M;
-      st.acc_row = (k % 2) * M;
-      st.n_bytes = C;
-      st.stride = C;
-      st.zp_out = static_cast<std::int8_t>(k + 1);
-      Deps d;
-      d.pop_prev = true;
-      q.store(st, d);
-    }
-    q.finish();
-    return q;
+    return zero_point_stores(dev, hw0, dst, std::vector<std::uint32_t>(kStores, M), true);
   };
   const std::uint32_t first_store = 1 + kStores;  // the STOREs' instruction indices
   auto expect_bytes = [&](SimDevice& dev, std::uint64_t dst, int k, const char* what) {
@@ -529,44 +540,13 @@ TEST_F(TopTest, StoresOverlapInObufHalves) {
 TEST_F(TopTest, StoresOverlapInObufQuarters) {
   const HwConfig hw0 = [&] { auto d = open(); return read_config(*d); }();
   const std::uint32_t Q = hw0.obuf_rows / 4, C = hw0.cols;
-  auto program = [&](SimDevice& dev, std::uint64_t dst, const std::vector<std::uint32_t>& rows) {
-    const std::vector<std::uint8_t> params(3 * C * 4, 0);
-    const std::uint64_t p_dev = dev.alloc(params.size());
-    dev.copy_to_device(p_dev, params.data(), params.size());
-    Program q;
-    Deps push;
-    push.push_next = true;
-    q.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
-            hw0.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      Deps d;
-      d.pop_prev = k == 0;
-      d.push_next = true;
-      q.gemm({1, 0, 1, 0, 0, false}, d);
-    }
-    std::uint64_t at = dst;
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      StoreArgs st;
-      st.dram_addr = at;
-      st.m = rows[k];
-      st.n_bytes = C;
-      st.stride = C;
-      st.zp_out = static_cast<std::int8_t>(k + 1);
-      Deps d;
-      d.pop_prev = true;
-      q.store(st, d);
-      at += static_cast<std::uint64_t>(rows[k]) * C;
-    }
-    q.finish();
-    return q;
-  };
   auto check = [&](const std::vector<std::uint32_t>& rows, unsigned latency, unsigned stall_channels, const char* what) {
     auto dev = open(latency, stall_channels ? 0.3 : 0.0, stall_channels);
     const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
     std::uint64_t total = 0;
     for (std::uint32_t m : rows) total += m;
     const std::uint64_t dst = dev->alloc(static_cast<std::size_t>(total) * C);
-    const RawRun r = run_raw(*dev, program(*dev, dst, rows), lo, hi);
+    const RawRun r = run_raw(*dev, zero_point_stores(*dev, hw0, dst, rows, false), lo, hi);
     EXPECT_EQ(isa::status::error(r.status), 0u) << what;
     std::uint64_t at = dst;
     for (std::size_t k = 0; k < rows.size(); ++k) {
