@@ -78,7 +78,7 @@ module abacus_dw_mac #(
   // top's deadlock watch; the third longest path of the 32x32 synthesis
   // of commit cb0a3a8, 3466 ps)
   logic [Latency-1:0] v_q, v_d;
-  logic [MetaW-1:0]   m_q [Latency];
+  logic [MetaW-1:0]   m_q [Latency-1];  // stages 0..Latency-2 (the last: meta_out_q)
   logic               busy_q;
   assign v_d = clear_i ? '0 : {v_q[Latency-2:0], col_valid_i && col_out_i};
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -90,14 +90,24 @@ module abacus_dw_mac #(
       busy_q <= |v_d;
     end
   end
+  // (the last stage a flip-flop with a reset of its own, so that it is not
+  // the end of a shift register: the metadata chain went into SRL16Es,
+  // whose clock-to-output, 1472 ps in the proxy's library, then led the
+  // accumulator's forwarding compare, the top of the whole xcup 32x32
+  // run on e706b37, 3143 ps)
+  logic [MetaW-1:0] meta_out_q;
   always_ff @(posedge clk_i) begin
     m_q[0] <= col_meta_i;
-    for (int unsigned s = 1; s < Latency; s++) m_q[s] <= m_q[s-1];
+    for (int unsigned s = 1; s < Latency - 1; s++) m_q[s] <= m_q[s-1];
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) meta_out_q <= '0;
+    else meta_out_q <= m_q[Latency-2];
   end
   assign out_valid_o = v_q[Latency-1];
   assign busy_o      = busy_q;
   `ABACUS_ASSERT(DwMacBusyExact, busy_q == |v_q)
-  assign out_meta_o  = m_q[Latency-1];
+  assign out_meta_o  = meta_out_q;
 
   // ---- products: radix-4 Booth, four partial products per 8 x 8 product -----------------------------
   // digit j of b (b[-1] = 0): d = -2 b[2j+1] + b[2j] + b[2j-1] in -2..2;

@@ -19,7 +19,8 @@ namespace {
 
 // The boards' default Abacus clocks (docs/fpga.md): frames per second are
 // given at these.
-constexpr double kVcu118Mhz = 175.0, kVc707Mhz = 128.0;  // the boards' default CORE_MHZ (docs/fpga.md)
+// the boards' default CORE_MHZ (fpga/vcu118/Makefile, fpga/vc707/Makefile; docs/fpga.md, "Clocks")
+constexpr double kVcu118Mhz = 175.0, kVc707Mhz = 160.0;
 
 struct NetRow {
   std::string net;
@@ -120,8 +121,11 @@ int bench_networks(Session& s, const NetworkBenchOptions& o) {
   }
   std::printf("\nnetworks (%ux%u array, from ONNX; FPS = batch / (cycles / clock + host operators' time))\n\n", hw.rows,
               hw.cols);
+  char fps_a[32], fps_b[32];
+  std::snprintf(fps_a, sizeof fps_a, "FPS@%.0fMHz", kVcu118Mhz);
+  std::snprintf(fps_b, sizeof fps_b, "FPS@%.0fMHz", kVc707Mhz);
   std::printf("%-13s %5s %12s %7s %12s %7s %9s %9s %11s %12s %s\n", "network", "batch", "dev cycles", "util",
-              "alone", "vs alone", "host ms", "host %", "FPS@175MHz", "FPS@128MHz", "vs PyTorch");
+              "alone", "vs alone", "host ms", "host %", fps_a, fps_b, "vs PyTorch");
   for (const auto& r : rows) {
     const double dev_s = double(r.cycles) / (kVcu118Mhz * 1e6);
     char alone[32] = "-", gap[32] = "-";
@@ -134,8 +138,9 @@ int bench_networks(Session& s, const NetworkBenchOptions& o) {
                 gap, 1e3 * r.host_s, 100.0 * r.host_s / (r.host_s + dev_s), fps(r, kVcu118Mhz), fps(r, kVc707Mhz),
                 r.differ, r.compared);
   }
-  std::printf("\n(host %% at 175 MHz; host ms: the host operators on this machine, one thread; "
-              "the simulation's own wall time is not counted)\n");
+  std::printf("\n(host %% at %.0f MHz (VCU118), FPS also at %.0f MHz (VC707); host ms: the host operators on this "
+              "machine, one thread; the simulation's own wall time is not counted)\n",
+              kVcu118Mhz, kVc707Mhz);
   if (!o.json.empty()) {
     FILE* f = std::fopen(o.json.c_str(), "w");
     if (!f) throw std::runtime_error(o.json + ": cannot write");
@@ -145,11 +150,13 @@ int bench_networks(Session& s, const NetworkBenchOptions& o) {
       std::fprintf(f,
                    "%s\n  {\"network\": \"%s\", \"batch\": %d, \"device_cycles\": %llu, \"macs\": %llu, "
                    "\"utilization\": %.4f, \"layers_alone_cycles\": %llu, \"host_seconds\": %.6f, \"host_bytes\": %llu, "
-                   "\"fps_175mhz\": %.2f, \"fps_128mhz\": %.2f, \"output_bytes\": %zu, \"differ_from_pytorch\": %zu, "
+                   "\"vcu118_mhz\": %.0f, \"fps_vcu118\": %.2f, \"vc707_mhz\": %.0f, \"fps_vc707\": %.2f, "
+                   "\"output_bytes\": %zu, \"differ_from_pytorch\": %zu, "
                    "\"wall_seconds\": %.1f}",
                    i ? "," : "", r.net.c_str(), r.batch, (unsigned long long)r.cycles, (unsigned long long)r.macs,
                    r.cycles ? double(r.macs) / (peak * double(r.cycles)) : 0.0, (unsigned long long)r.alone_cycles,
-                   r.host_s, (unsigned long long)r.host_bytes, fps(r, kVcu118Mhz), fps(r, kVc707Mhz), r.compared,
+                   r.host_s, (unsigned long long)r.host_bytes, kVcu118Mhz, fps(r, kVcu118Mhz), kVc707Mhz,
+                   fps(r, kVc707Mhz), r.compared,
                    r.differ, r.wall_s);
     }
     std::fprintf(f, "\n]}\n");
