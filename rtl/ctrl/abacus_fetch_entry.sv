@@ -7,7 +7,11 @@
 //           stage B its output register);
 //   G flags per opcode, each group as if the instruction had that opcode:
 //           reserved bits, dependency flags the engine cannot honour, zero
-//           or too large counts, rows past a buffer's end.
+//           or too large counts, rows past a buffer's end;
+//   a DWCONV's last group (ISA 1.4, GROUPS g > 1): its taps'
+//           WBUF_ROW + 9(g-1), its outputs' end ACC_ROW + M + (g-1) x
+//           ACC_GSTEP (a second multiply-add), and whether row k + g - 1
+//           leaves row k's ibuf quarter.
 // The two sums the checks need (ACC_ROW + M for GEMM and DWCONV, which
 // share both fields, and for STORE) are made as the instruction is
 // registered, so stage W only compares; range checks against a row and a
@@ -46,6 +50,8 @@ module abacus_fetch_entry #(
   logic [15:0]      m1_q, stride_q, row_q;
   logic [16:0]      acc_end_q;    // GEMM/DWCONV ACC_ROW + M
   logic [16:0]      s_acc_end_q;  // STORE ACC_ROW + M
+  logic [7:0]       gm1_q;        // DWCONV GROUPS - 1 (GROUPS 0 counts as 1)
+  logic [15:0]      gstep_q;      // DWCONV ACC_GSTEP
   always_ff @(posedge clk_i) begin
     if (load_i) begin
       insn_q      <= insn_i;
@@ -56,10 +62,24 @@ module abacus_fetch_entry #(
                      17'(insn_i[abacus_isa_pkg::GemmMLsb +: 16]);
       s_acc_end_q <= 17'(insn_i[abacus_isa_pkg::StoreAccRowLsb +: 16]) +
                      17'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]);
+      gm1_q       <= (insn_i[abacus_isa_pkg::DwconvGroupsLsb +: 8] == 8'd0) ? 8'd0 :
+                     insn_i[abacus_isa_pkg::DwconvGroupsLsb +: 8] - 8'd1;
+      gstep_q     <= insn_i[abacus_isa_pkg::DwconvAccGstepLsb +: 16];
     end
   end
   logic [31:0] last;
   assign last = 32'(m1_q) * 32'(stride_q) + 32'(row_q);
+  // a DWCONV's last group: its outputs' end, its taps' first row, and
+  // whether a row's last group leaves the row's quarter (the add's carry
+  // out of the quarter's address bits)
+  localparam int unsigned QAw = IbAw - 2;
+  logic [31:0] dw_acc_last, dw_w_last;
+  logic [2:0]  dw_q_out;
+  assign dw_acc_last = 32'(gm1_q) * 32'(gstep_q) + 32'(acc_end_q);
+  assign dw_w_last   = 32'(insn_q[abacus_isa_pkg::DwconvWbufRowLsb +: 16]) + 32'(gm1_q) * 32'd9;
+  assign dw_q_out = {32'(insn_q[abacus_isa_pkg::DwconvIbufRow2Lsb +: QAw]) + 32'(gm1_q) >= (32'd1 << QAw),
+                     32'(insn_q[abacus_isa_pkg::DwconvIbufRow1Lsb +: QAw]) + 32'(gm1_q) >= (32'd1 << QAw),
+                     32'(insn_q[abacus_isa_pkg::DwconvIbufRow0Lsb +: QAw]) + 32'(gm1_q) >= (32'd1 << QAw)};
 
   // ---- stage W: compares ---------------------------------------------------------------
   logic              pop_prev, pop_next, push_prev, push_next;
@@ -121,11 +141,12 @@ module abacus_fetch_entry #(
         |(insn_q & abacus_isa_pkg::StoreReservedMask),
         s_min > s_max,
         pop_next || push_next || s_m == 0 || s_n == 0 || slot_past};
+    // (the taps' and the outputs' range from stage B, of the last group)
     bad_w[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
         res_dw[3], res_dw[2],
-        rows_past,
-        32'(wbuf) > WbufRows - 9,
-        32'(acc_end_q) > AccRows,
+        rows_past || |dw_q_out,
+        1'b0,
+        1'b0,
         res_dw[1] || res_dw[0] || m == 0 ||
         insn_q[abacus_isa_pkg::DwconvStrideLsb +: 2] == 2'd0 ||
         q0 == q1 || q0 == q2 || q1 == q2};
@@ -136,17 +157,22 @@ module abacus_fetch_entry #(
 
   // ---- stage B: every cycle (a valid travels beside it in fetch) ----------------------
   logic [IBits-1:0]  insn_b_q;
-  logic [31:0]       last_b_q;
+  logic [31:0]       last_b_q, dw_acc_last_b_q, dw_w_last_b_q;
   logic [NOps*G-1:0] bad_b_q;
   always_ff @(posedge clk_i) begin
-    insn_b_q <= insn_q;
-    last_b_q <= last;
-    bad_b_q  <= bad_w;
+    insn_b_q        <= insn_q;
+    last_b_q        <= last;
+    dw_acc_last_b_q <= dw_acc_last;
+    dw_w_last_b_q   <= dw_w_last;
+    bad_b_q         <= bad_w;
   end
   localparam int unsigned LastFlag = G * (32'(abacus_isa_pkg::OpGemm) - 1) + 3;
+  localparam int unsigned DwFlags  = G * (32'(abacus_isa_pkg::OpDwconv) - 1);
   always_comb begin
-    bad_o           = bad_b_q;
-    bad_o[LastFlag] = last_b_q >= IbufRows;
+    bad_o               = bad_b_q;
+    bad_o[LastFlag]     = last_b_q >= IbufRows;
+    bad_o[DwFlags + 2]  = dw_w_last_b_q > WbufRows - 9;
+    bad_o[DwFlags + 1]  = dw_acc_last_b_q > AccRows;
   end
   assign insn_o = insn_b_q;
 

@@ -18,6 +18,12 @@
 //                  (p - 2) / STRIDE, written to accumulator row ACC_ROW + x
 //                  (added to it with ACCUMULATE).
 // Nothing stalls once issued: the accumulator takes a row every cycle.
+//
+// A DWCONV of GROUPS g > 1 (ISA 1.4; 0 counts as 1) is g such
+// instructions, group j with the three ibuf rows + j, WBUF_ROW + 9j and
+// ACC_ROW + j*ACC_GSTEP: the group expander in front of the queues hands
+// them in one a cycle. PUSH_NEXT is given for every group (each when its
+// last output is written), PUSH_PREV once, for the last group.
 // PUSH_PREV (compute->load) goes a cycle after the last column's read; PUSH_NEXT
 // (compute->store) in the cycle the last output is written.
 module abacus_dw_engine #(
@@ -67,24 +73,65 @@ module abacus_dw_engine #(
   logic          wq_wready, pq_wready, wq_rvalid, wq_rready, pq_rvalid, pq_rready;
   logic [15:0]   wq_row;
   logic [PqW-1:0] pq_rdata;
-  assign insn_ready_o = wq_wready && pq_wready;
+
+  // ---- group expander: one queue entry per group -----------------------------------------------------
+  // (it takes an instruction only when empty, from a register: the
+  // compute engine's dispatch sees no queue state; the bubble between two
+  // instructions is hidden behind the 11 cycles a group takes at least)
+  logic        ex_valid_q, ex_take, ex_last;
+  logic [7:0]  ex_left_q;                      // groups after the current one
+  logic        ex_left_zero_q;                 // ex_left_q == 0
+  logic [15:0] ex_m1_q, ex_row0_q, ex_row1_q, ex_row2_q, ex_wbuf_q, ex_acc_q, ex_pix_q, ex_gstep_q;
+  logic [1:0]  ex_stride_q;
+  logic        ex_accum_q, ex_push_prev_q, ex_push_next_q;
+  logic [7:0]  groups_in;
+  assign groups_in    = insn_i[abacus_isa_pkg::DwconvGroupsLsb +: 8];
+  assign insn_ready_o = !ex_valid_q;
+  assign ex_take      = ex_valid_q && wq_wready && pq_wready;
+  assign ex_last      = ex_left_zero_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ex_valid_q <= 1'b0;
+    else if (halt_i) ex_valid_q <= 1'b0;
+    else if (insn_valid_i && insn_ready_o) ex_valid_q <= 1'b1;
+    else if (ex_take && ex_last) ex_valid_q <= 1'b0;
+  end
+  always_ff @(posedge clk_i) begin
+    if (insn_valid_i && insn_ready_o) begin
+      ex_left_q      <= (groups_in == 8'd0) ? 8'd0 : groups_in - 8'd1;
+      ex_left_zero_q <= groups_in <= 8'd1;
+      ex_m1_q        <= insn_i[abacus_isa_pkg::DwconvMLsb +: 16] - 16'd1;
+      ex_stride_q    <= insn_i[abacus_isa_pkg::DwconvStrideLsb +: 2];
+      ex_row0_q      <= insn_i[abacus_isa_pkg::DwconvIbufRow0Lsb +: 16];
+      ex_row1_q      <= insn_i[abacus_isa_pkg::DwconvIbufRow1Lsb +: 16];
+      ex_row2_q      <= insn_i[abacus_isa_pkg::DwconvIbufRow2Lsb +: 16];
+      ex_wbuf_q      <= insn_i[abacus_isa_pkg::DwconvWbufRowLsb +: 16];
+      ex_acc_q       <= insn_i[abacus_isa_pkg::DwconvAccRowLsb +: 16];
+      ex_pix_q       <= insn_i[abacus_isa_pkg::DwconvPixStrideLsb +: 16];
+      ex_gstep_q     <= insn_i[abacus_isa_pkg::DwconvAccGstepLsb +: 16];
+      ex_accum_q     <= insn_i[abacus_isa_pkg::DwconvAccumulateLsb];
+      ex_push_prev_q <= insn_i[abacus_isa_pkg::PushPrevLsb];
+      ex_push_next_q <= insn_i[abacus_isa_pkg::PushNextLsb];
+    end else if (ex_take) begin  // the next group (fetch checked that the last stays in range)
+      ex_left_q      <= ex_left_q - 8'd1;
+      ex_left_zero_q <= ex_left_q == 8'd1;
+      ex_row0_q      <= ex_row0_q + 16'd1;
+      ex_row1_q      <= ex_row1_q + 16'd1;
+      ex_row2_q      <= ex_row2_q + 16'd1;
+      ex_wbuf_q      <= ex_wbuf_q + 16'd9;
+      ex_acc_q       <= ex_acc_q + ex_gstep_q;
+    end
+  end
+
   abacus_fifo #(.Width(16), .Depth(4), .OutReg(1'b1)) u_wq (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(halt_i),
-    .wvalid_i(insn_valid_i && insn_ready_o), .wready_o(wq_wready),
-    .wdata_i(insn_i[abacus_isa_pkg::DwconvWbufRowLsb +: 16]),
+    .wvalid_i(ex_take), .wready_o(wq_wready),
+    .wdata_i(ex_wbuf_q),
     .rvalid_o(wq_rvalid), .rready_i(wq_rready), .rdata_o(wq_row), .count_o());
   abacus_fifo #(.Width(PqW), .Depth(4), .OutReg(1'b1)) u_pq (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(halt_i),
-    .wvalid_i(insn_valid_i && insn_ready_o), .wready_o(pq_wready),
-    .wdata_i({insn_i[abacus_isa_pkg::DwconvMLsb +: 16] - 16'd1,
-              insn_i[abacus_isa_pkg::DwconvStrideLsb +: 2],
-              insn_i[abacus_isa_pkg::DwconvIbufRow0Lsb +: 16],
-              insn_i[abacus_isa_pkg::DwconvIbufRow1Lsb +: 16],
-              insn_i[abacus_isa_pkg::DwconvIbufRow2Lsb +: 16],
-              insn_i[abacus_isa_pkg::DwconvAccRowLsb +: 16],
-              insn_i[abacus_isa_pkg::DwconvPixStrideLsb +: 16],
-              insn_i[abacus_isa_pkg::DwconvAccumulateLsb],
-              insn_i[abacus_isa_pkg::PushPrevLsb], insn_i[abacus_isa_pkg::PushNextLsb]}),
+    .wvalid_i(ex_take), .wready_o(pq_wready),
+    .wdata_i({ex_m1_q, ex_stride_q, ex_row0_q, ex_row1_q, ex_row2_q, ex_acc_q, ex_pix_q, ex_accum_q,
+              ex_push_prev_q && ex_last, ex_push_next_q}),
     .rvalid_o(pq_rvalid), .rready_i(pq_rready), .rdata_o(pq_rdata), .count_o());
 
   // ---- weight loader ---------------------------------------------------------------------------------
@@ -265,11 +312,12 @@ module abacus_dw_engine #(
   assign tok_c2s_push_o = c2s_q && !halt_i;
   assign tok_c2l_push_o = c2l_q && !halt_i;
 
-  assign busy_o = !halt_i && (wq_rvalid || pq_rvalid || r_valid_q || m_busy || c2s_wait_q || c2s_q || c2l_q);
+  assign busy_o = !halt_i && (ex_valid_q || wq_rvalid || pq_rvalid || r_valid_q || m_busy || c2s_wait_q || c2s_q || c2l_q);
 
   logic unused;  // the rows' bits above ibuf, the pixel stride's above a quarter
   assign unused = ^{c_row0, c_row1, c_row2, c_pix};
 
+  `ABACUS_ASSERT(DwGroupsLeftZeroFlag, !ex_valid_q || ex_left_zero_q == (ex_left_q == 8'd0))
   `ABACUS_ASSERT(DwRemainingExact, !started_q || (rem_zero_q == (x_q == c_m1) && rem_q == c_m1 - x_q))
   `ABACUS_ASSERT(DwStrideNonZero, !pq_rvalid || c_stride != 2'd0)
   `ABACUS_ASSERT(DwQuartersDistinct, !pq_rvalid || (quarter[1:0] != quarter[3:2] &&

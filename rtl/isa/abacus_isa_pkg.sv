@@ -3,12 +3,12 @@
 package abacus_isa_pkg;
 
   localparam logic [31:0] IdMagic = 32'h41424143;
-  localparam logic [31:0] IdVersion = 32'h00010003;
+  localparam logic [31:0] IdVersion = 32'h00010004;
   localparam int unsigned InsnBits = 256;
 
   // register byte offsets
   localparam logic [11:0] RegIdMagic = 12'h000;  // ro: 0x41424143 ('ABAC')
-  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV
+  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP
   localparam logic [11:0] RegCfgArray = 12'h008;  // ro: array rows[15:0] cols[31:16]
   localparam logic [11:0] RegCfgIbufRows = 12'h00c;  // ro: activation buffer rows (Rows bytes each)
   localparam logic [11:0] RegCfgWbufRows = 12'h010;  // ro: weight buffer rows (Cols bytes each)
@@ -165,7 +165,11 @@ package abacus_isa_pkg;
   localparam int unsigned DwconvIbufRow1Width = 16;
   localparam int unsigned DwconvIbufRow2Lsb = 112;
   localparam int unsigned DwconvIbufRow2Width = 16;
-  localparam logic [255:0] DwconvReservedMask = 256'hffffffffffffffffffffffffffffffff0000000000000000000000000000ce00;
+  localparam int unsigned DwconvGroupsLsb = 128;
+  localparam int unsigned DwconvGroupsWidth = 8;
+  localparam int unsigned DwconvAccGstepLsb = 144;
+  localparam int unsigned DwconvAccGstepWidth = 16;
+  localparam logic [255:0] DwconvReservedMask = 256'hffffffffffffffffffffffff0000ff000000000000000000000000000000ce00;
 
   // 1 for an offset in the register map
   function automatic logic reg_mapped(input logic [11:0] addr);

@@ -1,7 +1,8 @@
 // Depthwise 3x3 convolutions on the DWCONV path (docs/architecture.md,
 // "Depthwise convolutions: the DWCONV path"): whole input rows in ibuf,
-// one row per ibuf quarter in turn, one DWCONV per output row and group of
-// Cols channels, one STORE per DWCONV.
+// one row per ibuf quarter in turn, one DWCONV per output row for the
+// groups of Cols channels of a chunk (ISA 1.4's GROUPS; one per group on
+// 1.3), one STORE per group and batch of output rows.
 #include "abacus/conv.hpp"
 #include "abacus/util.hpp"
 
@@ -76,6 +77,7 @@ struct DwOp {
   DwconvArgs da;
   StoreArgs sa;
   Deps d;
+  int unit = -1;  // a STORE's accumulator unit (counted over the program)
 };
 
 }  // namespace
@@ -132,7 +134,7 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     dev.copy_to_device(p_dev, params.data(), params.size());
 
     std::vector<DwOp> ops;
-    auto load = [&](const LoadArgs& la, Deps d = {}) { ops.push_back({DwOp::kLoad, la, {}, {}, d}); };
+    auto load = [&](const LoadArgs& la, Deps d = {}) { ops.push_back({DwOp::kLoad, la, {}, {}, d, -1}); };
     auto one_run = [](std::uint64_t dram, std::uint32_t bytes, std::uint32_t sp) {  // one DRAM run
       LoadArgs la;
       la.dram_addr = dram;
@@ -145,8 +147,17 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     auto contiguous = [&](std::uint64_t dram, std::uint32_t bytes, std::uint32_t sp, Deps d = {}) {
       load(one_run(dram, bytes, sp), d);
     };
-    contiguous(p_dev, static_cast<std::uint32_t>(params.size()), hw.pbuf_sp_base);
-    contiguous(w_dev, static_cast<std::uint32_t>(w.size()), hw.wbuf_sp_base);
+    // a chunk's taps and parameter slots, loaded before its rows (a
+    // chunk's groups are contiguous in both): the first DWCONV waits only
+    // for its own chunk's
+    auto chunk_params = [&](int gc0, int Gc) {
+      const std::uint32_t tap_bytes = static_cast<std::uint32_t>(9 * L), slot_bytes = static_cast<std::uint32_t>(3 * 4 * L);
+      contiguous(w_dev + static_cast<std::uint64_t>(gc0) * tap_bytes, static_cast<std::uint32_t>(Gc) * tap_bytes,
+                 hw.wbuf_sp_base + static_cast<std::uint32_t>(gc0) * tap_bytes);
+      contiguous(p_dev + static_cast<std::uint64_t>(gc0) * slot_bytes, static_cast<std::uint32_t>(Gc) * slot_bytes,
+                 hw.pbuf_sp_base + static_cast<std::uint32_t>(gc0) * slot_bytes);
+    };
+    chunk_params(0, std::min(pl.Gc, Gp));
 
     // Input rows in loading order li: quarter li % 4, slot (li / 4) % S
     // after the zero row. Padding rows are not loaded (row_of: kPadRow):
@@ -164,16 +175,24 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       return static_cast<std::uint32_t>(li % 4) * pl.Q + static_cast<std::uint32_t>((li / 4) % S + 1) * RW;
     };
     for (std::uint32_t q = 0; q < 4; ++q) contiguous(zp_dev, RW * R, q * pl.Q * R);
-    // (the program's first DWCONV waits for these loads, the taps and the
-    // parameters before them: through its own rows' load->compute, or,
-    // when its window is all padding rows, through the last zero row's)
-    const std::size_t zero_op = ops.size() - 1;
+    // (a chunk's first DWCONV waits for its taps and parameters: through
+    // its own rows' load->compute, or, when its window is all padding
+    // rows, through the parameters' load, or in the first chunk the last
+    // zero row's after them)
+    std::size_t params_op = ops.size() - 1;
     bool first_dw = true;
     // unit u: accumulator rows from (u % U) * B * OW; a STORE per unit
     int units_total = 0;
     for (int ci = 0; ci < n_chunks; ++ci) units_total += ceil_div(T, pl.B) * std::min(pl.Gc, Gp - ci * pl.Gc);
     int unit0 = 0;  // the chunk's first unit
+    // the units whose STORE gives store->compute: the one U units before
+    // the last unit of a DWCONV that reuses units (STOREs drain in program
+    // order, so that STORE's drain frees every unit the DWCONV writes)
+    std::vector<bool> store_pushes(static_cast<std::size_t>(units_total), false);
+    const std::uint32_t max_groups = (hw.version & 0xffffu) >= 4 ? 255u : 1u;  // GROUPS is ISA 1.4
 
+    std::deque<DwOp> pending;        // the last batch's STOREs, not yet in the program
+    std::size_t stores_per_row = 0;  // of them, after each output row's DWCONVs
     for (int ci = 0; ci < n_chunks; ++ci) {
       const int gc0 = ci * pl.Gc, Gc = std::min(pl.Gc, Gp - gc0);
       const int c0 = (gp0 + gc0) * L, Cc = std::min(Gc * L, C - c0), Lc = Gc * L;
@@ -241,9 +260,16 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       };
 
       // Program order: the rows output row y+1 adds, then row y's DWCONVs;
-      // a batch's STOREs after the next batch's DWCONVs (every dependency
-      // points back in program order).
-      std::vector<DwOp> pending;  // the previous batch's STOREs
+      // a batch's STOREs spread over the next batch's output rows, after
+      // each row's DWCONVs (the next chunk's, for a chunk's last batch), so
+      // that the store engine works beside the next batch and its full
+      // queue never holds up the loads behind it (every dependency points
+      // back in program order).
+      if (ci > 0) {
+        chunk_params(gc0, Gc);
+        params_op = ops.size() - 1;
+        first_dw = true;
+      }
       bool have_l2c = false;
       const int orow_base = ci * T;
       for (int yg = 0; yg < T; ++yg) {
@@ -255,12 +281,22 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           have_l2c = load_rows(n, 2, orow_base);
         }
         const bool next_l2c = y + 1 < OH && load_rows(n, (y + 1) * g.stride_h + 2, orow_base);
-        for (int gi = 0; gi < Gc; ++gi) {
+        // one DWCONV for the chunk's groups gi .. gi + groups - 1, split
+        // where the accumulator units wrap (the step between two groups'
+        // outputs is one unit, B*OW rows)
+        for (int gi = 0, groups = 0; gi < Gc; gi += groups) {
           const int u = unit0 + b * Gc + gi;
+          groups = 1;
+          while (gi + groups < Gc && static_cast<std::uint32_t>(groups) < max_groups && (u + groups) % pl.U != 0) {
+            ++groups;
+          }
+          const int u_last = u + groups - 1;
           DwconvArgs a;
           a.m = static_cast<std::uint32_t>(OW);
           a.stride = static_cast<std::uint32_t>(g.stride_w);
           a.pix_stride = static_cast<std::uint32_t>(Gc);
+          a.groups = static_cast<std::uint32_t>(groups);
+          a.acc_gstep = groups > 1 ? static_cast<std::uint32_t>(pl.B * OW) : 0u;
           a.wbuf_row = static_cast<std::uint32_t>((gc0 + gi) * 9);
           a.acc_row = static_cast<std::uint32_t>(((u % pl.U) * pl.B + in_b) * OW);
           // (the three rows in three quarters: a padding row takes the
@@ -285,17 +321,22 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           Deps d;
           d.pop_prev = gi == 0 && have_l2c;
           if (first_dw && !d.pop_prev) {
-            ops[zero_op].d.push_next = true;
+            ops[params_op].d.push_next = true;
             d.pop_prev = true;
           }
           first_dw = false;
-          d.pop_next = in_b == 0 && u >= pl.U;  // the unit's previous STORE has drained it
-          d.push_next = batch_end;
-          d.push_prev = gi == Gc - 1;           // cleared below unless a load waits for this row
-          ops.push_back({DwOp::kDw, {}, a, {}, d});
+          d.pop_next = in_b == 0 && u_last >= pl.U;  // the units' previous STOREs have drained them
+          if (d.pop_next) store_pushes[static_cast<std::size_t>(u_last - pl.U)] = true;
+          d.push_next = batch_end;                   // a token per group
+          d.push_prev = gi + groups == Gc;           // cleared below unless a load waits for this row
+          ops.push_back({DwOp::kDw, {}, a, {}, d, -1});
         }
         have_l2c = next_l2c;
         ++rows_emitted;
+        for (std::size_t k = 0; k < stores_per_row && !pending.empty(); ++k) {
+          ops.push_back(pending.front());
+          pending.pop_front();
+        }
         if (!batch_end) continue;
         for (const DwOp& o : pending) ops.push_back(o);
         pending.clear();
@@ -314,13 +355,19 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           st.clamp_max = static_cast<std::int8_t>(p.os.act_max);
           st.float_scale = p.os.mode == ref::RequantMode::kFloat32;
           Deps ds;
-          ds.pop_prev = true;
-          ds.push_prev = u + pl.U < units_total;  // a later DWCONV reuses the unit
-          pending.push_back({DwOp::kStore, {}, {}, st, ds});
+          ds.pop_prev = true;  // (push_prev below: whether a DWCONV waits for this unit's drain)
+          pending.push_back({DwOp::kStore, {}, {}, st, ds, u});
         }
+        // (over the next batch's rows: the rest of this chunk's rows, or
+        // the next chunk's first batch)
+        const int next_rows = yg + 1 < T ? std::min(pl.B, T - yg - 1) : std::min(pl.B, T);
+        stores_per_row = static_cast<std::size_t>(ceil_div(static_cast<int>(pending.size()), next_rows));
       }
-      for (const DwOp& o : pending) ops.push_back(o);
       unit0 += ceil_div(T, pl.B) * Gc;
+    }
+    for (const DwOp& o : pending) ops.push_back(o);
+    for (DwOp& o : ops) {
+      if (o.kind == DwOp::kStore) o.d.push_prev = store_pushes[static_cast<std::size_t>(o.unit)];
     }
     // compute->load only from the output rows a load waits for
     {
@@ -393,11 +440,13 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         if (o.d.pop_prev) t_dw = std::max(t_dw, take(l2c));
         if (o.d.pop_next) t_dw = std::max(t_dw, take(s2c));
         q_cp.push_back(t_dw);
-        // (the next instruction's taps load after this one's first
-        // column swapped them in: 11 cycles from its start at least)
-        t_dw += std::max<std::uint64_t>((o.da.m - 1) * o.da.stride + 3, 11);
+        // (the next group's taps load after this one's first column
+        // swapped them in: 11 cycles from its start at least)
+        for (std::uint32_t j = 0; j < o.da.groups; ++j) {
+          t_dw += std::max<std::uint64_t>((o.da.m - 1) * o.da.stride + 3, 11);
+          if (o.d.push_next) c2s.push_back(t_dw + 9);
+        }
         if (o.d.push_prev) c2l.push_back(t_dw);
-        if (o.d.push_next) c2s.push_back(t_dw + 9);
       } else {
         prog.store(o.sa, o.d);
         const std::uint64_t d = dispatch(q_st, kStoreQueue);

@@ -1,6 +1,7 @@
 #include "abacus/program.hpp"
 
 #include <cstring>
+#include <stdexcept>
 
 namespace abacus {
 
@@ -52,6 +53,13 @@ void Program::dwconv(const DwconvArgs& a, Deps d) {
   isa::set_field(i, isa::dwconv::IBUF_ROW1, a.ibuf_row[1]);
   isa::set_field(i, isa::dwconv::IBUF_ROW2, a.ibuf_row[2]);
   isa::set_field(i, isa::dwconv::ACCUMULATE, a.accumulate);
+  if (a.groups == 0 || a.groups > 255 || a.acc_gstep > 0xffff) {
+    throw std::invalid_argument("Program::dwconv: groups must be 1..255 and acc_gstep below 65536");
+  }
+  if (a.groups != 1) {
+    isa::set_field(i, isa::dwconv::GROUPS, a.groups);
+    isa::set_field(i, isa::dwconv::ACC_GSTEP, a.acc_gstep);
+  }
   insns_.push_back(i);
 }
 

@@ -245,7 +245,13 @@ isa::Instruction Case::structured(unsigned kind) {
       isa::set_field(i, isa::dwconv::IBUF_ROW0, q0 * q + in_.u16() % (q + 16));
       isa::set_field(i, isa::dwconv::IBUF_ROW1, q1 * q + in_.u16() % q);
       isa::set_field(i, isa::dwconv::IBUF_ROW2, q2 * q + in_.u16() % q);
-      isa::set_field(i, isa::dwconv::PIX_STRIDE, in_.u8() % 8u);
+      // (the pixel stride's byte also gives GROUPS 0..7 and ACC_GSTEP, ISA
+      // 1.4, so the corpus's inputs keep their other fields)
+      const std::uint8_t ps = in_.u8();
+      isa::set_field(i, isa::dwconv::PIX_STRIDE, ps % 8u);
+      isa::set_field(i, isa::dwconv::GROUPS, (ps >> 3) % 8u);
+      isa::set_field(i, isa::dwconv::ACC_GSTEP,
+                     (ps & 0x40) ? isa::get_field(i, isa::dwconv::M) : static_cast<std::uint64_t>(ps >> 7));
       isa::set_field(i, isa::dwconv::WBUF_ROW, in_.u16() % (hw_.wbuf_rows + 32));
       isa::set_field(i, isa::dwconv::ACC_ROW, in_.u16() % (hw_.acc_rows + 32));
       isa::set_field(i, isa::dwconv::ACCUMULATE, (deps >> 7) & 1);

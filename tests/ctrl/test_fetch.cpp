@@ -454,10 +454,17 @@ unsigned isa_error(const isa::Instruction& i) {
       const std::uint64_t m = f(isa::dwconv::M);
       const std::uint64_t r[3] = {f(isa::dwconv::IBUF_ROW0), f(isa::dwconv::IBUF_ROW1), f(isa::dwconv::IBUF_ROW2)};
       auto quarter = [](std::uint64_t row) { return row / (L::kIbuf / 4); };
+      // (ISA 1.4: GROUPS g, 0 counting as 1; its last group reads rows
+      // r + g - 1, each in its row's quarter, taps from WBUF_ROW + 9(g-1),
+      // and writes outputs from ACC_ROW + (g-1) * ACC_GSTEP)
+      const std::uint64_t gm1 = f(isa::dwconv::GROUPS) == 0 ? 0 : f(isa::dwconv::GROUPS) - 1;
       bad = reserved(isa::dwconv::kReservedMask) || m == 0 || f(isa::dwconv::STRIDE) == 0 ||
             r[0] >= L::kIbuf || r[1] >= L::kIbuf || r[2] >= L::kIbuf ||
             quarter(r[0]) == quarter(r[1]) || quarter(r[0]) == quarter(r[2]) || quarter(r[1]) == quarter(r[2]) ||
-            f(isa::dwconv::WBUF_ROW) + 9 > L::kWbuf || f(isa::dwconv::ACC_ROW) + m > L::kAcc;
+            quarter(r[0] + gm1) != quarter(r[0]) || quarter(r[1] + gm1) != quarter(r[1]) ||
+            quarter(r[2] + gm1) != quarter(r[2]) ||
+            f(isa::dwconv::WBUF_ROW) + 9 * gm1 + 9 > L::kWbuf ||
+            f(isa::dwconv::ACC_ROW) + gm1 * f(isa::dwconv::ACC_GSTEP) + m > L::kAcc;
       break;
     }
     default:
@@ -495,6 +502,27 @@ TEST(FetchRules, HandCases) {  // the rules themselves, on cases worked by hand
   isa::set_field(d, isa::dwconv::IBUF_ROW2, 16383);  // quarter 3
   EXPECT_EQ(isa_error(d), 0u);
   isa::set_field(d, isa::dwconv::IBUF_ROW2, 8191);   // quarter 1 again
+  EXPECT_EQ(isa_error(d), 6u);
+  // GROUPS (ISA 1.4): the last group's rows, taps and outputs
+  isa::set_field(d, isa::dwconv::IBUF_ROW0, 0);
+  isa::set_field(d, isa::dwconv::IBUF_ROW1, 4096);
+  isa::set_field(d, isa::dwconv::IBUF_ROW2, 12288 + 4000);
+  isa::set_field(d, isa::dwconv::GROUPS, 96);         // row 2's last group 16383: quarter 3
+  isa::set_field(d, isa::dwconv::WBUF_ROW, 2048 - 9 * 96);
+  isa::set_field(d, isa::dwconv::M, 2);
+  isa::set_field(d, isa::dwconv::ACC_GSTEP, 5);
+  isa::set_field(d, isa::dwconv::ACC_ROW, 512 - 95 * 5 - 2);
+  EXPECT_EQ(isa_error(d), 0u);
+  isa::set_field(d, isa::dwconv::ACC_ROW, 512 - 95 * 5 - 1);  // the last group's last output at 512
+  EXPECT_EQ(isa_error(d), 6u);
+  isa::set_field(d, isa::dwconv::ACC_ROW, 512 - 95 * 5 - 2);
+  isa::set_field(d, isa::dwconv::WBUF_ROW, 2048 - 9 * 96 + 1);  // the last group's taps to 2048
+  EXPECT_EQ(isa_error(d), 6u);
+  isa::set_field(d, isa::dwconv::WBUF_ROW, 0);
+  isa::set_field(d, isa::dwconv::GROUPS, 97);  // row 2's last group 16384: past ibuf
+  EXPECT_EQ(isa_error(d), 6u);
+  isa::set_field(d, isa::dwconv::GROUPS, 96);
+  isa::set_field(d, isa::dwconv::IBUF_ROW0, 4096 - 95);  // row 0's last group 4096: quarter 1
   EXPECT_EQ(isa_error(d), 6u);
   isa::Instruction x{};
   isa::set_field(x, isa::field::OPCODE, 0);
@@ -559,10 +587,18 @@ TYPED_TEST(FetchTest, FieldChecksMatchTheIsa) {
           if (chance(4)) r = qs[(k + 1) % 3] * q + rng() % q;  // a quarter shared
           isa::set_field(i, rows[k], r);
         }
-        isa::set_field(i, isa::dwconv::WBUF_ROW, chance(85) ? rng() % (L::kWbuf - 9 + 1) : near(L::kWbuf - 9));
+        // GROUPS: 0 or 1 (one group), a few, or any; the fields' limits
+        // for the last group
+        const std::uint64_t groups = chance(40) ? rng() % 2 : chance(90) ? 2 + rng() % 15 : rng() % 256;
+        const std::uint64_t gm1 = groups == 0 ? 0 : groups - 1;
+        isa::set_field(i, isa::dwconv::GROUPS, groups);
+        const std::uint64_t w_hi = L::kWbuf - 9 - std::min<std::uint64_t>(9 * gm1, L::kWbuf - 9);
+        isa::set_field(i, isa::dwconv::WBUF_ROW, chance(85) ? rng() % (w_hi + 1) : near(w_hi));
         const std::uint64_t m = isa::get_field(i, isa::dwconv::M);
-        const std::uint64_t mm = std::min<std::uint64_t>(m, L::kAcc);
-        isa::set_field(i, isa::dwconv::ACC_ROW, chance(85) ? rng() % (L::kAcc - mm + 1) : near(L::kAcc - mm));
+        const std::uint64_t step = chance(50) ? m : rng() % 64;
+        isa::set_field(i, isa::dwconv::ACC_GSTEP, chance(95) ? step : rng() % 65536);
+        const std::uint64_t span = std::min<std::uint64_t>(m + gm1 * step, L::kAcc);
+        isa::set_field(i, isa::dwconv::ACC_ROW, chance(85) ? rng() % (L::kAcc - span + 1) : near(L::kAcc - span));
         break;
       }
       case unsigned(isa::Op::Load):

@@ -151,7 +151,7 @@ TEST_F(TopTest, FloatScaleGemmsBitExactWithStalls) {
 TEST_F(TopTest, FloatScaleNeedsIsa12) {
   auto dev = open(0);
   HwConfig hw = read_config(*dev);
-  EXPECT_EQ(hw.version & 0xffff, 3u);
+  EXPECT_EQ(hw.version & 0xffff, 4u);
   hw.version = 0x00010001;
   detail::Lowered L;
   L.float_scale = true;
@@ -441,6 +441,20 @@ TEST_F(TopTest, DwconvFieldsCheckedAndCounted) {
       {"taps past wbuf", with([&](DwconvArgs& a) { a.wbuf_row = hw.wbuf_rows - 8; })},
       {"outputs past the accumulator", with([&](DwconvArgs& a) { a.acc_row = hw.acc_rows - 4; })},
       {"a row past ibuf", with([&](DwconvArgs& a) { a.ibuf_row[1] = hw.ibuf_rows; })},
+      // GROUPS (ISA 1.4): the last group's rows, taps and outputs
+      {"the last group's row 2 past its quarter", with([&](DwconvArgs& a) {
+         a.ibuf_row[2] = 4 * q - 2;
+         a.groups = 3;
+       })},
+      {"the last group's taps past wbuf", with([&](DwconvArgs& a) {
+         a.groups = 3;
+         a.wbuf_row = hw.wbuf_rows - 27 + 1;
+       })},
+      {"the last group's outputs past the accumulator", with([&](DwconvArgs& a) {
+         a.groups = 4;
+         a.acc_gstep = 100;
+         a.acc_row = hw.acc_rows - 300 - 5 + 1;
+       })},
   };
   isa::Instruction reserved = with([](DwconvArgs&) {});
   reserved[3] |= 1ULL << 4;  // bit 196
@@ -463,6 +477,81 @@ TEST_F(TopTest, DwconvFieldsCheckedAndCounted) {
   const PerfCounters pc = read_perf(*dev);
   EXPECT_EQ(pc.compute_busy, (5u - 1) * 2 + 3) << "one cycle per column";
   EXPECT_EQ(pc.macs, 5u * 9 * hw.cols) << "9 x Cols per output";
+  run_checked(*dev, 20, 20, 20);
+}
+
+// DWCONV GROUPS (ISA 1.4): g groups count g times the columns and MACs of
+// one; the fields' limits hold for the last group exactly; PUSH_NEXT gives
+// a compute->store token per group (g STOREs waiting for one each all
+// run, each with its own bytes; one more is a DEADLOCK).
+TEST_F(TopTest, DwconvGroupsCountAndTokens) {
+  auto dev = open(10);
+  const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+  const HwConfig hw = read_config(*dev);
+  const std::uint32_t q = hw.ibuf_rows / 4, C = hw.cols;
+  DwconvArgs a;
+  a.m = 5;
+  a.stride = 2;
+  a.ibuf_row[0] = q - 3;  // the last group's row q - 1: in quarter 0 still
+  a.ibuf_row[1] = q + 7;
+  a.ibuf_row[2] = 3 * q;
+  a.groups = 3;
+  a.acc_gstep = 5;
+  a.wbuf_row = hw.wbuf_rows - 27;          // the last group's taps end at wbuf's end
+  a.acc_row = hw.acc_rows - 2 * 5 - 5;     // its outputs at the accumulator's end
+  {
+    Program r;
+    r.dwconv(a);
+    r.finish();
+    const RawRun rr = run_raw(*dev, r, lo, hi);
+    EXPECT_EQ(isa::status::error(rr.status), 0u);
+    EXPECT_TRUE(rr.status & isa::status::DONE);
+    const PerfCounters pc = read_perf(*dev);
+    EXPECT_EQ(pc.compute_busy, 3u * ((5u - 1) * 2 + 3)) << "one cycle per column, per group";
+    EXPECT_EQ(pc.macs, 3u * 5 * 9 * C) << "9 x Cols per output, per group";
+  }
+  a.acc_row = 0;
+  const std::vector<std::uint8_t> params(3 * C * 4, 0);  // every output the STORE's zero point
+  const std::uint64_t p_dev = dev->alloc(params.size());
+  dev->copy_to_device(p_dev, params.data(), params.size());
+  for (int stores = 3; stores <= 4; ++stores) {
+    const std::uint64_t dst = dev->alloc(static_cast<std::size_t>(stores) * 5 * C);
+    Program r;
+    Deps push;
+    push.push_next = true;
+    r.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
+            hw.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
+    Deps dd;
+    dd.pop_prev = true;
+    dd.push_next = true;
+    r.dwconv(a, dd);
+    for (int k = 0; k < stores; ++k) {
+      StoreArgs st;
+      st.dram_addr = dst + static_cast<std::uint64_t>(k) * 5 * C;
+      st.m = 5;
+      st.acc_row = static_cast<std::uint32_t>(k % 3) * 5;
+      st.n_bytes = C;
+      st.stride = C;
+      st.zp_out = static_cast<std::int8_t>(k + 1);
+      Deps d;
+      d.pop_prev = true;
+      r.store(st, d);
+    }
+    r.finish();
+    const RawRun rr = run_raw(*dev, r, lo, hi);
+    if (stores == 3) {
+      EXPECT_EQ(isa::status::error(rr.status), 0u) << "a token per group";
+      for (int k = 0; k < stores; ++k) {
+        std::vector<std::int8_t> got(5 * C);
+        dev->copy_from_device(got.data(), dst + static_cast<std::uint64_t>(k) * 5 * C, got.size());
+        EXPECT_EQ(std::count(got.begin(), got.end(), static_cast<std::int8_t>(k + 1)), static_cast<long>(got.size()))
+            << "STORE " << k;
+      }
+    } else {
+      EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::Deadlock))
+          << "three groups give three tokens, not four";
+    }
+  }
   run_checked(*dev, 20, 20, 20);
 }
 

@@ -8,14 +8,14 @@
 namespace abacus::isa {
 
 constexpr std::uint32_t kIdMagic = 0x41424143;
-constexpr std::uint32_t kIdVersion = 0x00010003;
+constexpr std::uint32_t kIdVersion = 0x00010004;
 constexpr unsigned kInstructionBits = 256;
 constexpr unsigned kInstructionBytes = 32;
 using Instruction = std::array<std::uint64_t, 4>;
 
 namespace reg {
 constexpr std::uint32_t ID_MAGIC = 0x000;  // ro: 0x41424143 ('ABAC')
-constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV
+constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP
 constexpr std::uint32_t CFG_ARRAY = 0x008;  // ro: array rows[15:0] cols[31:16]
 constexpr std::uint32_t CFG_IBUF_ROWS = 0x00C;  // ro: activation buffer rows (Rows bytes each)
 constexpr std::uint32_t CFG_WBUF_ROWS = 0x010;  // ro: weight buffer rows (Cols bytes each)
@@ -71,7 +71,7 @@ struct RegisterInfo {
 };
 inline constexpr RegisterInfo kRegisters[] = {
     {"ID_MAGIC", 0x000, "ro", "0x41424143 ('ABAC')", 0x41424143, false, 0x0, 0x0, 0x0},
-    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV", 0x00010003, false, 0x0, 0x0, 0x0},
+    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP", 0x00010004, false, 0x0, 0x0, 0x0},
     {"CFG_ARRAY", 0x008, "ro", "array rows[15:0] cols[31:16]", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_IBUF_ROWS", 0x00C, "ro", "activation buffer rows (Rows bytes each)", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_WBUF_ROWS", 0x010, "ro", "weight buffer rows (Cols bytes each)", 0x0, true, 0x0, 0x0, 0x0},
@@ -238,7 +238,9 @@ constexpr Field ACC_ROW{64, 16};
 constexpr Field PIX_STRIDE{80, 16};
 constexpr Field IBUF_ROW1{96, 16};
 constexpr Field IBUF_ROW2{112, 16};
-constexpr Instruction kReservedMask{0x000000000000ce00ULL, 0x0000000000000000ULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};
+constexpr Field GROUPS{128, 8};
+constexpr Field ACC_GSTEP{144, 16};
+constexpr Instruction kReservedMask{0x000000000000ce00ULL, 0x0000000000000000ULL, 0xffffffff0000ff00ULL, 0xffffffffffffffffULL};
 }  // namespace dwconv
 
 // Field access on an instruction (bit i of the instruction is bit i%64 of word i/64).

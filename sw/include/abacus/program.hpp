@@ -34,9 +34,14 @@ struct GemmArgs {
 // at wbuf rows wbuf_row + ky*3 + kx. Kernel row ky reads pixel p at
 // ibuf_row[ky] + p * pix_stride, wrapping inside that row's ibuf quarter;
 // the three rows must lie in three different quarters.
+// groups > 1 (ISA 1.4): as many DWCONVs, group j reading ibuf_row[k] + j,
+// taps from wbuf_row + 9j, writing from acc_row + j * acc_gstep; its
+// PUSH_NEXT gives a token per group, PUSH_PREV one after the last group.
+// (groups == 1 is encoded as GROUPS 0, valid on ISA 1.3 devices.)
 struct DwconvArgs {
   std::uint32_t m = 0, stride = 1, pix_stride = 1, wbuf_row = 0, acc_row = 0;
   std::uint32_t ibuf_row[3] = {0, 0, 0};
+  std::uint32_t groups = 1, acc_gstep = 0;
   bool accumulate = false;
 };
 
