@@ -71,15 +71,22 @@ module abacus_fetch_entry #(
   assign last = 32'(m1_q) * 32'(stride_q) + 32'(row_q);
   // a DWCONV's last group: its outputs' end, its taps' first row, and
   // whether a row's last group leaves the row's quarter (the add's carry
-  // out of the quarter's address bits)
+  // out of the quarter's address bits; registered apart: OR'd with the
+  // other flags in stage W, row 0's add was 3459 ps, the top of the xcup
+  // 32x32 fetch alone, proxy)
   localparam int unsigned QAw = IbAw - 2;
   logic [31:0] dw_acc_last, dw_w_last;
   logic [2:0]  dw_q_out;
   assign dw_acc_last = 32'(gm1_q) * 32'(gstep_q) + 32'(acc_end_q);
   assign dw_w_last   = 32'(insn_q[abacus_isa_pkg::DwconvWbufRowLsb +: 16]) + 32'(gm1_q) * 32'd9;
-  assign dw_q_out = {32'(insn_q[abacus_isa_pkg::DwconvIbufRow2Lsb +: QAw]) + 32'(gm1_q) >= (32'd1 << QAw),
-                     32'(insn_q[abacus_isa_pkg::DwconvIbufRow1Lsb +: QAw]) + 32'(gm1_q) >= (32'd1 << QAw),
-                     32'(insn_q[abacus_isa_pkg::DwconvIbufRow0Lsb +: QAw]) + 32'(gm1_q) >= (32'd1 << QAw)};
+  // (the sum as wide as its operands and a bit more: any bit at or above
+  // QAw set is the carry out of the quarter, one carry chain)
+  localparam int unsigned SumW = (QAw > 8 ? QAw : 8) + 1;
+  logic [SumW-1:0] dw_q_sum [3];
+  assign dw_q_sum[0] = SumW'(insn_q[abacus_isa_pkg::DwconvIbufRow0Lsb +: QAw]) + SumW'(gm1_q);
+  assign dw_q_sum[1] = SumW'(insn_q[abacus_isa_pkg::DwconvIbufRow1Lsb +: QAw]) + SumW'(gm1_q);
+  assign dw_q_sum[2] = SumW'(insn_q[abacus_isa_pkg::DwconvIbufRow2Lsb +: QAw]) + SumW'(gm1_q);
+  assign dw_q_out = {|dw_q_sum[2][SumW-1:QAw], |dw_q_sum[1][SumW-1:QAw], |dw_q_sum[0][SumW-1:QAw]};
 
   // ---- stage W: compares ---------------------------------------------------------------
   logic              pop_prev, pop_next, push_prev, push_next;
@@ -144,7 +151,7 @@ module abacus_fetch_entry #(
     // (the taps' and the outputs' range from stage B, of the last group)
     bad_w[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
         res_dw[3], res_dw[2],
-        rows_past || |dw_q_out,
+        rows_past,  // (OR'd with dw_q_out from stage B)
         1'b0,
         1'b0,
         res_dw[1] || res_dw[0] || m == 0 ||
@@ -159,8 +166,10 @@ module abacus_fetch_entry #(
   logic [IBits-1:0]  insn_b_q;
   logic [31:0]       last_b_q, dw_acc_last_b_q, dw_w_last_b_q;
   logic [NOps*G-1:0] bad_b_q;
+  logic [2:0]        dw_q_out_b_q;
   always_ff @(posedge clk_i) begin
     insn_b_q        <= insn_q;
+    dw_q_out_b_q    <= dw_q_out;
     last_b_q        <= last;
     dw_acc_last_b_q <= dw_acc_last;
     dw_w_last_b_q   <= dw_w_last;
@@ -173,6 +182,7 @@ module abacus_fetch_entry #(
     bad_o[LastFlag]     = last_b_q >= IbufRows;
     bad_o[DwFlags + 2]  = dw_w_last_b_q > WbufRows - 9;
     bad_o[DwFlags + 1]  = dw_acc_last_b_q > AccRows;
+    bad_o[DwFlags + 3]  = bad_b_q[DwFlags + 3] || |dw_q_out_b_q;
   end
   assign insn_o = insn_b_q;
 
