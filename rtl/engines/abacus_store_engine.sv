@@ -143,11 +143,14 @@ module abacus_store_engine #(
   assign p_data_o = vec_next;
 
   // ---- drain ---------------------------------------------------------------------
-  // (the read address counts up from ACC_ROW; whether rows are left to read
-  // and whether a write is the last are flags and a compare with M - 1,
-  // registered or taken with the instruction: no add or compare with M
-  // behind the handshakes)
-  logic [15:0] rd_q, wr_q, m_m1_q;
+  // (the read address counts up from ACC_ROW; the rows left to read and to
+  // write count down from M - 1, and whether the next read or write is the
+  // last is a flag registered beside each count: no add or compare behind
+  // the handshakes. Compared with M - 1 there, the write count's compare
+  // into the state's enable was the top of the whole xcup 32x32 run on
+  // 1ca5b2b, 2961 ps, proxy.)
+  logic [15:0] rd_rem_q, wr_rem_q;   // rows after the next read / write
+  logic        rd_last_q, wr_last_q; // rd_rem_q == 0, wr_rem_q == 0
   logic [AccAddrWidth-1:0] rd_addr_q;
   logic        rd_more_q;
   assign r_valid_o  = (state_q == SDrain) && rd_more_q;
@@ -187,10 +190,11 @@ module abacus_store_engine #(
         SIdle: if (insn_valid_i && !halt_i) begin
           i_q     <= insn_i;
           pw_q    <= '0;
-          rd_q    <= '0;
-          wr_q    <= '0;
           // (M >= 1: fetch rejects M = 0)
-          m_m1_q    <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] - 16'd1;
+          rd_rem_q  <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] - 16'd1;
+          wr_rem_q  <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] - 16'd1;
+          rd_last_q <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] == 16'd1;
+          wr_last_q <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] == 16'd1;
           rd_more_q <= 1'b1;
           rd_addr_q <= AccAddrWidth'(insn_i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
           if (32'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]) > Half) begin
@@ -226,15 +230,17 @@ module abacus_store_engine #(
         end
         SDrain: begin
           if (r_valid_o && r_ready_i) begin
-            rd_q      <= rd_q + 16'd1;
+            rd_rem_q  <= rd_rem_q - 16'd1;
+            rd_last_q <= rd_rem_q == 16'd1;
             rd_addr_q <= rd_addr_q + AccAddrWidth'(1);
-            if (rd_q == m_m1_q) rd_more_q <= 1'b0;
+            if (rd_last_q) rd_more_q <= 1'b0;
           end
           if (ob_we_o) begin
-            wr_q      <= wr_q + 16'd1;
+            wr_rem_q  <= wr_rem_q - 16'd1;
+            wr_last_q <= wr_rem_q == 16'd1;
             ob_addr_q <= ob_addr_q + ObufAddrWidth'(1);
           end
-          if (ob_we_o && wr_q == m_m1_q) begin
+          if (ob_we_o && wr_last_q) begin
             state_q    <= SIssue;
             tok_push_o <= i_q[abacus_isa_pkg::PushPrevLsb];
           end
@@ -308,6 +314,8 @@ module abacus_store_engine #(
   `ABACUS_ASSERT(StorePendingIsOutstanding, (pend_q != 4'b0000) == out_valid)
   `ABACUS_ASSERT(StoreDrainsFreeRows, !ob_we_o || (pend_q & mask_q) == 4'b0000)
   `ABACUS_ASSERT(StoreErrorHasCode, !err_o || err_code_o != '0)
+  `ABACUS_ASSERT(StoreLastFlagsExact, state_q != SDrain ||
+                                      (rd_last_q == (rd_rem_q == 16'd0) && wr_last_q == (wr_rem_q == 16'd0)))
 `ifndef SYNTHESIS
   abacus_axi_hold_check #(.PayloadBits(64 + 16 + 16 + 32 + 16)) u_desc_check (
     .clk_i(clk_i), .rst_ni(rst_ni), .valid_i(desc_valid_o), .ready_i(desc_ready_i), .abort_i(halt_i),
