@@ -414,24 +414,22 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       return t_disp++;
     };
     Program prog;
-    // (fetch has bursts of its own in flight: during LOADs whose bursts
-    // are too few in flight to keep the read channel busy, its beats meet
-    // the LOADs' only as often as the channel is busy; otherwise each adds
-    // to the load engine's time)
-    double fetch_cost = static_cast<double>(fetch_beats), fetch_acc = 0.0;
+    // (fetch has bursts of its own in flight: its beats take the read
+    // channel's idle cycles during the LOAD before them first, those in
+    // which that LOAD carries none of its own (too few of its bursts in
+    // flight to cover the latency, or its splitter or write-back the
+    // slower); only the rest add to the load engine's time)
+    std::uint64_t idle = 0;  // the last LOAD's idle read cycles not yet taken by fetch
     for (const DwOp& o : ops) {
-      fetch_acc += fetch_cost;
-      const std::uint64_t whole = static_cast<std::uint64_t>(fetch_acc);
-      fetch_acc -= static_cast<double>(whole);
-      t_load += whole;
+      const std::uint64_t hidden = std::min(idle, fetch_beats);
+      idle -= hidden;
+      t_load += fetch_beats - hidden;
       if (o.kind == DwOp::kLoad) {
         prog.load(o.la, o.d);
         t_load = std::max(t_load, dispatch(q_ld, kLoadQueue));
         q_ld.push_back(t_load);
         if (o.d.pop_next) t_load = std::max(t_load, take(c2l));
-        double read_busy = 1.0;
-        t_load += model.load(o.la, &read_busy);
-        fetch_cost = static_cast<double>(fetch_beats) * read_busy;
+        t_load += model.load(o.la, &idle);
         if (o.d.push_next) l2c.push_back(t_load + model.mem_latency + 4);  // its data in
         bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
       } else if (o.kind == DwOp::kDw) {

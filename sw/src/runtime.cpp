@@ -154,9 +154,9 @@ namespace detail {
 // beats at one per cycle unless too few bursts fit in flight to cover the
 // latency, and its padding words. Descriptors are pipelined, so the memory
 // latency is paid once per group of loads (run_lowered adds it).
-std::uint64_t CycleModel::load(const LoadArgs& a, double* read_busy) const {
+std::uint64_t CycleModel::load(const LoadArgs& a, std::uint64_t* read_idle) const {
   constexpr std::uint64_t kOverhead = 2;  // engine hand-off and window check
-  if (read_busy) *read_busy = 1.0;
+  if (read_idle) *read_idle = kOverhead;
   if (a.rows == 0 || a.row_bytes == 0) return kOverhead;
   const std::uint64_t W = bus_bytes;
   std::uint64_t beats = 0, bursts = 0, carries = 0;
@@ -183,8 +183,9 @@ std::uint64_t CycleModel::load(const LoadArgs& a, double* read_busy) const {
   const std::uint64_t bus = static_cast<std::uint64_t>(double(beats) / rate);
   const std::uint64_t split = bursts + pad_rows + rows * side_ops;
   const std::uint64_t writeback = beats + carries + rows * side_words + pad_rows * ceil_div(width, W);
-  if (read_busy) *read_busy = rate;
-  return kOverhead + std::max({bus, split, writeback});
+  const std::uint64_t total = kOverhead + std::max({bus, split, writeback});
+  if (read_idle) *read_idle = total - std::min(total, beats);
+  return total;
 }
 
 CycleModel::StoreDma CycleModel::store_dma(const StoreArgs& s) const {

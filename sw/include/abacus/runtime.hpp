@@ -93,10 +93,10 @@ struct CycleModel {
   // the device's: Session sets them from CFG_BUS and CFG_OUTSTANDING
   unsigned bus_bytes = 0;
   unsigned max_reads = 0, max_writes = 0;
-  // (read_busy, if given: the fraction of its bus time the read channel
-  // carries its beats; below 1 when too few of its bursts are in flight to
-  // cover the latency)
-  std::uint64_t load(const LoadArgs& a, double* read_busy = nullptr) const;
+  // (read_idle, if given: the cycles of the LOAD's time in which the read
+  // channel carries none of its beats: too few of its bursts in flight to
+  // cover the latency, or the splitter or the write-back the slower)
+  std::uint64_t load(const LoadArgs& a, std::uint64_t* read_idle = nullptr) const;
   // A program's start: its first instructions' read, fetch's range check
   // (4 cycles) and its entry and buffer stages until the first dispatch.
   std::uint64_t fetch() const { return mem_latency + 8; }
