@@ -412,6 +412,21 @@ TEST_F(TopTest, ErrorsStopWithCodeAddressAndInterrupt) {
   EXPECT_TRUE(dev->monitor().violations().empty()) << dev->monitor().report();
 }
 
+// One DWCONV alone runs without an error and counts its columns,
+// (M - 1) * STRIDE + 3 per group, and its MACs, 9 x Cols per output, exactly.
+void expect_lone_dwconv_counts(SimDevice& dev, const DwconvArgs& a, std::uint64_t lo, std::uint64_t hi,
+                               std::uint32_t cols) {
+  Program r;
+  r.dwconv(a);
+  r.finish();
+  const RawRun rr = run_raw(dev, r, lo, hi);
+  EXPECT_EQ(isa::status::error(rr.status), 0u);
+  EXPECT_TRUE(rr.status & isa::status::DONE);
+  const PerfCounters pc = read_perf(dev);
+  EXPECT_EQ(pc.compute_busy, a.groups * ((a.m - 1) * a.stride + 3)) << "one cycle per column, per group";
+  EXPECT_EQ(pc.macs, static_cast<std::uint64_t>(a.groups) * a.m * 9 * cols) << "9 x Cols per output, per group";
+}
+
 // DWCONV (ISA 1.3): each field fetch checks gives ILLEGAL_FIELD at the
 // instruction's index; a legal one counts its columns and MACs exactly,
 // and GEMMs run after it.
@@ -468,15 +483,7 @@ TEST_F(TopTest, DwconvFieldsCheckedAndCounted) {
     EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::IllegalField)) << what;
     EXPECT_EQ(rr.err_pc, 1u) << what;
   }
-  Program r;
-  r.dwconv(ok);
-  r.finish();
-  const RawRun rr = run_raw(*dev, r, lo, hi);
-  EXPECT_EQ(isa::status::error(rr.status), 0u);
-  EXPECT_TRUE(rr.status & isa::status::DONE);
-  const PerfCounters pc = read_perf(*dev);
-  EXPECT_EQ(pc.compute_busy, (5u - 1) * 2 + 3) << "one cycle per column";
-  EXPECT_EQ(pc.macs, 5u * 9 * hw.cols) << "9 x Cols per output";
+  expect_lone_dwconv_counts(*dev, ok, lo, hi, hw.cols);
   run_checked(*dev, 20, 20, 20);
 }
 
@@ -499,17 +506,7 @@ TEST_F(TopTest, DwconvGroupsCountAndTokens) {
   a.acc_gstep = 5;
   a.wbuf_row = hw.wbuf_rows - 27;          // the last group's taps end at wbuf's end
   a.acc_row = hw.acc_rows - 2 * 5 - 5;     // its outputs at the accumulator's end
-  {
-    Program r;
-    r.dwconv(a);
-    r.finish();
-    const RawRun rr = run_raw(*dev, r, lo, hi);
-    EXPECT_EQ(isa::status::error(rr.status), 0u);
-    EXPECT_TRUE(rr.status & isa::status::DONE);
-    const PerfCounters pc = read_perf(*dev);
-    EXPECT_EQ(pc.compute_busy, 3u * ((5u - 1) * 2 + 3)) << "one cycle per column, per group";
-    EXPECT_EQ(pc.macs, 3u * 5 * 9 * C) << "9 x Cols per output, per group";
-  }
+  expect_lone_dwconv_counts(*dev, a, lo, hi, C);
   a.acc_row = 0;
   const std::vector<std::uint8_t> params(3 * C * 4, 0);  // every output the STORE's zero point
   const std::uint64_t p_dev = dev->alloc(params.size());
