@@ -261,35 +261,32 @@ RawRun run_raw(SimDevice& dev, const Program& prog, std::uint64_t win_lo, std::u
   return r;
 }
 
-// A stream of STOREs of rows[k] rows each, back to back in DRAM from dst,
-// every one draining accumulator rows through a parameter slot whose
-// multipliers are 0, so that STORE k's bytes are all its zero point k + 1
-// whatever the accumulator holds; one GEMM per STORE gives its
-// compute->store token, the first waiting for the slot's LOAD. With
-// alternate_acc, STORE k reads accumulator rows from (k % 2) * rows[k].
-Program zero_point_stores(SimDevice& dev, const HwConfig& hw, std::uint64_t dst,
-                          const std::vector<std::uint32_t>& rows, bool alternate_acc) {
-  const std::uint32_t C = hw.cols;
-  const std::vector<std::uint8_t> params(3 * C * 4, 0);
+// The LOAD of a parameter slot whose multipliers are 0 (every output of a
+// STORE through it is the STORE's zero point, whatever the accumulator
+// holds), giving load->compute.
+void load_zero_params(SimDevice& dev, const HwConfig& hw, Program& q) {
+  const std::vector<std::uint8_t> params(3 * hw.cols * 4, 0);
   const std::uint64_t p_dev = dev.alloc(params.size());
   dev.copy_to_device(p_dev, params.data(), params.size());
-  Program q;
   Deps push;
   push.push_next = true;
   q.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
           hw.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    Deps d;
-    d.pop_prev = k == 0;
-    d.push_next = true;
-    q.gemm({1, 0, 1, 0, 0, false}, d);
-  }
+}
+
+// STOREs of rows[k] rows each through that slot, back to back in DRAM from
+// dst, Cols bytes a row, STORE k's zero point k + 1, each waiting for a
+// compute->store token; STORE k reads accumulator rows from acc_row(k).
+void append_zero_point_stores(Program& q, const HwConfig& hw, std::uint64_t dst,
+                              const std::vector<std::uint32_t>& rows,
+                              const std::function<std::uint32_t(std::size_t)>& acc_row) {
+  const std::uint32_t C = hw.cols;
   std::uint64_t at = dst;
   for (std::size_t k = 0; k < rows.size(); ++k) {
     StoreArgs st;
     st.dram_addr = at;
     st.m = rows[k];
-    st.acc_row = alternate_acc ? static_cast<std::uint32_t>(k % 2) * rows[k] : 0;
+    st.acc_row = acc_row(k);
     st.n_bytes = C;
     st.stride = C;
     st.zp_out = static_cast<std::int8_t>(k + 1);
@@ -298,6 +295,25 @@ Program zero_point_stores(SimDevice& dev, const HwConfig& hw, std::uint64_t dst,
     q.store(st, d);
     at += static_cast<std::uint64_t>(rows[k]) * C;
   }
+}
+
+// A stream of STOREs of rows[k] rows each (append_zero_point_stores after
+// load_zero_params); one GEMM per STORE gives its compute->store token,
+// the first waiting for the slot's LOAD. With alternate_acc, STORE k reads
+// accumulator rows from (k % 2) * rows[k].
+Program zero_point_stores(SimDevice& dev, const HwConfig& hw, std::uint64_t dst,
+                          const std::vector<std::uint32_t>& rows, bool alternate_acc) {
+  Program q;
+  load_zero_params(dev, hw, q);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    Deps d;
+    d.pop_prev = k == 0;
+    d.push_next = true;
+    q.gemm({1, 0, 1, 0, 0, false}, d);
+  }
+  append_zero_point_stores(q, hw, dst, rows, [&](std::size_t k) {
+    return alternate_acc ? static_cast<std::uint32_t>(k % 2) * rows[k] : 0u;
+  });
   q.finish();
   return q;
 }
@@ -508,32 +524,17 @@ TEST_F(TopTest, DwconvGroupsCountAndTokens) {
   a.acc_row = hw.acc_rows - 2 * 5 - 5;     // its outputs at the accumulator's end
   expect_lone_dwconv_counts(*dev, a, lo, hi, C);
   a.acc_row = 0;
-  const std::vector<std::uint8_t> params(3 * C * 4, 0);  // every output the STORE's zero point
-  const std::uint64_t p_dev = dev->alloc(params.size());
-  dev->copy_to_device(p_dev, params.data(), params.size());
   for (int stores = 3; stores <= 4; ++stores) {
     const std::uint64_t dst = dev->alloc(static_cast<std::size_t>(stores) * 5 * C);
     Program r;
-    Deps push;
-    push.push_next = true;
-    r.load({p_dev, 1, static_cast<std::uint32_t>(params.size()), static_cast<std::uint32_t>(params.size()),
-            hw.pbuf_sp_base, static_cast<std::uint32_t>(params.size())}, push);
+    load_zero_params(*dev, hw, r);
     Deps dd;
     dd.pop_prev = true;
     dd.push_next = true;
     r.dwconv(a, dd);
-    for (int k = 0; k < stores; ++k) {
-      StoreArgs st;
-      st.dram_addr = dst + static_cast<std::uint64_t>(k) * 5 * C;
-      st.m = 5;
-      st.acc_row = static_cast<std::uint32_t>(k % 3) * 5;
-      st.n_bytes = C;
-      st.stride = C;
-      st.zp_out = static_cast<std::int8_t>(k + 1);
-      Deps d;
-      d.pop_prev = true;
-      r.store(st, d);
-    }
+    // (STORE k drains group k % 3's five outputs)
+    append_zero_point_stores(r, hw, dst, std::vector<std::uint32_t>(static_cast<std::size_t>(stores), 5),
+                             [](std::size_t k) { return static_cast<std::uint32_t>(k % 3) * 5; });
     r.finish();
     const RawRun rr = run_raw(*dev, r, lo, hi);
     if (stores == 3) {
