@@ -11,7 +11,10 @@
 //   a DWCONV's last group (ISA 1.4, GROUPS g > 1): its taps'
 //           WBUF_ROW + 9(g-1), its outputs' end ACC_ROW + M + (g-1) x
 //           ACC_GSTEP (a second multiply-add), and whether row k + g - 1
-//           leaves row k's ibuf quarter.
+//           leaves row k's ibuf quarter;
+//   a STORE's ibuf range (ISA 1.5, TO_IBUF): DRAM_ADDR an ibuf word and
+//           STRIDE 1 .. a quarter's words - 1 (rows wrap inside the
+//           quarter), OR'd into the reserved bits' flag from stage B.
 // The two sums the checks need (ACC_ROW + M for GEMM and DWCONV, which
 // share both fields, and for STORE) are made as the instruction is
 // registered, so stage W only compares; range checks against a row and a
@@ -162,13 +165,23 @@ module abacus_fetch_entry #(
         res_fin[0] || pop_prev || pop_next || push_prev || push_next};
   end
 
+  // a STORE into ibuf: its first word past ibuf, its stride zero or a
+  // quarter or more (IbufRows a power of two)
+  logic st_ib_bad;
+  assign st_ib_bad = insn_q[abacus_isa_pkg::StoreToIbufLsb] &&
+                     (|insn_q[abacus_isa_pkg::StoreDramAddrLsb + IbAw +: 64 - IbAw] ||
+                      |insn_q[abacus_isa_pkg::StoreStrideLsb + QAw +: 32 - QAw] ||
+                      insn_q[abacus_isa_pkg::StoreStrideLsb +: QAw] == '0);
+
   // ---- stage B: every cycle (a valid travels beside it in fetch) ----------------------
   logic [IBits-1:0]  insn_b_q;
   logic [31:0]       last_b_q, dw_acc_last_b_q, dw_w_last_b_q;
   logic [NOps*G-1:0] bad_b_q;
   logic [2:0]        dw_q_out_b_q;
+  logic              st_ib_bad_b_q;
   always_ff @(posedge clk_i) begin
     insn_b_q        <= insn_q;
+    st_ib_bad_b_q   <= st_ib_bad;
     dw_q_out_b_q    <= dw_q_out;
     last_b_q        <= last;
     dw_acc_last_b_q <= dw_acc_last;
@@ -177,12 +190,14 @@ module abacus_fetch_entry #(
   end
   localparam int unsigned LastFlag = G * (32'(abacus_isa_pkg::OpGemm) - 1) + 3;
   localparam int unsigned DwFlags  = G * (32'(abacus_isa_pkg::OpDwconv) - 1);
+  localparam int unsigned StFlags  = G * (32'(abacus_isa_pkg::OpStore) - 1);
   always_comb begin
     bad_o               = bad_b_q;
     bad_o[LastFlag]     = last_b_q >= IbufRows;
     bad_o[DwFlags + 2]  = dw_w_last_b_q > WbufRows - 9;
     bad_o[DwFlags + 1]  = dw_acc_last_b_q > AccRows;
     bad_o[DwFlags + 3]  = bad_b_q[DwFlags + 3] || |dw_q_out_b_q;
+    bad_o[StFlags + 2]  = bad_b_q[StFlags + 2] || st_ib_bad_b_q;
   end
   assign insn_o = insn_b_q;
 

@@ -9,6 +9,14 @@
 //   4. PUSH_PREV: give a store->compute token (the accumulator rows are free).
 //   5. Hand the store DMA a descriptor for the output buffer rows (N_BYTES
 //      of each row to DRAM, STRIDE apart), and take the next STORE.
+// TO_IBUF (ISA 1.5) replaces 3 to 5: row i goes to ibuf word DRAM_ADDR +
+// i x STRIDE (wrapping inside DRAM_ADDR's quarter), bytes 0 .. N_BYTES - 1
+// of it, through a write FIFO that the load DMA's writes into the same
+// quarter hold back (they have the port first); reads from the
+// accumulator are issued only against room in the FIFO (credits), so the
+// drain never stalls the post-processing pipeline. PUSH_PREV's token is
+// given once the last row is in ibuf, so a compute instruction that takes
+// it reads the rows written.
 // The output buffer is used in quarters: a STORE of at most ObufRows/4 rows
 // drains into the quarter after the previous STORE's, one of at most
 // ObufRows/2 rows into the next half (quarters 0-1 or 2-3) at or after it,
@@ -29,6 +37,8 @@ module abacus_store_engine #(
   parameter int unsigned AccRows = 512,
   parameter int unsigned ObufRows = 256,
   parameter int unsigned PbufWords = 768,
+  parameter int unsigned IbufRows = 16384,
+  localparam int unsigned IbAw = $clog2(IbufRows),
   localparam int unsigned VecWords = Cols * 32 / DataWidth,
   localparam int unsigned AccAddrWidth = $clog2(AccRows),
   localparam int unsigned ObufAddrWidth = $clog2(ObufRows),
@@ -65,6 +75,12 @@ module abacus_store_engine #(
   output logic                     ob_we_o,
   output logic [ObufAddrWidth-1:0] ob_waddr_o,
   output logic [Cols*8-1:0]        ob_wdata_o,
+  // ibuf write port (TO_IBUF), behind the load DMA's writes
+  output logic                     ib_we_o,
+  input  logic                     ib_wready_i,
+  output logic [IbAw-1:0]          ib_waddr_o,
+  output logic [Cols*8-1:0]        ib_wdata_o,
+  output logic [Cols-1:0]          ib_wstrb_o,
   // store DMA
   `ABACUS_DESC_OUT_PORTS(desc),  // rtl/common/abacus_desc.svh
   input  logic                     dma_done_i,
@@ -84,7 +100,8 @@ module abacus_store_engine #(
     SParams,
     SHold,    // parameters loaded; rows still read by an outstanding descriptor
     SDrain,
-    SIssue
+    SIssue,
+    SFlush    // TO_IBUF: the last rows still in the write FIFO
   } state_e;
   state_e       state_q;
   logic [255:0] i_q;
@@ -98,6 +115,8 @@ module abacus_store_engine #(
   assign clamp_min_o = i_q[abacus_isa_pkg::StoreClampMinLsb +: 8];
   assign clamp_max_o = i_q[abacus_isa_pkg::StoreClampMaxLsb +: 8];
   assign float_o     = i_q[abacus_isa_pkg::StoreFloatScaleLsb];
+  logic to_ib;
+  assign to_ib       = i_q[abacus_isa_pkg::StoreToIbufLsb];
 
   // ---- output buffer quarters, outstanding descriptors -------------------------
   localparam int unsigned Quarter = ObufRows / 4;
@@ -153,10 +172,13 @@ module abacus_store_engine #(
   logic        rd_last_q, wr_last_q; // rd_rem_q == 0, wr_rem_q == 0
   logic [AccAddrWidth-1:0] rd_addr_q;
   logic        rd_more_q;
-  assign r_valid_o  = (state_q == SDrain) && rd_more_q;
+  logic        cred_ok_q;  // TO_IBUF: room in the write FIFO for one more read
+  assign r_valid_o  = (state_q == SDrain) && rd_more_q && (cred_ok_q || !to_ib);
   assign r_addr_o   = rd_addr_q;
   assign o_ready_o  = 1'b1;
-  assign ob_we_o    = o_valid_i && (state_q == SDrain);
+  logic        wr_row;    // a requantized row arrives for this STORE
+  assign wr_row     = o_valid_i && (state_q == SDrain);
+  assign ob_we_o    = wr_row && !to_ib;
   logic [ObufAddrWidth-1:0] ob_addr_q;  // the drain's next row, from its first quarter
   assign ob_waddr_o = ob_addr_q;
   assign ob_wdata_o = o_data_i;
@@ -172,6 +194,65 @@ module abacus_store_engine #(
   assign desc_store_o     = 1'b1;
   assign desc_sp_addr_o   = 32'(start_q) * 32'(Quarter * DataWidth / 8);
   assign {desc_pad_top_o, desc_pad_bottom_o, desc_pad_left_o, desc_pad_right_o, desc_pad_value_o} = '0;
+
+  // ---- TO_IBUF: the write FIFO and its credits --------------------------------------
+  // (a row read from the accumulator reaches the FIFO DrainLatency cycles
+  // later; a credit is taken per read and given back a cycle after its
+  // row leaves the FIFO, so the FIFO never overflows; 32 entries cover the
+  // round trip, about 16 cycles, with the load DMA taking the port now
+  // and then)
+  localparam int unsigned IbFifo = 32;
+  localparam int unsigned QAw = IbAw - 2;
+  localparam int unsigned CredW = $clog2(IbFifo + 1);
+  logic             ib_push, ib_pop, ib_pop_q, ib_rd, ib_valid;
+  logic [CredW-1:0] cred_q, cred_next;
+  logic [1:0]       ib_quarter_q;  // DRAM_ADDR's quarter: every row's
+  logic [QAw-1:0]   ib_off_q;      // the next row's word in it
+  logic [QAw-1:0]   ib_head_off;
+  logic [Cols-1:0]  ib_strb_q;     // bytes 0 .. N_BYTES - 1
+  assign ib_push = wr_row && to_ib;
+  assign ib_rd   = r_valid_o && r_ready_i && to_ib;
+  assign ib_pop  = ib_valid && ib_wready_i;
+  abacus_fifo #(.Width(QAw + Cols * 8), .Depth(IbFifo), .NoOverflow(1'b1), .OutReg(1'b1)) u_ib_fifo (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (1'b0),  // (a drain always completes: the FIFO is empty whenever the engine is idle)
+    .wvalid_i(ib_push),
+    .wready_o(),
+    .wdata_i ({ib_off_q, o_data_i}),
+    .rvalid_o(ib_valid),
+    .rready_i(ib_wready_i),
+    .rdata_o ({ib_head_off, ib_wdata_o}),
+    .count_o ()
+  );
+  assign ib_we_o    = ib_valid;
+  assign ib_waddr_o = {ib_quarter_q, ib_head_off};
+  assign ib_wstrb_o = ib_strb_q;
+  assign cred_next  = cred_q - CredW'(ib_rd) + CredW'(ib_pop_q);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cred_q    <= CredW'(IbFifo);
+      cred_ok_q <= 1'b1;
+      ib_pop_q  <= 1'b0;
+    end else begin
+      cred_q    <= cred_next;
+      cred_ok_q <= cred_next != '0;
+      ib_pop_q  <= ib_pop;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (state_q == SIdle && insn_valid_i) begin
+      ib_quarter_q <= insn_i[abacus_isa_pkg::StoreDramAddrLsb + IbAw - 2 +: 2];
+      ib_off_q     <= insn_i[abacus_isa_pkg::StoreDramAddrLsb +: QAw];
+    end else if (ib_push) begin
+      ib_off_q     <= ib_off_q + i_q[abacus_isa_pkg::StoreStrideLsb +: QAw];
+    end
+    // (N_BYTES <= Cols, fetch checks; the parameters take more cycles
+    // than this needs to settle)
+    for (int unsigned b = 0; b < Cols; b++) begin
+      ib_strb_q[b] <= 32'(i_q[abacus_isa_pkg::StoreNBytesLsb +: 16]) > b;
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -197,7 +278,9 @@ module abacus_store_engine #(
           wr_last_q <= insn_i[abacus_isa_pkg::StoreMLsb +: 16] == 16'd1;
           rd_more_q <= 1'b1;
           rd_addr_q <= AccAddrWidth'(insn_i[abacus_isa_pkg::StoreAccRowLsb +: 16]);
-          if (32'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]) > Half) begin
+          if (insn_i[abacus_isa_pkg::StoreToIbufLsb]) begin
+            mask_q    <= 4'b0000;  // (no output buffer rows)
+          end else if (32'(insn_i[abacus_isa_pkg::StoreMLsb +: 16]) > Half) begin
             mask_q    <= 4'b1111;
             start_q   <= 2'd0;
             ob_addr_q <= '0;
@@ -235,13 +318,20 @@ module abacus_store_engine #(
             rd_addr_q <= rd_addr_q + AccAddrWidth'(1);
             if (rd_last_q) rd_more_q <= 1'b0;
           end
-          if (ob_we_o) begin
+          if (wr_row) begin
             wr_rem_q  <= wr_rem_q - 16'd1;
             wr_last_q <= wr_rem_q == 16'd1;
             ob_addr_q <= ob_addr_q + ObufAddrWidth'(1);
           end
-          if (ob_we_o && wr_last_q) begin
-            state_q    <= SIssue;
+          if (wr_row && wr_last_q) begin
+            state_q    <= to_ib ? SFlush : SIssue;
+            tok_push_o <= i_q[abacus_isa_pkg::PushPrevLsb] && !to_ib;
+          end
+        end
+        SFlush: begin
+          // (the last row entered the FIFO a cycle ago: ib_valid shows it)
+          if (!ib_valid) begin
+            state_q    <= SIdle;
             tok_push_o <= i_q[abacus_isa_pkg::PushPrevLsb];
           end
         end
@@ -307,13 +397,18 @@ module abacus_store_engine #(
   // offered to the DMA stays offered, unchanged, until taken (or halt);
   // the DMA completes only outstanding descriptors, of which there are at
   // most four, reading disjoint quarters; a drain writes no quarter an
-  // outstanding descriptor reads; every error has a code.
+  // outstanding descriptor reads; every error has a code; TO_IBUF's
+  // credits never exceed the FIFO, rows enter it only while draining, and
+  // it is empty whenever the engine is idle.
   `ABACUS_ASSERT(StorePopsOnlyAvailable, !tok_pop_o || tok_avail_i)
   `ABACUS_ASSERT(StoreDoneOnlyOutstanding, !dma_done_i || out_valid)
   `ABACUS_ASSERT(StoreOutstandingDisjoint, !take || (pend_q & mask_q) == 4'b0000)
   `ABACUS_ASSERT(StorePendingIsOutstanding, (pend_q != 4'b0000) == out_valid)
   `ABACUS_ASSERT(StoreDrainsFreeRows, !ob_we_o || (pend_q & mask_q) == 4'b0000)
   `ABACUS_ASSERT(StoreErrorHasCode, !err_o || err_code_o != '0)
+  `ABACUS_ASSERT(StoreIbufCredits, cred_q <= CredW'(IbFifo))
+  `ABACUS_ASSERT(StoreIbufOnlyWhenAsked, !ib_push || state_q == SDrain)
+  `ABACUS_ASSERT(StoreIbufEmptyWhenIdle, state_q != SIdle || !ib_valid)
   `ABACUS_ASSERT(StoreLastFlagsExact, state_q != SDrain ||
                                       (rd_last_q == (rd_rem_q == 16'd0) && wr_last_q == (wr_rem_q == 16'd0)))
 `ifndef SYNTHESIS

@@ -12,10 +12,12 @@ module abacus_store_path #(
   parameter int unsigned PbufWords = 768,
   parameter int unsigned MaxWrites = 128,
   parameter int unsigned QueueDepth = 4,
+  parameter int unsigned IbufRows = 16384,
   localparam int unsigned DataBytes = DataWidth / 8,
   localparam int unsigned AccAw = $clog2(AccRows),
   localparam int unsigned ObAw = $clog2(ObufRows),
-  localparam int unsigned PbAw = $clog2(PbufWords)
+  localparam int unsigned PbAw = $clog2(PbufWords),
+  localparam int unsigned IbAw = $clog2(IbufRows)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -57,6 +59,12 @@ module abacus_store_path #(
   output logic                 ob_re_o,
   output logic [ObAw-1:0]      ob_raddr_o,
   input  logic [DataWidth-1:0] ob_rdata_i,
+  // ibuf write port (STORE with TO_IBUF), behind the load DMA's writes
+  output logic                 ib_we_o,
+  input  logic                 ib_wready_i,
+  output logic [IbAw-1:0]      ib_waddr_o,
+  output logic [DataWidth-1:0] ib_wdata_o,
+  output logic [DataBytes-1:0] ib_wstrb_o,
   // AXI4 write channels
   `ABACUS_AXI_M_WR_PORTS(axi, 4, DataWidth),
   // status
@@ -87,7 +95,8 @@ module abacus_store_path #(
     .Cols     (Cols),
     .AccRows  (AccRows),
     .ObufRows (ObufRows),
-    .PbufWords(PbufWords)
+    .PbufWords(PbufWords),
+    .IbufRows (IbufRows)
   ) u_engine (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -117,6 +126,11 @@ module abacus_store_path #(
     .ob_we_o     (ob_we_o),
     .ob_waddr_o  (ob_waddr_o),
     .ob_wdata_o  (ob_wdata_o),
+    .ib_we_o     (ib_we_o),
+    .ib_wready_i (ib_wready_i),
+    .ib_waddr_o  (ib_waddr_o),
+    .ib_wdata_o  (ib_wdata_o),
+    .ib_wstrb_o  (ib_wstrb_o),
     `ABACUS_DESC_OUT_CONNECT(desc, desc),
     .dma_done_i  (dma_done_o),
     .dma_status_i(dma_status_o),

@@ -3,12 +3,12 @@
 package abacus_isa_pkg;
 
   localparam logic [31:0] IdMagic = 32'h41424143;
-  localparam logic [31:0] IdVersion = 32'h00010004;
+  localparam logic [31:0] IdVersion = 32'h00010005;
   localparam int unsigned InsnBits = 256;
 
   // register byte offsets
   localparam logic [11:0] RegIdMagic = 12'h000;  // ro: 0x41424143 ('ABAC')
-  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP
+  localparam logic [11:0] RegIdVersion = 12'h004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP, 1.5 STORE.TO_IBUF
   localparam logic [11:0] RegCfgArray = 12'h008;  // ro: array rows[15:0] cols[31:16]
   localparam logic [11:0] RegCfgIbufRows = 12'h00c;  // ro: activation buffer rows (Rows bytes each)
   localparam logic [11:0] RegCfgWbufRows = 12'h010;  // ro: weight buffer rows (Cols bytes each)
@@ -145,7 +145,9 @@ package abacus_isa_pkg;
   localparam int unsigned StoreDramAddrWidth = 64;
   localparam int unsigned StoreFloatScaleLsb = 192;
   localparam int unsigned StoreFloatScaleWidth = 1;
-  localparam logic [255:0] StoreReservedMask = 256'hfffffffffffffffe000000000000000000000000000000000000000000000000;
+  localparam int unsigned StoreToIbufLsb = 193;
+  localparam int unsigned StoreToIbufWidth = 1;
+  localparam logic [255:0] StoreReservedMask = 256'hfffffffffffffffc000000000000000000000000000000000000000000000000;
   localparam logic [255:0] FinishReservedMask = 256'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00;
   localparam int unsigned DwconvAccumulateLsb = 8;
   localparam int unsigned DwconvAccumulateWidth = 1;

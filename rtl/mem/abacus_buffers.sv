@@ -8,7 +8,10 @@
 // 0, the weight buffer (wbuf) after it, the parameter buffer (pbuf) after
 // that; the write goes to the buffer the word address falls in. The
 // compute engine reads ibuf and wbuf, the store engine pbuf; the store
-// engine writes the output buffer (obuf), which the store DMA reads.
+// engine writes the output buffer (obuf), which the store DMA reads, and
+// (STORE's TO_IBUF) ibuf, through the same write port as the load DMA:
+// the load DMA has it first, the store engine's write waits (st_ib_wready_o
+// low) in a cycle the load DMA writes the same quarter.
 module abacus_buffers #(
   parameter int unsigned DataWidth = 128,
   parameter int unsigned IbufRows = 16384,
@@ -31,6 +34,12 @@ module abacus_buffers #(
   input  logic [LdSpWordW-1:0] ld_waddr_i,
   input  logic [DataWidth-1:0] ld_wdata_i,
   input  logic [DataBytes-1:0] ld_wstrb_i,
+  // store engine writes into ibuf (TO_IBUF)
+  input  logic                 st_ib_we_i,
+  output logic                 st_ib_wready_o,
+  input  logic [IbAw-1:0]      st_ib_waddr_i,
+  input  logic [DataWidth-1:0] st_ib_wdata_i,
+  input  logic [DataBytes-1:0] st_ib_wstrb_i,
   // compute engine reads: ibuf quarter q at [q*QAw +: QAw], [q*DataWidth +: DataWidth]
   input  logic [3:0]             ib_re_i,
   input  logic [4*QAw-1:0]       ib_raddr_i,
@@ -58,12 +67,18 @@ module abacus_buffers #(
   assign wb_off  = ld_waddr_i - LdSpWordW'(IbufRows);
   assign pb_off  = ld_waddr_i - LdSpWordW'(IbufRows + WbufRows);
 
+  logic [IbAw-1:0] ld_ib_waddr;
+  assign ld_ib_waddr    = IbAw'(ld_waddr_i);
+  assign st_ib_wready_o = !(to_ibuf && ld_ib_waddr[IbAw-1 -: 2] == st_ib_waddr_i[IbAw-1 -: 2]);
   for (genvar q = 0; q < 4; q++) begin : g_ibuf
-    logic [IbAw-1:0] ib_waddr;
-    assign ib_waddr = IbAw'(ld_waddr_i);
+    logic ld_q, st_q;
+    assign ld_q = to_ibuf && 32'(ld_ib_waddr[IbAw-1 -: 2]) == q;
+    assign st_q = st_ib_we_i && 32'(st_ib_waddr_i[IbAw-1 -: 2]) == q;  // (not ld_q: only then is it ready)
     abacus_spad #(.Width(DataWidth), .Depth(IbufRows / 4)) u_ibuf (
-      .clk_i(clk_i), .we_i(to_ibuf && 32'(ib_waddr[IbAw-1 -: 2]) == q), .waddr_i(ib_waddr[QAw-1:0]),
-      .wdata_i(ld_wdata_i), .wstrb_i(ld_wstrb_i), .re_i(ib_re_i[q]), .raddr_i(ib_raddr_i[q*QAw +: QAw]),
+      .clk_i(clk_i), .we_i(ld_q || st_q),
+      .waddr_i(ld_q ? ld_ib_waddr[QAw-1:0] : st_ib_waddr_i[QAw-1:0]),
+      .wdata_i(ld_q ? ld_wdata_i : st_ib_wdata_i), .wstrb_i(ld_q ? ld_wstrb_i : st_ib_wstrb_i),
+      .re_i(ib_re_i[q]), .raddr_i(ib_raddr_i[q*QAw +: QAw]),
       .rdata_o(ib_rdata_o[q*DataWidth +: DataWidth]));
   end
   abacus_spad #(.Width(DataWidth), .Depth(WbufRows)) u_wbuf (

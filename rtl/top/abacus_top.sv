@@ -251,6 +251,10 @@ module abacus_top #(
   logic [PbAw-1:0]      pb_raddr;
   logic [ObAw-1:0]      ob_waddr, ob_raddr;
   logic [DataWidth-1:0] wb_rdata, pb_rdata, ob_wdata, ob_rdata;
+  logic                 st_ib_we, st_ib_wready;  // the store engine's ibuf writes (TO_IBUF)
+  logic [IbAw-1:0]      st_ib_waddr;
+  logic [DataWidth-1:0] st_ib_wdata;
+  logic [DataBytes-1:0] st_ib_wstrb;
 
   abacus_buffers #(
     .DataWidth(DataWidth),
@@ -261,6 +265,8 @@ module abacus_top #(
   ) u_buffers (
     .clk_i(clk_i),
     .ld_we_i(ld_sp_we), .ld_waddr_i(ld_sp_waddr), .ld_wdata_i(ld_sp_wdata), .ld_wstrb_i(ld_sp_wstrb),
+    .st_ib_we_i(st_ib_we), .st_ib_wready_o(st_ib_wready), .st_ib_waddr_i(st_ib_waddr),
+    .st_ib_wdata_i(st_ib_wdata), .st_ib_wstrb_i(st_ib_wstrb),
     .ib_re_i(ib_re), .ib_raddr_i(ib_raddr), .ib_rdata_o(ib_rdata),
     .wb_re_i(wb_re), .wb_raddr_i(wb_raddr), .wb_rdata_o(wb_rdata),
     .pb_re_i(pb_re), .pb_raddr_i(pb_raddr), .pb_rdata_o(pb_rdata),
@@ -311,7 +317,8 @@ module abacus_top #(
     .ObufRows  (ObufRows),
     .PbufWords (PbufWords),
     .MaxWrites (StoreMaxWrites),
-    .QueueDepth(4)
+    .QueueDepth(4),
+    .IbufRows  (IbufRows)
   ) u_store_path (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(clear), .halt_i(halt),
     .win_base_i(win_base), .win_limit_i(win_limit),
@@ -324,6 +331,8 @@ module abacus_top #(
     .o_valid_i(o_valid), .o_ready_o(o_ready), .o_data_i(o_data),
     .ob_we_o(ob_we), .ob_waddr_o(ob_waddr), .ob_wdata_o(ob_wdata),
     .ob_re_o(ob_re), .ob_raddr_o(ob_raddr), .ob_rdata_i(ob_rdata),
+    .ib_we_o(st_ib_we), .ib_wready_i(st_ib_wready), .ib_waddr_o(st_ib_waddr),
+    .ib_wdata_o(st_ib_wdata), .ib_wstrb_o(st_ib_wstrb),
     `ABACUS_AXI_M_WR_PASS(axi, axi),
     .idle_o(st_idle), .busy_o(st_busy), .stall_o(st_stall), .pc_o(st_pc), .bytes_o(st_bytes),
     .err_o(st_err), .err_code_o(st_err_code), .err_addr_o(st_err_addr),

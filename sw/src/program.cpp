@@ -75,6 +75,7 @@ void Program::store(const StoreArgs& a, Deps d) {
   isa::set_field(i, isa::store::CLAMP_MIN, static_cast<std::uint8_t>(a.clamp_min));
   isa::set_field(i, isa::store::CLAMP_MAX, static_cast<std::uint8_t>(a.clamp_max));
   isa::set_field(i, isa::store::FLOAT_SCALE, a.float_scale ? 1 : 0);
+  isa::set_field(i, isa::store::TO_IBUF, a.to_ibuf ? 1 : 0);
   insns_.push_back(i);
 }
 

@@ -444,7 +444,11 @@ unsigned isa_error(const isa::Instruction& i) {
       const auto hi = static_cast<std::int8_t>(f(isa::store::CLAMP_MAX));
       bad = reserved(isa::store::kReservedMask) || pop_next || push_next ||  // no engine after store
             m == 0 || m > L::kObuf || f(isa::store::ACC_ROW) + m > L::kAcc || n == 0 || n > L::kCols ||
-            f(isa::store::PSLOT) >= L::kPslots || lo > hi;
+            f(isa::store::PSLOT) >= L::kPslots || lo > hi ||
+            // (ISA 1.5, TO_IBUF: the first row an ibuf word, the stride
+            // 1 .. a quarter's words - 1)
+            (f(isa::store::TO_IBUF) && (f(isa::store::DRAM_ADDR) >= L::kIbuf || f(isa::store::STRIDE) == 0 ||
+                                        f(isa::store::STRIDE) >= L::kIbuf / 4));
       break;
     }
     case unsigned(isa::Op::Finish):
@@ -572,6 +576,12 @@ TYPED_TEST(FetchTest, FieldChecksMatchTheIsa) {
         isa::set_field(i, isa::store::CLAMP_MIN, lo);
         isa::set_field(i, isa::store::CLAMP_MAX, hi);
         isa::set_field(i, isa::store::DRAM_ADDR, rng());
+        if (chance(25)) {  // TO_IBUF: the first word and the stride near their limits
+          const std::uint64_t q = L::kIbuf / 4;
+          isa::set_field(i, isa::store::TO_IBUF, 1);
+          isa::set_field(i, isa::store::DRAM_ADDR, chance(85) ? rng() % L::kIbuf : chance(50) ? near(L::kIbuf) : rng());
+          isa::set_field(i, isa::store::STRIDE, chance(80) ? 1 + rng() % (q - 1) : chance(50) ? near(q) : pick({0, 1ULL << 31}));
+        }
         break;
       }
       case unsigned(isa::Op::Dwconv): {

@@ -151,7 +151,7 @@ TEST_F(TopTest, FloatScaleGemmsBitExactWithStalls) {
 TEST_F(TopTest, FloatScaleNeedsIsa12) {
   auto dev = open(0);
   HwConfig hw = read_config(*dev);
-  EXPECT_EQ(hw.version & 0xffff, 4u);
+  EXPECT_EQ(hw.version & 0xffff, 5u);
   hw.version = 0x00010001;
   detail::Lowered L;
   L.float_scale = true;
@@ -550,6 +550,217 @@ TEST_F(TopTest, DwconvGroupsCountAndTokens) {
           << "three groups give three tokens, not four";
     }
   }
+  run_checked(*dev, 20, 20, 20);
+}
+
+// STORE with TO_IBUF (ISA 1.5): a GEMM's requantized rows go into ibuf,
+// row i to word base + i x stride wrapping inside base's quarter, bytes
+// 0 .. N_BYTES - 1 of each (the rest keep what a LOAD put there), and a
+// second GEMM reads them once the STORE's store->compute token is given:
+// byte for byte the two layers of ref::gemm_i8, in both requantization
+// modes, under memory stalls. A long LOAD into the same quarter runs while
+// the STORE drains (the load DMA has the port first): a third GEMM over
+// all of its rows checks that no write of either was lost. Only the
+// STOREs to DRAM count as bytes written.
+TEST_F(TopTest, StoreToIbufFeedsTheNextGemm) {
+  for (int iter = 0; iter < 6; ++iter) {
+    const ref::RequantMode mode = iter % 2 ? ref::RequantMode::kFloat32 : ref::RequantMode::kFixedPoint;
+    auto dev = open(static_cast<unsigned>(uniform(0, 40)), iter < 2 ? 0.0 : 0.3);
+    const HwConfig hw = read_config(*dev);
+    ASSERT_EQ(hw.rows, hw.cols) << "the test chains a GEMM's N into the next one's K";
+    const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
+    const std::uint32_t q = hw.ibuf_rows / 4, wb = hw.wbuf_sp_base / static_cast<std::uint32_t>(C);
+    const int m = uniform(1, 60), m3 = 256;
+    const std::uint32_t stride = static_cast<std::uint32_t>(uniform(1, 5));
+    const std::uint32_t nb = iter >= 4 ? static_cast<std::uint32_t>(uniform(1, C - 1)) : static_cast<std::uint32_t>(C);
+    // rows in quarter 2, from d words before its end (so some wrap)
+    const std::uint32_t span = static_cast<std::uint32_t>(m - 1) * stride + 1;
+    const std::uint32_t off = q - static_cast<std::uint32_t>(uniform(1, static_cast<int>(span)));
+    ASSERT_LT(span, q / 4);
+    auto word = [&](int i) { return 2 * q + (off + static_cast<std::uint32_t>(i) * stride) % q; };
+    const std::uint32_t big = 2 * q + q / 4;  // the long LOAD's first word: clear of the rows
+    SCOPED_TRACE("iteration " + std::to_string(iter) + ": m " + std::to_string(m) + ", stride " +
+                 std::to_string(stride) + ", first word " + std::to_string(word(0)) + ", " + std::to_string(nb) +
+                 " bytes a row, seed " + std::to_string(seed_));
+
+    Problem l1 = random_problem(m, C, R, mode);   // A . B1 -> X
+    Problem l2 = random_problem(m, C, C, mode);   // X' . B2 -> Y (its A unused)
+    Problem l3 = random_problem(m3, C, R, mode);  // A3 . B1 (its B and stage replaced below)
+    const std::vector<std::int8_t> filler = rnd_.int8s(static_cast<std::size_t>(span) * C);
+    // X': the STORE's bytes, the filler's past N_BYTES
+    std::vector<std::int8_t> x = l1.want;
+    for (int i = 0; i < m; ++i) {
+      for (int c = static_cast<int>(nb); c < C; ++c) {
+        x[static_cast<std::size_t>(i) * C + c] =
+            filler[static_cast<std::size_t>(word(i) - word(0) + (word(i) < word(0) ? q : 0)) * C + c];
+      }
+    }
+    l2.p.zp_a = l1.p.os.zp_out;
+    std::vector<std::int8_t> want_y(static_cast<std::size_t>(m) * C), want_z(static_cast<std::size_t>(m3) * C);
+    ref::gemm_i8(m, C, C, x.data(), C, l2.b.data(), C, l2.p.zp_a, l2.p.os, want_y.data(), C);
+    ref::gemm_i8(m3, C, R, l3.a.data(), R, l1.b.data(), C, l1.p.zp_a, l1.p.os, want_z.data(), C);
+
+    // weights (B1 at wbuf row 0, B2 at row R) and the two parameter slots
+    auto put = [&](const void* src, std::size_t n) {
+      const std::uint64_t a = dev->alloc(n);
+      dev->copy_to_device(a, src, n);
+      return a;
+    };
+    std::vector<std::uint8_t> slots;
+    std::vector<std::int8_t> wts;
+    for (const Problem* pr : {&l1, &l2}) {
+      std::vector<std::uint32_t> colsum;
+      const auto bp = detail::pack_weights(
+          R, C, 1, R, C, [&](int kk, int j) { return pr->b[static_cast<std::size_t>(kk) * C + j]; },
+          [](int kk) { return kk; }, colsum);
+      wts.insert(wts.end(), bp.begin(), bp.end());
+      detail::Lowered L;
+      L.n = C;
+      for (int j = 0; j < C; ++j) {
+        L.bias.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(pr->p.os.bias[j]) -
+                                                   static_cast<std::uint32_t>(pr->p.zp_a) * colsum[static_cast<std::size_t>(j)]));
+        L.mult.push_back(static_cast<std::int32_t>(pr->p.os.scale_word(j)));
+        L.shift.push_back(pr->p.os.shift_word(j));
+      }
+      const auto slot = detail::pack_params(L, 0, 1, C);
+      slots.insert(slots.end(), slot.begin(), slot.end());
+    }
+    const std::uint32_t Cu = static_cast<std::uint32_t>(C), Ru = static_cast<std::uint32_t>(R);
+    auto rows_load = [&](std::uint64_t src, std::uint32_t rows, std::uint32_t row_bytes, std::uint32_t first_word) {
+      return LoadArgs{src, rows, row_bytes, row_bytes, first_word * Cu, Cu};
+    };
+    Program pg;
+    Deps none, push_next, pop_prev;
+    push_next.push_next = true;
+    pop_prev.pop_prev = true;
+    pg.load(rows_load(put(l1.a.data(), l1.a.size()), static_cast<std::uint32_t>(m), Ru, 0));
+    pg.load(rows_load(put(wts.data(), wts.size()), 2 * Ru, Cu, wb));
+    pg.load({put(slots.data(), slots.size()), 1, static_cast<std::uint32_t>(slots.size()),
+             static_cast<std::uint32_t>(slots.size()), hw.pbuf_sp_base, static_cast<std::uint32_t>(slots.size())});
+    // the filler under the rows: up to the quarter's end, then from its start
+    const std::uint64_t fill = put(filler.data(), filler.size());
+    const std::uint32_t before_wrap = std::min(span, q - off);
+    pg.load(rows_load(fill, before_wrap, Cu, 2 * q + off), before_wrap == span ? push_next : none);
+    if (before_wrap < span) pg.load(rows_load(fill + static_cast<std::uint64_t>(before_wrap) * Cu, span - before_wrap, Cu, 2 * q), push_next);
+    // the long LOAD into the same quarter, for the third GEMM
+    pg.load(rows_load(put(l3.a.data(), l3.a.size()), static_cast<std::uint32_t>(m3), Ru, big), push_next);
+
+    Deps g1 = pop_prev;
+    g1.push_next = true;
+    pg.gemm({static_cast<std::uint32_t>(m), 0, 1, 0, 0, false}, g1);
+    StoreArgs s1;
+    s1.to_ibuf = true;
+    s1.dram_addr = word(0);
+    s1.stride = stride;
+    s1.m = static_cast<std::uint32_t>(m);
+    s1.acc_row = 0;
+    s1.n_bytes = nb;
+    s1.pslot = 0;
+    s1.zp_out = static_cast<std::int8_t>(l1.p.os.zp_out);
+    s1.clamp_min = static_cast<std::int8_t>(l1.p.os.act_min);
+    s1.clamp_max = static_cast<std::int8_t>(l1.p.os.act_max);
+    s1.float_scale = mode == ref::RequantMode::kFloat32;
+    Deps d1 = pop_prev;
+    d1.push_prev = true;
+    pg.store(s1, d1);
+    // the second GEMM in runs of rows that do not wrap
+    for (int i = 0; i < m;) {
+      int n = 1;
+      while (i + n < m && word(i + n) > word(i + n - 1)) ++n;
+      Deps g;
+      g.pop_next = i == 0;
+      g.push_next = i + n == m;
+      pg.gemm({static_cast<std::uint32_t>(n), word(i), stride, Ru, static_cast<std::uint32_t>(m + i), false}, g);
+      i += n;
+    }
+    const std::uint64_t y_dev = dev->alloc(want_y.size()), z_dev = dev->alloc(want_z.size());
+    auto to_dram = [&](std::uint64_t dst, int rows, int acc_row, int slot, const ref::OutputStage& os) {
+      StoreArgs st;
+      st.dram_addr = dst;
+      st.m = static_cast<std::uint32_t>(rows);
+      st.acc_row = static_cast<std::uint32_t>(acc_row);
+      st.n_bytes = Cu;
+      st.stride = Cu;
+      st.pslot = static_cast<std::uint32_t>(slot);
+      st.zp_out = static_cast<std::int8_t>(os.zp_out);
+      st.clamp_min = static_cast<std::int8_t>(os.act_min);
+      st.clamp_max = static_cast<std::int8_t>(os.act_max);
+      st.float_scale = mode == ref::RequantMode::kFloat32;
+      pg.store(st, pop_prev);
+    };
+    to_dram(y_dev, m, m, 1, l2.p.os);
+    Deps g3 = pop_prev;
+    g3.push_next = true;
+    pg.gemm({static_cast<std::uint32_t>(m3), big, 1, 0, static_cast<std::uint32_t>(2 * m), false}, g3);
+    to_dram(z_dev, m3, 2 * m, 0, l1.p.os);
+    pg.finish();
+
+    const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+    const RawRun rr = run_raw(*dev, pg, lo, hi);
+    ASSERT_EQ(isa::status::error(rr.status), 0u) << "at instruction " << rr.err_pc;
+    std::vector<std::int8_t> y(want_y.size()), z(want_z.size());
+    dev->copy_from_device(y.data(), y_dev, y.size());
+    dev->copy_from_device(z.data(), z_dev, z.size());
+    long bad_y = 0, bad_z = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) bad_y += y[i] != want_y[i];
+    for (std::size_t i = 0; i < z.size(); ++i) bad_z += z[i] != want_z[i];
+    EXPECT_EQ(bad_y, 0) << "the second layer, read from the STORE's ibuf rows";
+    EXPECT_EQ(bad_z, 0) << "the long LOAD's rows";
+    EXPECT_EQ(read_perf(*dev).bytes_written, static_cast<std::uint64_t>(m + m3) * Cu);
+    EXPECT_TRUE(dev->monitor().violations().empty()) << dev->monitor().report();
+  }
+}
+
+// TO_IBUF's fields: the first word inside ibuf, the stride 1 .. a
+// quarter's words - 1, else ILLEGAL_FIELD at that STORE; the extremes run.
+TEST_F(TopTest, StoreToIbufFieldsChecked) {
+  auto dev = open(10);
+  const std::uint64_t lo = dev->memory_base(), hi = lo + dev->memory_size();
+  const HwConfig hw = read_config(*dev);
+  const std::uint32_t q = hw.ibuf_rows / 4;
+  StoreArgs ok;
+  ok.to_ibuf = true;
+  ok.m = 2;
+  ok.n_bytes = hw.cols;
+  ok.dram_addr = hw.ibuf_rows - 1;  // row 1 wraps to the quarter's second-last word
+  ok.stride = q - 1;
+  auto with = [&](const std::function<void(StoreArgs&)>& f) {
+    StoreArgs a = ok;
+    f(a);
+    Program p;
+    p.store(a);
+    return p.instructions()[0];
+  };
+  const std::vector<std::pair<std::string, isa::Instruction>> bad = {
+      {"first word past ibuf", with([&](StoreArgs& a) { a.dram_addr = hw.ibuf_rows; })},
+      {"first word far past ibuf", with([&](StoreArgs& a) { a.dram_addr = 1ULL << 40; })},
+      {"stride 0", with([](StoreArgs& a) { a.stride = 0; })},
+      {"stride a quarter", with([&](StoreArgs& a) { a.stride = q; })},
+      {"stride 2^31", with([](StoreArgs& a) { a.stride = 1u << 31; })},
+      {"N_BYTES past a word", with([&](StoreArgs& a) { a.n_bytes = hw.cols + 1; })},
+  };
+  for (const auto& [what, insn] : bad) {
+    Program r;
+    load_zero_params(*dev, hw, r);
+    r.raw(insn);
+    r.finish();
+    const RawRun rr = run_raw(*dev, r, lo, hi);
+    EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::IllegalField)) << what;
+    EXPECT_EQ(rr.err_pc, 1u) << what;
+  }
+  Program r2;
+  load_zero_params(*dev, hw, r2);
+  Deps gd;
+  gd.pop_prev = true;
+  gd.push_next = true;
+  r2.gemm({1, 0, 1, 0, 0, false}, gd);
+  Deps sd;
+  sd.pop_prev = true;
+  r2.store(ok, sd);
+  r2.finish();
+  const RawRun rr = run_raw(*dev, r2, lo, hi);
+  EXPECT_EQ(isa::status::error(rr.status), 0u) << "the extremes";
+  EXPECT_EQ(read_perf(*dev).bytes_written, 0u) << "an ibuf STORE writes no DRAM";
   run_checked(*dev, 20, 20, 20);
 }
 

@@ -8,14 +8,14 @@
 namespace abacus::isa {
 
 constexpr std::uint32_t kIdMagic = 0x41424143;
-constexpr std::uint32_t kIdVersion = 0x00010004;
+constexpr std::uint32_t kIdVersion = 0x00010005;
 constexpr unsigned kInstructionBits = 256;
 constexpr unsigned kInstructionBytes = 32;
 using Instruction = std::array<std::uint64_t, 4>;
 
 namespace reg {
 constexpr std::uint32_t ID_MAGIC = 0x000;  // ro: 0x41424143 ('ABAC')
-constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP
+constexpr std::uint32_t ID_VERSION = 0x004;  // ro: major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP, 1.5 STORE.TO_IBUF
 constexpr std::uint32_t CFG_ARRAY = 0x008;  // ro: array rows[15:0] cols[31:16]
 constexpr std::uint32_t CFG_IBUF_ROWS = 0x00C;  // ro: activation buffer rows (Rows bytes each)
 constexpr std::uint32_t CFG_WBUF_ROWS = 0x010;  // ro: weight buffer rows (Cols bytes each)
@@ -71,7 +71,7 @@ struct RegisterInfo {
 };
 inline constexpr RegisterInfo kRegisters[] = {
     {"ID_MAGIC", 0x000, "ro", "0x41424143 ('ABAC')", 0x41424143, false, 0x0, 0x0, 0x0},
-    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP", 0x00010004, false, 0x0, 0x0, 0x0},
+    {"ID_VERSION", 0x004, "ro", "major[31:16] minor[15:0]; 1.2 adds STORE.FLOAT_SCALE, 1.3 DWCONV, 1.4 DWCONV.GROUPS and ACC_GSTEP, 1.5 STORE.TO_IBUF", 0x00010005, false, 0x0, 0x0, 0x0},
     {"CFG_ARRAY", 0x008, "ro", "array rows[15:0] cols[31:16]", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_IBUF_ROWS", 0x00C, "ro", "activation buffer rows (Rows bytes each)", 0x0, true, 0x0, 0x0, 0x0},
     {"CFG_WBUF_ROWS", 0x010, "ro", "weight buffer rows (Cols bytes each)", 0x0, true, 0x0, 0x0, 0x0},
@@ -223,7 +223,8 @@ constexpr Field PSLOT{80, 16};
 constexpr Field STRIDE{96, 32};
 constexpr Field DRAM_ADDR{128, 64};
 constexpr Field FLOAT_SCALE{192, 1};
-constexpr Instruction kReservedMask{0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0xfffffffffffffffeULL};
+constexpr Field TO_IBUF{193, 1};
+constexpr Instruction kReservedMask{0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0xfffffffffffffffcULL};
 }  // namespace store
 namespace finish {
 constexpr Instruction kReservedMask{0xffffffffffffff00ULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};

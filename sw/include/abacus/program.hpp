@@ -45,11 +45,16 @@ struct DwconvArgs {
   bool accumulate = false;
 };
 
+// to_ibuf (ISA 1.5): the rows go to ibuf instead of DRAM: row i to word
+// dram_addr + i * stride (wrapping inside dram_addr's ibuf quarter; 1 <=
+// stride < a quarter's words), bytes 0 .. n_bytes - 1 of it. Its push_prev
+// token is given once the last row is in ibuf.
 struct StoreArgs {
   std::uint64_t dram_addr = 0;
   std::uint32_t m = 0, acc_row = 0, n_bytes = 0, stride = 0, pslot = 0;
   std::int8_t zp_out = 0, clamp_min = -128, clamp_max = 127;
   bool float_scale = false;  // the slot's multipliers are binary32 scales (ISA 1.2)
+  bool to_ibuf = false;
 };
 
 class Program {
