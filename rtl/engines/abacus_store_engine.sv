@@ -198,21 +198,49 @@ module abacus_store_engine #(
   // ---- TO_IBUF: the write FIFO and its credits --------------------------------------
   // (a row read from the accumulator reaches the FIFO DrainLatency cycles
   // later; a credit is taken per read and given back a cycle after its
-  // row leaves the FIFO, so the FIFO never overflows; 32 entries cover the
-  // round trip, about 16 cycles, with the load DMA taking the port now
-  // and then)
+  // row is written into ibuf, so the FIFO never overflows; 32 entries
+  // cover the round trip, about 18 cycles, with the load DMA taking the
+  // port now and then)
   localparam int unsigned IbFifo = 32;
   localparam int unsigned QAw = IbAw - 2;
   localparam int unsigned CredW = $clog2(IbFifo + 1);
-  logic             ib_push, ib_pop, ib_pop_q, ib_rd, ib_valid;
+  logic             ib_push, ib_pop, ib_wr, ib_wr_q, ib_rd, ib_valid;
   logic [CredW-1:0] cred_q, cred_next;
   logic [1:0]       ib_quarter_q;  // DRAM_ADDR's quarter: every row's
   logic [QAw-1:0]   ib_off_q;      // the next row's word in it
-  logic [QAw-1:0]   ib_head_off;
   logic [Cols-1:0]  ib_strb_q;     // bytes 0 .. N_BYTES - 1
   assign ib_push = wr_row && to_ib;
   assign ib_rd   = r_valid_o && r_ready_i && to_ib;
-  assign ib_pop  = ib_valid && ib_wready_i;
+  // Between the FIFO and ibuf's port, a write stage of two entries: the
+  // FIFO's head moves into it when it has room at the cycle's start (a
+  // register), and its head is written in a cycle the load DMA leaves the
+  // quarter free. So the load DMA's write address reaches the stage's
+  // count and head only, not the FIFO's pointers and head register (that
+  // path, through the FIFO's pop, was 3000 ps in the xcup 16x16 run on
+  // 630efb7, proxy).
+  logic [1:0]       sk_cnt_q;    // entries held
+  logic             sk_head_q;   // the entry written next
+  logic [QAw-1:0]   sk_off_q [2];
+  logic [Cols*8-1:0] sk_data_q [2];
+  logic [QAw-1:0]   ib_head_off;
+  logic [Cols*8-1:0] ib_head_data;
+  assign ib_pop = ib_valid && sk_cnt_q != 2'd2;
+  assign ib_wr  = sk_cnt_q != 2'd0 && ib_wready_i;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      sk_cnt_q  <= '0;
+      sk_head_q <= 1'b0;
+    end else begin
+      sk_cnt_q  <= sk_cnt_q + 2'(ib_pop) - 2'(ib_wr);
+      sk_head_q <= sk_head_q ^ ib_wr;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (ib_pop) begin  // (into the entry after the head, or the head when empty)
+      sk_off_q[sk_head_q ^ (sk_cnt_q == 2'd1)]  <= ib_head_off;
+      sk_data_q[sk_head_q ^ (sk_cnt_q == 2'd1)] <= ib_head_data;
+    end
+  end
   abacus_fifo #(.Width(QAw + Cols * 8), .Depth(IbFifo), .NoOverflow(1'b1), .OutReg(1'b1)) u_ib_fifo (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
@@ -221,23 +249,24 @@ module abacus_store_engine #(
     .wready_o(),
     .wdata_i ({ib_off_q, o_data_i}),
     .rvalid_o(ib_valid),
-    .rready_i(ib_wready_i),
-    .rdata_o ({ib_head_off, ib_wdata_o}),
+    .rready_i(ib_pop),
+    .rdata_o ({ib_head_off, ib_head_data}),
     .count_o ()
   );
-  assign ib_we_o    = ib_valid;
-  assign ib_waddr_o = {ib_quarter_q, ib_head_off};
+  assign ib_we_o    = sk_cnt_q != 2'd0;
+  assign ib_waddr_o = {ib_quarter_q, sk_off_q[sk_head_q]};
+  assign ib_wdata_o = sk_data_q[sk_head_q];
   assign ib_wstrb_o = ib_strb_q;
-  assign cred_next  = cred_q - CredW'(ib_rd) + CredW'(ib_pop_q);
+  assign cred_next  = cred_q - CredW'(ib_rd) + CredW'(ib_wr_q);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cred_q    <= CredW'(IbFifo);
       cred_ok_q <= 1'b1;
-      ib_pop_q  <= 1'b0;
+      ib_wr_q   <= 1'b0;
     end else begin
       cred_q    <= cred_next;
       cred_ok_q <= cred_next != '0;
-      ib_pop_q  <= ib_pop;
+      ib_wr_q   <= ib_wr;
     end
   end
   always_ff @(posedge clk_i) begin
@@ -330,7 +359,7 @@ module abacus_store_engine #(
         end
         SFlush: begin
           // (the last row entered the FIFO a cycle ago: ib_valid shows it)
-          if (!ib_valid) begin
+          if (!ib_valid && sk_cnt_q == 2'd0) begin
             state_q    <= SIdle;
             tok_push_o <= i_q[abacus_isa_pkg::PushPrevLsb];
           end
@@ -408,7 +437,8 @@ module abacus_store_engine #(
   `ABACUS_ASSERT(StoreErrorHasCode, !err_o || err_code_o != '0)
   `ABACUS_ASSERT(StoreIbufCredits, cred_q <= CredW'(IbFifo))
   `ABACUS_ASSERT(StoreIbufOnlyWhenAsked, !ib_push || state_q == SDrain)
-  `ABACUS_ASSERT(StoreIbufEmptyWhenIdle, state_q != SIdle || !ib_valid)
+  `ABACUS_ASSERT(StoreIbufEmptyWhenIdle, state_q != SIdle || (!ib_valid && sk_cnt_q == 2'd0))
+  `ABACUS_ASSERT(StoreIbufStageBounded, sk_cnt_q <= 2'd2)
   `ABACUS_ASSERT(StoreLastFlagsExact, state_q != SDrain ||
                                       (rd_last_q == (rd_rem_q == 16'd0) && wr_last_q == (wr_rem_q == 16'd0)))
 `ifndef SYNTHESIS

@@ -96,10 +96,23 @@ GemmStats conv2d(Session& s, const ConvProblem& p_in, std::int8_t* output, const
 
 GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
                           const Timeout& timeout) {
+  return detail::conv_layer(s, p, in_dev, out_dev, timeout, false);
+}
+
+GemmStats estimate_conv2d(Session& s, const ConvProblem& p) {
+  Device& dev = s.device();
+  const std::uint64_t mark = dev.allocated_end();
+  const GemmStats st = detail::conv_layer(s, p, 0, 0, {}, true);
+  dev.free_to(mark);
+  return st;
+}
+
+GemmStats detail::conv_layer(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
+                             const Timeout& timeout, bool dry) {
   const ref::ConvGeometry& g = p.g;
   g.validate();
   p.os.validate(g.out_c);
-  if (dwconv_applies(g, s.config())) return dwconv_resident(s, p, in_dev, out_dev, timeout);
+  if (dwconv_applies(g, s.config())) return dwconv_layer(s, p, nullptr, in_dev, out_dev, timeout, dry);
   Device& dev = s.device();
   const HwConfig& hw = s.config();
   const int R = static_cast<int>(hw.rows), C = static_cast<int>(hw.cols);
@@ -270,7 +283,7 @@ GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         pix += cnt;
       }
     };
-    total += detail::run_lowered(dev, hw, s.cycle_model(), L, timeout);
+    total += detail::run_lowered(dev, hw, s.cycle_model(), L, timeout, dry);
   }
   return total;
 }

@@ -2,7 +2,10 @@
 // "Depthwise convolutions: the DWCONV path"): whole input rows in ibuf,
 // one row per ibuf quarter in turn, one DWCONV per output row for the
 // groups of Cols channels of a chunk (ISA 1.4's GROUPS; one per group on
-// 1.3), one STORE per group and batch of output rows.
+// 1.3), one STORE per group and batch of output rows. Fused with the 1x1
+// expansion before it (ISA 1.5, "Fused expansion and depthwise"), each
+// input row is made on chip instead of loaded: the expansion's input row
+// loaded, its GEMMs, and a STORE into ibuf per group.
 #include "abacus/conv.hpp"
 #include "abacus/util.hpp"
 
@@ -18,6 +21,8 @@ namespace {
 // The engines' instruction queues (abacus_top: the load, compute and store
 // paths' QueueDepth), for the cycle model's dispatch.
 constexpr std::size_t kLoadQueue = 64, kComputeQueue = 16, kStoreQueue = 4;
+// fused: the expansion's input rows in flight (a buffer at each quarter's end)
+constexpr int kXBufs = 4;
 
 // How a layer maps onto the buffers; valid when `ok`.
 struct DwPlan {
@@ -30,16 +35,40 @@ struct DwPlan {
   int Wp = 0;           // padded input row, pixels
   int U = 0;            // accumulator units of B*OW rows
   std::uint32_t Q = 0;  // ibuf quarter, words
+  // fused with a 1x1 expansion: its K tiles, its input row's words (four
+  // such buffers, one at the end of each quarter), the pixels of one of
+  // its GEMMs (a row in parts of at most 128: each part is a STORE per
+  // group), its accumulator rows (two units of Mx rows, after the
+  // depthwise layer's)
+  int kt = 0, Mx = 0;
+  std::uint32_t XW = 0, acc_ex = 0;
 };
 
-DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw) {
+// The expansion that may be fused in front of a depthwise layer g: a 1x1
+// convolution, stride 1, no padding, one group, g's input its output.
+bool expansion_fits(const ref::ConvGeometry& pw, const ref::ConvGeometry& g) {
+  return pw.kernel_h == 1 && pw.kernel_w == 1 && pw.stride_h == 1 && pw.stride_w == 1 && pw.groups == 1 &&
+         pw.pad_top == 0 && pw.pad_bottom == 0 && pw.pad_left == 0 && pw.pad_right == 0 &&
+         pw.batch == g.batch && pw.in_h == g.in_h && pw.in_w == g.in_w && pw.out_c == g.in_c;
+}
+
+DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry* pw = nullptr) {
   DwPlan p;
   const int C = static_cast<int>(hw.cols);
   if ((hw.version & 0xffffu) < 3 || hw.rows != hw.cols) return p;  // DWCONV is ISA 1.3
   if (g.groups != g.in_c || g.out_c != g.in_c || g.kernel_h != 3 || g.kernel_w != 3) return p;
   if (g.dilation_h != 1 || g.dilation_w != 1 || g.stride_w > 3 || g.stride_h > 3) return p;
   if (g.pad_left > 255 || g.pad_right > 255) return p;  // the LOAD's padding fields
-  const int OW = g.out_w(), acc = static_cast<int>(hw.acc_rows), obuf = static_cast<int>(hw.obuf_rows);
+  int acc = static_cast<int>(hw.acc_rows);
+  const int OW = g.out_w(), obuf = static_cast<int>(hw.obuf_rows);
+  if (pw) {  // STORE.TO_IBUF is ISA 1.5; an input row is one GEMM and one STORE per group
+    if ((hw.version & 0xffffu) < 5 || !expansion_fits(*pw, g) || g.in_w > obuf) return p;
+    p.kt = ceil_div(pw->in_c, static_cast<int>(hw.rows));
+    p.XW = static_cast<std::uint32_t>(g.in_w * p.kt);
+    p.Mx = ceil_div(g.in_w, ceil_div(g.in_w, 128));
+    p.acc_ex = static_cast<std::uint32_t>(2 * p.Mx);
+    acc -= static_cast<int>(p.acc_ex);
+  }
   if (2 * OW > acc || OW > obuf) return p;
   p.L = C;
   p.G = ceil_div(g.in_c, C);
@@ -50,8 +79,10 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw) {
   // y-1 used last, never one y still needs: two slots per quarter once the
   // stride passes 1 (three rows for y+1 may be new); and each quarter
   // starts with a row of the zero point that every padding row reads.
+  // (Fused, quarters 0 and 1 end with an expansion input buffer each.)
   const int s_min = g.stride_h > 1 ? 2 : 1;
-  const int gc_ibuf = static_cast<int>(p.Q) / ((s_min + 1) * p.Wp);
+  if (p.XW >= p.Q) return p;
+  const int gc_ibuf = static_cast<int>(p.Q - p.XW) / ((s_min + 1) * p.Wp);
   // STOREs of about 128 rows (each STORE has a fixed cost of a memory
   // latency and the parameters), the accumulator holding two batches of
   // every group of the chunk (the STOREs of one batch are emitted after the
@@ -61,35 +92,94 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw) {
   const int ob_rows = 2 * OW <= obuf ? obuf / 2 : obuf;
   // (no more than the layer's output rows: T over the batch)
   const int T = g.batch * g.out_h();
-  const int b_target = std::min(T, std::max(1, std::min(128, ob_rows) / OW));
+  // (fused: one output row a STORE, so that more groups fit beside the
+  // expansion's units: every group costs its expansion input again)
+  const int b_target = pw ? 1 : std::min(T, std::max(1, std::min(128, ob_rows) / OW));
   p.Gc = std::max(1, std::min({acc / (2 * OW * b_target), p.Gp, gc_ibuf}));
   if (gc_ibuf < 1) return p;
-  p.B = std::max(1, std::min({ob_rows / OW, acc / (2 * p.Gc * OW), T}));
+  p.B = pw ? 1 : std::max(1, std::min({ob_rows / OW, acc / (2 * p.Gc * OW), T}));
   p.U = std::min(acc / (p.B * OW), 128);  // (store->compute tokens in flight: at most U)
   p.Gc = std::min(p.Gc, p.U / 2);
-  p.ok = p.Gp >= 1;
+  if (pw) {
+    // a program per chunk: its taps and the expansion's weights in wbuf,
+    // both layers' parameter slots in pbuf
+    p.Gc = std::min({p.Gc, static_cast<int>(hw.wbuf_rows) / (9 + p.kt * static_cast<int>(hw.rows)),
+                     static_cast<int>(hw.pbuf_slots) / 2});
+    p.Gp = p.Gc;
+  }
+  p.ok = p.Gp >= 1 && p.Gc >= 1;
   return p;
 }
 
 struct DwOp {
-  enum Kind { kLoad, kDw, kStore } kind;
+  enum Kind { kLoad, kDw, kStore, kGemm } kind;
   LoadArgs la;
   DwconvArgs da;
   StoreArgs sa;
   Deps d;
   int unit = -1;  // a STORE's accumulator unit (counted over the program)
+  GemmArgs ga{};
+  int seq = -1;   // a STORE's index among the program's STOREs, in program order
 };
 
 }  // namespace
 
 bool dwconv_applies(const ref::ConvGeometry& g, const HwConfig& hw) { return plan(g, hw).ok; }
 
+bool expand_dwconv_applies(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw, const HwConfig& hw) {
+  return plan(dw, hw, &pw).ok;
+}
+
 GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
                           const Timeout& timeout) {
+  return detail::dwconv_layer(s, p, nullptr, in_dev, out_dev, timeout, false);
+}
+
+namespace {
+void check_pair(const ConvProblem& pw, const ConvProblem& dw) {
+  pw.g.validate();
+  dw.g.validate();
+  pw.os.validate(pw.g.out_c);
+  dw.os.validate(dw.g.out_c);
+  if (dw.zp_in != pw.os.zp_out) {
+    throw std::invalid_argument("expand_dwconv: the depthwise layer's input zero point (" + std::to_string(dw.zp_in) +
+                                ") is not the expansion's output zero point (" + std::to_string(pw.os.zp_out) + ")");
+  }
+}
+}  // namespace
+
+GemmStats expand_dwconv_resident(Session& s, const ConvProblem& pw, const ConvProblem& dw, std::uint64_t in_dev,
+                                 std::uint64_t out_dev, const Timeout& timeout) {
+  check_pair(pw, dw);
+  return detail::dwconv_layer(s, dw, &pw, in_dev, out_dev, timeout, false);
+}
+
+GemmStats estimate_expand_dwconv(Session& s, const ConvProblem& pw, const ConvProblem& dw) {
+  check_pair(pw, dw);
+  Device& dev = s.device();
+  const std::uint64_t mark = dev.allocated_end();
+  const GemmStats st = detail::dwconv_layer(s, dw, &pw, 0, 0, {}, true);
+  dev.free_to(mark);
+  return st;
+}
+
+bool expand_dwconv_chosen(Session& s, const ConvProblem& pw, const ConvProblem& dw) {
+  if (!expand_dwconv_applies(pw.g, dw.g, s.config()) || dw.zp_in != pw.os.zp_out) return false;
+  return estimate_expand_dwconv(s, pw, dw).estimated_cycles <
+         estimate_conv2d(s, pw).estimated_cycles + estimate_conv2d(s, dw).estimated_cycles;
+}
+
+namespace detail {
+
+GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, std::uint64_t in_dev,
+                       std::uint64_t out_dev, const Timeout& timeout, bool dry) {
   const ref::ConvGeometry& g = p.g;
   const HwConfig& hw = s.config();
-  const DwPlan pl = plan(g, hw);
-  if (!pl.ok) throw std::logic_error("dwconv_resident: the layer does not fit the DWCONV path");
+  const DwPlan pl = plan(g, hw, ex ? &ex->g : nullptr);
+  if (!pl.ok) {
+    throw std::logic_error(ex ? "expand_dwconv_resident: the pair does not fit the fused path"
+                              : "dwconv_resident: the layer does not fit the DWCONV path");
+  }
   Device& dev = s.device();
   const detail::CycleModel& model = s.cycle_model();
   const int L = pl.L, C = g.in_c, OH = g.out_h(), OW = g.out_w(), Hp = g.pad_top + g.in_h + g.pad_bottom;
@@ -99,7 +189,8 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
   // slots per quarter; at most 16, so that the compute->load tokens given
   // before the loads that take them (one per output row whose rows a load
   // overwrites) stay far below the counters' 255
-  const int S = std::min(static_cast<int>(pl.Q / RW) - 1, 16);
+  const int S = std::min(static_cast<int>((pl.Q - pl.XW) / RW) - 1, 16);
+  const bool fused = ex != nullptr;
 
   // the zero point, enough for a whole padded row of a chunk
   std::vector<std::int8_t> zp(static_cast<std::size_t>(RW) * R, static_cast<std::int8_t>(p.zp_in));
@@ -127,7 +218,32 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       Lp.mult.push_back(static_cast<std::int32_t>(p.os.scale_word(ch)));
       Lp.shift.push_back(p.os.shift_word(ch));
     }
-    const std::vector<std::uint8_t> params = detail::pack_params(Lp, 0, Gp, L);
+    std::vector<std::uint8_t> params = detail::pack_params(Lp, 0, Gp, L);
+    // fused: the expansion's weights for these channels ([group][kt*R][L],
+    // after the taps in wbuf) and its parameter slots (after the layer's)
+    std::vector<std::int8_t> xw;
+    const std::uint32_t xw_row = static_cast<std::uint32_t>(9 * Gp);  // its first wbuf row
+    if (fused) {
+      const ConvProblem& e = *ex;
+      std::vector<std::uint32_t> colsum;
+      xw = detail::pack_weights(
+          e.g.in_c, Lp.n, pl.kt, static_cast<int>(R), L,
+          [&](int kk, int j) { return e.weights[static_cast<std::size_t>(kk) * e.g.out_c + static_cast<std::size_t>(gp0 * L + j)]; },
+          [](int kk) { return kk; }, colsum);
+      xw.resize(static_cast<std::size_t>(Gp) * pl.kt * R * L, 0);
+      detail::Lowered Le;
+      Le.n = Lp.n;
+      for (int j = 0; j < Lp.n; ++j) {
+        const int ch = gp0 * L + j;
+        Le.bias.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(e.os.bias[ch]) -
+                                                    static_cast<std::uint32_t>(e.zp_in) * colsum[static_cast<std::size_t>(j)]));
+        Le.mult.push_back(static_cast<std::int32_t>(e.os.scale_word(ch)));
+        Le.shift.push_back(e.os.shift_word(ch));
+      }
+      const std::vector<std::uint8_t> xp = detail::pack_params(Le, 0, Gp, L);
+      params.insert(params.end(), xp.begin(), xp.end());
+      w.insert(w.end(), xw.begin(), xw.end());
+    }
     const std::uint64_t w_dev = dev.alloc(w.size());
     dev.copy_to_device(w_dev, w.data(), w.size());
     const std::uint64_t p_dev = dev.alloc(params.size());
@@ -152,6 +268,11 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     // for its own chunk's
     auto chunk_params = [&](int gc0, int Gc) {
       const std::uint32_t tap_bytes = static_cast<std::uint32_t>(9 * L), slot_bytes = static_cast<std::uint32_t>(3 * 4 * L);
+      if (fused) {  // (one chunk a program: the taps and the expansion's weights, both layers' slots)
+        contiguous(w_dev, static_cast<std::uint32_t>(w.size()), hw.wbuf_sp_base);
+        contiguous(p_dev, static_cast<std::uint32_t>(params.size()), hw.pbuf_sp_base);
+        return;
+      }
       contiguous(w_dev + static_cast<std::uint64_t>(gc0) * tap_bytes, static_cast<std::uint32_t>(Gc) * tap_bytes,
                  hw.wbuf_sp_base + static_cast<std::uint32_t>(gc0) * tap_bytes);
       contiguous(p_dev + static_cast<std::uint64_t>(gc0) * slot_bytes, static_cast<std::uint32_t>(Gc) * slot_bytes,
@@ -175,12 +296,33 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       return static_cast<std::uint32_t>(li % 4) * pl.Q + static_cast<std::uint32_t>((li / 4) % S + 1) * RW;
     };
     for (std::uint32_t q = 0; q < 4; ++q) contiguous(zp_dev, RW * R, q * pl.Q * R);
+    if (fused) {
+      // the padding pixels left and right of every slot, once: the
+      // expansion's STOREs write the image's pixels only (one LOAD per
+      // quarter and side, the same zero-point run into every slot)
+      // (one chunk a program: Gp groups a pixel)
+      const std::uint32_t lw = static_cast<std::uint32_t>(g.pad_left * Gp), rw = static_cast<std::uint32_t>(g.pad_right * Gp);
+      for (std::uint32_t q = 0; q < 4; ++q) {
+        for (const auto& [words, at] : {std::pair<std::uint32_t, std::uint32_t>{lw, 0u},
+                                        {rw, static_cast<std::uint32_t>((g.pad_left + g.in_w) * Gp)}}) {
+          if (words == 0) continue;
+          LoadArgs la;
+          la.dram_addr = zp_dev;
+          la.rows = static_cast<std::uint32_t>(S);
+          la.row_bytes = words * R;
+          la.stride = 0;
+          la.sp_addr = (q * pl.Q + RW + at) * R;
+          la.sp_stride = RW * R;
+          load(la);
+        }
+      }
+    }
     // (a chunk's first DWCONV waits for its taps and parameters: through
     // its own rows' load->compute, or, when its window is all padding
     // rows, through the parameters' load, or in the first chunk the last
     // zero row's after them)
     std::size_t params_op = ops.size() - 1;
-    bool first_dw = true;
+    bool first_dw = !fused;  // (fused: the first GEMM's load->compute follows every LOAD above)
     // unit u: accumulator rows from (u % U) * B * OW; a STORE per unit
     int units_total = 0;
     for (int ci = 0; ci < n_chunks; ++ci) units_total += ceil_div(T, pl.B) * std::min(pl.Gc, Gp - ci * pl.Gc);
@@ -188,7 +330,32 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     // the units whose STORE gives store->compute: the one U units before
     // the last unit of a DWCONV that reuses units (STOREs drain in program
     // order, so that STORE's drain frees every unit the DWCONV writes)
-    std::vector<bool> store_pushes(static_cast<std::size_t>(units_total), false);
+    // store->compute: the STOREs drain in program order, so a compute
+    // instruction that needs STORE k drained pops one token, given by
+    // STORE k, if no earlier pop already waited for k or later
+    // (need_store); seq_pushes[k]: STORE k gives one
+    std::vector<int> unit_seq(static_cast<std::size_t>(units_total), -1);
+    std::vector<bool> seq_pushes;
+    int last_needed = -1;
+    auto emit_store = [&](DwOp o) {
+      o.seq = static_cast<int>(seq_pushes.size());
+      seq_pushes.push_back(false);
+      if (o.unit >= 0) unit_seq[static_cast<std::size_t>(o.unit)] = o.seq;
+      ops.push_back(o);
+      return o.seq;
+    };
+    auto need_store = [&](int k) {
+      if (k <= last_needed) return false;
+      seq_pushes[static_cast<std::size_t>(k)] = true;
+      last_needed = k;
+      return true;
+    };
+    // fused: expansion rows (xi, counted over the program) into buffer
+    // xi % 2; its last GEMM gives compute->load to the load of row xi + 2;
+    // accumulator units e % 2 of in_w rows; each image row's last STORE
+    std::vector<std::size_t> x_last_gemm;
+    std::vector<int> e_seq, row_seq;
+    const std::uint32_t acc_ex0 = hw.acc_rows - pl.acc_ex;
     const std::uint32_t max_groups = (hw.version & 0xffffu) >= 4 ? 255u : 1u;  // GROUPS is ISA 1.4
 
     std::deque<DwOp> pending;        // the last batch's STOREs, not yet in the program
@@ -197,8 +364,80 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
       const int gc0 = ci * pl.Gc, Gc = std::min(pl.Gc, Gp - gc0);
       const int c0 = (gp0 + gc0) * L, Cc = std::min(Gc * L, C - c0), Lc = Gc * L;
       int next_v = 0;
+      // fused: image n's input row iy made into slot li: the expansion's
+      // input row into buffer xi % 2 (waiting for the GEMMs of row xi - 2),
+      // per group its GEMMs (one a K tile) into accumulator unit e % 2
+      // (waiting for the STORE of unit e - 2) and a STORE into the slot,
+      // pixel x of group gi at word x * Gc + gi after the padding pixels
+      auto expand_row = [&](int n, int iy, int li, int Gc, int Cc) {
+        const ConvProblem& e = *ex;
+        const int xi = static_cast<int>(x_last_gemm.size());
+        const std::uint32_t xbase = static_cast<std::uint32_t>(xi % kXBufs) * pl.Q + (pl.Q - pl.XW);
+        const std::uint32_t tile = static_cast<std::uint32_t>(pl.kt) * R, cin = static_cast<std::uint32_t>(e.g.in_c);
+        // (whole K tiles a pixel: the row is one contiguous run, in long
+        // bursts; else a row a pixel, padded to its tiles)
+        const std::uint64_t row = in_dev + (static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w * cin;
+        LoadArgs la = one_run(row, static_cast<std::uint32_t>(g.in_w) * cin, xbase * R);
+        if (cin != tile) {
+          la.rows = static_cast<std::uint32_t>(g.in_w);
+          la.row_bytes = cin;
+          la.stride = cin;
+          la.sp_stride = tile;
+          la.pad_right = static_cast<std::uint8_t>(tile - cin);
+          la.pad_value = static_cast<std::uint8_t>(e.zp_in);
+        }
+        Deps dl;
+        dl.push_next = true;
+        if (xi >= kXBufs) {
+          dl.pop_next = true;
+          ops[x_last_gemm[static_cast<std::size_t>(xi - kXBufs)]].d.push_prev = true;
+        }
+        load(la, dl);
+        std::size_t last_gemm = 0;
+        for (int x0 = 0; x0 < g.in_w; x0 += pl.Mx)
+        for (int gi = 0; gi < Gc; ++gi) {
+          const int eu = static_cast<int>(e_seq.size()), mw = std::min(pl.Mx, g.in_w - x0);
+          const std::uint32_t acc_row = acc_ex0 + static_cast<std::uint32_t>((eu % 2) * pl.Mx);
+          for (int k = 0; k < pl.kt; ++k) {
+            GemmArgs ga;
+            ga.m = static_cast<std::uint32_t>(mw);
+            ga.ibuf_row = xbase + static_cast<std::uint32_t>(x0 * pl.kt + k);
+            ga.ibuf_stride = static_cast<std::uint32_t>(pl.kt);
+            ga.wbuf_row = xw_row + static_cast<std::uint32_t>(gi * pl.kt + k) * R;
+            ga.acc_row = acc_row;
+            ga.accumulate = k > 0;
+            Deps d;
+            d.pop_prev = x0 == 0 && gi == 0 && k == 0;
+            d.pop_next = k == 0 && eu >= 2 && need_store(e_seq[static_cast<std::size_t>(eu - 2)]);
+            d.push_next = k == pl.kt - 1;
+            last_gemm = ops.size();
+            ops.push_back({DwOp::kGemm, {}, {}, {}, d, -1, ga});
+          }
+          StoreArgs st;
+          st.to_ibuf = true;
+          st.dram_addr = row_word(li) + static_cast<std::uint32_t>((g.pad_left + x0) * Gc + gi);
+          st.stride = static_cast<std::uint32_t>(Gc);
+          st.m = static_cast<std::uint32_t>(mw);
+          st.acc_row = acc_row;
+          st.n_bytes = static_cast<std::uint32_t>(std::min(L, Cc - gi * L));
+          st.pslot = static_cast<std::uint32_t>(Gc + gi);
+          st.zp_out = static_cast<std::int8_t>(e.os.zp_out);
+          st.clamp_min = static_cast<std::int8_t>(e.os.act_min);
+          st.clamp_max = static_cast<std::int8_t>(e.os.act_max);
+          st.float_scale = e.os.mode == ref::RequantMode::kFloat32;
+          Deps ds;
+          ds.pop_prev = true;
+          e_seq.push_back(emit_store({DwOp::kStore, {}, {}, st, ds, -1}));
+        }
+        x_last_gemm.push_back(last_gemm);
+        row_seq.resize(static_cast<std::size_t>(li) + 1, -1);
+        row_seq[static_cast<std::size_t>(li)] = e_seq.back();
+      };
+
       // the loads of image n's rows up to virtual row v_hi (the last one
-      // gives load->compute); whether there were any
+      // gives load->compute); whether there were any (fused: each row
+      // made by expand_row, and no load->compute for the DWCONVs: they
+      // wait for the rows' STOREs)
       auto load_rows = [&](int n, int v_hi, int orow_base) {
         bool any = false;
         for (; next_v <= v_hi; ++next_v) {
@@ -209,6 +448,15 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           }
           row_of[static_cast<std::size_t>(v)] = li;
           last_user.push_back(orow_base + n * OH + std::min(OH - 1, v / g.stride_h));
+          if (fused) {
+            // (the STORE overwriting the slot's previous row waits for a
+            // GEMM after the slot's last DWCONV: compute runs in order)
+            if (li >= 4 * S && last_user[static_cast<std::size_t>(li - 4 * S)] >= rows_emitted) {
+              throw std::logic_error("expand_dwconv: a STORE would overwrite a row a later DWCONV reads");
+            }
+            expand_row(n, iy, li, Gc, Cc);
+            continue;
+          }
           Deps d;
           if (li >= 4 * S) {  // the slot's previous row must be done with
             const int dep = last_user[static_cast<std::size_t>(li - 4 * S)];
@@ -325,20 +573,30 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
             d.pop_prev = true;
           }
           first_dw = false;
-          d.pop_next = in_b == 0 && u_last >= pl.U;  // the units' previous STOREs have drained them
-          if (d.pop_next) store_pushes[static_cast<std::size_t>(u_last - pl.U)] = true;
+          // the units' previous STOREs have drained them (fused: and the
+          // rows' STOREs have written them)
+          int need = -1;
+          if (u_last >= pl.U) {
+            need = unit_seq[static_cast<std::size_t>(u_last - pl.U)];
+            if (need < 0) throw std::logic_error("dwconv: a DWCONV would wait for a later STORE");
+          }
+          for (int k = 0; k < 3 && fused; ++k) {
+            const int li = row_of[static_cast<std::size_t>(y * g.stride_h + k)];
+            if (li >= 0) need = std::max(need, row_seq[static_cast<std::size_t>(li)]);
+          }
+          d.pop_next = need >= 0 && need_store(need);
           d.push_next = batch_end;                   // a token per group
-          d.push_prev = gi + groups == Gc;           // cleared below unless a load waits for this row
+          d.push_prev = !fused && gi + groups == Gc; // cleared below unless a load waits for this row
           ops.push_back({DwOp::kDw, {}, a, {}, d, -1});
         }
         have_l2c = next_l2c;
         ++rows_emitted;
         for (std::size_t k = 0; k < stores_per_row && !pending.empty(); ++k) {
-          ops.push_back(pending.front());
+          emit_store(pending.front());
           pending.pop_front();
         }
         if (!batch_end) continue;
-        for (const DwOp& o : pending) ops.push_back(o);
+        for (const DwOp& o : pending) emit_store(o);
         pending.clear();
         const int yg0 = b * pl.B, rows = yg - yg0 + 1;
         for (int gi = 0; gi < Gc; ++gi) {
@@ -359,15 +617,21 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           pending.push_back({DwOp::kStore, {}, {}, st, ds, u});
         }
         // (over the next batch's rows: the rest of this chunk's rows, or
-        // the next chunk's first batch)
+        // the next chunk's first batch; fused, at once: compute->store is
+        // given in program order, by the expansion's GEMMs too, and a
+        // STORE takes the next one)
         const int next_rows = yg + 1 < T ? std::min(pl.B, T - yg - 1) : std::min(pl.B, T);
         stores_per_row = static_cast<std::size_t>(ceil_div(static_cast<int>(pending.size()), next_rows));
+        if (fused) {
+          for (const DwOp& o : pending) emit_store(o);
+          pending.clear();
+        }
       }
       unit0 += ceil_div(T, pl.B) * Gc;
     }
-    for (const DwOp& o : pending) ops.push_back(o);
+    for (const DwOp& o : pending) emit_store(o);
     for (DwOp& o : ops) {
-      if (o.kind == DwOp::kStore) o.d.push_prev = store_pushes[static_cast<std::size_t>(o.unit)];
+      if (o.kind == DwOp::kStore) o.d.push_prev = seq_pushes[static_cast<std::size_t>(o.seq)];
     }
     // compute->load only from the output rows a load waits for
     {
@@ -384,8 +648,14 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
     // points back in program order, so one pass in that order times them
     // all. Loads take the DMA model's cycles, STOREs the store timeline's
     // (a STORE gives store->compute after its drain), a DWCONV one column a
-    // cycle and 9 more until its last output is written.
+    // cycle and 9 more until its last output is written, a GEMM (fused)
+    // max(M, Rows) cycles, Rows + 3 more when it waited for a token or
+    // follows a DWCONV (its weights go in after), its results R + C + 3
+    // cycles after its last row; the engine switches between GEMM and
+    // DWCONV once the other kind's results are all in the accumulator.
     std::uint64_t t_load = 0, t_dw = 0, bytes = 0;
+    std::uint64_t dw_in = 0, gemm_in = 0;  // the last DWCONV's / GEMM's results in the accumulator
+    const std::uint64_t pipe = static_cast<std::uint64_t>(hw.rows + hw.cols + 3);
     detail::StoreTimeline stores(model, hw.obuf_rows);
     std::deque<std::uint64_t> l2c, c2l, c2s, s2c;
     auto take = [](std::deque<std::uint64_t>& q) {
@@ -437,6 +707,8 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         t_dw = std::max(t_dw, dispatch(q_cp, kComputeQueue));
         if (o.d.pop_prev) t_dw = std::max(t_dw, take(l2c));
         if (o.d.pop_next) t_dw = std::max(t_dw, take(s2c));
+        if (gemm_in) t_dw = std::max(t_dw, gemm_in + 1);
+        gemm_in = 0;
         q_cp.push_back(t_dw);
         // (the next group's taps load after this one's first column
         // swapped them in: 11 cycles from its start at least)
@@ -444,6 +716,21 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
           t_dw += std::max<std::uint64_t>((o.da.m - 1) * o.da.stride + 3, 11);
           if (o.d.push_next) c2s.push_back(t_dw + 9);
         }
+        dw_in = t_dw + 9;
+        if (o.d.push_prev) c2l.push_back(t_dw);
+      } else if (o.kind == DwOp::kGemm) {
+        prog.gemm(o.ga, o.d);
+        t_dw = std::max(t_dw, dispatch(q_cp, kComputeQueue));
+        std::uint64_t token = 0;
+        if (o.d.pop_prev) token = take(l2c);
+        if (o.d.pop_next) token = std::max(token, take(s2c));
+        if (dw_in) token = std::max(token, dw_in + 1);
+        q_cp.push_back(t_dw);
+        if (o.d.pop_prev || o.d.pop_next || dw_in) t_dw = std::max(t_dw, token + hw.rows + 3);
+        dw_in = 0;
+        t_dw += std::max<std::uint64_t>(o.ga.m, hw.rows);
+        gemm_in = t_dw + pipe;
+        if (o.d.push_next) c2s.push_back(gemm_in);
         if (o.d.push_prev) c2l.push_back(t_dw);
       } else {
         prog.store(o.sa, o.d);
@@ -451,18 +738,20 @@ GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
         q_st.push_back(std::max(d, stores.engine_free()));
         const detail::StoreTimeline::Times st = stores.add(o.sa, std::max(d, take(c2s)));
         if (o.d.push_prev) s2c.push_back(st.drained);
-        bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
+        if (!o.sa.to_ibuf) bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
       }
     }
     prog.finish();
-    run_program(dev, prog, timeout);
+    if (!dry) run_program(dev, prog, timeout);
     total.estimated_cycles += model.fetch() + std::max({t_load, t_dw, stores.end()});
     total.dram_bytes += bytes;
-    total.perf += read_perf(dev);
+    if (!dry) total.perf += read_perf(dev);
     total.instructions += prog.size();
     ++total.programs;
   }
   return total;
 }
+
+}  // namespace detail
 
 }  // namespace abacus

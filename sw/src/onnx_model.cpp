@@ -1383,10 +1383,65 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
     on_host[i] = 1;
     if (r) r->host_bytes += size(v);
   };
+  // readers of each tensor (the graph's output counts as one)
+  std::vector<int> readers(nv, 0);
   for (const Layer& L : m.layers) {
+    for (int v : L.inputs) ++readers[static_cast<std::size_t>(v)];
+  }
+  ++readers[static_cast<std::size_t>(m.output)];
+  auto problem = [&](const Layer& L) {
+    ConvProblem p;
+    p.g = L.g;
+    p.g.batch = n;
+    p.weights = L.weights.data();
+    p.zp_in = L.zp_in;
+    p.os = L.os;
+    return p;
+  };
+  for (std::size_t li = 0; li < m.layers.size(); ++li) {
+    const Layer& L = m.layers[li];
     LayerRun r;
     r.layer = &L;
     const std::size_t out = static_cast<std::size_t>(L.output);
+    // An expansion whose only reader is the depthwise layer after it: the
+    // two fused where the runtime chooses (expand_dwconv_chosen), the
+    // expanded tensor never written (with fetch_all, made on the host as
+    // well, for the caller).
+    const Layer* next = li + 1 < m.layers.size() ? &m.layers[li + 1] : nullptr;
+    if (device_layer(L) && L.k_split == 1 && next && device_layer(*next) && next->k_split == 1 &&
+        next->inputs[0] == L.output && readers[out] == 1 && expand_dwconv_chosen(s, problem(L), problem(*next))) {
+      const std::size_t ii = static_cast<std::size_t>(L.inputs[0]);
+      if (!on_dev[ii]) {  // (a host operator's output, e.g. a residual add's)
+        dev.copy_to_device(addr[ii], t[ii].data(), size(L.inputs[0]));
+        on_dev[ii] = 1;
+        r.host_bytes += size(L.inputs[0]);
+      }
+      const GemmStats st = expand_dwconv_resident(s, problem(L), problem(*next), addr[static_cast<std::size_t>(L.inputs[0])],
+                                                  addr[static_cast<std::size_t>(next->output)], timeout);
+      dev.free_to(layer_mark);
+      if (fetch_all) {
+        fetch(L.inputs[0], nullptr);
+        run_layer_ref(m, L, t, n);
+        on_host[out] = 1;
+      }
+      r.on_device = true;
+      r.fused_with_next = true;
+      r.cycles = st.perf.cycles;
+      r.dram_bytes = st.perf.bytes_read + st.perf.bytes_written;
+      r.useful_macs = layer_macs(L, m.values[out], n);
+      LayerRun r2;  // (the pair's cycles and bytes on the first of the two)
+      r2.layer = next;
+      r2.on_device = true;
+      r2.useful_macs = layer_macs(*next, m.values[static_cast<std::size_t>(next->output)], n);
+      on_dev[static_cast<std::size_t>(next->output)] = 1;
+      on_host[static_cast<std::size_t>(next->output)] = 0;
+      if (runs) {
+        runs->push_back(r);
+        runs->push_back(r2);
+      }
+      ++li;
+      continue;
+    }
     if (device_layer(L)) {
       const int in = L.inputs[0];
       const std::size_t ii = static_cast<std::size_t>(in);

@@ -211,6 +211,14 @@ CycleModel::StoreDma CycleModel::store_dma(const StoreArgs& s) const {
 
 StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready) {
   const std::uint64_t start = std::max(engine_, ready);
+  if (s.to_ibuf) {
+    // (ISA 1.5: no output buffer, no DMA; the token once the write FIFO is
+    // empty, a cycle or two after the last row leaves post-processing)
+    const std::uint64_t drained = start + 12 + s.m + 15;
+    engine_ = drained;
+    end_ = std::max(end_, drained);
+    return {drained, drained};
+  }
   // the quarters it drains into, as the store engine picks them
   unsigned first = 0, count = 4;
   if (s.m <= quarter_) {
@@ -502,7 +510,7 @@ std::vector<std::uint8_t> pack_params(const Lowered& L, int nb0, int nt, int C) 
 }
 
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& L,
-                      const Timeout& timeout) {
+                      const Timeout& timeout, bool dry) {
   if (L.float_scale && (hw.version & 0xffff) < 2) {
     throw DeviceError("the device's ISA version " + hex(hw.version) +
                       " has no float32 requantization (STORE.FLOAT_SCALE needs 1.2 or later)");
@@ -526,11 +534,11 @@ GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, 
     const Schedule sch = schedule(hw, t, L, in);
     const Estimate e = estimate(model, t, sch);
     const Program prog = emit(sch);
-    run_program(dev, prog, timeout);
+    if (!dry) run_program(dev, prog, timeout);
 
     stats.estimated_cycles += e.cycles;
     stats.dram_bytes += e.dram_bytes;
-    stats.perf += read_perf(dev);
+    if (!dry) stats.perf += read_perf(dev);
     stats.instructions += prog.size();
     ++stats.programs;
   }

@@ -211,7 +211,8 @@ void print_bench(const std::vector<abacus::bench::Row>& rows, const abacus::HwCo
     std::printf("%-12s %-22s %-28s %12llu %10llu %10llu %6.1f%% %6.1f%% %6.1f%%  %-11s %s\n", r.layer.net.c_str(),
                 r.layer.name.c_str(), r.layer.shape().c_str(), (unsigned long long)r.layer.macs(),
                 (unsigned long long)r.stats.perf.cycles, (unsigned long long)r.stats.estimated_cycles,
-                100.0 * r.est_error, 100.0 * r.util, 100.0 * r.bound, r.limit, r.pass ? "PASS" : "FAIL");
+                100.0 * r.est_error, 100.0 * r.util, 100.0 * r.bound, r.limit,
+                r.pass ? (r.ran_fused ? "PASS (fused)" : "PASS") : "FAIL");
   }
   // MAC-weighted utilization per network (each layer as often as it occurs)
   for (const char* net : {"resnet18", "mobilenetv2"}) {
@@ -231,10 +232,10 @@ void print_bench(const std::vector<abacus::bench::Row>& rows, const abacus::HwCo
       const auto& r = rows[i];
       std::fprintf(f, "  {\"net\": \"%s\", \"layer\": \"%s\", \"shape\": \"%s\", \"count\": %d, \"macs\": %llu, "
                    "\"cycles\": %llu, \"estimate\": %llu, \"utilization\": %.4f, \"roofline_bound\": %.4f, "
-                   "\"limit\": \"%s\", \"result\": \"%s\"}%s\n", r.layer.net.c_str(), r.layer.name.c_str(),
+                   "\"limit\": \"%s\", \"result\": \"%s\", \"fused\": %s}%s\n", r.layer.net.c_str(), r.layer.name.c_str(),
                    r.layer.shape().c_str(), r.layer.count, (unsigned long long)r.layer.macs(),
                    (unsigned long long)r.stats.perf.cycles, (unsigned long long)r.stats.estimated_cycles, r.util, r.bound,
-                   r.limit, r.pass ? "PASS" : "FAIL", i + 1 < rows.size() ? "," : "");
+                   r.limit, r.pass ? "PASS" : "FAIL", r.ran_fused ? "true" : "false", i + 1 < rows.size() ? "," : "");
     }
     std::fprintf(f, "]}\n");
     std::fclose(f);
@@ -406,7 +407,8 @@ int main(int argc, char** argv) {
   add_device_flags(demo, f);
 
   abacus::ref::ConvGeometry cg;
-  int stride = 1, pad = -1, dilation = 1;
+  int stride = 1, pad = -1, dilation = 1, expand_c = 0;
+  std::string fuse_mode = "auto";
   auto* convc = app.add_subcommand("conv", "run one int8 conv2d (NHWC) and check it against the golden kernel");
   convc->add_option("--h", cg.in_h, "input height")->check(CLI::Range(1, 4096));
   convc->add_option("--w", cg.in_w, "input width")->check(CLI::Range(1, 4096));
@@ -419,6 +421,14 @@ int main(int argc, char** argv) {
   convc->add_option("--dilation", dilation, "dilation (both axes)")->check(CLI::Range(1, 64));
   convc->add_option("--groups", cg.groups, "groups (channels for depthwise)")->check(CLI::Range(1, 8192));
   convc->add_option("--batch", cg.batch, "batch")->check(CLI::Range(1, 64));
+  convc->add_option("--expand", expand_c,
+                    "fuse a 1x1 expansion from this many channels in front of a depthwise 3x3 layer "
+                    "(an inverted-residual block; ISA 1.5)")
+      ->check(CLI::Range(1, 8192));
+  convc->add_option("--fuse", fuse_mode,
+                    "with --expand: auto (the runtime's choice, by the cycle model's estimates), on (fused), off "
+                    "(the two layers apart)")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   convc->add_flag("--json", json, "print one JSON object instead of the table");
   add_device_flags(convc, f);
 
@@ -485,6 +495,21 @@ int main(int argc, char** argv) {
         l.net = "conv";
         l.name = "conv";
         l.g = cg;
+        if (fuse_mode != "auto" && expand_c == 0) throw std::invalid_argument("conv: --fuse needs --expand");
+        if (expand_c > 0) {
+          l.fused = true;
+          l.fuse = fuse_mode == "on" ? 1 : fuse_mode == "off" ? -1 : 0;
+          l.pw = cg;
+          l.pw.in_c = expand_c;
+          l.pw.kernel_h = l.pw.kernel_w = l.pw.stride_h = l.pw.stride_w = l.pw.dilation_h = l.pw.dilation_w = 1;
+          l.pw.groups = 1;
+          l.pw.pad_top = l.pw.pad_bottom = l.pw.pad_left = l.pw.pad_right = 0;
+          if (l.fuse >= 0 && !abacus::expand_dwconv_applies(l.pw, cg, s.config())) {
+            throw std::invalid_argument(
+                "conv --expand: the fused path takes a depthwise 3x3 layer (--groups = --c = --k, dilation 1, "
+                "stride <= 3) whose rows fit the buffers beside the expansion's, on an ISA 1.5 device");
+          }
+        }
         const abacus::bench::Row r = abacus::bench::run_layer(s, l, f.seed, f.plant_wrong_byte);
         if (!print) return Outcome{r.pass, r.first_mismatch};
         const abacus::HwConfig& hw = s.config();
@@ -500,6 +525,10 @@ int main(int argc, char** argv) {
           std::printf("abacus conv %s on %s (%ux%u array, memory latency %u, seed %llu)\n", l.shape().c_str(),
                       f.device.c_str(), hw.rows, hw.cols, f.mem_latency, (unsigned long long)f.seed);
           std::printf("  result         %s: %ld differing bytes against the golden conv2d\n", r.pass ? "PASS" : "FAIL", r.mismatches);
+          if (l.fused) {
+            std::printf("  path           %s\n", r.ran_fused ? "expansion and depthwise fused (the expanded tensor stays on chip)"
+                                                           : "the two layers apart (the fused estimate is not lower)");
+          }
           std::printf("  cycles         %llu (model estimate %llu, %+.1f%%)\n", (unsigned long long)pc.cycles,
                       (unsigned long long)r.stats.estimated_cycles, 100.0 * r.est_error);
           std::printf("  MACs           %llu\n", (unsigned long long)l.macs());

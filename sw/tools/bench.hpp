@@ -19,6 +19,11 @@ struct Layer {
   bool is_gemm = false;
   int m = 0, n = 0, k = 0;  // GEMM
   ref::ConvGeometry g;      // conv
+  // an inverted-residual block's 1x1 expansion pw and the depthwise layer g
+  // after it, as the runtime runs the pair: fused where expand_dwconv_chosen
+  bool fused = false;
+  ref::ConvGeometry pw;
+  int fuse = 0;  // a pair: 0 the runtime's choice, 1 fused, -1 apart (abacus conv --fuse)
   int count = 1;            // occurrences in the network (for MAC weighting)
   std::uint64_t macs() const;
   std::string shape() const;
@@ -37,6 +42,7 @@ struct Row {
   double util = 0, bound = 0;    // measured utilization; roofline bound
   const char* limit = "";        // what bounds the layer
   double est_error = 0;          // (estimate - measured) / measured
+  bool ran_fused = false;        // a pair the runtime fused
   double sim_seconds = 0;           // host time inside the simulation
   std::uint64_t sim_cycles = 0;     // clock cycles simulated (program runs and register accesses)
 };

@@ -79,23 +79,41 @@ int bench_networks(Session& s, const NetworkBenchOptions& o) {
       for (std::size_t i = 0; i < y.bytes.size(); ++i) r.differ += y.bytes[i] != ref.data[i];
       if (batch == 1) {
         // each device layer again, alone: its input uploaded, its output
-        // read back, nothing shared with its neighbours
-        for (const auto& lr : runs) {
-          if (!lr.on_device) continue;
-          const model::Layer& L = *lr.layer;
+        // read back, nothing shared with its neighbours (a pair the
+        // runtime fused, fused alone too)
+        auto problem = [&](const model::Layer& L) {
+          if (L.k_split != 1) throw std::runtime_error(net + ": a split layer (not in the zoo models)");
           ConvProblem p;
           p.g = L.g;
           p.g.batch = batch;
-          const auto& in = t[static_cast<std::size_t>(L.inputs[0])];
-          if (L.k_split != 1) throw std::runtime_error(net + ": a split layer (not in the zoo models)");
-          p.input = in.data();
+          p.input = t[static_cast<std::size_t>(L.inputs[0])].data();
           p.weights = L.weights.data();
           p.zp_in = L.zp_in;
           p.os = L.os;
-          std::vector<std::int8_t> out(t[static_cast<std::size_t>(L.output)].size());
-          const GemmStats st = conv2d(s, p, out.data(), o.timeout);
+          return p;
+        };
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+          const auto& lr = runs[i];
+          if (!lr.on_device) continue;
+          const model::Layer& L = lr.fused_with_next ? *runs[i + 1].layer : *lr.layer;
+          const auto& want = t[static_cast<std::size_t>(L.output)];
+          std::vector<std::int8_t> out(want.size());
+          GemmStats st;
+          if (lr.fused_with_next) {
+            const ConvProblem pe = problem(*lr.layer), pd = problem(L);
+            const auto& in = t[static_cast<std::size_t>(lr.layer->inputs[0])];
+            Device& dev = s.device();
+            dev.free_all();
+            const std::uint64_t in_dev = dev.alloc(in.size()), out_dev = dev.alloc(out.size());
+            dev.copy_to_device(in_dev, in.data(), in.size());
+            st = expand_dwconv_resident(s, pe, pd, in_dev, out_dev, o.timeout);
+            dev.copy_from_device(out.data(), out_dev, out.size());
+            ++i;
+          } else {
+            st = conv2d(s, problem(L), out.data(), o.timeout);
+          }
           r.alone_cycles += st.perf.cycles;
-          if (out != t[static_cast<std::size_t>(L.output)]) {
+          if (out != want) {
             std::fprintf(stderr, "abacus: bench: %s %s: alone, the output differs from the whole-network run\n",
                          net.c_str(), L.node.c_str());
             ok = false;

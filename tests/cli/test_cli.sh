@@ -67,6 +67,10 @@ fi
 # conv: a verified run, and an impossible geometry refused in one line
 expect_json "conv --json" '"result": "PASS"' conv --h 7 --w 6 --c 5 --k 9 --r 3 --s 3 --stride 2 --json
 expect_error "conv kernel larger than the padded input" "kernel is larger than the padded input" conv --h 2 --w 2 --c 1 --k 1 --r 5 --s 5 --pad 0
+# an expansion fused in front of a depthwise layer: run, and refused where the path does not apply
+expect_json "conv --expand --fuse on" '"result": "PASS"' conv --h 12 --w 12 --c 40 --k 40 --r 3 --s 3 --groups 40 --stride 2 --expand 20 --fuse on --json
+expect_error "conv --expand on a layer that is not depthwise" "the fused path takes a depthwise 3x3 layer" conv --h 8 --w 8 --c 16 --k 16 --r 3 --s 3 --expand 8
+expect_error "conv --fuse without --expand" "--fuse needs --expand" conv --h 8 --w 8 --c 16 --k 16 --r 3 --s 3 --groups 16 --fuse on
 # seeds: a new one each run, printed; the same --seed gives the same job (same cycles)
 s1=$("$abacus" gemm --m 9 --n 9 --k 9 --json | sed -n 's/.*"seed": \([0-9]*\).*/\1/p')
 s2=$("$abacus" gemm --m 9 --n 9 --k 9 --json | sed -n 's/.*"seed": \([0-9]*\).*/\1/p')

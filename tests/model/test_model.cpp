@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "abacus/npy.hpp"
+#include "abacus/conv.hpp"
 #include "abacus/onnx_model.hpp"
+#include "abacus/ref/random.hpp"
 #include "abacus/sim_device.hpp"
 #include "common/seed.hpp"
 #include "model_device.hpp"
@@ -180,6 +182,80 @@ TEST(OpsModel, GoldenKernelsAndAcceleratorEqualPyTorch) {
   for (std::size_t i = 0; i < dout.size(); ++i) dbad += dout[i] != static_cast<std::int8_t>(ref.data[i] - 128);
   EXPECT_EQ(dout.size(), static_cast<std::size_t>(nd) * 10);
   EXPECT_EQ(dbad, 0) << "accelerator bytes differ from PyTorch, seed " << o.seed;
+}
+
+// An inverted-residual block's expansion and depthwise layer, built by hand
+// (56x56x16 -> 1x1 -> 96 channels, ReLU6-like clamp -> 3x3 depthwise,
+// stride 2): run_device fuses the pair (the runtime chooses it at this
+// size: asserted), so the expanded tensor never goes to DRAM (the pair's
+// bytes are fewer than that tensor's), the depthwise layer's own run
+// reports no cycles, and the output (and, with fetch_all, the expanded
+// tensor made on the host) equal run_reference's, batch 2.
+TEST(DeviceRun, ExpansionFusedWithDepthwise) {
+  const int H = 56, Cin = 16, Ce = 96, n = 2;
+  const SimDeviceOptions o = test::model_test_device("DeviceRun.ExpansionFusedWithDepthwise");
+  ref::Random rnd(o.seed);
+  model::Model m;
+  m.input_chw = {Cin, H, H};
+  m.input_float = false;
+  m.values.resize(3);
+  m.values[0].shape = {H, H, Cin};
+  m.values[1].shape = {H, H, Ce};
+  m.values[2].shape = {H / 2, H / 2, Ce};
+  m.layers.resize(2);
+  model::Layer& e = m.layers[0];
+  e.g.in_h = e.g.in_w = H;
+  e.g.in_c = Cin;
+  e.g.out_c = Ce;
+  e.weights = rnd.int8s(static_cast<std::size_t>(Cin) * Ce);
+  e.zp_in = -5;
+  e.os = ref::random_output_stage(rnd, Ce, Cin, {});
+  e.os.act_min = e.os.zp_out;
+  e.os.act_max = std::min(127, e.os.zp_out + 90);
+  e.inputs = {0};
+  e.output = 1;
+  model::Layer& d = m.layers[1];
+  d.g.in_h = d.g.in_w = H;
+  d.g.in_c = d.g.out_c = d.g.groups = Ce;
+  d.g.kernel_h = d.g.kernel_w = 3;
+  d.g.stride_h = d.g.stride_w = 2;
+  d.g.pad_top = d.g.pad_bottom = d.g.pad_left = d.g.pad_right = 1;
+  d.weights = rnd.int8s(static_cast<std::size_t>(9) * Ce);
+  d.zp_in = e.os.zp_out;
+  d.os = ref::random_output_stage(rnd, Ce, 9, {});
+  d.inputs = {1};
+  d.output = 2;
+  m.output = 2;
+  const std::vector<std::int8_t> x = rnd.int8s(static_cast<std::size_t>(n) * H * H * Cin);
+  const auto want = model::run_reference(m, x, n);
+  SimDevice dev(o);
+  Session s(dev, 20);
+  {
+    ConvProblem pe, pd;
+    pe.g = e.g;
+    pe.g.batch = n;
+    pe.os = e.os;
+    pe.zp_in = e.zp_in;
+    pe.weights = e.weights.data();
+    pd.g = d.g;
+    pd.g.batch = n;
+    pd.os = d.os;
+    pd.zp_in = d.zp_in;
+    pd.weights = d.weights.data();
+    ASSERT_TRUE(expand_dwconv_chosen(s, pe, pd)) << "the runtime no longer fuses this pair";
+  }
+  for (const bool fetch_all : {false, true}) {
+    std::vector<model::LayerRun> runs;
+    const auto t = model::run_device(s, m, x, n, &runs, {}, fetch_all);
+    EXPECT_EQ(t[2], want[2]) << "the output, fetch_all " << fetch_all << ", seed " << o.seed;
+    if (fetch_all) {
+      EXPECT_EQ(t[1], want[1]) << "the expanded tensor, made on the host";
+    }
+    ASSERT_EQ(runs.size(), 2u);
+    EXPECT_GT(runs[0].cycles, 0u);
+    EXPECT_EQ(runs[1].cycles, 0u) << "the pair's cycles are the expansion's";
+    EXPECT_LT(runs[0].dram_bytes, want[1].size()) << "the expanded tensor went to DRAM";
+  }
 }
 
 // The host's residual add is PyTorch's (qnnpack) fixed-point add, not

@@ -188,6 +188,99 @@ TEST_F(ConvTest, DepthwiseOnTheDwconvPath) {
   EXPECT_FALSE(dwconv_applies(geom(1, 10, 10, 16, 3, 3, 16, 1, 1, 1, 16), old));
 }
 
+// An inverted-residual block's 1x1 expansion fused with its depthwise
+// layer (expand_dwconv_resident, ISA 1.5): random pairs (expansion input
+// 1..40 channels, so 1..3 K tiles and partial ones; 1..80 expanded
+// channels, so several programs and partial groups; strides 1..3, pads
+// 0..3, batch 1..2; the expansion's clamp a ReLU6-like window), both
+// requantization modes, under the fixture's memory stalls, byte for byte
+// against ref::conv2d_i8 applied twice; nothing of the expanded tensor
+// reaches DRAM (bytes written = the output's).
+TEST_F(ConvTest, ExpansionFusedWithDepthwise) {
+  Session s(*dev_);
+  const HwConfig hw = s.config();
+  for (int i = 0; i < 12; ++i) {
+    const ref::RequantMode mode = i % 2 ? ref::RequantMode::kFloat32 : ref::RequantMode::kFixedPoint;
+    ref::ConvGeometry dw;
+    dw.batch = uniform(1, 2);
+    dw.kernel_h = dw.kernel_w = 3;
+    dw.stride_h = uniform(1, 3);
+    dw.stride_w = uniform(1, 3);
+    dw.pad_top = uniform(0, 3);
+    dw.pad_bottom = uniform(0, 3);
+    dw.pad_left = uniform(0, 3);
+    dw.pad_right = uniform(0, 3);
+    dw.in_c = dw.out_c = dw.groups = uniform(1, 80);
+    dw.in_h = uniform(1, 9) + 2;
+    dw.in_w = uniform(1, 20) + 2;
+    ref::ConvGeometry pw = geom(dw.batch, dw.in_h, dw.in_w, uniform(1, 40), 1, 1, dw.in_c, 1, 0);
+    const std::string what = "pair " + std::to_string(i) + " (batch " + std::to_string(dw.batch) + ", " +
+                             std::to_string(dw.in_h) + "x" + std::to_string(dw.in_w) + "x" + std::to_string(pw.in_c) +
+                             " -> " + std::to_string(dw.in_c) + ", stride " + std::to_string(dw.stride_h) + "x" +
+                             std::to_string(dw.stride_w) + ", pads " + std::to_string(dw.pad_top) + "/" +
+                             std::to_string(dw.pad_bottom) + "/" + std::to_string(dw.pad_left) + "/" +
+                             std::to_string(dw.pad_right) + (i % 2 ? ", float32" : "") + "), seed " +
+                             std::to_string(seed_);
+    ASSERT_TRUE(expand_dwconv_applies(pw, dw, hw)) << what;
+    ref::OutputStageSpec spec;
+    spec.bias_bound = 50000;
+    spec.zp_out_bound = 20;
+    spec.mode = mode;
+    const std::vector<std::int8_t> x = rnd_.int8s(static_cast<std::size_t>(pw.batch) * pw.in_h * pw.in_w * pw.in_c);
+    const std::vector<std::int8_t> we = rnd_.int8s(static_cast<std::size_t>(pw.in_c) * pw.out_c);
+    const std::vector<std::int8_t> wd = rnd_.int8s(static_cast<std::size_t>(9) * dw.out_c);
+    ConvProblem pe, pd;
+    pe.g = pw;
+    pe.weights = we.data();
+    pe.zp_in = uniform(-100, 100);
+    pe.os = ref::random_output_stage(rnd_, pw.out_c, pw.in_c, spec);
+    pe.os.act_min = pe.os.zp_out;  // ReLU6-like: [zp, zp + a few]
+    pe.os.act_max = std::min(127, pe.os.zp_out + uniform(1, 100));
+    pd.g = dw;
+    pd.weights = wd.data();
+    pd.zp_in = pe.os.zp_out;
+    pd.os = ref::random_output_stage(rnd_, dw.out_c, 9, spec);
+    std::vector<std::int8_t> mid(static_cast<std::size_t>(pw.batch) * pw.in_h * pw.in_w * pw.out_c);
+    std::vector<std::int8_t> want(static_cast<std::size_t>(dw.batch) * dw.out_h() * dw.out_w() * dw.out_c);
+    ref::conv2d_i8(pw, x.data(), we.data(), pe.zp_in, pe.os, mid.data());
+    ref::conv2d_i8(dw, mid.data(), wd.data(), pd.zp_in, pd.os, want.data());
+    dev_->free_all();
+    const std::uint64_t in_dev = dev_->alloc(x.size()), out_dev = dev_->alloc(want.size());
+    dev_->copy_to_device(in_dev, x.data(), x.size());
+    GemmStats st;
+    try {
+      st = expand_dwconv_resident(s, pe, pd, in_dev, out_dev);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << what << ": " << e.what();
+      continue;
+    }
+    std::vector<std::int8_t> got(want.size());
+    dev_->copy_from_device(got.data(), out_dev, got.size());
+    long bad = 0;
+    for (std::size_t k = 0; k < want.size(); ++k) bad += got[k] != want[k];
+    EXPECT_EQ(bad, 0) << what << ": " << bad << " of " << want.size() << " bytes differ";
+    EXPECT_EQ(st.perf.bytes_written, want.size()) << what;
+  }
+  // what is not fused: an expansion that is not 1x1 stride 1 unpadded, a
+  // depthwise layer off the DWCONV path, a device older than ISA 1.5
+  const ref::ConvGeometry d = geom(1, 10, 10, 32, 3, 3, 32, 2, 1, 1, 32);
+  EXPECT_TRUE(expand_dwconv_applies(geom(1, 10, 10, 16, 1, 1, 32, 1, 0), d, hw));
+  EXPECT_FALSE(expand_dwconv_applies(geom(1, 10, 10, 16, 3, 3, 32, 1, 1), d, hw));
+  EXPECT_FALSE(expand_dwconv_applies(geom(1, 10, 10, 16, 1, 1, 24, 1, 0), d, hw));
+  EXPECT_FALSE(expand_dwconv_applies(geom(1, 10, 10, 16, 1, 1, 32, 1, 0), geom(1, 10, 10, 32, 3, 3, 32, 1, 2, 2, 32), hw));
+  HwConfig old = hw;
+  old.version = 0x00010004;
+  EXPECT_FALSE(expand_dwconv_applies(geom(1, 10, 10, 16, 1, 1, 32, 1, 0), d, old));
+  // the depthwise layer's input zero point must be the expansion's output's
+  ConvProblem pe, pd;
+  pe.g = geom(1, 10, 10, 16, 1, 1, 32, 1, 0);
+  pd.g = d;
+  pe.os = ref::random_output_stage(rnd_, 32, 16, {});
+  pd.os = ref::random_output_stage(rnd_, 32, 9, {});
+  pd.zp_in = pe.os.zp_out + 1;
+  EXPECT_THROW(expand_dwconv_resident(s, pe, pd, 0, 0), std::invalid_argument);
+}
+
 // The float32 requantization mode through the conv lowering (per-channel
 // scales, fused ReLU, depthwise and strided), against ref::conv2d_i8.
 TEST_F(ConvTest, FloatScaleShapes) {

@@ -39,6 +39,37 @@ GemmStats conv2d_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev
 bool dwconv_applies(const ref::ConvGeometry& g, const HwConfig& hw);
 GemmStats dwconv_resident(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
                           const Timeout& timeout = {});
+// An inverted-residual block's 1x1 expansion and the depthwise layer after
+// it, fused (ISA 1.5; docs/architecture.md "Fused expansion and
+// depthwise"): the expansion's output goes from the accumulator into ibuf
+// (STORE.TO_IBUF) in the depthwise layout and never to DRAM. pw: 1x1,
+// stride 1, no padding, one group; dw: its output as input (dw.zp_in ==
+// pw.os.zp_out, else std::invalid_argument), dwconv_applies; in_dev holds
+// pw's input, out_dev gets dw's output. expand_dwconv_applies says whether
+// the pair fits (std::logic_error from the run if not).
+bool expand_dwconv_applies(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw, const HwConfig& hw);
+GemmStats expand_dwconv_resident(Session& s, const ConvProblem& pw, const ConvProblem& dw, std::uint64_t in_dev,
+                                 std::uint64_t out_dev, const Timeout& timeout = {});
+// The cycle model's estimates without running (the programs built, their
+// weights and parameters put in device memory and given back; perf zero):
+// of conv2d_resident and of expand_dwconv_resident.
+GemmStats estimate_conv2d(Session& s, const ConvProblem& p);
+GemmStats estimate_expand_dwconv(Session& s, const ConvProblem& pw, const ConvProblem& dw);
+// Whether the runtime fuses an expansion with the depthwise layer after it:
+// where expand_dwconv_applies, the zero points match, and the fused
+// estimate is below the two layers' apart (it is not for small maps: a
+// GEMM and a STORE per image row of a few pixels).
+bool expand_dwconv_chosen(Session& s, const ConvProblem& pw, const ConvProblem& dw);
+namespace detail {
+// The depthwise layer p, alone (ex == nullptr: its input rows loaded from
+// in_dev) or fused behind the expansion ex (in_dev holds ex's input); dry:
+// built and estimated, not run.
+GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, std::uint64_t in_dev,
+                       std::uint64_t out_dev, const Timeout& timeout, bool dry);
+// conv2d_resident, dry as above
+GemmStats conv_layer(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
+                     const Timeout& timeout, bool dry);
+}  // namespace detail
 // Few-channel layers (a network's first): the same convolution as a 1 x KW
 // one over KH*Cin channels of a re-laid input, each output row's KH input
 // rows side by side per pixel (padding rows hold the zero point), so a

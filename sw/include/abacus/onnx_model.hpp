@@ -136,6 +136,9 @@ struct LayerRun {
   std::uint64_t dram_bytes = 0;    // bytes the device read and wrote
   std::uint64_t host_bytes = 0;    // tensor bytes copied between host and device memory for this layer
   double host_seconds = 0;         // wall time of the host's own computing for it (a host operator, a split's re-layout)
+  // an expansion fused with the depthwise layer after it (expand_dwconv_chosen):
+  // the pair's cycles and bytes are on this run, the next one's are zero
+  bool fused_with_next = false;
 };
 std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, const std::vector<std::int8_t>& input,
                                                  int n, std::vector<LayerRun>* runs = nullptr,

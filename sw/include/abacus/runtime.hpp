@@ -137,8 +137,9 @@ class StoreTimeline {
   unsigned next_ = 0;         // the quarter the next STORE starts at (or after)
   std::uint64_t end_ = 0;
 };
+// (dry: the programs built and estimated, not run; perf stays zero)
 GemmStats run_lowered(Device& dev, const HwConfig& hw, const CycleModel& model, const Lowered& lowered,
-                      const Timeout& timeout);
+                      const Timeout& timeout, bool dry = false);
 // Parameter slots for column blocks nb0..nb0+nt-1 of L (bias, multiplier,
 // shift: Cols int32 each), as LOAD writes them into pbuf.
 std::vector<std::uint8_t> pack_params(const Lowered& L, int nb0, int nt, int cols);
