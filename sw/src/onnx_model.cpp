@@ -1446,12 +1446,7 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
       const int in = L.inputs[0];
       const std::size_t ii = static_cast<std::size_t>(in);
       std::uint64_t in_dev = 0;
-      ConvProblem p;
-      p.g = L.g;
-      p.g.batch = n;
-      p.weights = L.weights.data();
-      p.zp_in = L.zp_in;
-      p.os = L.os;
+      ConvProblem p = problem(L);
       ConvProblem run = p;
       std::vector<std::int8_t> stacked_in, stacked_w;
       if (L.k_split > 1) {  // the split weights read the input's channels k_split times: a host re-layout

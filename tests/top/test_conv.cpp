@@ -116,6 +116,25 @@ class ConvTest : public ::testing::Test {
     return g;
   }
 
+  // A random 3x3 depthwise layer for the DWCONV path: strides 1..3 and
+  // pads 0..3 each way, 1..80 channels (chunks of groups, partial groups),
+  // batch 1..2, 3..11 rows of 3..22 pixels.
+  ref::ConvGeometry random_depthwise() {
+    ref::ConvGeometry g;
+    g.batch = uniform(1, 2);
+    g.kernel_h = g.kernel_w = 3;
+    g.stride_h = uniform(1, 3);
+    g.stride_w = uniform(1, 3);
+    g.pad_top = uniform(0, 3);
+    g.pad_bottom = uniform(0, 3);
+    g.pad_left = uniform(0, 3);
+    g.pad_right = uniform(0, 3);
+    g.in_c = g.out_c = g.groups = uniform(1, 80);
+    g.in_h = uniform(1, 9) + 2;
+    g.in_w = uniform(1, 20) + 2;
+    return g;
+  }
+
   std::uint64_t seed_ = 0;
   ref::Random rnd_{0};
   std::unique_ptr<SimDevice> dev_;
@@ -153,18 +172,7 @@ TEST_F(ConvTest, DepthwiseAndGroups) {
 TEST_F(ConvTest, DepthwiseOnTheDwconvPath) {
   const HwConfig hw = Session(*dev_).config();
   for (int i = 0; i < 16; ++i) {
-    ref::ConvGeometry g;
-    g.batch = uniform(1, 2);
-    g.kernel_h = g.kernel_w = 3;
-    g.stride_h = uniform(1, 3);
-    g.stride_w = uniform(1, 3);
-    g.pad_top = uniform(0, 3);
-    g.pad_bottom = uniform(0, 3);
-    g.pad_left = uniform(0, 3);
-    g.pad_right = uniform(0, 3);
-    g.in_c = g.out_c = g.groups = uniform(1, 80);
-    g.in_h = uniform(1, 9) + 2;
-    g.in_w = uniform(1, 20) + 2;
+    const ref::ConvGeometry g = random_depthwise();
     ASSERT_TRUE(dwconv_applies(g, hw)) << "shape " << i << ", seed " << seed_;
     check(g, ("depthwise " + std::to_string(i)).c_str(),
           i % 2 ? ref::RequantMode::kFloat32 : ref::RequantMode::kFixedPoint);
@@ -201,18 +209,7 @@ TEST_F(ConvTest, ExpansionFusedWithDepthwise) {
   const HwConfig hw = s.config();
   for (int i = 0; i < 12; ++i) {
     const ref::RequantMode mode = i % 2 ? ref::RequantMode::kFloat32 : ref::RequantMode::kFixedPoint;
-    ref::ConvGeometry dw;
-    dw.batch = uniform(1, 2);
-    dw.kernel_h = dw.kernel_w = 3;
-    dw.stride_h = uniform(1, 3);
-    dw.stride_w = uniform(1, 3);
-    dw.pad_top = uniform(0, 3);
-    dw.pad_bottom = uniform(0, 3);
-    dw.pad_left = uniform(0, 3);
-    dw.pad_right = uniform(0, 3);
-    dw.in_c = dw.out_c = dw.groups = uniform(1, 80);
-    dw.in_h = uniform(1, 9) + 2;
-    dw.in_w = uniform(1, 20) + 2;
+    const ref::ConvGeometry dw = random_depthwise();
     ref::ConvGeometry pw = geom(dw.batch, dw.in_h, dw.in_w, uniform(1, 40), 1, 1, dw.in_c, 1, 0);
     const std::string what = "pair " + std::to_string(i) + " (batch " + std::to_string(dw.batch) + ", " +
                              std::to_string(dw.in_h) + "x" + std::to_string(dw.in_w) + "x" + std::to_string(pw.in_c) +

@@ -261,6 +261,22 @@ RawRun run_raw(SimDevice& dev, const Program& prog, std::uint64_t win_lo, std::u
   return r;
 }
 
+// Each bad instruction after a legal first one (first): the program ends
+// with ILLEGAL_FIELD at index 1.
+void expect_illegal_second(SimDevice& dev, const std::vector<std::pair<std::string, isa::Instruction>>& bad,
+                           const std::function<void(Program&)>& first) {
+  const std::uint64_t lo = dev.memory_base(), hi = lo + dev.memory_size();
+  for (const auto& [what, insn] : bad) {
+    Program r;
+    first(r);
+    r.raw(insn);
+    r.finish();
+    const RawRun rr = run_raw(dev, r, lo, hi);
+    EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::IllegalField)) << what;
+    EXPECT_EQ(rr.err_pc, 1u) << what;
+  }
+}
+
 // The LOAD of a parameter slot whose multipliers are 0 (every output of a
 // STORE through it is the STORE's zero point, whatever the accumulator
 // holds), giving load->compute.
@@ -490,15 +506,7 @@ TEST_F(TopTest, DwconvFieldsCheckedAndCounted) {
   isa::Instruction reserved = with([](DwconvArgs&) {});
   reserved[3] |= 1ULL << 4;  // bit 196
   bad.push_back({"a reserved bit", reserved});
-  for (const auto& [what, insn] : bad) {
-    Program r;
-    r.dwconv(ok);
-    r.raw(insn);
-    r.finish();
-    const RawRun rr = run_raw(*dev, r, lo, hi);
-    EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::IllegalField)) << what;
-    EXPECT_EQ(rr.err_pc, 1u) << what;
-  }
+  expect_illegal_second(*dev, bad, [&](Program& r) { r.dwconv(ok); });
   expect_lone_dwconv_counts(*dev, ok, lo, hi, hw.cols);
   run_checked(*dev, 20, 20, 20);
 }
@@ -739,15 +747,7 @@ TEST_F(TopTest, StoreToIbufFieldsChecked) {
       {"stride 2^31", with([](StoreArgs& a) { a.stride = 1u << 31; })},
       {"N_BYTES past a word", with([&](StoreArgs& a) { a.n_bytes = hw.cols + 1; })},
   };
-  for (const auto& [what, insn] : bad) {
-    Program r;
-    load_zero_params(*dev, hw, r);
-    r.raw(insn);
-    r.finish();
-    const RawRun rr = run_raw(*dev, r, lo, hi);
-    EXPECT_EQ(isa::status::error(rr.status), static_cast<std::uint32_t>(isa::Error::IllegalField)) << what;
-    EXPECT_EQ(rr.err_pc, 1u) << what;
-  }
+  expect_illegal_second(*dev, bad, [&](Program& r) { load_zero_params(*dev, hw, r); });
   Program r2;
   load_zero_params(*dev, hw, r2);
   Deps gd;
