@@ -79,7 +79,7 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeome
   // y-1 used last, never one y still needs: two slots per quarter once the
   // stride passes 1 (three rows for y+1 may be new); and each quarter
   // starts with a row of the zero point that every padding row reads.
-  // (Fused, quarters 0 and 1 end with an expansion input buffer each.)
+  // (Fused, each quarter ends with an expansion input buffer.)
   const int s_min = g.stride_h > 1 ? 2 : 1;
   if (p.XW >= p.Q) return p;
   const int gc_ibuf = static_cast<int>(p.Q - p.XW) / ((s_min + 1) * p.Wp);
@@ -109,6 +109,14 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeome
   }
   p.ok = p.Gp >= 1 && p.Gc >= 1;
   return p;
+}
+
+// A STORE's zero point, clamp and requantization mode from a layer's output stage.
+void set_output_stage(StoreArgs& st, const ref::OutputStage& os) {
+  st.zp_out = static_cast<std::int8_t>(os.zp_out);
+  st.clamp_min = static_cast<std::int8_t>(os.act_min);
+  st.clamp_max = static_cast<std::int8_t>(os.act_max);
+  st.float_scale = os.mode == ref::RequantMode::kFloat32;
 }
 
 struct DwOp {
@@ -261,6 +269,17 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
       return la;
     };
     auto contiguous = [&](std::uint64_t dram, std::uint32_t bytes, std::uint32_t sp, Deps d = {}) {
+      // (ROW_BYTES is 16 bits: a longer run in pieces of 32 KiB, the first
+      // taking d's pops, the last giving its pushes; fused, the taps and
+      // the expansion's weights are one run of up to wbuf's size)
+      constexpr std::uint32_t kPiece = 32768;
+      for (; bytes > kPiece; bytes -= kPiece, dram += kPiece, sp += kPiece) {
+        Deps first;
+        first.pop_prev = d.pop_prev;
+        first.pop_next = d.pop_next;
+        d.pop_prev = d.pop_next = false;
+        load(one_run(dram, kPiece, sp), first);
+      }
       load(one_run(dram, bytes, sp), d);
     };
     // a chunk's taps and parameter slots, loaded before its rows (a
@@ -421,10 +440,7 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
           st.acc_row = acc_row;
           st.n_bytes = static_cast<std::uint32_t>(std::min(L, Cc - gi * L));
           st.pslot = static_cast<std::uint32_t>(Gc + gi);
-          st.zp_out = static_cast<std::int8_t>(e.os.zp_out);
-          st.clamp_min = static_cast<std::int8_t>(e.os.act_min);
-          st.clamp_max = static_cast<std::int8_t>(e.os.act_max);
-          st.float_scale = e.os.mode == ref::RequantMode::kFloat32;
+          set_output_stage(st, e.os);
           Deps ds;
           ds.pop_prev = true;
           e_seq.push_back(emit_store({DwOp::kStore, {}, {}, st, ds, -1}));
@@ -608,10 +624,7 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
           st.n_bytes = static_cast<std::uint32_t>(std::min(L, Cc - gi * L));
           st.stride = static_cast<std::uint32_t>(C);
           st.pslot = static_cast<std::uint32_t>(gc0 + gi);
-          st.zp_out = static_cast<std::int8_t>(p.os.zp_out);
-          st.clamp_min = static_cast<std::int8_t>(p.os.act_min);
-          st.clamp_max = static_cast<std::int8_t>(p.os.act_max);
-          st.float_scale = p.os.mode == ref::RequantMode::kFloat32;
+          set_output_stage(st, p.os);
           Deps ds;
           ds.pop_prev = true;  // (push_prev below: whether a DWCONV waits for this unit's drain)
           pending.push_back({DwOp::kStore, {}, {}, st, ds, u});

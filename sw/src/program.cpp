@@ -2,8 +2,23 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace abacus {
+
+namespace {
+// A field's value, which must fit its bits: a schedule that makes a value
+// too wide for the encoding gets an error naming the field, not an
+// instruction that silently means something else (the 16-bit ROW_BYTES of
+// a long LOAD, say).
+void put(isa::Instruction& i, isa::Field f, const char* name, std::uint64_t v) {
+  if (f.width < 64 && (v >> f.width) != 0) {
+    throw std::invalid_argument(std::string("Program: ") + name + " = " + std::to_string(v) + " does not fit its " +
+                                std::to_string(f.width) + " bits");
+  }
+  isa::set_field(i, f, v);
+}
+}  // namespace
 
 isa::Instruction Program::header(isa::Op op, Deps d) const {
   isa::Instruction i{};
@@ -17,65 +32,65 @@ isa::Instruction Program::header(isa::Op op, Deps d) const {
 
 void Program::load(const LoadArgs& a, Deps d) {
   isa::Instruction i = header(isa::Op::Load, d);
-  isa::set_field(i, isa::load::DRAM_ADDR, a.dram_addr);
-  isa::set_field(i, isa::load::ROWS, a.rows);
-  isa::set_field(i, isa::load::ROW_BYTES, a.row_bytes);
-  isa::set_field(i, isa::load::STRIDE, a.stride);
-  isa::set_field(i, isa::load::SP_ADDR, a.sp_addr);
-  isa::set_field(i, isa::load::SP_STRIDE, a.sp_stride);
-  isa::set_field(i, isa::load::PAD_TOP, a.pad_top);
-  isa::set_field(i, isa::load::PAD_BOTTOM, a.pad_bottom);
-  isa::set_field(i, isa::load::PAD_LEFT, a.pad_left);
-  isa::set_field(i, isa::load::PAD_RIGHT, a.pad_right);
-  isa::set_field(i, isa::load::PAD_VALUE, a.pad_value);
+  put(i, isa::load::DRAM_ADDR, "LOAD.DRAM_ADDR", a.dram_addr);
+  put(i, isa::load::ROWS, "LOAD.ROWS", a.rows);
+  put(i, isa::load::ROW_BYTES, "LOAD.ROW_BYTES", a.row_bytes);
+  put(i, isa::load::STRIDE, "LOAD.STRIDE", a.stride);
+  put(i, isa::load::SP_ADDR, "LOAD.SP_ADDR", a.sp_addr);
+  put(i, isa::load::SP_STRIDE, "LOAD.SP_STRIDE", a.sp_stride);
+  put(i, isa::load::PAD_TOP, "LOAD.PAD_TOP", a.pad_top);
+  put(i, isa::load::PAD_BOTTOM, "LOAD.PAD_BOTTOM", a.pad_bottom);
+  put(i, isa::load::PAD_LEFT, "LOAD.PAD_LEFT", a.pad_left);
+  put(i, isa::load::PAD_RIGHT, "LOAD.PAD_RIGHT", a.pad_right);
+  put(i, isa::load::PAD_VALUE, "LOAD.PAD_VALUE", a.pad_value);
   insns_.push_back(i);
 }
 
 void Program::gemm(const GemmArgs& a, Deps d) {
   isa::Instruction i = header(isa::Op::Gemm, d);
-  isa::set_field(i, isa::gemm::M, a.m);
-  isa::set_field(i, isa::gemm::IBUF_ROW, a.ibuf_row);
-  isa::set_field(i, isa::gemm::IBUF_STRIDE, a.ibuf_stride);
-  isa::set_field(i, isa::gemm::WBUF_ROW, a.wbuf_row);
-  isa::set_field(i, isa::gemm::ACC_ROW, a.acc_row);
-  isa::set_field(i, isa::gemm::ACCUMULATE, a.accumulate);
+  put(i, isa::gemm::M, "GEMM.M", a.m);
+  put(i, isa::gemm::IBUF_ROW, "GEMM.IBUF_ROW", a.ibuf_row);
+  put(i, isa::gemm::IBUF_STRIDE, "GEMM.IBUF_STRIDE", a.ibuf_stride);
+  put(i, isa::gemm::WBUF_ROW, "GEMM.WBUF_ROW", a.wbuf_row);
+  put(i, isa::gemm::ACC_ROW, "GEMM.ACC_ROW", a.acc_row);
+  put(i, isa::gemm::ACCUMULATE, "GEMM.ACCUMULATE", a.accumulate);
   insns_.push_back(i);
 }
 
 void Program::dwconv(const DwconvArgs& a, Deps d) {
   isa::Instruction i = header(isa::Op::Dwconv, d);
-  isa::set_field(i, isa::dwconv::M, a.m);
-  isa::set_field(i, isa::dwconv::STRIDE, a.stride);
-  isa::set_field(i, isa::dwconv::PIX_STRIDE, a.pix_stride);
-  isa::set_field(i, isa::dwconv::WBUF_ROW, a.wbuf_row);
-  isa::set_field(i, isa::dwconv::ACC_ROW, a.acc_row);
-  isa::set_field(i, isa::dwconv::IBUF_ROW0, a.ibuf_row[0]);
-  isa::set_field(i, isa::dwconv::IBUF_ROW1, a.ibuf_row[1]);
-  isa::set_field(i, isa::dwconv::IBUF_ROW2, a.ibuf_row[2]);
-  isa::set_field(i, isa::dwconv::ACCUMULATE, a.accumulate);
+  put(i, isa::dwconv::M, "DWCONV.M", a.m);
+  put(i, isa::dwconv::STRIDE, "DWCONV.STRIDE", a.stride);
+  put(i, isa::dwconv::PIX_STRIDE, "DWCONV.PIX_STRIDE", a.pix_stride);
+  put(i, isa::dwconv::WBUF_ROW, "DWCONV.WBUF_ROW", a.wbuf_row);
+  put(i, isa::dwconv::ACC_ROW, "DWCONV.ACC_ROW", a.acc_row);
+  put(i, isa::dwconv::IBUF_ROW0, "DWCONV.IBUF_ROW0", a.ibuf_row[0]);
+  put(i, isa::dwconv::IBUF_ROW1, "DWCONV.IBUF_ROW1", a.ibuf_row[1]);
+  put(i, isa::dwconv::IBUF_ROW2, "DWCONV.IBUF_ROW2", a.ibuf_row[2]);
+  put(i, isa::dwconv::ACCUMULATE, "DWCONV.ACCUMULATE", a.accumulate);
   if (a.groups == 0 || a.groups > 255 || a.acc_gstep > 0xffff) {
     throw std::invalid_argument("Program::dwconv: groups must be 1..255 and acc_gstep below 65536");
   }
   if (a.groups != 1) {
-    isa::set_field(i, isa::dwconv::GROUPS, a.groups);
-    isa::set_field(i, isa::dwconv::ACC_GSTEP, a.acc_gstep);
+    put(i, isa::dwconv::GROUPS, "DWCONV.GROUPS", a.groups);
+    put(i, isa::dwconv::ACC_GSTEP, "DWCONV.ACC_GSTEP", a.acc_gstep);
   }
   insns_.push_back(i);
 }
 
 void Program::store(const StoreArgs& a, Deps d) {
   isa::Instruction i = header(isa::Op::Store, d);
-  isa::set_field(i, isa::store::DRAM_ADDR, a.dram_addr);
-  isa::set_field(i, isa::store::M, a.m);
-  isa::set_field(i, isa::store::ACC_ROW, a.acc_row);
-  isa::set_field(i, isa::store::N_BYTES, a.n_bytes);
-  isa::set_field(i, isa::store::STRIDE, a.stride);
-  isa::set_field(i, isa::store::PSLOT, a.pslot);
-  isa::set_field(i, isa::store::ZP_OUT, static_cast<std::uint8_t>(a.zp_out));
-  isa::set_field(i, isa::store::CLAMP_MIN, static_cast<std::uint8_t>(a.clamp_min));
-  isa::set_field(i, isa::store::CLAMP_MAX, static_cast<std::uint8_t>(a.clamp_max));
-  isa::set_field(i, isa::store::FLOAT_SCALE, a.float_scale ? 1 : 0);
-  isa::set_field(i, isa::store::TO_IBUF, a.to_ibuf ? 1 : 0);
+  put(i, isa::store::DRAM_ADDR, "STORE.DRAM_ADDR", a.dram_addr);
+  put(i, isa::store::M, "STORE.M", a.m);
+  put(i, isa::store::ACC_ROW, "STORE.ACC_ROW", a.acc_row);
+  put(i, isa::store::N_BYTES, "STORE.N_BYTES", a.n_bytes);
+  put(i, isa::store::STRIDE, "STORE.STRIDE", a.stride);
+  put(i, isa::store::PSLOT, "STORE.PSLOT", a.pslot);
+  put(i, isa::store::ZP_OUT, "STORE.ZP_OUT", static_cast<std::uint8_t>(a.zp_out));
+  put(i, isa::store::CLAMP_MIN, "STORE.CLAMP_MIN", static_cast<std::uint8_t>(a.clamp_min));
+  put(i, isa::store::CLAMP_MAX, "STORE.CLAMP_MAX", static_cast<std::uint8_t>(a.clamp_max));
+  put(i, isa::store::FLOAT_SCALE, "STORE.FLOAT_SCALE", a.float_scale ? 1 : 0);
+  put(i, isa::store::TO_IBUF, "STORE.TO_IBUF", a.to_ibuf ? 1 : 0);
   insns_.push_back(i);
 }
 

@@ -719,6 +719,40 @@ TEST_F(TopTest, StoreToIbufFeedsTheNextGemm) {
   }
 }
 
+// The program builder refuses a value too wide for its field (naming the
+// field) instead of encoding its low bits: a LOAD of 64 KiB in one row, a
+// DWCONV stride of 4, a STORE's accumulator row past 16 bits; the widest
+// values that fit are taken.
+TEST(ProgramBuilder, FieldsTooWideAreRefused) {
+  auto refused = [](const std::function<void(Program&)>& f, const std::string& field) {
+    Program p;
+    try {
+      f(p);
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+      return;
+    }
+    ADD_FAILURE() << field << " accepted";
+  };
+  refused([](Program& p) { p.load({0, 1, 65536, 0, 0, 0}); }, "LOAD.ROW_BYTES");
+  refused([](Program& p) { p.load({0, 65536, 16, 16, 0, 16}); }, "LOAD.ROWS");
+  refused([](Program& p) {
+    DwconvArgs a;
+    a.m = 1;
+    a.stride = 4;
+    p.dwconv(a);
+  }, "DWCONV.STRIDE");
+  refused([](Program& p) {
+    StoreArgs st;
+    st.m = 1;
+    st.acc_row = 1u << 16;
+    p.store(st);
+  }, "STORE.ACC_ROW");
+  Program ok;
+  ok.load({~0ULL, 65535, 65535, ~0U, ~0U, 65535});
+  EXPECT_EQ(isa::get_field(ok.instructions()[0], isa::load::ROW_BYTES), 65535u);
+}
+
 // TO_IBUF's fields: the first word inside ibuf, the stride 1 .. a
 // quarter's words - 1, else ILLEGAL_FIELD at that STORE; the extremes run.
 TEST_F(TopTest, StoreToIbufFieldsChecked) {
