@@ -422,8 +422,8 @@ int main(int argc, char** argv) {
   convc->add_option("--groups", cg.groups, "groups (channels for depthwise)")->check(CLI::Range(1, 8192));
   convc->add_option("--batch", cg.batch, "batch")->check(CLI::Range(1, 64));
   convc->add_option("--expand", expand_c,
-                    "fuse a 1x1 expansion from this many channels in front of a depthwise 3x3 layer "
-                    "(an inverted-residual block; ISA 1.5)")
+                    "put a 1x1 expansion from this many channels in front of the layer (an inverted-residual "
+                    "block: fused with a depthwise 3x3 layer where the runtime chooses; ISA 1.5)")
       ->check(CLI::Range(1, 8192));
   convc->add_option("--fuse", fuse_mode,
                     "with --expand: auto (the runtime's choice, by the cycle model's estimates), on (fused), off "
@@ -501,6 +501,7 @@ int main(int argc, char** argv) {
           l.fuse = fuse_mode == "on" ? 1 : fuse_mode == "off" ? -1 : 0;
           l.pw = cg;
           l.pw.in_c = expand_c;
+          l.pw.out_c = cg.in_c;  // (the expansion makes the layer's input)
           l.pw.kernel_h = l.pw.kernel_w = l.pw.stride_h = l.pw.stride_w = l.pw.dilation_h = l.pw.dilation_w = 1;
           l.pw.groups = 1;
           l.pw.pad_top = l.pw.pad_bottom = l.pw.pad_left = l.pw.pad_right = 0;
@@ -526,8 +527,10 @@ int main(int argc, char** argv) {
                       f.device.c_str(), hw.rows, hw.cols, f.mem_latency, (unsigned long long)f.seed);
           std::printf("  result         %s: %ld differing bytes against the golden conv2d\n", r.pass ? "PASS" : "FAIL", r.mismatches);
           if (l.fused) {
-            std::printf("  path           %s\n", r.ran_fused ? "expansion and depthwise fused (the expanded tensor stays on chip)"
-                                                           : "the two layers apart (the fused estimate is not lower)");
+            std::printf("  path           %s%s\n",
+                        r.ran_fused ? "expansion and depthwise fused (the expanded tensor stays on chip)"
+                                    : "the two layers apart",
+                        l.fuse ? " (--fuse)" : r.ran_fused ? " (the runtime's choice)" : " (the fused estimate is not lower)");
           }
           std::printf("  cycles         %llu (model estimate %llu, %+.1f%%)\n", (unsigned long long)pc.cycles,
                       (unsigned long long)r.stats.estimated_cycles, 100.0 * r.est_error);

@@ -63,8 +63,9 @@ std::string Layer::shape() const {
   if (is_gemm) return name;
   const std::string hwc = std::to_string(g.in_h) + "x" + std::to_string(g.in_w) + "x";
   if (fused) {
-    return hwc + std::to_string(pw.in_c) + " k1 -> " + std::to_string(pw.out_c) + ", k" + std::to_string(g.kernel_h) +
-           " s" + std::to_string(g.stride_h) + " dw";
+    std::string s = hwc + std::to_string(pw.in_c) + " k1 -> " + std::to_string(pw.out_c) + ", k" +
+                    std::to_string(g.kernel_h) + " s" + std::to_string(g.stride_h);
+    return s + (g.groups == g.in_c && g.out_c == g.in_c ? " dw" : " -> " + std::to_string(g.out_c));
   }
   std::string s = hwc + std::to_string(g.in_c) + " k" + std::to_string(g.kernel_h) + " s" +
                   std::to_string(g.stride_h) + " -> " + std::to_string(g.out_c);
@@ -177,7 +178,8 @@ Row run_layer(Session& session, const Layer& l, std::uint64_t seed, long plant_w
     const ref::ConvGeometry& g = l.g;
     const std::vector<std::int8_t> x = r.int8s(static_cast<std::size_t>(e.batch) * e.in_h * e.in_w * e.in_c);
     const std::vector<std::int8_t> we = r.int8s(static_cast<std::size_t>(e.in_c) * e.out_c);
-    const std::vector<std::int8_t> wd = r.int8s(static_cast<std::size_t>(9) * g.out_c);
+    const std::vector<std::int8_t> wd =
+        r.int8s(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * (g.in_c / g.groups) * g.out_c);
     ConvProblem pe, pd;
     pe.g = e;
     pe.weights = we.data();

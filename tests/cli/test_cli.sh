@@ -70,6 +70,7 @@ expect_error "conv kernel larger than the padded input" "kernel is larger than t
 # an expansion fused in front of a depthwise layer: run, and refused where the path does not apply
 expect_json "conv --expand --fuse on" '"result": "PASS"' conv --h 12 --w 12 --c 40 --k 40 --r 3 --s 3 --groups 40 --stride 2 --expand 20 --fuse on --json
 expect_error "conv --expand on a layer that is not depthwise" "the fused path takes a depthwise 3x3 layer" conv --h 8 --w 8 --c 16 --k 16 --r 3 --s 3 --expand 8
+expect_json "conv --expand --fuse off, any layer after the expansion" '"result": "PASS"' conv --h 9 --w 9 --c 12 --k 20 --r 3 --s 3 --expand 6 --fuse off --json
 expect_error "conv --fuse without --expand" "--fuse needs --expand" conv --h 8 --w 8 --c 16 --k 16 --r 3 --s 3 --groups 16 --fuse on
 # seeds: a new one each run, printed; the same --seed gives the same job (same cycles)
 s1=$("$abacus" gemm --m 9 --n 9 --k 9 --json | sed -n 's/.*"seed": \([0-9]*\).*/\1/p')
