@@ -63,7 +63,8 @@ std::string Layer::shape() const {
   if (is_gemm) return name;
   const std::string hwc = std::to_string(g.in_h) + "x" + std::to_string(g.in_w) + "x";
   if (fused) {
-    std::string s = hwc + std::to_string(pw.in_c) + " k1 -> " + std::to_string(pw.out_c) + ", k" +
+    // (no comma: the CSV has none of its own quoting)
+    std::string s = hwc + std::to_string(pw.in_c) + " k1 -> " + std::to_string(pw.out_c) + " + k" +
                     std::to_string(g.kernel_h) + " s" + std::to_string(g.stride_h);
     return s + (g.groups == g.in_c && g.out_c == g.in_c ? " dw" : " -> " + std::to_string(g.out_c));
   }

@@ -116,6 +116,16 @@ expect_error "run a malformed TensorProto input" "not an ONNX TensorProto" run "
 # bench: the networks section needs its models
 expect_error "bench --networks-only alone" "needs --networks DIR" bench --networks-only
 expect_error "bench --networks without models" "resnet18.onnx: cannot open" bench --networks "$tmp" --networks-only
+# bench's CSV (what --plot draws): every row has the header's fields (a
+# shape with a comma once shifted a row's columns)
+if "$abacus" bench --quick --csv "$tmp/bench.csv" >"$tmp/out" 2>"$tmp/err" &&
+   awk -F, 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad || NR < 2 }' "$tmp/bench.csv"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: bench --csv: rows with another field count than the header's"
+  cat "$tmp/bench.csv" "$tmp/err"
+fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
