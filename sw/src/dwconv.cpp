@@ -229,12 +229,11 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
     std::vector<std::uint8_t> params = detail::pack_params(Lp, 0, Gp, L);
     // fused: the expansion's weights for these channels ([group][kt*R][L],
     // after the taps in wbuf) and its parameter slots (after the layer's)
-    std::vector<std::int8_t> xw;
     const std::uint32_t xw_row = static_cast<std::uint32_t>(9 * Gp);  // its first wbuf row
     if (fused) {
       const ConvProblem& e = *ex;
       std::vector<std::uint32_t> colsum;
-      xw = detail::pack_weights(
+      std::vector<std::int8_t> xw = detail::pack_weights(
           e.g.in_c, Lp.n, pl.kt, static_cast<int>(R), L,
           [&](int kk, int j) { return e.weights[static_cast<std::size_t>(kk) * e.g.out_c + static_cast<std::size_t>(gp0 * L + j)]; },
           [](int kk) { return kk; }, colsum);

@@ -1350,6 +1350,16 @@ std::uint64_t layer_macs(const Layer& L, const Value& out, int n) {
 }
 }  // namespace
 
+ConvProblem conv_problem(const Layer& L, int n) {
+  ConvProblem p;
+  p.g = L.g;
+  p.g.batch = n;
+  p.weights = L.weights.data();
+  p.zp_in = L.zp_in;
+  p.os = L.os;
+  return p;
+}
+
 std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, const std::vector<std::int8_t>& input,
                                                  int n, std::vector<LayerRun>* runs, const Timeout& timeout,
                                                  bool fetch_all) {
@@ -1389,15 +1399,7 @@ std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, con
     for (int v : L.inputs) ++readers[static_cast<std::size_t>(v)];
   }
   ++readers[static_cast<std::size_t>(m.output)];
-  auto problem = [&](const Layer& L) {
-    ConvProblem p;
-    p.g = L.g;
-    p.g.batch = n;
-    p.weights = L.weights.data();
-    p.zp_in = L.zp_in;
-    p.os = L.os;
-    return p;
-  };
+  auto problem = [&](const Layer& L) { return conv_problem(L, n); };
   for (std::size_t li = 0; li < m.layers.size(); ++li) {
     const Layer& L = m.layers[li];
     LayerRun r;

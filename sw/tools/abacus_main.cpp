@@ -497,7 +497,7 @@ int main(int argc, char** argv) {
         l.g = cg;
         if (fuse_mode != "auto" && expand_c == 0) throw std::invalid_argument("conv: --fuse needs --expand");
         if (expand_c > 0) {
-          l.fused = true;
+          l.is_pair = true;
           l.fuse = fuse_mode == "on" ? 1 : fuse_mode == "off" ? -1 : 0;
           l.pw = cg;
           l.pw.in_c = expand_c;
@@ -526,7 +526,7 @@ int main(int argc, char** argv) {
           std::printf("abacus conv %s on %s (%ux%u array, memory latency %u, seed %llu)\n", l.shape().c_str(),
                       f.device.c_str(), hw.rows, hw.cols, f.mem_latency, (unsigned long long)f.seed);
           std::printf("  result         %s: %ld differing bytes against the golden conv2d\n", r.pass ? "PASS" : "FAIL", r.mismatches);
-          if (l.fused) {
+          if (l.is_pair) {
             std::printf("  path           %s%s\n",
                         r.ran_fused ? "expansion and depthwise fused (the expanded tensor stays on chip)"
                                     : "the two layers apart",

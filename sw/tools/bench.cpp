@@ -34,7 +34,7 @@ Layer c(const char* net, const char* name, ref::ConvGeometry g, int count = 1) {
 // after it, a pair the runtime may fuse
 Layer pair(const char* name, int hw, int cin, int ch, int stride, int count = 1) {
   Layer l = c("mobilenetv2", name, conv(hw, ch, 3, ch, stride, ch), count);
-  l.fused = true;
+  l.is_pair = true;
   l.pw = conv(hw, cin, 1, ch, 1);
   return l;
 }
@@ -56,13 +56,13 @@ std::uint64_t Layer::macs() const {
     return static_cast<std::uint64_t>(x.batch) * x.out_h() * x.out_w() * x.out_c * x.kernel_h * x.kernel_w *
            (x.in_c / x.groups);
   };
-  return conv_macs(g) + (fused ? conv_macs(pw) : 0);
+  return conv_macs(g) + (is_pair ? conv_macs(pw) : 0);
 }
 
 std::string Layer::shape() const {
   if (is_gemm) return name;
   const std::string hwc = std::to_string(g.in_h) + "x" + std::to_string(g.in_w) + "x";
-  if (fused) {
+  if (is_pair) {
     // (no comma: the CSV has none of its own quoting)
     std::string s = hwc + std::to_string(pw.in_c) + " k1 -> " + std::to_string(pw.out_c) + " + k" +
                     std::to_string(g.kernel_h) + " s" + std::to_string(g.stride_h);
@@ -172,7 +172,7 @@ Row run_layer(Session& session, const Layer& l, std::uint64_t seed, long plant_w
     got.resize(want.size());
     ref::gemm_i8(l.m, l.n, l.k, a.data(), l.k, b.data(), l.n, p.zp_a, os, want.data(), l.n);
     row.stats = gemm(session, p, got.data());
-  } else if (l.fused) {
+  } else if (l.is_pair) {
     // the expansion (its clamp from its zero point up: ReLU6's lower end)
     // into the depthwise layer, its output's zero point the layer's input's
     const ref::ConvGeometry& e = l.pw;

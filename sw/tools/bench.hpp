@@ -21,7 +21,7 @@ struct Layer {
   ref::ConvGeometry g;      // conv
   // an inverted-residual block's 1x1 expansion pw and the depthwise layer g
   // after it, as the runtime runs the pair: fused where expand_dwconv_chosen
-  bool fused = false;
+  bool is_pair = false;
   ref::ConvGeometry pw;
   int fuse = 0;  // a pair: 0 the runtime's choice, 1 fused, -1 apart (abacus conv --fuse)
   int count = 1;            // occurrences in the network (for MAC weighting)

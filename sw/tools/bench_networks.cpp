@@ -83,13 +83,8 @@ int bench_networks(Session& s, const NetworkBenchOptions& o) {
         // runtime fused, fused alone too)
         auto problem = [&](const model::Layer& L) {
           if (L.k_split != 1) throw std::runtime_error(net + ": a split layer (not in the zoo models)");
-          ConvProblem p;
-          p.g = L.g;
-          p.g.batch = batch;
+          ConvProblem p = model::conv_problem(L, batch);
           p.input = t[static_cast<std::size_t>(L.inputs[0])].data();
-          p.weights = L.weights.data();
-          p.zp_in = L.zp_in;
-          p.os = L.os;
           return p;
         };
         for (std::size_t i = 0; i < runs.size(); ++i) {

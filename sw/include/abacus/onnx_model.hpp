@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "abacus/conv.hpp"
 #include "abacus/ref/conv.hpp"
 #include "abacus/ref/quant.hpp"
 #include "abacus/runtime.hpp"
@@ -140,6 +141,10 @@ struct LayerRun {
   // the pair's cycles and bytes are on this run, the next one's are zero
   bool fused_with_next = false;
 };
+// A Conv/Gemm layer as the runtime takes it for a batch of n (no input
+// set: the caller's tensor, host or device).
+ConvProblem conv_problem(const Layer& L, int n);
+
 std::vector<std::vector<std::int8_t>> run_device(Session& s, const Model& m, const std::vector<std::int8_t>& input,
                                                  int n, std::vector<LayerRun>* runs = nullptr,
                                                  const Timeout& timeout = {}, bool fetch_all = false);
