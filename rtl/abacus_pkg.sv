@@ -7,11 +7,18 @@ package abacus_pkg;
   // Port widths spell these out ([7:0], [31:0], [5:0]).
 
   // Two MACs per DSP48E2 (abacus_pe_pair, abacus_pack_acc): a packed
-  // segment holds at most PackSegRows rows, and its 48-bit partial sum starts
-  // at PackLaneBias = PackSegRows * 16256 so the low (18-bit) lane stays in
-  // [0, 2^18) for any int8 products.
+  // segment holds at most PackSegRows rows, and its partial sum starts at
+  // PackLaneBias = PackSegRows * 16256 so the low (18-bit) lane stays in
+  // [0, 2^18) for any int8 products. The partial sum P = bias + H * 2^18 + L
+  // is PackPsWidth = 37 bits signed: H, the high lane's sum of at most 8
+  // products in [-16256, 16384], lies in [-130048, 131072] (19 bits signed),
+  // so P lies in [-130048 * 2^18, 2^35 + 2^18 - 1], inside [-2^36, 2^36).
+  // (The DSP48E2's P is 48 bits; Yosys 0.23 leaves the add in fabric, where
+  // 48 bits were 2639 ps in the xcup 16x16 proxy run on 800ac44, over
+  // issue 13's 2.5 ns, and 37 bits are two CARRY4s shorter.)
   localparam int unsigned PackSegRows = 8;
-  localparam logic [47:0] PackLaneBias = 48'(PackSegRows * 16256);
+  localparam int unsigned PackPsWidth = 37;
+  localparam logic [PackPsWidth-1:0] PackLaneBias = PackPsWidth'(PackSegRows * 16256);
 
   // Post-processing parameter select for the core's parameter write port.
   localparam logic [1:0] ParamBias = 2'd0;

@@ -2,8 +2,10 @@
 # Synthesis check with Yosys synth_xilinx (Vivado is not needed): reads
 # rtl/abacus.f, synthesizes abacus_top for a Xilinx family at an array size,
 # and prints LUT, FF, DSP, BRAM/URAM, LUT-RAM and latch counts, DSPs per
-# MAC and the ten longest register-to-register paths by Yosys's sta (cell
-# delays only, no routing; scripts/sta_paths.py).
+# MAC, the ten longest register-to-register paths by Yosys's sta (cell
+# delays only, no routing; scripts/sta_paths.py), and the register families
+# with the most endpoints later than the family's target
+# (scripts/sta_endpoints.py).
 # Fails if a MAC is not in a DSP slice, if a latch appears, or if the
 # scratchpads did not become block RAM.
 #
@@ -31,8 +33,8 @@ acc=${5:-512}
 obuf=${6:-256}
 bus=$((rows * 8))
 case $family in
-  xcup) pack=${SYNTH_PACK:-1} ;;
-  xc7) pack=${SYNTH_PACK:-0} ;;
+  xcup) pack=${SYNTH_PACK:-1}; target=2500 ;;
+  xc7) pack=${SYNTH_PACK:-0}; target=3500 ;;
   *) echo "synth-check: unknown family '$family' (xcup or xc7)" >&2; exit 2 ;;
 esac
 out=${SYNTH_OUT:-build/synth}
@@ -70,6 +72,9 @@ fi
 npaths=${SYNTH_PATHS:-10}
 if [ "$hier" != 1 ] && [ "${SYNTH_REPORT_ONLY:-0}" != 1 ]; then
   scripts/sta_paths.py "$out/$tag.il" "$npaths" "$out/$tag.paths" >/dev/null
+  # every endpoint, by register family, against the family's target (issue
+  # 13: 2.5 ns xcup, 3.5 ns xc7): how many arrive later, and from where
+  scripts/sta_endpoints.py "$out/$tag.il" "$target" 15 >"$out/$tag.endpoints"
 fi
 secs=$(( $(date +%s) - start ))
 
@@ -96,6 +101,11 @@ printf '%-16s %8d %8d %6d %6d %5d %9d %7d %9.2f %12s %6d\n' "$tag" "$lut" "$ff" 
 if [ "$hier" != 1 ] && [ -f "$out/$tag.paths" ]; then
   echo "synth-check: $tag: up to $npaths longest path families (cell delays only, no routing: a proxy for Vivado's timing)"
   sed 's/^/  /' "$out/$tag.paths"
+fi
+if [ "$hier" != 1 ] && [ -f "$out/$tag.endpoints" ]; then
+  echo "synth-check: $tag: endpoints by arrival, and the register families with the most above $target ps ($out/$tag.endpoints)"
+  sed -n '1,/^latest first/p' "$out/$tag.endpoints" | grep -v '^latest first' | sed 's/^/  /'
+  sed -n '/^most endpoints/,$p' "$out/$tag.endpoints" | sed 's/^/  /'
 fi
 fail=0
 # every multiplier in a DSP slice: one per MAC, or one per two when packed

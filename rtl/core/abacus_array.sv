@@ -70,7 +70,7 @@ module abacus_array #(
     logic                   w_valid [Rows+1][Pairs];
     logic [RowIdxWidth-1:0] w_row   [Rows+1][Pairs];
     logic [15:0]            w_data  [Rows+1][Pairs];
-    logic [47:0]            pp      [Rows+1][Pairs];
+    logic [abacus_pkg::PackPsWidth-1:0] pp [Rows+1][Pairs];
 
     for (genvar r = 0; r < Rows; r++) begin : g_in
       assign a_valid[r][0] = in_valid[r];
@@ -88,7 +88,10 @@ module abacus_array #(
         .d_i   (w_valid_i),
         .q_o   (valid)
       );
-      abacus_delay #(.Width(RowIdxWidth + 16), .Depth(p + 1)) u_data (
+      // (its last stage a flip-flop: the first row packs the pair with a
+      // subtract, which behind a shift register's slow output was 2650 ps
+      // in the xcup 16x16 proxy run, issue 13's target 2.5 ns)
+      abacus_delay #(.Width(RowIdxWidth + 16), .Depth(p + 1), .OutReg(1'b1)) u_data (
         .clk_i(clk_i),
         .d_i  ({w_row_i, w_data_i[p*16 +: 16]}),
         .q_o  (data)
@@ -154,7 +157,12 @@ module abacus_array #(
           .sum0_o(acc[31:0]),
           .sum1_o(acc[63:32])
         );
-        always_ff @(posedge clk_i) sum[g] <= acc;
+        // (keep: not absorbed into the shift-register LUTs of the delay
+        // behind it: the first segment's high half is a plain copy of the
+        // packed sum, and the chain took the PE's register with it, so the
+        // packed add ended at a shift register's setup, 2812 ps in the xcup
+        // 16x16 proxy run on 800ac44)
+        (* keep *) always_ff @(posedge clk_i) sum[g] <= acc;
       end
 
       // Output deskew: pair p's sums leave the array with column 2p's timing

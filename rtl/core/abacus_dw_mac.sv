@@ -12,9 +12,14 @@
 // Pipeline (fixed, never stalls):
 //   edge 0  col_valid_i: the window shifts in the column
 //   edge 1  Booth partial products of the 9 products
-//   edge 2  the products
-//   edge 3  the three kernel rows' sums
-//   edge 4  the window's sum: out_valid_o with its metadata (Latency 5)
+//   edge 2  the partial products summed in pairs
+//   edge 3  the products
+//   edge 4  the three kernel rows' sums
+//   edge 5  the window's sum: out_valid_o with its metadata (Latency 6)
+// (The products in one step from the partial products, a four-input add,
+// were 2748 ps in the xcup 16x16 proxy run on 800ac44, 864 endpoints over
+// issue 13's 2.5 ns; the pairs summed in the partial products' step, 3204
+// ps: the partial product's negation is a carry chain of its own.)
 // Weights: `swap_i` on the first column of an instruction copies the
 // shadow taps (loaded with w_we_i) into the active taps at edge 0, so
 // every output of that instruction uses them (an output needs three
@@ -22,7 +27,7 @@
 module abacus_dw_mac #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned MetaW = 1,
-  localparam int unsigned Latency = 5
+  localparam int unsigned Latency = 6
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -124,11 +129,13 @@ module abacus_dw_mac #(
     endcase
   endfunction
 
-  // per lane: (c1) partial products, (c2) products (exact in 16 bits:
-  // -128 * 127 .. 128 * 128), (c3) kernel-row sums (18 bits), (c4) the
-  // window's sum (19 bits), sign-extended to int32
+  // per lane: (c1) partial products, (c2) partial products summed in
+  // pairs, pp[2i] + 4 pp[2i+1] (12 bits: each is in -256..256), (c3)
+  // products (exact in 16 bits: -128 * 127 .. 128 * 128), (c4) kernel-row
+  // sums (18 bits), (c5) the window's sum (19 bits), sign-extended to int32
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic signed [9:0]  pp_q   [Taps*4];  // tap t, digit j at t*4 + j
+    logic signed [11:0] half_q [Taps*2];  // tap t, digits 2i and 2i+1 at t*2 + i
     logic signed [15:0] prod_q [Taps];
     logic signed [17:0] row_q  [3];
     logic signed [18:0] sum_q;
@@ -139,10 +146,22 @@ module abacus_dw_mac #(
           pp_q[t*4 + j] <= booth_pp($signed(win_q[t][l*8 +: 8]), w_q[t][l*8 + 2*j - 1 +: 3]);
         end
       end
-      for (int unsigned t = 0; t < Taps; t++) begin
-        prod_q[t] <= (16'(pp_q[t*4]) + (16'(pp_q[t*4 + 1]) <<< 2)) +
-                     ((16'(pp_q[t*4 + 2]) <<< 4) + (16'(pp_q[t*4 + 3]) <<< 6));
+    end
+    // (keep: the low bits of each step are copies of the step before, and
+    // synthesis made the copies a shift-register LUT, whose slow output
+    // then started the kernel rows' sums: 3174 ps in the xcup 16x16 proxy;
+    // kept, this module alone tops at 2245 ps)
+    (* keep *) always_ff @(posedge clk_i) begin
+      for (int unsigned i = 0; i < Taps*2; i++) begin
+        half_q[i] <= 12'(pp_q[i*2]) + (12'(pp_q[i*2 + 1]) <<< 2);
       end
+    end
+    (* keep *) always_ff @(posedge clk_i) begin
+      for (int unsigned t = 0; t < Taps; t++) begin
+        prod_q[t] <= 16'(half_q[t*2]) + (16'(half_q[t*2 + 1]) <<< 4);
+      end
+    end
+    always_ff @(posedge clk_i) begin
       for (int unsigned ky = 0; ky < 3; ky++) begin
         row_q[ky] <= 18'(prod_q[ky*3]) + 18'(prod_q[ky*3 + 1]) + 18'(prod_q[ky*3 + 2]);
       end

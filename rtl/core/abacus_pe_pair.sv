@@ -10,7 +10,8 @@
 //   packed = w1 * 2^18 + w0       (27-bit signed: the DSP48E2's A/AD width)
 //
 // so one 27 x 8 signed product, a * packed = (a*w1) * 2^18 + a*w0, carries
-// both lane products. The 48-bit partial sum P accumulates those products
+// both lane products. The partial sum P (abacus_pkg::PackPsWidth bits)
+// accumulates those products
 // down a segment of at most 8 rows (abacus_pack_acc separates the lanes at
 // the segment's end). SegFirst starts a segment: P begins at the lane bias
 // instead of the row above's P. As in abacus_pe, the product is registered
@@ -37,8 +38,8 @@ module abacus_pe_pair #(
   output logic [RowIdxWidth-1:0] w_row_o,
   output logic [15:0]            w_data_o,
   // packed partial sums, top to bottom (ps_i unused when SegFirst)
-  input  logic [47:0]            ps_i,
-  output logic [47:0]            ps_o
+  input  logic [abacus_pkg::PackPsWidth-1:0] ps_i,
+  output logic [abacus_pkg::PackPsWidth-1:0] ps_o
 );
   // Control: reset, so no swap or weight load fires out of reset.
   logic a_valid_q, a_swap_q, w_valid_q;
@@ -47,7 +48,7 @@ module abacus_pe_pair #(
   logic [15:0] w_data_q;
   logic [RowIdxWidth-1:0] w_row_q;
   logic [26:0] shadow_q, active_q, active_d, shadow_d, packed_w;
-  logic [47:0] ps_q, ps_d, ps_in;
+  logic [abacus_pkg::PackPsWidth-1:0] ps_q, ps_d, ps_in;
   logic [34:0] m_q, m_d;
 
   logic swap, load;
@@ -63,7 +64,7 @@ module abacus_pe_pair #(
     shadow_d = load ? packed_w : shadow_q;
     ps_in = SegFirst ? abacus_pkg::PackLaneBias : ps_i;
     m_d  = 35'($signed(a_data_i) * $signed(active_d));
-    ps_d = ps_in + 48'($signed(m_q));
+    ps_d = ps_in + abacus_pkg::PackPsWidth'($signed(m_q));
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

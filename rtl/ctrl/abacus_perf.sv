@@ -35,8 +35,9 @@ module abacus_perf #(
   output logic [31:0] st_busy_o,
   output logic [31:0] st_stall_o
 );
-  // the 64-bit ones without a 64-bit adder (abacus_count64): a byte count
-  // comes at most once a descriptor, MACs and cycles by less than 2^31
+  // the 64-bit ones without a 64-bit adder (abacus_count64, each count a
+  // cycle late): a byte count comes at most once a descriptor, MACs and
+  // cycles by less than 2^31
   abacus_count64 #(.AddBits(1)) u_cycles (
     .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(launch_i), .add_i(run_i), .add_val_i(1'b1),
     .count_o(cycles_o));

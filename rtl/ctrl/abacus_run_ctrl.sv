@@ -91,6 +91,24 @@ module abacus_run_ctrl #(
   assign busy_o   = run_q || soft_pending_q;
   assign launch_o = start_i && !run_q;
 
+  // A refused token push is taken a cycle late, with the PC of its cycle:
+  // the push comes from an engine's dispatch, and the refusal straight into
+  // the error registers' priority mux was the longest path of the xcup
+  // 16x16 proxy run on 800ac44 (2937 ps from the core's shadow_full, issue
+  // 13's target 2.5 ns). The program halts a cycle later; the error code,
+  // its address (the counter) and its PC are the same.
+  logic        tok_q;
+  logic [1:0]  tok_idx_q;
+  logic [31:0] tok_pc_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) tok_q <= 1'b0;
+    else tok_q <= tok_overflow_i && run_q && !clear_o;
+  end
+  always_ff @(posedge clk_i) begin
+    tok_idx_q <= tok_overflow_idx_i;
+    tok_pc_q  <= pc_i;
+  end
+
   // cycles in a row with nothing able to move
   localparam int unsigned QuietW = $clog2(DeadlockCycles + 1);
   logic [QuietW-1:0] quiet_q;
@@ -130,7 +148,15 @@ module abacus_run_ctrl #(
         end
         // the first error wins
         if (err_q == '0) begin
-          if (fetch_err_i) begin
+          // (a refused push, taken a cycle late, comes first: the errors
+          // of the cycle it was refused in would have come before it, and
+          // any of those is in err_q already)
+          if (tok_q) begin
+            err_q      <= abacus_isa_pkg::ErrTokenOverflow;
+            err_addr_q <= 64'(tok_idx_q);
+            err_pc_q   <= tok_pc_q;
+            halt_q     <= 1'b1;
+          end else if (fetch_err_i) begin
             err_q      <= fetch_err_code_i;
             err_addr_q <= (fetch_err_code_i == abacus_isa_pkg::ErrFetch ||
                            fetch_err_code_i == abacus_isa_pkg::ErrEmptyProgram) ? fetch_err_addr_i : '0;
@@ -148,11 +174,6 @@ module abacus_run_ctrl #(
             err_addr_q  <= st_err_addr_i;
             err_pc_q    <= st_pc_i;
             halt_q      <= 1'b1;
-          end else if (tok_overflow_i && run_q) begin
-            err_q      <= abacus_isa_pkg::ErrTokenOverflow;
-            err_addr_q <= 64'(tok_overflow_idx_i);
-            err_pc_q   <= pc_i;
-            halt_q     <= 1'b1;
           end else if (deadlock) begin
             err_q      <= abacus_isa_pkg::ErrDeadlock;
             err_addr_q <= 64'(tok_counts_i);
@@ -161,7 +182,7 @@ module abacus_run_ctrl #(
           end
         end
         if (run_q && !fetch_busy_i && all_idle && !fetch_err_i && !ld_err_i && !st_err_i &&
-            !tok_overflow_i && !deadlock) begin
+            !tok_overflow_i && !tok_q && !deadlock) begin
           run_q  <= 1'b0;
           done_o <= 1'b1;
         end

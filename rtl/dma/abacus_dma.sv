@@ -210,6 +210,7 @@ module abacus_dma #(
       zero_len_q     <= (d_rows == '0) || (d_row_bytes == '0);
       row_big_q      <= 17'(d_row_bytes) > 17'(BlockBytes);
       row_thresh_q   <= BlockWidth'(17'(BlockBytes) - 17'(d_row_bytes));
+      has_pad_q      <= (d_top | d_bottom | d_left | d_right) != '0;
     end
   end
   // x > y for 65-bit x and y, as (high halves greater) or (equal and the low
@@ -220,6 +221,11 @@ module abacus_dma #(
   logic        wr_gt_hi_q, wr_eq_hi_q, wr_gt_lo_q;  // span > to_top
   logic        ab_gt_hi_q, ab_eq_hi_q, ab_gt_lo_q;  // span > room
   logic        sp_big_q, sp_gt_q;                   // sp_span > sp_room
+  // the room's sign and whether it is zero, registered in SCmp (picked and
+  // tested in SCheck, in front of the error address's multiplexer, they
+  // were 2821 ps in the xcup 16x16 proxy run, issue 13's target 2.5 ns),
+  // and whether the descriptor pads, registered in SSpan
+  logic        room_neg_q, room_zero_q, has_pad_q;
   assign span65 = 65'(span);
   assign room   = {room_lo_q[32] ? room_hi1_q : room_hi0_q, room_lo_q[31:0]};
   assign to_top = {top_lo_q[32] ? top_hi1_q : top_hi0_q, top_lo_q[31:0]};
@@ -234,17 +240,20 @@ module abacus_dma #(
       ab_gt_lo_q <= span65[31:0] > room_lo_q[31:0];
       sp_big_q   <= sp_room_q[RoomWidth-1] || (sp_span_q[48:RoomWidth-1] != '0);
       sp_gt_q    <= sp_span_q[RoomWidth-2:0] > sp_room_q[RoomWidth-2:0];
+      room_neg_q  <= room[64];
+      room_zero_q <= room_lo_q[31:0] == '0 &&
+                     (room_lo_q[32] ? room_hi1_q == '0 : room_hi0_q == '0);
     end
   end
   always_comb begin
     zero_len    = zero_len_q;
-    has_pad     = (d_top | d_bottom | d_left | d_right) != '0;
+    has_pad     = has_pad_q;
     // d_addr + span > 2^64, > window_limit; sp_addr + sp_span + row_width > SpBytes
     wraps       = wr_gt_hi_q || (wr_eq_hi_q && wr_gt_lo_q);
-    above       = room[64] || ab_gt_hi_q || (ab_eq_hi_q && ab_gt_lo_q);
+    above       = room_neg_q || ab_gt_hi_q || (ab_eq_hi_q && ab_gt_lo_q);
     sp_over     = sp_hi_q || sp_big_q || sp_gt_q;
     sp_bad      = (d_store && has_pad) || sp_over || (d_store ? !HasStore : !HasLoad) || overlap_q;
-    window_addr = (wraps || below_q || room[64] || room == '0) ? d_addr : window_limit_i;
+    window_addr = (wraps || below_q || room_neg_q || room_zero_q) ? d_addr : window_limit_i;
   end
 `ifndef SYNTHESIS
   // the split compares against the plain ones
@@ -253,6 +262,9 @@ module abacus_dma #(
   `ABACUS_ASSERT(DmaSpanExact, state_q != SCmp || d_rows == '0 ||
                  span == (49'(d_rows) - 49'd1) * 49'(d_stride) + 49'(d_row_bytes))
   `ABACUS_ASSERT(DmaCmpWraps, state_q != SCheck || wraps == (65'(span) > to_top))
+  `ABACUS_ASSERT(DmaRoomFlags, state_q != SCheck ||
+                 (room_neg_q == room[64] && room_zero_q == (room == '0) &&
+                  has_pad_q == ((d_top | d_bottom | d_left | d_right) != '0)))
   `ABACUS_ASSERT(DmaCmpAbove, state_q != SCheck ||
                  above == (room[64] || 65'(span) > room))
   `ABACUS_ASSERT(DmaCmpSpOver, state_q != SCheck ||

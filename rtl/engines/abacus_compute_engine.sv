@@ -108,7 +108,7 @@ module abacus_compute_engine #(
   // heads from registers, OutReg: dispatch and the row counter work from
   // them; through the LUT-RAM read the activation queue's head into its
   // own pop was 3543 ps by the proxy, the CI's xc7 4x4 run on 3d63946)
-  localparam int unsigned AqW = 16 * 4 + 3;  // (M - 1 in place of M)
+  localparam int unsigned AqW = 16 * 4 + 3 + 2;  // (M - 1 in place of M; M == 1, M == 2)
   logic          wq_rvalid, wq_rready, aq_rvalid, aq_rready;
   logic [15:0]   wq_row;
   logic [AqW-1:0] aq_rdata;
@@ -133,7 +133,8 @@ module abacus_compute_engine #(
     .wdata_i ({insn_i[abacus_isa_pkg::GemmMLsb +: 16] - 16'd1, insn_i[abacus_isa_pkg::GemmIbufRowLsb +: 16],
                insn_i[abacus_isa_pkg::GemmIbufStrideLsb +: 16], insn_i[abacus_isa_pkg::GemmAccRowLsb +: 16],
                insn_i[abacus_isa_pkg::GemmAccumulateLsb], insn_i[abacus_isa_pkg::PushPrevLsb],
-               insn_i[abacus_isa_pkg::PushNextLsb]}),
+               insn_i[abacus_isa_pkg::PushNextLsb],
+               insn_i[abacus_isa_pkg::GemmMLsb +: 16] == 16'd1, insn_i[abacus_isa_pkg::GemmMLsb +: 16] == 16'd2}),
     .rvalid_o(aq_rvalid),
     .rready_i(aq_rready),
     .rdata_o (aq_rdata),
@@ -180,8 +181,15 @@ module abacus_compute_engine #(
 
   // ---- activation feeder ----------------------------------------------------------------
   logic [15:0] a_m1, a_ibuf, a_stride, a_acc;  // a_m1 = M - 1 (M >= 1, checked by fetch)
-  logic        a_accum, a_push_prev, a_push_next;
-  assign {a_m1, a_ibuf, a_stride, a_acc, a_accum, a_push_prev, a_push_next} = aq_rdata;
+  logic        a_accum, a_push_prev, a_push_next, a_m1_is0, a_m1_is1;
+  assign {a_m1, a_ibuf, a_stride, a_acc, a_accum, a_push_prev, a_push_next, a_m1_is0, a_m1_is1} = aq_rdata;
+  // The last row without a compare: rem_q = M - 1 - ar_q counts down, and
+  // last_q = (rem_q == 0) is registered beside it; on an instruction's
+  // first row both come from flags worked out before the queue. (ar_q ==
+  // a_m1 into the queue's pop and its output register was 2688 ps in the
+  // xcup 16x16 proxy run on 800ac44, issue 13's target 2.5 ns.)
+  logic [15:0] rem_q;
+  logic        last_q;
   logic [15:0] ar_q;
   logic        ar_zero_q;     // ar_q == 0, kept beside it (no compare before the address add)
   logic [31:0] ib_addr_q;     // ibuf row of row ar_q
@@ -191,7 +199,7 @@ module abacus_compute_engine #(
   // metadata of the row being read: last, acc row, accumulate, pushes
   localparam int unsigned MetaW = 1 + AccAw + 1 + 2;
   logic [MetaW-1:0] meta_q, skid_meta;
-  assign a_last_row = (ar_q == a_m1);
+  assign a_last_row = ar_zero_q ? a_m1_is0 : last_q;
   assign a_issue    = aq_rvalid && !halt_i &&
                       ((32'(askid_count) < SkidDepth - 2) ||
                        (32'(askid_count) == SkidDepth - 2 && !a_inflight_q));
@@ -212,6 +220,12 @@ module abacus_compute_engine #(
         ar_q      <= a_last_row ? '0 : ar_q + 16'd1;
         ar_zero_q <= a_last_row;
       end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (a_issue) begin
+      rem_q  <= (ar_zero_q ? a_m1 : rem_q) - 16'd1;
+      last_q <= ar_zero_q ? a_m1_is1 : rem_q == 16'd1;
     end
   end
   always_ff @(posedge clk_i) begin
@@ -294,4 +308,5 @@ module abacus_compute_engine #(
     .payload_i({a_data_o, skid_meta}));
 `endif
   `ABACUS_ASSERT(ComputeRowZeroFlag, ar_zero_q == (ar_q == 16'd0))
+  `ABACUS_ASSERT(ComputeLastRowExact, !aq_rvalid || a_last_row == (ar_q == a_m1))
 endmodule

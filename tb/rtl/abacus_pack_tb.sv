@@ -11,10 +11,10 @@ module abacus_pack_tb (
   input  logic [7:0]  a_data_i,
   input  logic        w_valid_i,
   input  logic [15:0] w_data_i,   // {w1 (right column), w0 (left column)}
-  input  logic [47:0] ps_i,
+  input  logic [abacus_pkg::PackPsWidth-1:0] ps_i,
   input  logic [31:0] sum0_i,
   input  logic [31:0] sum1_i,
-  output logic [47:0] ps_o,
+  output logic [abacus_pkg::PackPsWidth-1:0] ps_o,
   output logic [31:0] sum0_o,
   output logic [31:0] sum1_o
 );

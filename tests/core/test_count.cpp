@@ -1,8 +1,10 @@
 // The 64-bit performance counter without a 64-bit adder (abacus_count64:
-// a 32-bit add, the high half plus one registered beforehand) against a
-// uint64_t, every cycle: random adds below 2^31 in every cycle, and of any
+// the increment registered, a 32-bit add with its carry registered, the
+// high half plus one registered beforehand) against a uint64_t, every
+// cycle, one cycle late: random adds below 2^31 in every cycle, and of any
 // 32-bit value every second cycle, so the low half carries into the high
-// half every few cycles; clears in between.
+// half every few cycles; clears in between, which also drop the add given
+// in the cycle before them (not yet counted).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -29,6 +31,7 @@ TEST(Count64, MatchesUint64AcrossCarries) {
   d.add_val_i = 0;
   sim.reset();
   std::uint64_t want = 0, carries = 0, checked = 0;
+  std::uint32_t pending = 0;  // the add given at the edge before: counted at this one
   auto step = [&](bool clear, bool add, std::uint32_t v) {
     d.clear_i = clear;
     d.add_i = add;
@@ -36,9 +39,11 @@ TEST(Count64, MatchesUint64AcrossCarries) {
     sim.tick();
     if (clear) {
       want = 0;
-    } else if (add) {
-      if ((want & 0xffffffffu) + v > 0xffffffffu) ++carries;
-      want += v;
+      pending = 0;
+    } else {
+      if ((want & 0xffffffffu) + pending > 0xffffffffu) ++carries;
+      want += pending;
+      pending = add ? v : 0;
     }
     sim.settle();
     ASSERT_EQ(d.count_o, want) << "after adding " << v << " (seed " << seed << ")";
@@ -47,6 +52,7 @@ TEST(Count64, MatchesUint64AcrossCarries) {
   // rounds: adds below 2^31 in every cycle, then any 32-bit value every
   // second cycle (the two ways the counters are used), each from a clear
   for (int round = 0; round < 4; ++round) {
+    step(false, true, 0x7654321u);  // given, then dropped by the clear before it is counted
     step(true, false, 0);
     for (int i = 0; i < 20000; ++i) {
       step(false, true, static_cast<std::uint32_t>(rng()) >> 1);
@@ -63,7 +69,7 @@ TEST(Count64, MatchesUint64AcrossCarries) {
     }
   }
   EXPECT_GT(carries, 40000u);
-  EXPECT_EQ(checked, 4u * (1 + 20000 + 1 + 40000));
+  EXPECT_EQ(checked, 4u * (2 + 20000 + 1 + 40000));
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 namespace {
 
 constexpr std::int64_t kBias = 8 * 16256;  // abacus_pkg::PackLaneBias
+constexpr int kPsBits = 37;                // abacus_pkg::PackPsWidth
 constexpr std::int64_t kMinProduct = -128 * 127;
 constexpr std::int64_t kMaxProduct = -128 * -128;
 
@@ -79,7 +80,7 @@ TEST(PackedDsp, AllActivationsAndWeightPairsAtLaneExtremes) {
       const int a = prev % 256 - 128;
       // incoming P: bias + H * 2^18 + L, as the rows above leave it
       const std::int64_t p_in = kBias + c.h * (std::int64_t{1} << 18) + c.l;
-      d.ps_i = static_cast<std::uint64_t>(p_in) & ((std::uint64_t{1} << 48) - 1);
+      d.ps_i = static_cast<std::uint64_t>(p_in) & ((std::uint64_t{1} << kPsBits) - 1);
       sim.tick();
       sim.settle();
       if (prev < 0) continue;
