@@ -31,7 +31,7 @@ module abacus_core #(
   localparam int unsigned ComputeLatency = Rows + Cols + 3,
   // cycles from a read handshake to its output row (without back-pressure)
   // (the RAM's read, its output register, the abacus_requant stages)
-  localparam int unsigned DrainLatency = 2 + 10
+  localparam int unsigned DrainLatency = 2 + 11
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,

@@ -1,6 +1,6 @@
 // Post-processing of one accumulator row: Cols requantization lanes with
 // per-output-channel bias, multiplier and shift, and a shared output zero
-// point and clamp. Ten pipeline stages (abacus_requant), advancing on en_i.
+// point and clamp. Eleven pipeline stages (abacus_requant), advancing on en_i.
 module abacus_postproc #(
   parameter int unsigned Cols = 16,
   parameter int unsigned MulLowBits = 26   // abacus_requant

@@ -20,13 +20,13 @@
 // an integer) are the fixed-point mode's rounding add and shift with a
 // wider addend and a tie window.
 //
-// Ten register stages, all advancing on en_i (the caller's pipeline
+// Eleven register stages, all advancing on en_i (the caller's pipeline
 // stall), each a short carry chain or a few LUT levels (docs/architecture.md
 // "Post-processing"). Fields are taken per vector where they are first
 // used: acc, bias, float and shift at the first stage, mult at the fourth
 // (three cycles after acc: registers carried through stages would become a
 // shift-register LUT, whose slow output would start the multiplier), zp_out
-// and the clamp bounds at the ninth.
+// and the clamp bounds at the tenth.
 // Datapath registers carry no reset; validity is tracked by the caller.
 module abacus_requant #(
   // 32 x 32 multiply split for the DSP family (abacus_mul32): 26 for
@@ -328,9 +328,9 @@ module abacus_requant #(
       f_mid[j] = (j >= 6) && (6'(j) + 6'd2 <= 6'(s5_rshift_q));
     end
   end
-  logic        s6_carry_q, s6_sticky_q, s6_cin_q, s6_float_q, s6_fzero_q, s6_fsat_q;
+  logic        s6_carry_q, s6_cin_q, s6_float_q, s6_fzero_q, s6_fsat_q;
+  logic [3:0]  s6_sticky_q;  // |nz, in four parts (OR'd in stage 7)
   logic        s6_big0_q, s6_big1_q;
-  logic [1:0]  s6_add4_q, s6_add5_q;  // float's 2^(k1-19) at bit 4 or 5, for either candidate
   logic [31:0] s6_hi0_q, s6_hi1_q;
   logic [30:0] s6_half_q, s6_mid_q;
   logic [4:0]  s6_rshift_q;
@@ -341,7 +341,7 @@ module abacus_requant #(
       s6_carry_q  <= sum_lo[31];
       s6_hi0_q    <= hi0[31:0];
       s6_hi1_q    <= hi1[32:1];
-      s6_sticky_q <= |nz;
+      s6_sticky_q <= {|nz[30:24], |nz[23:16], |nz[15:8], |nz[7:0]};
       s6_rshift_q <= s5_rshift_q;
       s6_half_q   <= half;
       s6_cin_q    <= !s5_float_q && s5_rshift_q != 5'd0;
@@ -354,14 +354,10 @@ module abacus_requant #(
       // |Q| >= 2^47 (W's bits 30 and 29 differ) for either candidate W
       s6_big0_q   <= hi0[30] ^ hi0[29];
       s6_big1_q   <= hi1[31] ^ hi1[30];
-      // float's 2^(k1-19): bit 5 if |Q| >= 2^47, else bit 4 (in the same
-      // LUT as the test of |Q|, so that stage 7's add has one LUT in front)
-      s6_add4_q   <= {s5_float_q && !(hi1[31] ^ hi1[30]), s5_float_q && !(hi0[30] ^ hi0[29])};
-      s6_add5_q   <= {s5_float_q && (hi1[31] ^ hi1[30]), s5_float_q && (hi0[30] ^ hi0[29])};
     end
   end
 
-  // ---- stage 7: the high half picked, and the rounding add ---------------------------
+  // ---- stages 7a and 7: the high half picked, then the rounding add ----------------------
   // Fixed point: RoundingDivideByPOT(x, r) adds one to x >> r when the
   // remainder x mod 2^r is above 2^(r-1) - 1, or above 2^(r-1) for a
   // negative x; that is (x + 2^(r-1) - 1 + (x >= 0)) >> r (r >= 1; x itself
@@ -384,47 +380,94 @@ module abacus_requant #(
   // side by side (each straight from its register, not through the pick)
   // and picked at the end; stage 8 combines them, beside its shift (the
   // test through the pick was the 32x32 run's 3226 ps path).
+  // Stage 7a picks W, makes the addend and the carry in, and reduces the
+  // window terms in parts for both candidates; stage 7 adds and finishes
+  // the terms. (Pick, addend and add in one stage were 2644 ps in the xcup
+  // 16x16 proxy run on 800ac44, the window terms 2705, the float addend's
+  // bits from stage 6's add 2564 and the sticky bit 2695: issue 13's
+  // target is 2.5 ns. The stage costs a cycle per STORE.)
   logic [31:0] w, addend;
-  logic        cin;
-  logic [1:0]  c_h, c_b, c_stl, c_mid0, c_mid1;
+  logic        cin, sticky;
   logic [31:0] cand [2];
-  logic [1:0]  cand_big;
+  logic [1:0]  cand_big, c_b, c_stl, c_mid0_if, c_mid1_if;
+  logic [3:0]  c_h [2], c_or [2], c_and [2];  // per candidate, per part of W's bits 30..0
+  logic [31:0] low31 [2], half32, mid32;
   always_comb begin
     w      = s6_carry_q ? s6_hi1_q : s6_hi0_q;
-    // (bits 4 and 5 picked as w is: the float mode's half is at bit 18 or
-    // above, and its 2^(k1-19) at bit 5 or 4 depending on w)
+    // (float's 2^(k1-19): bit 5 if |Q| >= 2^47, else bit 4, picked as w
+    // is; the float mode's half is at bit 18 or above)
     addend    = {1'b0, s6_half_q};
-    addend[4] = s6_half_q[4] || s6_add4_q[s6_carry_q];
-    addend[5] = s6_half_q[5] || s6_add5_q[s6_carry_q];
+    addend[4] = s6_half_q[4] || (s6_float_q && !(s6_carry_q ? s6_big1_q : s6_big0_q));
+    addend[5] = s6_half_q[5] || (s6_float_q && (s6_carry_q ? s6_big1_q : s6_big0_q));
     cin    = s6_cin_q && !w[31];
+    sticky = |s6_sticky_q;
     cand[0]  = s6_hi0_q;
     cand[1]  = s6_hi1_q;
     cand_big = {s6_big1_q, s6_big0_q};
+    half32   = {1'b0, s6_half_q};
+    mid32    = {1'b0, s6_mid_q};
     for (int unsigned k = 0; k < 2; k++) begin
-      c_h[k]    = |(cand[k][30:0] & s6_half_q);                                  // Q[T-1]
-      c_b[k]    = cand_big[k] ? cand[k][5] : cand[k][4];                         // Q[k1 - 1]
-      c_stl[k]  = (cand_big[k] ? |cand[k][4:0] : |cand[k][3:0]) || s6_sticky_q;  // Q[k1-2:0] != 0
-      c_mid0[k] = !(|(cand[k][30:0] & s6_mid_q)) && (cand_big[k] || !cand[k][5]);  // Q[T-2:k1] == 0
-      c_mid1[k] = &(cand[k][30:0] | ~s6_mid_q) && (cand_big[k] || cand[k][5]);     // all ones
+      low31[k] = {1'b0, cand[k][30:0]};
+      // parts of bits 7..0, 15..8, 23..16, 30..24 (bit 31 a neutral 0)
+      for (int unsigned g = 0; g < 4; g++) begin
+        c_h[k][g]   = |(low31[k][g*8 +: 8] & half32[g*8 +: 8]);
+        c_or[k][g]  = |(low31[k][g*8 +: 8] & mid32[g*8 +: 8]);
+        c_and[k][g] = &(low31[k][g*8 +: 8] | ~mid32[g*8 +: 8]);
+      end
+      c_b[k]       = cand_big[k] ? cand[k][5] : cand[k][4];                          // Q[k1 - 1]
+      c_stl[k]     = (cand_big[k] ? |cand[k][4:0] : |cand[k][3:0]) || sticky;         // Q[k1-2:0] != 0
+      c_mid0_if[k] = cand_big[k] || !cand[k][5];
+      c_mid1_if[k] = cand_big[k] || cand[k][5];
     end
   end
+  logic [31:0] s7a_w_q, s7a_addend_q;
+  logic        s7a_cin_q, s7a_b_q, s7a_stl_q, s7a_mid0_if_q, s7a_mid1_if_q;
+  logic [3:0]  s7a_h_q, s7a_or_q, s7a_and_q;
+  logic [4:0]  s7a_rshift_q;
+  logic        s7a_float_q, s7a_fzero_q, s7a_fsat_q;
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s7a_w_q       <= w;
+      s7a_addend_q  <= addend;
+      s7a_cin_q     <= cin;
+      s7a_h_q       <= c_h[s6_carry_q];
+      s7a_or_q      <= c_or[s6_carry_q];
+      s7a_and_q     <= c_and[s6_carry_q];
+      s7a_b_q       <= c_b[s6_carry_q];
+      s7a_stl_q     <= c_stl[s6_carry_q];
+      s7a_mid0_if_q <= c_mid0_if[s6_carry_q];
+      s7a_mid1_if_q <= c_mid1_if[s6_carry_q];
+      s7a_rshift_q  <= s6_rshift_q;
+      s7a_float_q   <= s6_float_q;
+      s7a_fzero_q   <= s6_fzero_q;
+      s7a_fsat_q    <= s6_fsat_q;
+    end
+  end
+  // (the window test's terms: Q[T-1]; Q[T-2:k1] all zero, all ones)
   logic signed [32:0] s7_z_q;
   logic        [4:0]  s7_rshift_q;
   logic               s7_h_q, s7_b_q, s7_stl_q, s7_mid0_q, s7_mid1_q;
   logic               s7_float_q, s7_fzero_q, s7_fsat_q, s7_neg_q;
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      s7_z_q      <= 33'($signed(w)) + 33'(addend) + 33'(cin);
-      s7_rshift_q <= s6_rshift_q;
-      s7_h_q      <= c_h[s6_carry_q];
-      s7_b_q      <= c_b[s6_carry_q];
-      s7_stl_q    <= c_stl[s6_carry_q];
-      s7_mid0_q   <= c_mid0[s6_carry_q];
-      s7_mid1_q   <= c_mid1[s6_carry_q];
-      s7_float_q  <= s6_float_q;
-      s7_fzero_q  <= s6_fzero_q;
-      s7_fsat_q   <= s6_fsat_q;
-      s7_neg_q    <= w[31];
+      s7_z_q      <= 33'($signed(s7a_w_q)) + 33'(s7a_addend_q) + 33'(s7a_cin_q);
+      s7_h_q      <= |s7a_h_q;
+      s7_b_q      <= s7a_b_q;
+      s7_stl_q    <= s7a_stl_q;
+      s7_mid0_q   <= !(|s7a_or_q) && s7a_mid0_if_q;
+      s7_mid1_q   <= &s7a_and_q && s7a_mid1_if_q;
+      s7_neg_q    <= s7a_w_q[31];
+    end
+  end
+  // (keep: these are copies of copies since stage 5, which synthesis made
+  // a shift-register LUT, whose slow output then started stage 8's shift:
+  // 3079 ps in this module's proxy run alone)
+  (* keep *) always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      s7_rshift_q <= s7a_rshift_q;
+      s7_float_q  <= s7a_float_q;
+      s7_fzero_q  <= s7a_fzero_q;
+      s7_fsat_q   <= s7a_fsat_q;
     end
   end
 

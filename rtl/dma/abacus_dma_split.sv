@@ -205,7 +205,7 @@ module abacus_dma_split #(
   // row's address by the stride; each a 32-bit add with the carry into the
   // high half a cycle later (op_valid_o waits for it).
   logic [63:BlockWidth] cur_blk;
-  abacus_addr_acc #(.Width(64 - BlockWidth), .AddBits(1)) u_cur_blk (
+  abacus_addr_acc #(.Width(64 - BlockWidth), .AddBits(1), .LoBits(16)) u_cur_blk (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
     .load_i    (cur_load),

@@ -214,7 +214,7 @@ StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready)
   if (s.to_ibuf) {
     // (ISA 1.5: no output buffer, no DMA; the token once the write FIFO is
     // empty, a cycle or two after the last row leaves post-processing)
-    const std::uint64_t drained = start + 12 + s.m + 15;
+    const std::uint64_t drained = start + 12 + s.m + 16;
     engine_ = drained;
     end_ = std::max(end_, drained);
     return {drained, drained};
@@ -233,8 +233,8 @@ StoreTimeline::Times StoreTimeline::add(const StoreArgs& s, std::uint64_t ready)
   std::uint64_t rows_free = 0;
   for (unsigned q = first; q < first + count; ++q) rows_free = std::max(rows_free, quarter_free_[q]);
   // parameters (12 cycles), then the rows through post-processing (RAM
-  // read, its output register, 10 stages, write: 13 cycles after the last)
-  const std::uint64_t drained = std::max(start + 12, rows_free) + s.m + 13;
+  // read, its output register, 11 stages, write: 14 cycles after the last)
+  const std::uint64_t drained = std::max(start + 12, rows_free) + s.m + 14;
   // the descriptor taken (a cycle after the drain, or once the DMA has
   // issued the one before), its checks (4 cycles), its bursts
   const std::uint64_t taken = std::max(drained + 1, dma_);

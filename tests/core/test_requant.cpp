@@ -38,7 +38,7 @@ class RequantLane {
   }
   // Pushes vectors one per cycle, returns the lane's outputs in order.
   std::vector<std::int8_t> run(const std::vector<Vec>& vs) {
-    constexpr int kLatency = 10;
+    constexpr int kLatency = 11;
     auto& d = sim_->dut();
     std::vector<std::int8_t> out;
     d.en_i = 1;

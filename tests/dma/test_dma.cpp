@@ -212,9 +212,10 @@ TYPED_TEST(DmaTest, RandomDescriptorsNoStalls) {
   this->random_run(300);
 }
 
-// The window straddling 2^44: the low 32 bits of a burst's block number
-// (address / 4 KiB or less) and of a row's address both wrap there, so the
-// high halves take their carries a cycle later (abacus_addr_acc). Short
+// The window straddling 2^44: the low 16 bits of a burst's block number
+// (address / 4 KiB or less) and the low 32 bits of a row's address both
+// wrap there, so the high parts take their carries a cycle later
+// (abacus_addr_acc). Short
 // rows, one burst each, so the rows that follow a wrap are consumed at once.
 TYPED_TEST(DmaTest, AddressesCarryPast2To44) {
   this->base_ = (std::uint64_t{1} << 44) - kDramSize / 2;
