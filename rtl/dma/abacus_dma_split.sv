@@ -201,9 +201,10 @@ module abacus_dma_split #(
   logic fire, row_done;
   assign fire = op_valid_o && op_ready_i;
 
-  // The two 64-bit addresses: cur's block steps by one block, the next data
-  // row's address by the stride; each a 32-bit add with the carry into the
-  // high half a cycle later (op_valid_o waits for it).
+  // The two 64-bit addresses: cur's block steps by one block (a 16-bit
+  // add), the next data row's address by the stride (a 32-bit add); each
+  // with the carry into the high part a cycle later (op_valid_o waits for
+  // it).
   logic [63:BlockWidth] cur_blk;
   abacus_addr_acc #(.Width(64 - BlockWidth), .AddBits(1), .LoBits(16)) u_cur_blk (
     .clk_i     (clk_i),
