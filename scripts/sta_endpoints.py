@@ -126,29 +126,25 @@ def main():
     fanout = collections.defaultdict(list)  # bit -> [(bit, ps, cell)]
     nfanin = collections.Counter()
     ends = collections.defaultdict(list)  # bit -> [(setup ps, cell, pin)]
-    kinds = collections.Counter()
     for cname, c in top["cells"].items():
         t = types.get(c["type"])
         if t is None:
             continue
         comb, required = t
-        ins, outs = [], []
+        bit_of = {}  # (pin, index) -> the net bit connected there
         for pin, bits in c["connections"].items():
             for i, b in enumerate(bits):
                 if not isinstance(b, int):
                     continue
                 if (pin, i) in required:
                     ends[b].append((required[(pin, i)], cname, c["type"], pin))
-                ins.append(((pin, i), b))
-                outs.append(((pin, i), b))
-        outb = dict(outs)
-        for pi, b in ins:
+                bit_of[(pin, i)] = b
+        for pi, b in bit_of.items():  # each arc from an input pin to an output pin
             for po, d in comb.get(pi, ()):
-                ob = outb.get(po)
+                ob = bit_of.get(po)
                 if ob is not None:
                     fanout[b].append((ob, d, cname, c["type"]))
                     nfanin[ob] += 1
-        kinds[c["type"]] += 1
 
     # Kahn's order from every bit with no timed fan-in
     arr = {}  # a path starts at a top-level input (the clock's among them)
