@@ -86,7 +86,6 @@ module abacus_dma #(
   logic [7:0]  d_top, d_bottom, d_left, d_right, d_pad;
   logic        accept;
   logic sp_busy, rd_busy, wr_busy, engine_err, engines_idle, err_reported_q;
-  assign engines_idle = !sp_busy && !rd_busy && !wr_busy;
   assign desc_ready_o = (state_q == SIdle) && !sp_busy && !sticky_err_q && !engine_err;
   assign accept       = desc_valid_i && desc_ready_o;
   always_ff @(posedge clk_i) begin
@@ -140,6 +139,13 @@ module abacus_dma #(
   // 2^17, so the room lies in [-2^(M+1), 2^M], M = max(SpAddrWidth, 17)
   localparam int unsigned RoomWidth = ((SpAddrWidth > 17) ? SpAddrWidth : 17) + 2;
   logic [RoomWidth-1:0] sp_room_q;
+  // the room's first difference, taken with the descriptor, a cycle ahead
+  // of the second (as one three-operand subtract in SSpan, sp_room_q was
+  // 2719 ps in the xcup 32x32 run on 47a2ba8, proxy)
+  logic [RoomWidth-1:0] d_sp_left;  // SpBytes - sp_addr (mod the scratchpad)
+  always_ff @(posedge clk_i) begin
+    if (accept) d_sp_left <= RoomWidth'(SpBytes) - RoomWidth'(desc_sp_addr_i[SpAddrWidth-1:0]);
+  end
   logic [63:0] window_addr;
   // the splitter's start values that are sums of two fields
   logic [32:0]            addr2_lo_q;  // d_addr + stride, the second row: the low half
@@ -200,8 +206,7 @@ module abacus_dma #(
       top_hi1_q      <= {1'b0, ~d_addr[63:32]};
       below_q        <= d_addr < window_base_i;
       sp_hi_q        <= (d_sp_addr[31:SpAddrWidth] != '0);
-      sp_room_q      <= RoomWidth'(SpBytes) - RoomWidth'(d_sp_addr[SpAddrWidth-1:0])
-                        - RoomWidth'(d_row_width);
+      sp_room_q      <= d_sp_left - RoomWidth'(d_row_width);
       // (more than one padded row; a zero-row descriptor is done before this counts)
       overlap_q      <= d_total_m1 != 17'd0 && 17'(d_sp_stride) < d_row_width;
       addr2_lo_q     <= {1'b0, d_addr[31:0]} + {1'b0, d_stride};
@@ -217,7 +222,6 @@ module abacus_dma #(
   // halves greater), each half registered in SCmp. The scratchpad's: the
   // span is over a room that is negative or below 2^(RoomWidth-1) if its
   // bits above the room's are set, else by a RoomWidth-bit compare.
-  logic [64:0] span65;
   logic        wr_gt_hi_q, wr_eq_hi_q, wr_gt_lo_q;  // span > to_top
   logic        ab_gt_hi_q, ab_eq_hi_q, ab_gt_lo_q;  // span > room
   logic        sp_big_q, sp_gt_q;                   // sp_span > sp_room
@@ -226,18 +230,45 @@ module abacus_dma #(
   // were 2821 ps in the xcup 16x16 proxy run, issue 13's target 2.5 ns),
   // and whether the descriptor pads, registered in SSpan
   logic        room_neg_q, room_zero_q, has_pad_q;
-  assign span65 = 65'(span);
   assign room   = {room_lo_q[32] ? room_hi1_q : room_hi0_q, room_lo_q[31:0]};
   assign to_top = {top_lo_q[32] ? top_hi1_q : top_hi0_q, top_lo_q[31:0]};
+  // The span is below 2^48: its high half (bits 64..32) is 16 bits, and
+  // greater than a 33-bit y when y's bits 32..16 are zero and its low 16
+  // are below. Each half is compared for both of the span's candidates
+  // (carry in 0 and 1) and both of the other's, then picked: with the
+  // span's pick in front of a 33-bit compare, the high halves were the
+  // xcup 32x32 run's 2757-2768 ps paths on 47a2ba8 (proxy).
+  logic [15:0] s_hi0, s_hi1;  // span[47:32] for either carry
+  logic [31:0] s_lo0, s_lo1;  // span[31:0] for either carry
+  assign s_hi0 = span_hi0_q[23:8];
+  assign s_hi1 = span_hi1_q[23:8];
+  assign s_lo0 = {span_hi0_q[7:0], span_lo_q[23:0]};
+  assign s_lo1 = {span_hi1_q[7:0], span_lo_q[23:0]};
+  function automatic logic hi_gt(input logic [15:0] x, input logic [32:0] y);
+    hi_gt = (y[32:16] == '0) && (x > y[15:0]);
+  endfunction
+  function automatic logic hi_eq(input logic [15:0] x, input logic [32:0] y);
+    hi_eq = (y[32:16] == '0) && (x == y[15:0]);
+  endfunction
+  // one of four, by the span's carry (c) and the other's borrow (b)
+  function automatic logic pick4(input logic c, input logic b, input logic c0b0, input logic c0b1,
+                                 input logic c1b0, input logic c1b1);
+    pick4 = c ? (b ? c1b1 : c1b0) : (b ? c0b1 : c0b0);
+  endfunction
+  logic sc;
+  assign sc = span_lo_q[24];
   always_ff @(posedge clk_i) begin
     if (state_q == SCmp) begin
-      // (the high half's compares against both candidates, then the pick)
-      wr_gt_hi_q <= top_lo_q[32] ? (span65[64:32] > top_hi1_q) : (span65[64:32] > top_hi0_q);
-      wr_eq_hi_q <= top_lo_q[32] ? (span65[64:32] == top_hi1_q) : (span65[64:32] == top_hi0_q);
-      wr_gt_lo_q <= span65[31:0] > top_lo_q[31:0];
-      ab_gt_hi_q <= room_lo_q[32] ? (span65[64:32] > room_hi1_q) : (span65[64:32] > room_hi0_q);
-      ab_eq_hi_q <= room_lo_q[32] ? (span65[64:32] == room_hi1_q) : (span65[64:32] == room_hi0_q);
-      ab_gt_lo_q <= span65[31:0] > room_lo_q[31:0];
+      wr_gt_hi_q <= pick4(sc, top_lo_q[32], hi_gt(s_hi0, top_hi0_q), hi_gt(s_hi0, top_hi1_q),
+                          hi_gt(s_hi1, top_hi0_q), hi_gt(s_hi1, top_hi1_q));
+      wr_eq_hi_q <= pick4(sc, top_lo_q[32], hi_eq(s_hi0, top_hi0_q), hi_eq(s_hi0, top_hi1_q),
+                          hi_eq(s_hi1, top_hi0_q), hi_eq(s_hi1, top_hi1_q));
+      wr_gt_lo_q <= sc ? (s_lo1 > top_lo_q[31:0]) : (s_lo0 > top_lo_q[31:0]);
+      ab_gt_hi_q <= pick4(sc, room_lo_q[32], hi_gt(s_hi0, room_hi0_q), hi_gt(s_hi0, room_hi1_q),
+                          hi_gt(s_hi1, room_hi0_q), hi_gt(s_hi1, room_hi1_q));
+      ab_eq_hi_q <= pick4(sc, room_lo_q[32], hi_eq(s_hi0, room_hi0_q), hi_eq(s_hi0, room_hi1_q),
+                          hi_eq(s_hi1, room_hi0_q), hi_eq(s_hi1, room_hi1_q));
+      ab_gt_lo_q <= sc ? (s_lo1 > room_lo_q[31:0]) : (s_lo0 > room_lo_q[31:0]);
       sp_big_q   <= sp_room_q[RoomWidth-1] || (sp_span_q[48:RoomWidth-1] != '0);
       sp_gt_q    <= sp_span_q[RoomWidth-2:0] > sp_room_q[RoomWidth-2:0];
       room_neg_q  <= room[64];
@@ -267,6 +298,8 @@ module abacus_dma #(
                   has_pad_q == ((d_top | d_bottom | d_left | d_right) != '0)))
   `ABACUS_ASSERT(DmaCmpAbove, state_q != SCheck ||
                  above == (room[64] || 65'(span) > room))
+  `ABACUS_ASSERT(DmaSpRoom, state_q != SCmp || sp_room_q == RoomWidth'(SpBytes) -
+                 RoomWidth'(d_sp_addr[SpAddrWidth-1:0]) - RoomWidth'(d_row_width))
   `ABACUS_ASSERT(DmaCmpSpOver, state_q != SCheck ||
                  sp_over == (sp_hi_q || $signed({2'b00, sp_span_q}) >
                              $signed({{(51-RoomWidth){sp_room_q[RoomWidth-1]}}, sp_room_q})))
@@ -277,10 +310,46 @@ module abacus_dma #(
   logic                   op_valid, op_ready, op_fill, op_row_first, op_row_last, op_last;
   logic [63:0]            op_addr;
   logic [7:0]             op_len;
+  logic                   op_len0;
   logic [OffWidth-1:0]    op_lo;
   logic [OffWidth:0]      op_hi;
   logic [SpAddrWidth-1:0] op_delta, op_fill_addr;
   logic [16:0]            op_fill_bytes;
+
+  // The splitter's operations go through a two-entry queue (registered
+  // head, registered flags) before the read or write path takes them, so
+  // the splitter's own handshake is its valid and the queue's registered
+  // room: the read path's acceptance (AR slot, stage register, errors)
+  // through the splitter's state decode into its walk registers' enables
+  // was the biggest family over 2.5 ns in the xcup 16x16 proxy run on
+  // 9989330 (about 250 endpoints, up to 2829 ps). An entry carries its
+  // direction and pad byte: the next descriptor may be taken while the
+  // queue drains. An engine error clears it (the engines take nothing
+  // after one). A first operation reaches its engine a cycle later.
+  logic                   s_valid, s_ready, s_fill, s_row_first, s_row_last, s_last, s_store;
+  logic [63:0]            s_addr;
+  logic [7:0]             s_len, s_pad;
+  logic                   s_len0;
+  logic [OffWidth-1:0]    s_lo;
+  logic [OffWidth:0]      s_hi;
+  logic [SpAddrWidth-1:0] s_delta, s_fill_addr;
+  logic [16:0]            s_fill_bytes;
+  localparam int unsigned OpBits = 1 + 64 + 8 + 1 + OffWidth + (OffWidth + 1) + 2 * SpAddrWidth +
+                                   17 + 3 + 1 + 8;
+  abacus_fifo #(.Width(OpBits), .Depth(2), .OutReg(1'b1), .FlopMem(1'b1)) u_opq (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (abort),
+    .wvalid_i(op_valid),
+    .wready_o(op_ready),
+    .wdata_i ({op_fill, op_addr, op_len, op_len0, op_lo, op_hi, op_delta, op_fill_addr, op_fill_bytes,
+               op_row_first, op_row_last, op_last, d_store, d_pad}),
+    .rvalid_o(s_valid),
+    .rready_i(s_ready),
+    .rdata_o ({s_fill, s_addr, s_len, s_len0, s_lo, s_hi, s_delta, s_fill_addr, s_fill_bytes,
+               s_row_first, s_row_last, s_last, s_store, s_pad}),
+    .count_o ()
+  );
 
   abacus_dma_split #(.DataBytes(DataBytes), .SpAddrWidth(SpAddrWidth)) u_split (
     .clk_i          (clk_i),
@@ -311,6 +380,7 @@ module abacus_dma #(
     .op_fill_o      (op_fill),
     .op_addr_o      (op_addr),
     .op_len_o       (op_len),
+    .op_len0_o      (op_len0),
     .op_lo_o        (op_lo),
     .op_hi_o        (op_hi),
     .op_delta_o     (op_delta),
@@ -324,7 +394,12 @@ module abacus_dma #(
   logic        rd_ready, rd_err, wr_ready, wr_err, rd_done, wr_done;
   logic [1:0]  rd_resp, wr_resp;
   logic [63:0] rd_err_addr, wr_err_addr;
-  assign op_ready = d_store ? wr_ready : rd_ready;
+  assign s_ready = s_store ? wr_ready : rd_ready;
+  // either direction's path or queued operations
+  logic rd_side_busy, wr_side_busy;
+  assign rd_side_busy = rd_busy || (s_valid && !s_store);
+  assign wr_side_busy = wr_busy || (s_valid && s_store);
+  assign engines_idle = !sp_busy && !rd_side_busy && !wr_side_busy;
 
   if (HasLoad) begin : g_rd
     abacus_dma_rd #(
@@ -336,20 +411,20 @@ module abacus_dma #(
       .clk_i          (clk_i),
       .rst_ni         (rst_ni),
       .clear_i        (clear_i),
-      .pad_value_i    (d_pad),
-      .op_valid_i     (op_valid && !d_store),
+      .pad_value_i    (s_pad),
+      .op_valid_i     (s_valid && !s_store),
       .op_ready_o     (rd_ready),
-      .op_fill_i      (op_fill),
-      .op_addr_i      (op_addr),
-      .op_len_i       (op_len),
-      .op_lo_i        (op_lo),
-      .op_hi_i        (op_hi),
-      .op_delta_i     (op_delta),
-      .op_row_first_i (op_row_first),
-      .op_row_last_i  (op_row_last),
-      .op_last_i      (op_last),
-      .op_fill_addr_i (op_fill_addr),
-      .op_fill_bytes_i(op_fill_bytes),
+      .op_fill_i      (s_fill),
+      .op_addr_i      (s_addr),
+      .op_len_i       (s_len),
+      .op_lo_i        (s_lo),
+      .op_hi_i        (s_hi),
+      .op_delta_i     (s_delta),
+      .op_row_first_i (s_row_first),
+      .op_row_last_i  (s_row_last),
+      .op_last_i      (s_last),
+      .op_fill_addr_i (s_fill_addr),
+      .op_fill_bytes_i(s_fill_bytes),
       .ar_valid_o     (axi_arvalid_o),
       .ar_ready_i     (axi_arready_i),
       .ar_addr_o      (axi_araddr_o),
@@ -378,7 +453,7 @@ module abacus_dma #(
     assign sp_we_o = 1'b0;  assign sp_waddr_o = '0;  assign sp_wdata_o = '0;  assign sp_wstrb_o = '0;
     logic unused_rd;
     assign unused_rd = ^{axi_arready_i, axi_rvalid_i, axi_rdata_i, axi_rresp_i, axi_rlast_i,
-                         op_fill, op_row_last, op_fill_addr, op_fill_bytes, d_pad};
+                         s_fill, s_row_last, s_fill_addr, s_fill_bytes, s_pad};
   end
 
   if (HasStore) begin : g_wr
@@ -391,15 +466,16 @@ module abacus_dma #(
       .clk_i         (clk_i),
       .rst_ni        (rst_ni),
       .clear_i       (clear_i),
-      .op_valid_i    (op_valid && d_store),
+      .op_valid_i    (s_valid && s_store),
       .op_ready_o    (wr_ready),
-      .op_addr_i     (op_addr),
-      .op_len_i      (op_len),
-      .op_lo_i       (op_lo),
-      .op_hi_i       (op_hi),
-      .op_delta_i    (op_delta),
-      .op_row_first_i(op_row_first),
-      .op_last_i     (op_last),
+      .op_addr_i     (s_addr),
+      .op_len_i      (s_len),
+      .op_len0_i     (s_len0),
+      .op_lo_i       (s_lo),
+      .op_hi_i       (s_hi),
+      .op_delta_i    (s_delta),
+      .op_row_first_i(s_row_first),
+      .op_last_i     (s_last),
       .aw_valid_o    (axi_awvalid_o),
       .aw_ready_i    (axi_awready_i),
       .aw_addr_o     (axi_awaddr_o),
@@ -430,7 +506,8 @@ module abacus_dma #(
     assign axi_wstrb_o = '0;      assign axi_wlast_o = 1'b0;   assign axi_bready_o = 1'b0;
     assign sp_re_o = 1'b0;        assign sp_raddr_o = '0;
     logic unused_wr;
-    assign unused_wr = ^{axi_awready_i, axi_wready_i, axi_bvalid_i, axi_bresp_i, sp_rdata_i};
+    assign unused_wr = ^{axi_awready_i, axi_wready_i, axi_bvalid_i, axi_bresp_i, sp_rdata_i,
+                         s_len0};  // (the read path tests its registered length)
   end
 
   localparam logic [2:0] SizeLog2 = 3'(OffWidth);
@@ -455,7 +532,7 @@ module abacus_dma #(
     else chk_fail_q <= (state_q == SCheck) && !zero_len && (wraps || below_q || above || sp_bad);
   end
   assign sp_start   = (state_q == SCheck) && !zero_len &&
-                      !(d_store ? rd_busy : wr_busy);
+                      !(d_store ? rd_side_busy : wr_side_busy);
 
   logic [2:0]  report_status_q;
   logic [63:0] report_addr_q;
@@ -494,7 +571,7 @@ module abacus_dma #(
             state_q         <= SReport;
             report_status_q <= abacus_pkg::DmaErrDesc;
             report_addr_q   <= 64'(d_sp_addr);
-          end else if (!(d_store ? rd_busy : wr_busy)) begin
+          end else if (!(d_store ? rd_side_busy : wr_side_busy)) begin
             // (a change of direction waits until the other engine is idle:
             // a store must see the bytes the loads before it wrote)
             state_q <= SIdle;  // the splitter runs; the next descriptor may follow

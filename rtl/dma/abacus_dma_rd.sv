@@ -96,7 +96,7 @@ module abacus_dma_rd #(
   // arithmetic below are not one path (the stage frees when the queue takes
   // it, so one operation a cycle still passes).
   localparam int unsigned StWidth = 1 + 64 + 8 + OffWidth + (OffWidth + 1) + SpAddrWidth + 3
-                                    + SpAddrWidth + (OffWidth + 2) + 1 + 17 + 8;
+                                    + SpAddrWidth + (OffWidth + 2) + 1 + 17 + 8 + (OffWidth + 1) + (OffWidth + 2);
   logic                   st_valid_q, st_take;
   logic [StWidth-1:0]     st_q;
   logic                   s_fill, s_row_first, s_row_last, s_last;
@@ -108,8 +108,10 @@ module abacus_dma_rd #(
   logic [OffWidth+1:0]    s_fill_end;   // FILL: lo + the count's low bits (below)
   logic                   s_fill_big;   // its count has bits above those
   logic [16:0]            s_fill_rest;  // the count less the first word's bytes
+  logic [OffWidth:0]      s_lo_sh;      // DATA: lo + sh
+  logic [OffWidth+1:0]    s_hi_sh;      // DATA: hi + sh
   assign {s_fill, s_addr, s_len, s_lo, s_hi, s_delta, s_row_first, s_row_last, s_last, s_fill_addr,
-          s_fill_end, s_fill_big, s_fill_rest, s_pad} = st_q;
+          s_fill_end, s_fill_big, s_fill_rest, s_pad, s_lo_sh, s_hi_sh} = st_q;
   // Worked out as an operation enters the queue, so the write-back only
   // selects. DATA: its first word in the scratchpad (the DRAM word plus the
   // row's delta), and the strobes of a first and of a last beat after the
@@ -123,7 +125,7 @@ module abacus_dma_rd #(
   // is taken, into the stage register, so only compares and masks sit
   // between it and the queue (the add, compare and mask behind the stage
   // register were a 3088 ps path of the xcup 32x32 synthesis, proxy).
-  logic [OffWidth-1:0]    fill_lo, sh_s, src;
+  logic [OffWidth-1:0]    fill_lo, sh_s;
   logic                   fill_one, fill_rest_le;
   logic [DataBytes-1:0]   fill_mask0, fill_mask2;
   logic [OffWidth-1:0]    fill_last_n;  // bytes in the rest's last word (0: all)
@@ -142,9 +144,15 @@ module abacus_dma_rd #(
     for (int unsigned i = 0; i < DataBytes; i++) begin
       fill_mask0[i] = (OffWidth'(i) >= fill_lo) && (!fill_one || (OffWidth+2)'(i) < s_fill_end);
       fill_mask2[i] = !fill_rest_le || fill_last_n == '0 || OffWidth'(i) < fill_last_n;
-      src           = OffWidth'(i) - sh_s;  // (mod DataBytes)
-      rot_lo[i]     = src >= s_lo;
-      rot_hi[i]     = {1'b0, src} < s_hi;
+      // src = (i - sh) mod DataBytes >= lo, < hi: for i >= sh src is i - sh,
+      // else i + DataBytes - sh, so each is a compare of i with lo + sh or
+      // hi + sh (added as the operation is taken). (As the subtract and
+      // the compare behind it, into the queue's head register, they were
+      // 2644 ps in the xcup 32x32 run on 47a2ba8, proxy.)
+      rot_lo[i]     = (OffWidth'(i) >= sh_s) ? ((OffWidth+1)'(i) >= s_lo_sh)
+                                             : ((OffWidth+1)'(i + DataBytes) >= s_lo_sh);
+      rot_hi[i]     = (OffWidth'(i) >= sh_s) ? ((OffWidth+2)'(i) < s_hi_sh)
+                                             : ((OffWidth+2)'(i + DataBytes) < s_hi_sh);
       below[i]      = OffWidth'(i) < sh_s;
     end
   end
@@ -265,7 +273,9 @@ module abacus_dma_rd #(
                op_row_last_i, op_last_i, op_fill_addr_i,
                (OffWidth+2)'(op_fill_addr_i[OffWidth-1:0]) + (OffWidth+2)'(op_fill_bytes_i[OffWidth:0]),
                op_fill_bytes_i[16:OffWidth+1] != '0,
-               op_fill_bytes_i + {{(17-OffWidth){1'b1}}, op_fill_addr_i[OffWidth-1:0]}, pad_value_i};
+               op_fill_bytes_i + {{(17-OffWidth){1'b1}}, op_fill_addr_i[OffWidth-1:0]}, pad_value_i,
+               (OffWidth+1)'(op_lo_i) + (OffWidth+1)'(op_delta_i[OffWidth-1:0]),
+               (OffWidth+2)'(op_hi_i) + (OffWidth+2)'(op_delta_i[OffWidth-1:0])};
     end
   end
   assign ar_valid_o = ar_valid;
@@ -309,7 +319,7 @@ module abacus_dma_rd #(
   logic [OffWidth-1:0]    lo;
   logic [SpWordWidth-1:0] word_lo;
   logic [2*DataWidth-1:0] dbl_data;
-  logic [DataWidth-1:0]   rot_data, merged_data;
+  logic [DataWidth-1:0]   rot_data;
   logic [DataBytes-1:0]   rot_mask, low_mask, high_mask, merged_mask;
   logic                   last_beat, use_carry, beat_err;
   always_comb begin
@@ -321,9 +331,6 @@ module abacus_dma_rd #(
     low_mask  = rot_mask & ~h_below;
     high_mask = rot_mask & h_below;
     use_carry = !(beat_first && h_row_first);
-    for (int unsigned i = 0; i < DataBytes; i++) begin
-      merged_data[i*8 +: 8] = h_below[i] ? carry_data_q[i*8 +: 8] : rot_data[i*8 +: 8];
-    end
     merged_mask = low_mask | (use_carry ? carry_mask_q : '0);
     beat_err    = (rb_resp != abacus_pkg::AxiRespOkay);
   end
@@ -352,7 +359,6 @@ module abacus_dma_rd #(
   logic                   do_flush, do_fill, do_beat, fill_done;
   logic                   we_d;
   logic [SpWordWidth-1:0] waddr_d;
-  logic [DataWidth-1:0]   wdata_d;
   logic [DataBytes-1:0]   wstrb_d;
   always_comb begin
     do_flush  = flush_q;
@@ -365,21 +371,53 @@ module abacus_dma_rd #(
     q_rready  = fill_done || burst_done || do_skip;
     we_d    = 1'b0;
     waddr_d = carry_word_q;
-    wdata_d = carry_data_q;
     wstrb_d = carry_mask_q;
     if (do_flush) begin
       we_d = !err_q && (carry_mask_q != '0);
     end else if (do_fill) begin
       we_d    = !err_q;
       waddr_d = f_word;
-      wdata_d = {DataBytes{h_pad}};
       wstrb_d = f_mask;
     end else if (do_beat) begin
       we_d    = !err_q && !beat_err;
       waddr_d = word_lo;
-      wdata_d = merged_data;
       wstrb_d = merged_mask;
     end
+  end
+
+  // The write's data a stage later than its decision: the beat's rotated
+  // data is registered (a_rot_q), and the next cycle merges it with the
+  // carry, the bytes below the rotation from the row's previous beat
+  // (carry_data_q, kept at this stage too), or writes the pad (a FILL) or
+  // the carry alone (a flush). (The rotation, the merge and the pick in
+  // one cycle, from the read buffer's head, were 2531 ps into the write
+  // data in the xcup 32x32 run on 47a2ba8, proxy: 256 endpoints.) The
+  // scratchpad write lands a cycle later; the address, strobes and enable
+  // go through the same stage.
+  logic                   a_we_q, a_fill_q, a_beat_q;
+  logic [SpWordWidth-1:0] a_waddr_q;
+  logic [DataBytes-1:0]   a_wstrb_q, a_below_q;
+  logic [7:0]             a_pad_q;
+  logic [DataWidth-1:0]   a_rot_q, wdata_b;
+  always_comb begin
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      wdata_b[i*8 +: 8] = a_fill_q ? a_pad_q :
+                          (a_beat_q && !a_below_q[i]) ? a_rot_q[i*8 +: 8] : carry_data_q[i*8 +: 8];
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) a_we_q <= 1'b0;
+    else a_we_q <= we_d;
+  end
+  always_ff @(posedge clk_i) begin
+    a_fill_q  <= do_fill;  // (neither in a flush's cycle; never both)
+    a_beat_q  <= do_beat;
+    a_waddr_q <= waddr_d;
+    a_wstrb_q <= wstrb_d;
+    a_below_q <= h_below;
+    a_pad_q   <= h_pad;
+    a_rot_q   <= rot_data;
+    if (a_beat_q) carry_data_q <= a_rot_q;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -389,7 +427,7 @@ module abacus_dma_rd #(
       err_q         <= 1'b0;
       sp_we_o       <= 1'b0;
     end else begin
-      sp_we_o <= we_d;
+      sp_we_o <= a_we_q;
       if (do_flush) flush_q <= 1'b0;
       if (do_fill) fill_active_q <= !fill_done;
       if (do_beat) begin
@@ -402,9 +440,9 @@ module abacus_dma_rd #(
   end
 
   always_ff @(posedge clk_i) begin
-    sp_waddr_o <= waddr_d;
-    sp_wdata_o <= wdata_d;
-    sp_wstrb_o <= wstrb_d;
+    sp_waddr_o <= a_waddr_q;
+    sp_wdata_o <= wdata_b;
+    sp_wstrb_o <= a_wstrb_q;
     if (do_fill) begin
       fill_word_q <= f_word + SpWordWidth'(1);
       if (fill_active_q) begin
@@ -418,7 +456,6 @@ module abacus_dma_rd #(
       end
     end
     if (do_beat) begin
-      carry_data_q <= rot_data;
       carry_mask_q <= high_mask;
       carry_word_q <= word_lo + SpWordWidth'(1);
       if (beat_err && !err_q) begin
@@ -433,18 +470,19 @@ module abacus_dma_rd #(
   end
 
   // A descriptor is complete when its last operation retires and the
-  // writes behind it (the registered write, a carry flush) have landed:
-  // three cycles later. The engine counts as busy through all three, so
-  // nothing sees it idle while a completion is still on its way.
-  logic [2:0] done_sr_q;
+  // writes behind it (the data stage, the registered write, a carry flush)
+  // have landed: four cycles later. The engine counts as busy through all
+  // four, so nothing sees it idle while a completion is still on its way.
+  logic [3:0] done_sr_q;
   logic       done_pending;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) done_sr_q <= '0;
-    else done_sr_q <= {done_sr_q[1:0], q_rready && h_last && !err_q};
+    else done_sr_q <= {done_sr_q[2:0], q_rready && h_last && !err_q};
   end
-  assign done_pending = done_sr_q[2];
+  assign done_pending = done_sr_q[3];
   assign desc_done_o = done_pending && !err_q;
-  assign busy_o = ar_valid || st_valid_q || q_rvalid || !none_out || flush_q || fill_active_q || (done_sr_q != '0);
+  assign busy_o = ar_valid || st_valid_q || q_rvalid || !none_out || flush_q || fill_active_q || (done_sr_q != '0) ||
+                  a_we_q;
   assign err_o  = err_q;
 
   logic unused;
@@ -455,6 +493,20 @@ module abacus_dma_rd #(
   // Invariants the read path relies on: at most MaxReads bursts in flight;
   // R beats only for bursts in flight; an offered AR stays offered,
   // unchanged, until taken (AXI).
+`ifndef SYNTHESIS
+  // the rotated strobes from lo + sh and hi + sh are the plain ones
+  logic [DataBytes-1:0] ref_rot_lo, ref_rot_hi;
+  always_comb begin
+    for (int unsigned i = 0; i < DataBytes; i++) begin
+      ref_rot_lo[i] = OffWidth'(OffWidth'(i) - sh_s) >= s_lo;
+      ref_rot_hi[i] = {1'b0, OffWidth'(OffWidth'(i) - sh_s)} < s_hi;
+    end
+  end
+  `ABACUS_ASSERT(RdRotatedStrobes, !st_valid_q || s_fill ||
+                 (rot_lo == ref_rot_lo && rot_hi == ref_rot_hi &&
+                  s_lo_sh == (OffWidth+1)'(s_lo) + (OffWidth+1)'(sh_s) &&
+                  s_hi_sh == (OffWidth+2)'(s_hi) + (OffWidth+2)'(sh_s)))
+`endif
   `ABACUS_ASSERT(RdOutstandingBounded, outstanding_q <= OutWidth'(MaxReads))
   `ABACUS_ASSERT(RdBeatOnlyInFlight, !(r_valid_i && r_ready_o) || outstanding_q != '0)
   // the queue's tail only behind a head; a dropped burst only after an

@@ -56,6 +56,7 @@ module abacus_dma_split #(
   output logic                   op_fill_o,
   output logic [63:0]            op_addr_o,       // DATA: first byte
   output logic [7:0]             op_len_o,        // DATA: beats - 1
+  output logic                   op_len0_o,       // DATA: op_len_o == 0 (one beat)
   output logic [OffWidth-1:0]    op_lo_o,         // DATA: first valid byte in the first beat
   output logic [OffWidth:0]      op_hi_o,         // DATA: valid bytes in the last beat, 1..DataBytes
   output logic [SpAddrWidth-1:0] op_delta_o,      // DATA: sp address - dram address (mod)
@@ -82,6 +83,7 @@ module abacus_dma_split #(
   logic [SpAddrWidth-1:0] sp_stride_q;
   logic [31:0]            stride_q;
   logic [7:0]             pad_left_q, pad_right_q;
+  logic                   pad_left_nz_q, pad_right_nz_q;  // != 0 (flags: no compare in the walk's decisions)
   logic [16:0]            row_width_q;
   // (only the offsets within a block of row_bytes - 1, and the scratchpad
   // stride modulo the scratchpad, matter)
@@ -145,6 +147,12 @@ module abacus_dma_split #(
   assign op_fill_o      = (state_q != SBurst);
   assign op_addr_o      = cur_q;
   assign op_len_o       = blk_limited ? 8'(len_blk) : 8'(len_row);
+  // (as compares of the beat indices, not len_row's difference: through
+  // the subtraction, the store's operation queue head h_len0 was the
+  // xcup 32x32 run's longest path on 47a2ba8, 2923 ps)
+  assign op_len0_o      = blk_limited ? (cur_q[BlockWidth-1:OffWidth] == '1)
+                                      : (row_end_q[BlockWidth-1:OffWidth] ==
+                                         cur_q[BlockWidth-1:OffWidth]);
   assign op_lo_o        = cur_q[OffWidth-1:0];
   assign op_hi_o        = blk_limited ? (OffWidth+1)'(DataBytes) : row_hi_q;
   assign op_delta_o     = delta_q;
@@ -153,7 +161,7 @@ module abacus_dma_split #(
   // this operation ends its row, and the row is the descriptor's last
   assign op_last_o      = last_row_q &&
                           ((state_q == SPadRow) || (state_q == SFillRight) ||
-                           (state_q == SBurst && !blk_limited && pad_right_q == 8'd0));
+                           (state_q == SBurst && !blk_limited && !pad_right_nz_q));
   always_comb begin
     op_fill_addr_o  = sp_row_q;
     op_fill_bytes_o = row_width_q;
@@ -275,7 +283,7 @@ module abacus_dma_split #(
             after_d    = after_q - 16'(BlockBytes);
             to_blk_d   = (BlockWidth+1)'(BlockBytes);
             blk_limited_d = above_block(after_q);
-          end else if (pad_right_q != 8'd0) begin
+          end else if (pad_right_nz_q) begin
             state_d = SFillRight;
           end else begin
             row_done = 1'b1;
@@ -302,7 +310,7 @@ module abacus_dma_split #(
         end else if (data_more_q) begin
           data_left_d = data_left_q - 16'd1;
           data_more_d = data_left_q != 16'd1;
-          state_d     = (pad_left_q != 8'd0) ? SFillLeft : SBurst;
+          state_d     = pad_left_nz_q ? SFillLeft : SBurst;
           cur_load    = 1'b1;  // (cur_load_val = data_addr_q)
           cur_off_d   = data_addr_q[BlockWidth-1:0];
           data_step   = 1'b1;
@@ -393,6 +401,8 @@ module abacus_dma_split #(
       sp_stride_q    <= sp_stride_ext[SpAddrWidth-1:0];
       pad_left_q     <= pad_left_i;
       pad_right_q    <= pad_right_i;
+      pad_left_nz_q  <= pad_left_i != 8'd0;
+      pad_right_nz_q <= pad_right_i != 8'd0;
       row_width_q    <= row_width_i;
     end
   end
@@ -414,6 +424,9 @@ module abacus_dma_split #(
   `ABACUS_ASSERT(SplitAfter, state_q != SBurst || after_q == rem_q - 16'(to_blk_q))
   `ABACUS_ASSERT(SplitMoreFlags, state_q == SIdle ||
                  (top_more_q == (top_left_q != 8'd0) && data_more_q == (data_left_q != 16'd0)))
+  `ABACUS_ASSERT(SplitPadFlags, state_q == SIdle ||
+                 (pad_left_nz_q == (pad_left_q != 8'd0) && pad_right_nz_q == (pad_right_q != 8'd0)))
+  `ABACUS_ASSERT(SplitLen0, !op_valid_o || op_fill_o || op_len0_o == (op_len_o == 8'd0))
   `ABACUS_ASSERT(SplitBlockLimited, state_q != SBurst || blk_limited_q == (17'(to_blk_q) < 17'(rem_q)))
   `ABACUS_ASSERT(SplitBeats, state_q != SBurst ||
                  17'(op_len_o) + 17'd1 == (ref_end + 17'(DataBytes - 1)) >> OffWidth)
