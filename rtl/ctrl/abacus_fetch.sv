@@ -153,41 +153,55 @@ module abacus_fetch #(
   logic        can_issue, issue;
   logic        ending_q;       // FINISH (or the end) seen: waiting for the engines
   // The next burst's size, min(instructions left, BurstInsns, instructions
-  // to the 4 KiB boundary), in two registered steps (it was the longest
-  // path): first each bound capped at BurstInsns (from base/count in
-  // SCheck's last step, from the request registers in SRun), then the
-  // smaller of the two. Fresh from the third cycle after an issue: the
-  // next issue could not come before it anyway by more than a cycle, as
-  // ARVALID stays up for at least the cycle after an issue.
+  // to the 4 KiB boundary), in three registered steps (it was the longest
+  // path): the slots left as their low bits and whether the bits above
+  // are zero, and the slots to the boundary (from base/count in SCheck,
+  // from the request registers in SRun); then each bound capped at
+  // BurstInsns; then the smaller of the two. (With the cap straight from
+  // the 33-bit count, its zero test and the multiplexer in front of it
+  // were 2836 ps in the xcup 16x16 run on 9989330, proxy.) Fresh from the
+  // fourth cycle after an issue: the bursts' R beats take far longer than
+  // that, so the issue rate is not what limits fetch.
   localparam int unsigned PageInsns = 4096 / InsnBytes;
   localparam int unsigned CapBits = $clog2(BurstInsns + 1);
   logic [11:InsnShift] a_addr;
   logic [LeftBits-1:0] a_left;
   logic [7:0]         a_page;         // slots to the 4 KiB boundary
+  logic [CapBits-1:0] al_lo_q;        // a_left's low bits (step 0)
+  logic               al_hz_q;        // and its bits above those zero
+  logic [7:0]         a_page_q;
   logic [CapBits-1:0] page_cap_q, left_cap_q, n_insns;  // n_insns: slots in the next burst
-  logic               left_nz_q, fresh1_q, n_fresh_q;
+  logic               left_nz_q, fresh0_q, fresh1_q, n_fresh_q;
+  logic               left_lt;  // a_left < BurstInsns (from step 0)
   always_comb begin
     // (in SCheck the base's beat: req_addr is loaded with it)
     a_addr = (state_q == SCheck) ? base_beat[11:InsnShift] : req_addr[11:InsnShift];
     a_left = (state_q == SCheck) ? slots_q : req_left_q;
     a_page = 8'(PageInsns - 32'(a_addr));
+    // (BurstInsns is a power of two: its own bit and those below it)
+    left_lt = al_hz_q && !al_lo_q[CapBits-1];
   end
   always_ff @(posedge clk_i) begin
+    al_lo_q  <= a_left[CapBits-1:0];
+    al_hz_q  <= (a_left >> CapBits) == '0;
+    a_page_q <= a_page;
     // (written with if, not min(), so that each clamp counts in branch coverage)
     page_cap_q <= CapBits'(BurstInsns);
-    if (a_page < 8'(BurstInsns)) page_cap_q <= CapBits'(a_page);
+    if (a_page_q < 8'(BurstInsns)) page_cap_q <= CapBits'(a_page_q);
     left_cap_q <= CapBits'(BurstInsns);
-    if (a_left < LeftBits'(BurstInsns)) left_cap_q <= CapBits'(a_left);
-    left_nz_q <= (a_left != '0);
+    if (left_lt) left_cap_q <= al_lo_q;
+    left_nz_q <= !al_hz_q || al_lo_q != '0;
     n_insns <= page_cap_q;
     if (left_cap_q < page_cap_q) n_insns <= left_cap_q;
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
+      fresh0_q  <= 1'b0;
       fresh1_q  <= 1'b0;
       n_fresh_q <= 1'b0;
     end else begin
-      fresh1_q  <= (state_q == SCheck || state_q == SRun) && !issue && !clear_i;
+      fresh0_q  <= (state_q == SCheck || state_q == SRun) && !issue && !clear_i;
+      fresh1_q  <= fresh0_q && (state_q == SCheck || state_q == SRun) && !issue && !clear_i;
       n_fresh_q <= fresh1_q && (state_q == SRun) && !issue && !clear_i;
     end
   end
@@ -341,7 +355,8 @@ module abacus_fetch #(
     always_ff @(posedge clk_i) begin
       last_slot_q <= lead + count_q[SlotBits-1:0] - 1'b1;
       // beside n_insns: the next burst takes every slot left (the last one)
-      left_le_q   <= (a_left <= LeftBits'(BurstInsns));
+      // (a_left <= BurstInsns, from step 0)
+      left_le_q   <= al_hz_q && (!al_lo_q[CapBits-1] || al_lo_q[CapBits-2:0] == '0);
       n_final_q   <= left_le_q && !(page_cap_q < left_cap_q);
     end
     // The program's last burst issued: its last beat is the program's last
@@ -438,8 +453,15 @@ module abacus_fetch #(
     endcase
   end
 
-  // Decode register: the opcode and its group's flags get a cycle of their
-  // own; dispatch works from the registered result.
+  // Decode queue: two entries, registered head (the opcode and its group's
+  // flags worked out as an instruction enters, so dispatch works from
+  // registers). The buffer's head moves in when the queue has room by its
+  // registered flag, not when dispatch goes: with the dispatch handshake
+  // (from halt through the engines' ready into the buffer's pop) in front
+  // of the buffer head's enables, a single decode register was the
+  // biggest family of the xcup 16x16 proxy run on 2a8955a (224 + 224 + 28
+  // endpoints, up to 2893 ps). An instruction still reaches dispatch the
+  // cycle after it leaves the buffer, and one a cycle passes.
   logic             d_valid_q, d_op_bad_q, d_field_bad_q, d_finish_q;
   // (the engine an instruction goes to, and that it passed its checks,
   // decoded into flags as it is registered: the opcode compares were in
@@ -447,7 +469,7 @@ module abacus_fetch #(
   logic             d_ok_q, d_ld_q, d_cp_q, d_st_q;
   logic [3:0]       d_op;  // the registered instruction's opcode (the waveform layout shows it)
   logic [IBits-1:0] d_insn_q;
-  logic             d_load;
+  logic             d_load, dq_wready;
 
   logic [31:0] pc_q;
   logic        dispatch_ok, can_go;
@@ -464,33 +486,28 @@ module abacus_fetch #(
   assign insn_o      = d_insn_q;
   assign can_go      = (ld_valid_o && ld_ready_i) || (cp_valid_o && cp_ready_i) ||
                        (st_valid_o && st_ready_i) || (dispatch_ok && d_finish_q);
-  assign d_load      = q_rvalid && (!d_valid_q || can_go);
+  assign d_load      = q_rvalid && dq_wready;
   assign q_rready    = d_load;
   assign pc_o        = pc_q;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      d_valid_q <= 1'b0;
-    end else if (clear_i || start_i) begin
-      d_valid_q <= 1'b0;
-    end else if (d_load) begin
-      d_valid_q <= 1'b1;
-    end else if (can_go) begin
-      d_valid_q <= 1'b0;
-    end
-  end
-  always_ff @(posedge clk_i) begin
-    if (d_load) begin
-      d_insn_q      <= i;
-      d_op_bad_q    <= op_bad;
-      d_field_bad_q <= field_bad;
-      d_ok_q        <= !op_bad && !field_bad;
-      d_ld_q        <= op == abacus_isa_pkg::OpLoad;
-      d_cp_q        <= op == abacus_isa_pkg::OpGemm || op == abacus_isa_pkg::OpDwconv;
-      d_st_q        <= op == abacus_isa_pkg::OpStore;
-      d_finish_q    <= is_finish;
-    end
-  end
+  abacus_fifo #(.Width(IBits + 7), .Depth(2), .OutReg(1'b1), .FlopMem(1'b1)) u_dq (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (clear_i || start_i),
+    .wvalid_i(q_rvalid),
+    .wready_o(dq_wready),
+    .wdata_i ({i, op_bad, field_bad, !op_bad && !field_bad, op == abacus_isa_pkg::OpLoad,
+               op == abacus_isa_pkg::OpGemm || op == abacus_isa_pkg::OpDwconv,
+               op == abacus_isa_pkg::OpStore, is_finish}),
+    .rvalid_o(d_valid_q),
+    .rready_i(can_go),
+    .rdata_o ({d_insn_q, d_op_bad_q, d_field_bad_q, d_ok_q, d_ld_q, d_cp_q, d_st_q, d_finish_q}),
+    .count_o ()
+  );
+
+  logic [OutBits-1:0] beats_if_issue, beats_no_issue;
+  assign beats_no_issue = beats_out_q - OutBits'(r_fire);
+  assign beats_if_issue = beats_out_q + OutBits'(burst_beats) - OutBits'(r_fire);
 
   // ---- sequencing ----------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -548,8 +565,10 @@ module abacus_fetch #(
           end
         end
         SRun: begin
-          beats_out_q  <= beats_out_q + (issue ? OutBits'(burst_beats) : '0) -
-                          OutBits'(r_fire);
+          // (the sums with and without the issue, picked by it: with the
+          // issue deciding an operand, the three-operand add behind it was
+          // the top of the xcup 16x16 proxy run on 2a8955a, 2975 ps)
+          beats_out_q  <= issue ? beats_if_issue : beats_no_issue;
           bursts_out_q <= bursts_out_q + (issue ? 2'd1 : 2'd0) - ((r_fire && r_last_i) ? 2'd1 : 2'd0);
           if (issue) begin
             req_left_q <= req_left_q - 32'(n_insns);
@@ -618,6 +637,17 @@ module abacus_fetch #(
   // taken, one queue offered an instruction at a time, every error with a
   // code.
   `ABACUS_ASSERT(FetchCountZeroFlag, state_q != SCheck || chk_q == 2'd0 || count_zero_q == (count_q == '0))
+`ifndef SYNTHESIS
+  // an issued burst's size is the smallest of its three bounds, from the
+  // request registers of its own cycle
+  logic [63:0] ref_n;
+  always_comb begin
+    ref_n = 64'(req_left_q);
+    if (ref_n > 64'(BurstInsns)) ref_n = 64'(BurstInsns);
+    if (ref_n > 64'(PageInsns) - 64'(req_addr[11:InsnShift])) ref_n = 64'(PageInsns) - 64'(req_addr[11:InsnShift]);
+  end
+  `ABACUS_ASSERT(FetchBurstSize, !issue || 64'(n_insns) == ref_n)
+`endif
   `ABACUS_ASSERT(FetchBurstsBounded, 32'(bursts_out_q) <= MaxBursts)
 `ifndef SYNTHESIS
   initial assert (MaxBursts >= 1 && MaxBursts <= 3);  // bursts_out_q is 2 bits

@@ -138,7 +138,7 @@ module abacus_dma_wr #(
   // ---- data generator queue --------------------------------------------------------
   // (each operation's first scratchpad word, and the word its first beat
   // reads, worked out here: the reads below only add the beat index)
-  localparam int unsigned OpWidth = 2 * SpWordWidth + 8 + 1 + 2 * DataBytes + OffWidth + 1;
+  localparam int unsigned OpWidth = 2 * SpWordWidth + 8 + 1 + 2 * DataBytes + OffWidth + 1 + 1;
   logic [SpWordWidth-1:0] op_word, op_word1;
   logic                   op_aligned;  // the row's scratchpad and DRAM offsets agree: no pre-read
   // the strobes of a first beat (from lo up) and of a last beat (below hi);
@@ -173,7 +173,7 @@ module abacus_dma_wr #(
     .wvalid_i(issue),
     .wready_o(q_wready),
     .wdata_i ({op_word, op_word1, op_len_i, op_len0_i, op_strb_lo, op_strb_hi,
-               op_delta_i[OffWidth-1:0], op_row_first_i}),
+               op_delta_i[OffWidth-1:0], op_row_first_i, !op_aligned}),
     .rvalid_o(q_rvalid),
     .rready_i(q_rready),
     .rdata_o (q_rdata),
@@ -185,7 +185,8 @@ module abacus_dma_wr #(
   logic [DataBytes-1:0]   h_strb_lo, h_strb_hi;
   logic [OffWidth-1:0]    h_sh;       // the byte shift from scratchpad word to bus word
   logic                   h_row_first;
-  assign {h_word, h_word1, h_len, h_len0, h_strb_lo, h_strb_hi, h_sh, h_row_first} = q_rdata;
+  logic                   h_unaligned;  // h_sh != 0
+  assign {h_word, h_word1, h_len, h_len0, h_strb_lo, h_strb_hi, h_sh, h_row_first, h_unaligned} = q_rdata;
 
   // ---- scratchpad reads (stage 0) ------------------------------------------------------
   logic                   pre_done_q;  // the row's first word has been read
@@ -193,6 +194,33 @@ module abacus_dma_wr #(
   logic                   beat_first;  // beat == 0
   logic                   last_beat;
   logic                   need_pre, rd_pre, rd_beat, room;
+  // The W buffer's free slots less the beats in stages 1 and 2, as a count
+  // of credits: a beat read takes one, a beat sent on W gives one back.
+  // Whether one is free is a register beside the count, stepped like the
+  // store engine's (as compares of the buffer's count and the stages'
+  // flags, in front of the read and the operation queue's pop, it was
+  // 2706 ps into the queue's head in the xcup 32x32 run on 47a2ba8,
+  // proxy). The same cycles: the credits are exactly the room.
+  localparam int unsigned CredW = $clog2(WDepth + 1);
+  logic [CredW-1:0] wcred_q;
+  logic             wcred_nz_q, wcred_one_q, w_pop;
+  assign w_pop = w_valid_o && w_ready_i;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wcred_q     <= CredW'(WDepth);
+      wcred_nz_q  <= 1'b1;
+      wcred_one_q <= 1'b0;
+    end else begin
+      wcred_q <= wcred_q - CredW'(rd_beat) + CredW'(w_pop);
+      if (rd_beat && !w_pop) begin
+        wcred_nz_q  <= !wcred_one_q;
+        wcred_one_q <= wcred_q == CredW'(2);
+      end else if (w_pop && !rd_beat) begin
+        wcred_nz_q  <= 1'b1;
+        wcred_one_q <= !wcred_nz_q;
+      end
+    end
+  end
   logic [2:0]             wcount;
   logic                   s1_valid_q, s1_beat_q, s1_last_q, s1_aligned_q;
   logic [OffWidth-1:0]    s1_sh_q;
@@ -203,15 +231,12 @@ module abacus_dma_wr #(
   logic                   s1_b, s2_b;  // a beat in stage 1, in stage 2
 
   always_comb begin
-    need_pre = h_row_first && beat_first && !pre_done_q && h_sh != '0;
+    need_pre = h_row_first && beat_first && !pre_done_q && h_unaligned;
     s1_b     = s1_valid_q && s1_beat_q;
     s2_b     = s2_valid_q && s2_beat_q;
     // W buffer entries plus the beats in stages 1 and 2 plus this one must
-    // stay within its depth (as compares with constants: no adder in front
-    // of the read enable)
-    room     = (4'(wcount) < 4'(WDepth - 2)) ||
-               ((4'(wcount) == 4'(WDepth - 2)) && !(s1_b && s2_b)) ||
-               ((4'(wcount) == 4'(WDepth - 1)) && !s1_b && !s2_b);
+    // stay within its depth: a credit is free (below)
+    room     = wcred_nz_q;
     rd_pre   = q_rvalid && need_pre;
     rd_beat  = q_rvalid && !need_pre && room;
     q_rready = rd_beat && last_beat;
@@ -323,6 +348,8 @@ module abacus_dma_wr #(
   // the one-add word agree with their plain forms; at most MaxWrites bursts in
   // flight; B responses only for bursts in flight; an offered AW stays
   // offered, unchanged, until taken (AXI).
+  `ABACUS_ASSERT(WrCredits, 32'(wcred_q) + 32'(wcount) + 32'(s1_b) + 32'(s2_b) == WDepth &&
+                 wcred_nz_q == (wcred_q != '0) && wcred_one_q == (wcred_q == CredW'(1)))
   `ABACUS_ASSERT(WrOpLen0, !op_valid_i || op_len0_i == (op_len_i == 8'd0))
   `ABACUS_ASSERT(WrOpWord1, op_word1 == op_word + (op_aligned ? SpWordWidth'(0) : SpWordWidth'(1)))
   `ABACUS_ASSERT(WrOutstandingBounded, outstanding_q <= OutWidth'(MaxWrites))
