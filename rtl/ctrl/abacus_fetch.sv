@@ -40,7 +40,7 @@ module abacus_fetch #(
   input  logic [63:0]          win_base_i,
   input  logic [63:0]          win_limit_i,
   input  logic                 halt_i,       // another unit failed: stop dispatching
-  input  logic                 engines_idle_i,
+  input  logic                 engines_idle_i,  // every engine, queue and DMA idle, a cycle late
   // AXI4 read (address and data)
   output logic                 ar_valid_o,
   input  logic                 ar_ready_i,
@@ -103,8 +103,6 @@ module abacus_fetch #(
   logic [32:0] end_lo_q, end_hi_q;       // base + bytes, low and high halves (with carry)
   logic [InsnShift:0] bh0_q, bh1_q;      // bytes' high part, and plus one
   assign bytes = {count_q, InsnShift'(0)};
-  logic [InsnShift:0] bh_sel;
-  assign bh_sel = end_lo_q[32] ? bh1_q : bh0_q;
   // On a wide bus the program's first slot within its beat (the lead: the
   // slots before it are read and dropped); the slots to read are then
   // count + lead. Zero and count on a narrow bus.
@@ -129,7 +127,10 @@ module abacus_fetch #(
     bh1_q    <= (InsnShift+1)'(bytes[32 +: InsnShift]) + 1'b1;
     // step 1
     below_q  <= hi_lt_q || (hi_eq_q && lo_lt_q);
-    end_hi_q <= {1'b0, base_q[63:32]} + 33'(bh_sel);
+    // (both sums, picked by the low half's carry: the pick in front of
+    // the 33-bit add was 2592 ps in the xcup 16x16 proxy run on eb367eb)
+    end_hi_q <= end_lo_q[32] ? ({1'b0, base_q[63:32]} + 33'(bh1_q))
+                             : ({1'b0, base_q[63:32]} + 33'(bh0_q));
     lo_gt_q  <= end_lo_q[31:0] > wlim_q[31:0];
     // step 2
     past_q   <= end_hi_q[32];
@@ -615,14 +616,20 @@ module abacus_fetch #(
   logic pc_end_q;
   always_ff @(posedge clk_i) pc_end_q <= (pc_q == count_q);
   // The engines idle, registered, and only if nothing was dispatched in
-  // that cycle: an idle engine with nothing queued stays idle, so this is
-  // the engines' state a cycle late (the program ends a cycle later), and
-  // the OR of every engine's, queue's and DMA's busy flag is not in front
-  // of the end.
-  logic engines_idle_q;
+  // that cycle or the one before (engines_idle_i is itself a cycle late,
+  // from run control's registered busy groups): an idle engine with
+  // nothing queued stays idle, so this is the engines' state two cycles
+  // late (the program ends two cycles later), and the OR of every
+  // engine's, queue's and DMA's busy flag is not in front of the end.
+  logic engines_idle_q, can_go_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) engines_idle_q <= 1'b0;
-    else engines_idle_q <= engines_idle_i && !can_go;
+    if (!rst_ni) begin
+      engines_idle_q <= 1'b0;
+      can_go_q       <= 1'b0;
+    end else begin
+      engines_idle_q <= engines_idle_i && !can_go && !can_go_q;
+      can_go_q       <= can_go;
+    end
   end
 
   assign busy_o = (state_q != SIdle);

@@ -60,7 +60,7 @@ module abacus_run_ctrl #(
   output logic        clear_o,          // control state back to its reset value
   output logic        busy_o,           // STATUS.BUSY
   output logic        done_o,           // one cycle: the program ended
-  output logic        engines_idle_o,   // every engine, queue and DMA idle
+  output logic        engines_idle_o,   // every engine, queue and DMA idle, a cycle late
   output logic [3:0]  err_code_o,
   output logic        err_store_o,
   output logic [63:0] err_addr_o,
@@ -72,37 +72,45 @@ module abacus_run_ctrl #(
   logic [63:0] err_addr_q;
   logic [31:0] err_pc_q;
 
-  assign engines_idle_o = ld_idle_i && st_idle_i && !cp_busy_i && !ld_dma_busy_i && !st_dma_busy_i &&
-                          !ldq_valid_i && !stq_valid_i && (halt_q || (!cpq_valid_i && !core_busy_i));
-  assign all_idle = !fetch_busy_i && engines_idle_o;
+  logic engines_idle;  // (this cycle's: the assertions' reference)
+  assign engines_idle = ld_idle_i && st_idle_i && !cp_busy_i && !ld_dma_busy_i && !st_dma_busy_i &&
+                        !ldq_valid_i && !stq_valid_i && (halt_q || (!cpq_valid_i && !core_busy_i));
+  assign all_idle = !fetch_busy_i && engines_idle;
   // "Everything idle" is taken two cycles late (idle_q), so the OR of every
   // engine's, queue's and DMA's busy flag is in front of neither clear_o
   // and its fan-out (the longest path of an xcup 32x32 synthesis, 3324 ps,
   // proxy) nor the run flag and DONE (from the depthwise engine's
   // ex_valid_q, 2847 ps in the xcup 32x32 run on 47a2ba8): the busy flags
-  // are ORed in three groups into registers, and the groups into idle_q.
+  // are ORed in groups into registers, and the groups into idle_q. Fetch
+  // gets the engines' groups (not its own) as engines_idle_o, a cycle late
+  // (its end of program reads it: from the depthwise engine's ex_valid_q
+  // through the same OR into fetch's register was 2739 ps in the xcup
+  // 16x16 proxy run on eb367eb).
   // It is exact: nothing leaves idle but a launch (START), and the cycle
   // after a clear is not counted (the halt it drops), so idle in a cycle
   // with neither, and neither in the next, is idle two cycles on: idle_q
   // implies all_idle (IdleLateIsIdle). A SOFT_RESET that finds idle_q low
   // is held in soft_pending_q, running or not, so none is lost; a program
   // ends (DONE) two cycles after the last busy flag fell.
-  logic idle_q, busy_a_q, busy_b_q, busy_c_q, lc_q;
+  logic idle_q, busy_f_q, busy_a_q, busy_b_q, busy_c_q, lc_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_a_q <= 1'b0;  // everything is idle out of reset
+      busy_f_q <= 1'b0;  // everything is idle out of reset
+      busy_a_q <= 1'b0;
       busy_b_q <= 1'b0;
       busy_c_q <= 1'b0;
       lc_q     <= 1'b0;
       idle_q   <= 1'b1;
     end else begin
-      busy_a_q <= fetch_busy_i || !ld_idle_i || !st_idle_i || ld_dma_busy_i || st_dma_busy_i;
+      busy_f_q <= fetch_busy_i;
+      busy_a_q <= !ld_idle_i || !st_idle_i || ld_dma_busy_i || st_dma_busy_i;
       busy_b_q <= cp_busy_i || ldq_valid_i || stq_valid_i;
       busy_c_q <= !halt_q && (cpq_valid_i || core_busy_i);
       lc_q     <= launch_o || clear_o;
-      idle_q   <= !busy_a_q && !busy_b_q && !busy_c_q && !lc_q && !launch_o && !clear_o;
+      idle_q   <= !busy_f_q && !busy_a_q && !busy_b_q && !busy_c_q && !lc_q && !launch_o && !clear_o;
     end
   end
+  assign engines_idle_o = !busy_a_q && !busy_b_q && !busy_c_q;
   assign clear_o  = (start_i && !run_q) || ((soft_reset_i || soft_pending_q) && idle_q);
   assign busy_o   = run_q || soft_pending_q;
   assign launch_o = start_i && !run_q;
@@ -232,11 +240,17 @@ module abacus_run_ctrl #(
   `ABACUS_ASSERT(IdleLateIsIdle, !idle_q || all_idle)
 `ifndef SYNTHESIS
   // the three groups are all_idle of the cycle before, no more, no less
-  logic all_idle_ref_q;
+  logic all_idle_ref_q, engines_idle_ref_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) all_idle_ref_q <= 1'b1;
-    else all_idle_ref_q <= all_idle;
+    if (!rst_ni) begin
+      all_idle_ref_q     <= 1'b1;
+      engines_idle_ref_q <= 1'b1;
+    end else begin
+      all_idle_ref_q     <= all_idle;
+      engines_idle_ref_q <= engines_idle;
+    end
   end
-  `ABACUS_ASSERT(BusyGroupsAreAllIdle, (!busy_a_q && !busy_b_q && !busy_c_q) == all_idle_ref_q)
+  `ABACUS_ASSERT(BusyGroupsAreAllIdle, (!busy_f_q && !busy_a_q && !busy_b_q && !busy_c_q) == all_idle_ref_q)
+  `ABACUS_ASSERT(EnginesIdleLate, engines_idle_o == engines_idle_ref_q)
 `endif
 endmodule

@@ -712,7 +712,7 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
         q_ld.push_back(t_load);
         if (o.d.pop_next) t_load = std::max(t_load, take(c2l));
         t_load += model.load(o.la, &idle);
-        if (o.d.push_next) l2c.push_back(t_load + model.mem_latency + 4);  // its data in
+        if (o.d.push_next) l2c.push_back(t_load + model.load_data_in());  // its data in
         bytes += static_cast<std::uint64_t>(o.la.rows) * o.la.row_bytes;
       } else if (o.kind == DwOp::kDw) {
         prog.dwconv(o.da, o.d);

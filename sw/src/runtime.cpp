@@ -444,7 +444,7 @@ Estimate estimate(const CycleModel& model, const Tiling& t, const Schedule& sch)
     std::uint64_t ls = gi ? issue_end[gi - 1] : 0;
     if (gi >= 2) ls = std::max(ls, comp_end[gi - 2]);
     issue_end[gi] = ls + lt;
-    load_end[gi] = issue_end[gi] + model.mem_latency + 4;
+    load_end[gi] = issue_end[gi] + model.load_data_in();
     std::uint64_t c = gi ? comp_end[gi - 1] : 0;
     for (const Op& o : sch.computes[gi]) {
       if (o.kind == Op::kGemm) {

@@ -100,6 +100,12 @@ struct CycleModel {
   // A program's start: its first instructions' read, fetch's range check
   // (4 cycles) and its entry and buffer stages until the first dispatch.
   std::uint64_t fetch() const { return mem_latency + 8; }
+  // A LOAD's data in the scratchpad, from the end of its requests: the
+  // memory latency and the read path's own stages (the DMA's operation
+  // queue, the read buffer's head, the write-back's rotation and write
+  // registers, the completion's count): 6 since the stages of issue 13's
+  // ninth round, 4 before.
+  std::uint64_t load_data_in() const { return mem_latency + 6; }
   // A STORE's descriptor on the store DMA: the cycles from its first
   // burst until its last write data is out, then until the last response.
   struct StoreDma {
