@@ -194,33 +194,25 @@ module abacus_dma_wr #(
   logic                   beat_first;  // beat == 0
   logic                   last_beat;
   logic                   need_pre, rd_pre, rd_beat, room;
-  // The W buffer's free slots less the beats in stages 1 and 2, as a count
-  // of credits: a beat read takes one, a beat sent on W gives one back.
-  // Whether one is free is a register beside the count, stepped like the
-  // store engine's (as compares of the buffer's count and the stages'
-  // flags, in front of the read and the operation queue's pop, it was
-  // 2706 ps into the queue's head in the xcup 32x32 run on 47a2ba8,
-  // proxy). The same cycles: the credits are exactly the room.
-  localparam int unsigned CredW = $clog2(WDepth + 1);
-  logic [CredW-1:0] wcred_q;
-  logic             wcred_nz_q, wcred_one_q, w_pop;
+  // The W buffer's slots taken by beats read and not yet sent on W (in
+  // stages 1 and 2 or in the buffer), counted by abacus_inflight: a beat
+  // read takes one, a beat sent gives one back, and "one is free" is a
+  // register stepped beside the count (as compares of the buffer's count
+  // and the stages' flags, in front of the read and the operation queue's
+  // pop, it was 2706 ps into the queue's head in the xcup 32x32 run on
+  // 47a2ba8, proxy). The same cycles: it is exactly the room.
+  logic                         w_pop, wslot_free;
+  logic [$clog2(WDepth+1)-1:0]  wslots;
   assign w_pop = w_valid_o && w_ready_i;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      wcred_q     <= CredW'(WDepth);
-      wcred_nz_q  <= 1'b1;
-      wcred_one_q <= 1'b0;
-    end else begin
-      wcred_q <= wcred_q - CredW'(rd_beat) + CredW'(w_pop);
-      if (rd_beat && !w_pop) begin
-        wcred_nz_q  <= !wcred_one_q;
-        wcred_one_q <= wcred_q == CredW'(2);
-      end else if (w_pop && !rd_beat) begin
-        wcred_nz_q  <= 1'b1;
-        wcred_one_q <= !wcred_nz_q;
-      end
-    end
-  end
+  abacus_inflight #(.Max(WDepth)) u_wslots (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .up_i   (rd_beat),
+    .down_i (w_pop),
+    .count_o(wslots),
+    .free_o (wslot_free),
+    .none_o ()
+  );
   logic [2:0]             wcount;
   logic                   s1_valid_q, s1_beat_q, s1_last_q, s1_aligned_q;
   logic [OffWidth-1:0]    s1_sh_q;
@@ -236,7 +228,7 @@ module abacus_dma_wr #(
     s2_b     = s2_valid_q && s2_beat_q;
     // W buffer entries plus the beats in stages 1 and 2 plus this one must
     // stay within its depth: a credit is free (below)
-    room     = wcred_nz_q;
+    room     = wslot_free;
     rd_pre   = q_rvalid && need_pre;
     rd_beat  = q_rvalid && !need_pre && room;
     q_rready = rd_beat && last_beat;
@@ -348,8 +340,7 @@ module abacus_dma_wr #(
   // the one-add word agree with their plain forms; at most MaxWrites bursts in
   // flight; B responses only for bursts in flight; an offered AW stays
   // offered, unchanged, until taken (AXI).
-  `ABACUS_ASSERT(WrCredits, 32'(wcred_q) + 32'(wcount) + 32'(s1_b) + 32'(s2_b) == WDepth &&
-                 wcred_nz_q == (wcred_q != '0) && wcred_one_q == (wcred_q == CredW'(1)))
+  `ABACUS_ASSERT(WrSlots, 32'(wslots) == 32'(wcount) + 32'(s1_b) + 32'(s2_b))
   `ABACUS_ASSERT(WrOpLen0, !op_valid_i || op_len0_i == (op_len_i == 8'd0))
   `ABACUS_ASSERT(WrOpWord1, op_word1 == op_word + (op_aligned ? SpWordWidth'(0) : SpWordWidth'(1)))
   `ABACUS_ASSERT(WrOutstandingBounded, outstanding_q <= OutWidth'(MaxWrites))
