@@ -239,7 +239,8 @@ module abacus_run_ctrl #(
   // everything is idle in that very cycle.
   `ABACUS_ASSERT(IdleLateIsIdle, !idle_q || all_idle)
 `ifndef SYNTHESIS
-  // the three groups are all_idle of the cycle before, no more, no less
+  // the four groups are all_idle of the cycle before, no more, no less,
+  // and the engines' three the engines' idle
   logic all_idle_ref_q, engines_idle_ref_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
