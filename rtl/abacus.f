@@ -9,6 +9,7 @@ common/abacus_delay_rst.sv
 common/abacus_fifo.sv
 common/abacus_sram_sdp.sv
 common/abacus_addr_step.sv
+common/abacus_add_cs.sv
 common/abacus_addr_acc.sv
 common/abacus_count64.sv
 common/abacus_inflight.sv

@@ -33,34 +33,15 @@ module abacus_addr_acc #(
   logic [Width-1:LoBits] hi_q;
   logic                  carry_q;
   logic [LoBits:0]       sum;
-  // Above 16 bits the low part's add is a carry select in three pieces:
-  // the first, and the other two for a carry in of 0 and of 1, picked by
-  // the carries out of the pieces below (the 32-bit stride add into the
-  // DMA splitter's next-row address was 2590 ps as one carry chain in the
-  // xcup proxy, 2541 as two halves with the pick and the load's
-  // multiplexer behind them; issue 13's target 2.5 ns). A carry in is a
-  // low bit of both operands, as in abacus_dma's span.
+  // Above 16 bits the low part's add is a carry select (abacus_add_cs):
+  // the 32-bit stride add into the DMA splitter's next-row address was
+  // 2590 ps as one carry chain in the xcup proxy.
   if (LoBits > 16) begin : g_select
-    localparam int unsigned A = LoBits / 3;          // piece 0: bits A-1..0
-    localparam int unsigned B = 2 * LoBits / 3;      // piece 1: B-1..A; piece 2: LoBits-1..B
-    logic [LoBits-1:0] add_ext;
-    logic [A:0]        p0;
-    /* verilator lint_off UNUSEDSIGNAL */  // bit 0 of the carry-in-1 sums: the carry in's own
-    logic [B-A:0]      p1_0;
-    logic [B-A+1:0]    p1_1;
-    logic [LoBits-B:0] p2_0;
-    logic [LoBits-B+1:0] p2_1;
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic              c1, c2;  // the carries into pieces 1 and 2
-    assign add_ext = LoBits'(add_val_i);
-    assign p0   = {1'b0, lo_q[A-1:0]} + {1'b0, add_ext[A-1:0]};
-    assign p1_0 = {1'b0, lo_q[B-1:A]} + {1'b0, add_ext[B-1:A]};
-    assign p1_1 = {1'b0, lo_q[B-1:A], 1'b1} + {1'b0, add_ext[B-1:A], 1'b1};
-    assign p2_0 = {1'b0, lo_q[LoBits-1:B]} + {1'b0, add_ext[LoBits-1:B]};
-    assign p2_1 = {1'b0, lo_q[LoBits-1:B], 1'b1} + {1'b0, add_ext[LoBits-1:B], 1'b1};
-    assign c1   = p0[A];
-    assign c2   = c1 ? p1_1[B-A+1] : p1_0[B-A];
-    assign sum  = {c2 ? p2_1[LoBits-B+1:1] : p2_0, c1 ? p1_1[B-A:1] : p1_0[B-A-1:0], p0[A-1:0]};
+    abacus_add_cs #(.Width(LoBits)) u_add (
+      .a_i  (lo_q),
+      .b_i  (LoBits'(add_val_i)),
+      .sum_o(sum)
+    );
   end else begin : g_plain
     assign sum = {1'b0, lo_q} + (LoBits+1)'(add_val_i);
   end

@@ -106,35 +106,20 @@ module abacus_acc #(
     sum1_q     <= wdata;
   end
 
-  // Each element's add as a carry select in three pieces (bits 10..0,
-  // 21..11, 31..22): the first, and the other two with a carry in of 0
-  // and of 1, picked by the carries out of the pieces below (as one 32-bit
+  // Each element's add as a carry select (abacus_add_cs): as one 32-bit
   // carry chain behind the forwarding pick it was 2590 ps in the xcup
-  // 32x32 run on 47a2ba8, in two halves 2541 in the 16x16 run on
-  // eb367eb; proxy, issue 13's target 2.5 ns). A carry in is a low bit of
-  // both operands, as in abacus_dma's span.
-  /* verilator lint_off UNUSEDSIGNAL */  // bit 0 of the carry-in-1 sums: the carry in's own
-  logic [11:0] add_p0 [Cols];
-  logic [11:0] add_p1_0 [Cols];
-  logic [12:0] add_p1_1 [Cols];
-  logic [10:0] add_p2_0 [Cols];
-  logic [11:0] add_p2_1 [Cols];
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic [Cols-1:0] add_c1, add_c2;
-  always_comb begin
-    old = s3_fwd1_q ? sum1_q : s3_old_q;
-    for (int unsigned c = 0; c < Cols; c++) begin
-      add_p0[c]   = {1'b0, old[c*32 +: 11]} + {1'b0, s3_data_q[c*32 +: 11]};
-      add_p1_0[c] = {1'b0, old[c*32+11 +: 11]} + {1'b0, s3_data_q[c*32+11 +: 11]};
-      add_p1_1[c] = {1'b0, old[c*32+11 +: 11], 1'b1} + {1'b0, s3_data_q[c*32+11 +: 11], 1'b1};
-      add_p2_0[c] = old[c*32+22 +: 10] + s3_data_q[c*32+22 +: 10] + 11'd0;
-      add_p2_1[c] = {1'b0, old[c*32+22 +: 10], 1'b1} + {1'b0, s3_data_q[c*32+22 +: 10], 1'b1};
-      add_c1[c]   = add_p0[c][11];
-      add_c2[c]   = add_c1[c] ? add_p1_1[c][12] : add_p1_0[c][11];
-      wdata[c*32 +: 32] = {add_c2[c] ? add_p2_1[c][10:1] : add_p2_0[c][9:0],
-                           add_c1[c] ? add_p1_1[c][11:1] : add_p1_0[c][10:0],
-                           add_p0[c][10:0]};
-    end
+  // 32x32 run on 47a2ba8 (proxy, issue 13's target 2.5 ns).
+  assign old = s3_fwd1_q ? sum1_q : s3_old_q;
+  for (genvar c = 0; c < Cols; c++) begin : g_add
+    /* verilator lint_off UNUSEDSIGNAL */  // the carry out: sums are modulo 2^32
+    logic [32:0] add_sum;
+    /* verilator lint_on UNUSEDSIGNAL */
+    abacus_add_cs #(.Width(32)) u_add (
+      .a_i  (old[c*32 +: 32]),
+      .b_i  (s3_data_q[c*32 +: 32]),
+      .sum_o(add_sum)
+    );
+    assign wdata[c*32 +: 32] = add_sum[31:0];
   end
 `ifndef SYNTHESIS
   logic add_exact;  // every element's carry-select sum is the plain sum

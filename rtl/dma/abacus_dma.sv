@@ -408,15 +408,11 @@ module abacus_dma #(
   // while this one waits in SCheck, so idle a cycle ago is idle now; a
   // change of direction may start a cycle later.
   logic rd_side_busy_q, wr_side_busy_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      rd_side_busy_q <= 1'b0;
-      wr_side_busy_q <= 1'b0;
-    end else begin
-      rd_side_busy_q <= rd_side_busy;
-      wr_side_busy_q <= wr_side_busy;
-    end
-  end
+  abacus_delay_rst #(.Width(2), .Depth(1)) u_side_busy (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .d_i  ({rd_side_busy, wr_side_busy}),
+    .q_o  ({rd_side_busy_q, wr_side_busy_q})
+  );
   `ABACUS_ASSERT(DmaSideBusyNeverRisesInCheck, state_q != SCheck ||
                  ((rd_side_busy_q || !rd_side_busy) && (wr_side_busy_q || !wr_side_busy)))
 
