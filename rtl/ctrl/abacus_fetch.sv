@@ -101,7 +101,16 @@ module abacus_fetch #(
   logic [32+InsnShift-1:0] bytes;        // count x InsnBytes
   logic        lo_lt_q, hi_lt_q, hi_eq_q, lo_gt_q, below_q, end_gt_q, end_eq_q, past_q;
   logic [32:0] end_lo_q, end_hi_q;       // base + bytes, low and high halves (with carry)
-  logic [InsnShift:0] bh0_q, bh1_q;      // bytes' high part, and plus one
+  // the high half's sum for a carry in of 0 and of 1 (step 0), picked by
+  // the low half's carry in step 1. (Both added in step 1 and picked,
+  // synthesis shared one adder behind a pick of its operand: 2590 ps, the
+  // longest path of fetch alone at 32x32, xcup proxy.)
+  logic [32:0] hs0_q;
+  /* verilator lint_off UNUSEDSIGNAL */  // bit 0: the carry in's own sum bit
+  logic [33:0] hs1;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [32:0] hs1_q;
+  assign hs1 = {1'b0, base_q[63:32], 1'b1} + {(33-InsnShift)'(0), bytes[32 +: InsnShift], 1'b1};
   assign bytes = {count_q, InsnShift'(0)};
   // On a wide bus the program's first slot within its beat (the lead: the
   // slots before it are read and dropped); the slots to read are then
@@ -123,14 +132,11 @@ module abacus_fetch #(
     hi_lt_q  <= base_q[63:32] < wbase_q[63:32];
     hi_eq_q  <= base_q[63:32] == wbase_q[63:32];
     end_lo_q <= {1'b0, base_q[31:0]} + {1'b0, bytes[31:0]};
-    bh0_q    <= (InsnShift+1)'(bytes[32 +: InsnShift]);
-    bh1_q    <= (InsnShift+1)'(bytes[32 +: InsnShift]) + 1'b1;
+    hs0_q    <= {1'b0, base_q[63:32]} + 33'(bytes[32 +: InsnShift]);
+    hs1_q    <= hs1[33:1];
     // step 1
     below_q  <= hi_lt_q || (hi_eq_q && lo_lt_q);
-    // (both sums, picked by the low half's carry: the pick in front of
-    // the 33-bit add was 2592 ps in the xcup 16x16 proxy run on eb367eb)
-    end_hi_q <= end_lo_q[32] ? ({1'b0, base_q[63:32]} + 33'(bh1_q))
-                             : ({1'b0, base_q[63:32]} + 33'(bh0_q));
+    end_hi_q <= end_lo_q[32] ? hs1_q : hs0_q;
     lo_gt_q  <= end_lo_q[31:0] > wlim_q[31:0];
     // step 2
     past_q   <= end_hi_q[32];
@@ -644,6 +650,9 @@ module abacus_fetch #(
   // taken, one queue offered an instruction at a time, every error with a
   // code.
   `ABACUS_ASSERT(FetchCountZeroFlag, state_q != SCheck || chk_q == 2'd0 || count_zero_q == (count_q == '0))
+  // the end's halves, from step 2 on, are the plain 65-bit sum
+  `ABACUS_ASSERT(FetchEndSum, state_q != SCheck || chk_q < 2'd2 ||
+                 {end_hi_q, end_lo_q[31:0]} == 65'(base_q) + 65'(bytes))
 `ifndef SYNTHESIS
   // an issued burst's size is the smallest of its three bounds, from the
   // request registers of its own cycle

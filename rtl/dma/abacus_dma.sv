@@ -133,6 +133,11 @@ module abacus_dma #(
   localparam int unsigned BlockBytes = (256 * DataBytes < 4096) ? 256 * DataBytes : 4096;
   localparam int unsigned BlockWidth = $clog2(BlockBytes);
   logic                  row_big_q;
+  // whether row 0 goes past its first block (the splitter's past_block of
+  // d_addr, registered in SCmp: worked out at the start, the compare in
+  // front of the walk's block flag was the longest path of the load DMA
+  // alone, 2824 ps in the xcup proxy)
+  logic                  row0_past_q;
   logic [BlockWidth-1:0] row_thresh_q;
   // SpBytes - sp_addr - row_width, signed: sp_addr is taken modulo the
   // scratchpad here (its high bits are sp_hi_q) and the row width is below
@@ -149,6 +154,12 @@ module abacus_dma #(
   logic [63:0] window_addr;
   // the splitter's start values that are sums of two fields
   logic [32:0]            addr2_lo_q;  // d_addr + stride, the second row: the low half
+  // the splitter's next data row once row 0 is taken: row 0 if it is a
+  // padding row, else the second row (the low half with its carry out,
+  // picked in SCmp: picked in the splitter, in front of its next-row
+  // address's add, it kept that add's carry select and its load apart,
+  // 2533 ps in the xcup 32x32 proxy run on eb367eb)
+  logic [32:0]            data1_lo_q;
                                        // and its carry (the splitter adds it to the high half)
   logic [SpAddrWidth-1:0] sp_data_q;   // d_sp_addr + pad_left: row 0's first data byte
   logic [15:0]            row_bytes_m1_q;
@@ -222,14 +233,21 @@ module abacus_dma #(
   // halves greater), each half registered in SCmp. The scratchpad's: the
   // span is over a room that is negative or below 2^(RoomWidth-1) if its
   // bits above the room's are set, else by a RoomWidth-bit compare.
-  logic        wr_gt_hi_q, wr_eq_hi_q, wr_gt_lo_q;  // span > to_top
-  logic        ab_gt_hi_q, ab_eq_hi_q, ab_gt_lo_q;  // span > room
+  logic        wr_gt_hi, wr_eq_hi, wr_gt_lo_q;  // span > to_top
+  logic        ab_gt_hi, ab_eq_hi, ab_gt_lo_q;  // span > room
+  // (the high halves' compares are registered for all four candidates and
+  // picked in SCheck: picked in SCmp, behind the 17-bit zero test and the
+  // 16-bit compare, they were 2531-2537 ps in the xcup 32x32 proxy run on
+  // eb367eb)
+  logic [3:0]  wr_gt4_q, wr_eq4_q, ab_gt4_q, ab_eq4_q;  // {c1b1, c1b0, c0b1, c0b0}
   logic        sp_big_q, sp_gt_q;                   // sp_span > sp_room
   // the room's sign and whether it is zero, registered in SCmp (picked and
   // tested in SCheck, in front of the error address's multiplexer, they
   // were 2821 ps in the xcup 16x16 proxy run, issue 13's target 2.5 ns),
   // and whether the descriptor pads, registered in SSpan
-  logic        room_neg_q, room_zero_q, has_pad_q;
+  logic        room_neg_q, room_zero, has_pad_q;
+  // (whether the room is zero, as its halves' zero flags picked in SCheck)
+  logic        room_lo_zero_q, room_hi0_zero_q, room_hi1_zero_q;
   assign room   = {room_lo_q[32] ? room_hi1_q : room_hi0_q, room_lo_q[31:0]};
   assign to_top = {top_lo_q[32] ? top_hi1_q : top_hi0_q, top_lo_q[31:0]};
   // The span is below 2^48: its high half (bits 64..32) is 16 bits, and
@@ -259,32 +277,40 @@ module abacus_dma #(
   assign sc = span_lo_q[24];
   always_ff @(posedge clk_i) begin
     if (state_q == SCmp) begin
-      wr_gt_hi_q <= pick4(sc, top_lo_q[32], hi_gt(s_hi0, top_hi0_q), hi_gt(s_hi0, top_hi1_q),
-                          hi_gt(s_hi1, top_hi0_q), hi_gt(s_hi1, top_hi1_q));
-      wr_eq_hi_q <= pick4(sc, top_lo_q[32], hi_eq(s_hi0, top_hi0_q), hi_eq(s_hi0, top_hi1_q),
-                          hi_eq(s_hi1, top_hi0_q), hi_eq(s_hi1, top_hi1_q));
+      wr_gt4_q   <= {hi_gt(s_hi1, top_hi1_q), hi_gt(s_hi1, top_hi0_q),
+                     hi_gt(s_hi0, top_hi1_q), hi_gt(s_hi0, top_hi0_q)};
+      wr_eq4_q   <= {hi_eq(s_hi1, top_hi1_q), hi_eq(s_hi1, top_hi0_q),
+                     hi_eq(s_hi0, top_hi1_q), hi_eq(s_hi0, top_hi0_q)};
       wr_gt_lo_q <= sc ? (s_lo1 > top_lo_q[31:0]) : (s_lo0 > top_lo_q[31:0]);
-      ab_gt_hi_q <= pick4(sc, room_lo_q[32], hi_gt(s_hi0, room_hi0_q), hi_gt(s_hi0, room_hi1_q),
-                          hi_gt(s_hi1, room_hi0_q), hi_gt(s_hi1, room_hi1_q));
-      ab_eq_hi_q <= pick4(sc, room_lo_q[32], hi_eq(s_hi0, room_hi0_q), hi_eq(s_hi0, room_hi1_q),
-                          hi_eq(s_hi1, room_hi0_q), hi_eq(s_hi1, room_hi1_q));
+      ab_gt4_q   <= {hi_gt(s_hi1, room_hi1_q), hi_gt(s_hi1, room_hi0_q),
+                     hi_gt(s_hi0, room_hi1_q), hi_gt(s_hi0, room_hi0_q)};
+      ab_eq4_q   <= {hi_eq(s_hi1, room_hi1_q), hi_eq(s_hi1, room_hi0_q),
+                     hi_eq(s_hi0, room_hi1_q), hi_eq(s_hi0, room_hi0_q)};
       ab_gt_lo_q <= sc ? (s_lo1 > room_lo_q[31:0]) : (s_lo0 > room_lo_q[31:0]);
       sp_big_q   <= sp_room_q[RoomWidth-1] || (sp_span_q[48:RoomWidth-1] != '0);
       sp_gt_q    <= sp_span_q[RoomWidth-2:0] > sp_room_q[RoomWidth-2:0];
       room_neg_q  <= room[64];
-      room_zero_q <= room_lo_q[31:0] == '0 &&
-                     (room_lo_q[32] ? room_hi1_q == '0 : room_hi0_q == '0);
+      data1_lo_q  <= (d_top != '0) ? {1'b0, d_addr[31:0]} : addr2_lo_q;
+      row0_past_q <= row_big_q || (d_addr[BlockWidth-1:0] > row_thresh_q);
+      room_lo_zero_q  <= room_lo_q[31:0] == '0;
+      room_hi0_zero_q <= room_hi0_q == '0;
+      room_hi1_zero_q <= room_hi1_q == '0;
     end
   end
   always_comb begin
     zero_len    = zero_len_q;
     has_pad     = has_pad_q;
     // d_addr + span > 2^64, > window_limit; sp_addr + sp_span + row_width > SpBytes
-    wraps       = wr_gt_hi_q || (wr_eq_hi_q && wr_gt_lo_q);
-    above       = room_neg_q || ab_gt_hi_q || (ab_eq_hi_q && ab_gt_lo_q);
+    wr_gt_hi    = pick4(sc, top_lo_q[32], wr_gt4_q[0], wr_gt4_q[1], wr_gt4_q[2], wr_gt4_q[3]);
+    ab_gt_hi    = pick4(sc, room_lo_q[32], ab_gt4_q[0], ab_gt4_q[1], ab_gt4_q[2], ab_gt4_q[3]);
+    wr_eq_hi    = pick4(sc, top_lo_q[32], wr_eq4_q[0], wr_eq4_q[1], wr_eq4_q[2], wr_eq4_q[3]);
+    ab_eq_hi    = pick4(sc, room_lo_q[32], ab_eq4_q[0], ab_eq4_q[1], ab_eq4_q[2], ab_eq4_q[3]);
+    room_zero   = room_lo_zero_q && (room_lo_q[32] ? room_hi1_zero_q : room_hi0_zero_q);
+    wraps       = wr_gt_hi || (wr_eq_hi && wr_gt_lo_q);
+    above       = room_neg_q || ab_gt_hi || (ab_eq_hi && ab_gt_lo_q);
     sp_over     = sp_hi_q || sp_big_q || sp_gt_q;
     sp_bad      = (d_store && has_pad) || sp_over || (d_store ? !HasStore : !HasLoad) || overlap_q;
-    window_addr = (wraps || below_q || room_neg_q || room_zero_q) ? d_addr : window_limit_i;
+    window_addr = (wraps || below_q || room_neg_q || room_zero) ? d_addr : window_limit_i;
   end
 `ifndef SYNTHESIS
   // the split compares against the plain ones
@@ -294,7 +320,7 @@ module abacus_dma #(
                  span == (49'(d_rows) - 49'd1) * 49'(d_stride) + 49'(d_row_bytes))
   `ABACUS_ASSERT(DmaCmpWraps, state_q != SCheck || wraps == (65'(span) > to_top))
   `ABACUS_ASSERT(DmaRoomFlags, state_q != SCheck ||
-                 (room_neg_q == room[64] && room_zero_q == (room == '0) &&
+                 (room_neg_q == room[64] && room_zero == (room == '0) &&
                   has_pad_q == ((d_top | d_bottom | d_left | d_right) != '0)))
   `ABACUS_ASSERT(DmaCmpAbove, state_q != SCheck ||
                  above == (room[64] || 65'(span) > room))
@@ -358,13 +384,14 @@ module abacus_dma #(
     .cancel_i       (chk_fail_q),
     .abort_i        (abort),
     .dram_addr_i    (d_addr),
-    .dram_addr2_i   ({d_addr[63:32], addr2_lo_q[31:0]}),
-    .dram_addr2_carry_i(addr2_lo_q[32]),
+    .data1_addr_i   ({d_addr[63:32], data1_lo_q[31:0]}),
+    .data1_carry_i  (data1_lo_q[32]),
     .rows_i         (d_rows),
     .row_bytes_i    (d_row_bytes),
     .row_bytes_m1_i (row_bytes_m1_q),
     .row_big_i      (row_big_q),
     .row_thresh_i   (row_thresh_q),
+    .row0_past_i    (row0_past_q),
     .stride_i       (d_stride),
     .sp_addr_i      (SpAddrWidth'(d_sp_addr)),
     .sp_data_i      (sp_data_q),

@@ -33,13 +33,15 @@ module abacus_dma_split #(
   input  logic                   cancel_i,     // drop the descriptor taken a cycle ago, emitting nothing
   input  logic                   abort_i,      // stop emitting, back to idle
   input  logic [63:0]            dram_addr_i,
-  input  logic [63:0]            dram_addr2_i,  // dram_addr + stride (the second row),
-  input  logic                   dram_addr2_carry_i,  // without the carry out of its low half
+  input  logic [63:0]            data1_addr_i,  // the next data row after row 0: dram_addr if pad_top
+                                                // != 0, else dram_addr + stride,
+  input  logic                   data1_carry_i, // without the carry out of its low half
   input  logic [15:0]            rows_i,        // >= 1
   input  logic [15:0]            row_bytes_i,   // >= 1
   input  logic [15:0]            row_bytes_m1_i,  // row_bytes - 1
   input  logic                   row_big_i,       // row_bytes > BlockBytes
   input  logic [BlockWidth-1:0]  row_thresh_i,    // else BlockBytes - row_bytes
+  input  logic                   row0_past_i,     // row 0 goes past its block (past_block of dram_addr_i)
   input  logic [31:0]            stride_i,
   input  logic [SpAddrWidth-1:0] sp_addr_i,
   input  logic [SpAddrWidth-1:0] sp_data_i,     // sp_addr + pad_left (row 0's data)
@@ -214,7 +216,7 @@ module abacus_dma_split #(
   // with the carry into the high part a cycle later (op_valid_o waits for
   // it).
   logic [63:BlockWidth] cur_blk;
-  abacus_addr_acc #(.Width(64 - BlockWidth), .AddBits(1), .LoBits(16)) u_cur_blk (
+  abacus_addr_acc #(.Width(64 - BlockWidth), .AddBits(1), .LoBits(16), .SettledReg(1'b1)) u_cur_blk (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
     .load_i    (cur_load),
@@ -248,26 +250,20 @@ module abacus_dma_split #(
     data_left_d    = data_left_q;
     top_more_d     = top_more_q;
     data_more_d    = data_more_q;
-    cur_off_d      = cur_off_q;
     cur_load       = 1'b0;
     cur_load_val   = data_addr_q[63:BlockWidth];
     cur_step       = 1'b0;
     data_load      = 1'b0;
-    data_load_val  = dram_addr_i;
-    data_load_carry = 1'b0;
+    data_load_val  = data1_addr_i;
+    data_load_carry = data1_carry_i;
     data_step      = 1'b0;
     rem_d          = rem_q;
-    after_d        = after_q;
     to_blk_d       = to_blk_q;
-    row_end_d      = row_end_q;
-    row_hi_d       = row_hi_q;
-    delta_d        = delta_q;
     first_d        = first_q;
     sp_row_d       = sp_row_q;
     sp_next_d      = sp_next_q;
     sp_data_next_d = sp_data_next_q;
     fill_right_d   = fill_right_q;
-    blk_limited_d  = blk_limited_q;
     row_done       = 1'b0;
     unique case (state_q)
       SIdle: ;
@@ -277,12 +273,9 @@ module abacus_dma_split #(
         if (fire) begin
           first_d = 1'b0;
           if (blk_limited) begin
-            cur_off_d  = '0;  // the next block
             cur_step   = 1'b1;
             rem_d      = after_q;
-            after_d    = after_q - 16'(BlockBytes);
             to_blk_d   = (BlockWidth+1)'(BlockBytes);
-            blk_limited_d = above_block(after_q);
           end else if (pad_right_nz_q) begin
             state_d = SFillRight;
           end else begin
@@ -312,15 +305,9 @@ module abacus_dma_split #(
           data_more_d = data_left_q != 16'd1;
           state_d     = pad_left_nz_q ? SFillLeft : SBurst;
           cur_load    = 1'b1;  // (cur_load_val = data_addr_q)
-          cur_off_d   = data_addr_q[BlockWidth-1:0];
           data_step   = 1'b1;
           rem_d       = row_bytes_q;
-          after_d     = after_block(data_addr_q[BlockWidth-1:0], row_bytes_q);
           to_blk_d    = to_block(data_addr_q[BlockWidth-1:0]);
-          blk_limited_d = past_block(data_addr_q[BlockWidth-1:0], row_big_q, row_thresh_q);
-          row_end_d   = data_addr_q[BlockWidth-1:0] + row_bytes_m1_q;
-          row_hi_d    = last_beat_bytes(data_addr_q[OffWidth-1:0], row_bytes_q[OffWidth-1:0]);
-          delta_d     = sp_data_next_q - data_addr_q[SpAddrWidth-1:0];
           first_d     = 1'b1;
         end
       end
@@ -335,15 +322,9 @@ module abacus_dma_split #(
       // row 0 as a data row (used only if it is one)
       cur_load       = 1'b1;
       cur_load_val   = dram_addr_i[63:BlockWidth];
-      cur_off_d      = dram_addr_i[BlockWidth-1:0];
       data_load      = 1'b1;
       rem_d          = row_bytes_i;
-      after_d        = after_block(dram_addr_i[BlockWidth-1:0], row_bytes_i);
       to_blk_d       = to_block(dram_addr_i[BlockWidth-1:0]);
-      blk_limited_d  = past_block(dram_addr_i[BlockWidth-1:0], row_big_i, row_thresh_i);
-      row_end_d      = dram_addr_i[BlockWidth-1:0] + BlockWidth'(row_bytes_m1_i);
-      row_hi_d       = last_beat_bytes(dram_addr_i[OffWidth-1:0], row_bytes_i[OffWidth-1:0]);
-      delta_d        = sp_data_i - dram_addr_i[SpAddrWidth-1:0];
       first_d        = 1'b1;
       if (pad_top_i != 8'd0) begin
         state_d     = SPadRow;
@@ -357,11 +338,52 @@ module abacus_dma_split #(
         top_more_d  = 1'b0;
         data_left_d = rows_i - 16'd1;
         data_more_d = rows_i != 16'd1;
-        data_load_val = dram_addr2_i;
-        data_load_carry = dram_addr2_carry_i;
       end
     end
     if (abort_i || cancel_i) state_d = SIdle;
+  end
+
+  // The current row's values (cur's offset in its block, the bytes after
+  // its block, whether its burst is block-limited, its last byte and
+  // beat, its delta) are loaded with the next data row's in every cycle
+  // of a padding row or right padding (the row start that ends one takes
+  // them from there), and in SBurst when the row's last burst goes; a
+  // block-limited burst steps them to the next block. Loaded only at a
+  // row's start, behind the walk's decisions, cur's offset was the load
+  // DMA's longest path alone, 2799 ps in the xcup proxy, then the bytes
+  // after, 2619. Between a row's start and its last burst (SFillLeft,
+  // SBurst) they hold. data_addr_q's low part is right even while its high
+  // part owes a carry. (The assertions below check them in SBurst against
+  // the plain walk's rem_q and to_blk_q.)
+  logic row_next;  // the next data row's values may be loaded this cycle
+  assign row_next = (state_q == SPadRow) || (state_q == SFillRight) ||
+                    (state_q == SBurst && fire && !blk_limited);
+  always_comb begin
+    cur_off_d     = cur_off_q;
+    after_d       = after_q;
+    blk_limited_d = blk_limited_q;
+    row_end_d     = row_end_q;
+    row_hi_d      = row_hi_q;
+    delta_d       = delta_q;
+    if (start_i && state_q == SIdle) begin
+      cur_off_d     = dram_addr_i[BlockWidth-1:0];
+      after_d       = after_block(dram_addr_i[BlockWidth-1:0], row_bytes_i);
+      blk_limited_d = row0_past_i;
+      row_end_d     = dram_addr_i[BlockWidth-1:0] + BlockWidth'(row_bytes_m1_i);
+      row_hi_d      = last_beat_bytes(dram_addr_i[OffWidth-1:0], row_bytes_i[OffWidth-1:0]);
+      delta_d       = sp_data_i - dram_addr_i[SpAddrWidth-1:0];
+    end else if (row_next) begin
+      cur_off_d     = data_addr_q[BlockWidth-1:0];
+      after_d       = after_block(data_addr_q[BlockWidth-1:0], row_bytes_q);
+      blk_limited_d = past_block(data_addr_q[BlockWidth-1:0], row_big_q, row_thresh_q);
+      row_end_d     = data_addr_q[BlockWidth-1:0] + row_bytes_m1_q;
+      row_hi_d      = last_beat_bytes(data_addr_q[OffWidth-1:0], row_bytes_q[OffWidth-1:0]);
+      delta_d       = sp_data_next_q - data_addr_q[SpAddrWidth-1:0];
+    end else if (state_q == SBurst && fire) begin  // block-limited: the next block
+      cur_off_d     = '0;
+      after_d       = after_q - 16'(BlockBytes);
+      blk_limited_d = above_block(after_q);
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -419,7 +441,16 @@ module abacus_dma_split #(
   // the caller's threshold is this block size's
   `ABACUS_ASSERT(SplitThreshold, !(start_i && state_q == SIdle) ||
                  (row_big_i == (17'(row_bytes_i) > 17'(BlockBytes)) &&
-                  (row_big_i || 17'(row_thresh_i) == 17'(BlockBytes) - 17'(row_bytes_i))))
+                  (row_big_i || 17'(row_thresh_i) == 17'(BlockBytes) - 17'(row_bytes_i)) &&
+                  row0_past_i == past_block(dram_addr_i[BlockWidth-1:0], row_big_i, row_thresh_i)))
+  `ABACUS_ASSERT(SplitData1, !(start_i && state_q == SIdle) ||
+                 data1_addr_i + (data1_carry_i ? 64'd1 << 32 : 64'd0) ==
+                 ((pad_top_i != 8'd0) ? dram_addr_i : dram_addr_i + 64'(stride_i)))
+  // a row's start and a block step set cur's offset as the plain walk does
+  `ABACUS_ASSERT(SplitCurOff, (!cur_load || cur_off_d == ((start_i && state_q == SIdle) ?
+                                                          dram_addr_i[BlockWidth-1:0] :
+                                                          data_addr_q[BlockWidth-1:0])) &&
+                              (!cur_step || cur_off_d == '0))
   `ABACUS_ASSERT(SplitBlockBytes, state_q != SBurst || to_blk_q == to_block(cur_q[BlockWidth-1:0]))
   `ABACUS_ASSERT(SplitAfter, state_q != SBurst || after_q == rem_q - 16'(to_blk_q))
   `ABACUS_ASSERT(SplitMoreFlags, state_q == SIdle ||

@@ -110,7 +110,7 @@ Layout make_core() {
        {s(c + "upd_valid", "accumulator: update"), s(c + "upd_addr", "accumulator: row", F::Dec),
         s(c + "upd_accum", "accumulator: add (else overwrite)"), s(c + "u_acc.s3_valid_q", "accumulator: write stage"),
         s(c + "u_acc.s3_addr_q", "accumulator: write row", F::Dec),
-        s(c + "u_acc.s3_fwd1_q", "accumulator: adds last cycle's sum (stage 3)"),
+        s(c + "u_acc.s2_fwd1_q", "accumulator: takes the row ahead's read word, adds its data (stage 2)"),
         s(c + "u_acc.s2_fwd2_q", "accumulator: takes the sum before into its read word (stage 2)"),
         s(c + "u_acc.wdata", "accumulator: write data", F::Hex)}},
       {"Post-processing",
