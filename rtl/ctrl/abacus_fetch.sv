@@ -486,7 +486,12 @@ module abacus_fetch #(
                   d_ld_q == (d_op == abacus_isa_pkg::OpLoad) &&
                   d_cp_q == (d_op == abacus_isa_pkg::OpGemm || d_op == abacus_isa_pkg::OpDwconv) &&
                   d_st_q == (d_op == abacus_isa_pkg::OpStore)))
-  assign dispatch_ok = (state_q == SRun) && d_valid_q && !halt_i && !ending_q && d_ok_q;
+  // (SRun and not ending as one register, disp_en_q, stepped with them:
+  // with the state's compare in front, halt through dispatch into the
+  // decode queue's count was the longest path of the xcup 32x32 proxy run
+  // on 9975354, 2842 ps)
+  logic disp_en_q;
+  assign dispatch_ok = disp_en_q && d_valid_q && !halt_i && d_ok_q;
   assign ld_valid_o  = dispatch_ok && d_ld_q;
   assign cp_valid_o  = dispatch_ok && d_cp_q;
   assign st_valid_o  = dispatch_ok && d_st_q;
@@ -524,6 +529,7 @@ module abacus_fetch #(
       bursts_out_q <= '0;
       fetch_err_q  <= 1'b0;
       ending_q     <= 1'b0;
+      disp_en_q    <= 1'b0;
       pc_q         <= '0;
       finish_o     <= 1'b0;
       err_o        <= 1'b0;
@@ -535,6 +541,7 @@ module abacus_fetch #(
       bursts_out_q <= '0;
       fetch_err_q  <= 1'b0;
       ending_q     <= 1'b0;
+      disp_en_q    <= 1'b0;
       finish_o     <= 1'b0;
       err_o        <= 1'b0;
     end else begin
@@ -569,6 +576,7 @@ module abacus_fetch #(
             req_left_q  <= slots_q;
             fetch_err_q <= 1'b0;
             ending_q    <= 1'b0;
+            disp_en_q   <= 1'b1;
           end
         end
         SRun: begin
@@ -590,7 +598,10 @@ module abacus_fetch #(
           end
           if (can_go) begin
             pc_q <= pc_q + 32'd1;
-            if (d_finish_q) ending_q <= 1'b1;
+            if (d_finish_q) begin
+              ending_q  <= 1'b1;
+              disp_en_q <= 1'b0;
+            end
           end
           if (d_valid_q && !halt_i && !ending_q && (d_op_bad_q || d_field_bad_q)) begin
             err_o      <= 1'b1;
@@ -604,13 +615,20 @@ module abacus_fetch #(
           // program's count; found by the fuzzer, tests/fuzz/regressions/finish-with-burst-open).
           if ((ending_q || pc_end_q) && !burst_open_q && !w_valid_q && !b_valid_q && !ar_valid_q && engines_idle_q &&
               !can_go) begin
-            state_q  <= SIdle;
-            finish_o <= 1'b1;
+            state_q   <= SIdle;
+            disp_en_q <= 1'b0;
+            finish_o  <= 1'b1;
           end
           // After an error (here or elsewhere): wait for the open burst, then stop.
-          if ((halt_i || fetch_err_q) && !burst_open_q && !ar_valid_q && !issue) state_q <= SIdle;
+          if ((halt_i || fetch_err_q) && !burst_open_q && !ar_valid_q && !issue) begin
+            state_q   <= SIdle;
+            disp_en_q <= 1'b0;
+          end
         end
-        default: state_q <= SIdle;
+        default: begin
+          state_q   <= SIdle;
+          disp_en_q <= 1'b0;
+        end
       endcase
     end
   end
@@ -649,6 +667,7 @@ module abacus_fetch #(
   // flight (R is routed here by ID), an offered AR held unchanged until
   // taken, one queue offered an instruction at a time, every error with a
   // code.
+  `ABACUS_ASSERT(FetchDispatchEnable, disp_en_q == (state_q == SRun && !ending_q))
   `ABACUS_ASSERT(FetchCountZeroFlag, state_q != SCheck || chk_q == 2'd0 || count_zero_q == (count_q == '0))
   // the end's halves, from step 2 on, are the plain 65-bit sum
   `ABACUS_ASSERT(FetchEndSum, state_q != SCheck || chk_q < 2'd2 ||

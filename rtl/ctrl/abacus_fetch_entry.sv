@@ -24,10 +24,11 @@
 // opcode's group and nothing else. (Decode made every check once: 5145 ps
 // by the proxy, xcup, 32x32 parameters, the top of the whole xcup 32x32
 // run; then the compares in front of the buffer, 3185 ps, and the last
-// row's compare behind it, 2935 ps. The reserved bits' OR of an opcode
-// whose reserved bits span the word's upper half is a flag per 64-bit
-// quarter: FINISH's 248 bits as one OR, through LUT6s and the F7 to F9
-// muxes, were 3046 ps in the whole xcup 32x32 run on a76c4ec.)
+// row's compare behind it, 2935 ps. The reserved bits are ORed per 32-bit
+// word in stage W, and the words' flags of an opcode in front of the
+// buffer's write: FINISH's 248 bits as one OR, through LUT6s and the F7
+// to F9 muxes, were 3046 ps in the whole xcup 32x32 run on a76c4ec; as a
+// flag per 64-bit quarter, 2635 in the one on 9975354.)
 module abacus_fetch_entry #(
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16,
@@ -99,14 +100,23 @@ module abacus_fetch_entry #(
   logic [1:0]        q0, q1, q2;
   logic signed [7:0] s_min, s_max;
   logic [NOps*G-1:0] bad_w;
-  // reserved bits set, per 64-bit quarter of the word
-  function automatic logic [3:0] set_per_quarter(input logic [IBits-1:0] insn, input logic [IBits-1:0] mask);
-    for (int unsigned q = 0; q < 4; q++) set_per_quarter[q] = |(insn[q*64 +: 64] & mask[q*64 +: 64]);
+  // reserved bits set, per 32-bit word of the instruction, for each
+  // opcode (k: opcode k + 1); stage B registers them (words reserved in
+  // several opcodes' masks are the same flag: synthesis merges them)
+  function automatic logic [7:0] set_per_word(input logic [IBits-1:0] insn, input logic [IBits-1:0] mask);
+    for (int unsigned w = 0; w < 8; w++) set_per_word[w] = |(insn[w*32 +: 32] & mask[w*32 +: 32]);
   endfunction
-  logic [3:0] res_gemm, res_dw, res_fin;
-  assign res_gemm = set_per_quarter(insn_q, abacus_isa_pkg::GemmReservedMask);
-  assign res_dw   = set_per_quarter(insn_q, abacus_isa_pkg::DwconvReservedMask);
-  assign res_fin  = set_per_quarter(insn_q, abacus_isa_pkg::FinishReservedMask);
+  logic [NOps*8-1:0] res_w;  // opcode k + 1's at [k*8 +: 8]
+  assign res_w[8 * (32'(abacus_isa_pkg::OpLoad) - 1) +: 8] =
+      set_per_word(insn_q, abacus_isa_pkg::LoadReservedMask);
+  assign res_w[8 * (32'(abacus_isa_pkg::OpGemm) - 1) +: 8] =
+      set_per_word(insn_q, abacus_isa_pkg::GemmReservedMask);
+  assign res_w[8 * (32'(abacus_isa_pkg::OpStore) - 1) +: 8] =
+      set_per_word(insn_q, abacus_isa_pkg::StoreReservedMask);
+  assign res_w[8 * (32'(abacus_isa_pkg::OpFinish) - 1) +: 8] =
+      set_per_word(insn_q, abacus_isa_pkg::FinishReservedMask);
+  assign res_w[8 * (32'(abacus_isa_pkg::OpDwconv) - 1) +: 8] =
+      set_per_word(insn_q, abacus_isa_pkg::DwconvReservedMask);
   always_comb begin
     pop_prev  = insn_q[abacus_isa_pkg::PopPrevLsb];
     pop_next  = insn_q[abacus_isa_pkg::PopNextLsb];
@@ -130,39 +140,38 @@ module abacus_fetch_entry #(
     // each opcode's checks, as if the instruction had that opcode: a group
     // of G flags, the first the OR of the checks that are LUTs alone, then
     // one flag per compare with a constant (a carry chain: an OR behind
-    // them took the path to 3615 ps) and one per quarter of reserved bits
-    // in the word's upper half
+    // them took the path to 3615 ps); the reserved bits' flag (ResFlag)
+    // is ORed in from stage B
     bad_w = '0;
-    bad_w[G * (32'(abacus_isa_pkg::OpLoad) - 1) +: G] = G'(
-        |(insn_q & abacus_isa_pkg::LoadReservedMask) || pop_prev || push_prev);
+    bad_w[G * (32'(abacus_isa_pkg::OpLoad) - 1) +: G] = G'(pop_prev || push_prev);
     // (wbuf + Rows > WbufRows, as a compare with a constant)
     bad_w[G * (32'(abacus_isa_pkg::OpGemm) - 1) +: G] = {
-        res_gemm[3], res_gemm[2],
+        1'b0,  // (the reserved bits', from stage B)
+        1'b0,
         1'b0,  // (the last row's, from stage B)
         32'(wbuf) > WbufRows - Rows,
         32'(acc_end_q) > AccRows,
-        res_gemm[1] || res_gemm[0] || m == 0};
+        m == 0};
     // (the slot past the buffer's end: a bit set above its index,
     // PbufSlots a power of two; the reserved bits a flag of their own)
     bad_w[G * (32'(abacus_isa_pkg::OpStore) - 1) +: G] = {
         32'(s_m) > ObufRows,
         32'(s_acc_end_q) > AccRows,
         32'(s_n) > Cols,
-        |(insn_q & abacus_isa_pkg::StoreReservedMask),
+        1'b0,  // (the reserved bits' and TO_IBUF's, from stage B)
         s_min > s_max,
         pop_next || push_next || s_m == 0 || s_n == 0 || slot_past};
     // (the taps' and the outputs' range from stage B, of the last group)
     bad_w[G * (32'(abacus_isa_pkg::OpDwconv) - 1) +: G] = {
-        res_dw[3], res_dw[2],
+        1'b0,  // (the reserved bits', from stage B)
+        1'b0,
         rows_past,  // (OR'd with dw_q_out from stage B)
         1'b0,
         1'b0,
-        res_dw[1] || res_dw[0] || m == 0 ||
+        m == 0 ||
         insn_q[abacus_isa_pkg::DwconvStrideLsb +: 2] == 2'd0 ||
         q0 == q1 || q0 == q2 || q1 == q2};
-    bad_w[G * (32'(abacus_isa_pkg::OpFinish) - 1) +: G] = {
-        2'b00, res_fin[3], res_fin[2], res_fin[1],
-        res_fin[0] || pop_prev || pop_next || push_prev || push_next};
+    bad_w[G * (32'(abacus_isa_pkg::OpFinish) - 1) +: G] = G'(pop_prev || pop_next || push_prev || push_next);
   end
 
   // a STORE into ibuf: its first word past ibuf, its stride zero or a
@@ -179,8 +188,10 @@ module abacus_fetch_entry #(
   logic [NOps*G-1:0] bad_b_q;
   logic [2:0]        dw_q_out_b_q;
   logic              st_ib_bad_b_q;
+  logic [NOps*8-1:0] res_b_q;
   always_ff @(posedge clk_i) begin
     insn_b_q        <= insn_q;
+    res_b_q         <= res_w;
     st_ib_bad_b_q   <= st_ib_bad;
     dw_q_out_b_q    <= dw_q_out;
     last_b_q        <= last;
@@ -188,6 +199,9 @@ module abacus_fetch_entry #(
     dw_w_last_b_q   <= dw_w_last;
     bad_b_q         <= bad_w;
   end
+  function automatic int unsigned res_flag(input int unsigned k);
+    res_flag = (k == 32'(abacus_isa_pkg::OpStore) - 1) ? 2 : 5;
+  endfunction
   localparam int unsigned LastFlag = G * (32'(abacus_isa_pkg::OpGemm) - 1) + 3;
   localparam int unsigned DwFlags  = G * (32'(abacus_isa_pkg::OpDwconv) - 1);
   localparam int unsigned StFlags  = G * (32'(abacus_isa_pkg::OpStore) - 1);
@@ -198,6 +212,11 @@ module abacus_fetch_entry #(
     bad_o[DwFlags + 1]  = dw_acc_last_b_q > AccRows;
     bad_o[DwFlags + 3]  = bad_b_q[DwFlags + 3] || |dw_q_out_b_q;
     bad_o[StFlags + 2]  = bad_b_q[StFlags + 2] || st_ib_bad_b_q;
+    // each opcode's reserved bits, into a flag its stage W group left
+    // free (STORE's shares TO_IBUF's)
+    for (int unsigned k = 0; k < NOps; k++) begin
+      bad_o[G * k + res_flag(k)] = bad_o[G * k + res_flag(k)] || (|res_b_q[k*8 +: 8]);
+    end
   end
   assign insn_o = insn_b_q;
 
