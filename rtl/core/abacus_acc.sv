@@ -142,11 +142,12 @@ module abacus_acc #(
     assign mdata[c*32 +: 32] = m_sum[31:0];
   end
 `ifndef SYNTHESIS
-  logic add_exact;  // every element's carry-select sum is the plain sum
+  logic add_exact;  // every element's carry-select sums (the write, the forward) are the plain sums
   always_comb begin
     add_exact = 1'b1;
     for (int unsigned c = 0; c < Cols; c++) begin
       if (wdata[c*32 +: 32] != s3_old_q[c*32 +: 32] + s3_data_q[c*32 +: 32]) add_exact = 1'b0;
+      if (mdata[c*32 +: 32] != s2_data_q[c*32 +: 32] + s3_data_q[c*32 +: 32]) add_exact = 1'b0;
     end
   end
   `ABACUS_ASSERT(AccAddExact, add_exact)
