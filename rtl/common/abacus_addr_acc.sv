@@ -20,7 +20,16 @@ module abacus_addr_acc #(
   // settled_o from a register (worked out from the carries' next values)
   // rather than from the carries: for a low part that steps by one, whose
   // carry out is a test of its bits, not an adder's carry chain
-  parameter bit SettledReg = 1'b0
+  parameter bit SettledReg = 1'b0,
+  // the low part's next value (after one more add) and its carry out kept
+  // ready as registers, so an add takes them and the carry owed to the
+  // high part is a register's AND with add_i: a load needs that value too
+  // (load_nxt_i; the add value must not change until the next load:
+  // checked). Behind the 32-bit add's carry out, the carry owed was the
+  // DMA splitter's longest path, 2768 ps in the xcup 32x32 proxy run on
+  // 63d356e (2400 with the DMA alone: the carry out reached the LUT's
+  // slowest pin).
+  parameter bit Ahead = 1'b0
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -28,6 +37,8 @@ module abacus_addr_acc #(
                                          // while a carry is owed: checked)
   input  logic [Width-1:0]   load_val_i,
   input  logic               load_carry_i,  // load_val_i's high half still owes a carry
+  input  logic [LoBits:0]    load_nxt_i,  // Ahead: load_val_i's low part + the add value in force
+                                         // after the load, with its carry out
   input  logic               add_i,      // adds add_val_i (unsigned)
   input  logic [AddBits-1:0] add_val_i,
   input  logic               use_i,      // the user reads val_o this cycle (checked)
@@ -37,22 +48,54 @@ module abacus_addr_acc #(
   logic [LoBits-1:0]     lo_q;
   logic [Width-1:LoBits] hi_q;
   logic                  carry_q;
-  logic [LoBits:0]       sum;
+  logic                  lo_co;  // the add's carry out into the high part
   // Above 16 bits the low part's add is a carry select (abacus_add_cs):
   // the 32-bit stride add into the DMA splitter's next-row address was
   // 2590 ps as one carry chain in the xcup proxy.
-  if (LoBits > 16) begin : g_select
+  if (Ahead) begin : g_ahead
+    // nxt_q = lo_q + the add value, nxt_co_q its carry out; at a load the
+    // user's load_nxt_i (a register's: with an add of its own behind the
+    // load's pick, the pick took a LUT level more behind the carry chain,
+    // 2533 ps in the load DMA alone)
+    logic [LoBits-1:0] nxt_q;
+    logic              nxt_co_q;
+    logic [LoBits:0]   sum;
     abacus_add_cs #(.Width(LoBits)) u_add (
-      .a_i  (lo_q),
+      .a_i  (nxt_q),
       .b_i  (LoBits'(add_val_i)),
       .sum_o(sum)
     );
-  end else begin : g_plain
-    assign sum = {1'b0, lo_q} + (LoBits+1)'(add_val_i);
-  end
-  always_ff @(posedge clk_i) begin
-    if (load_i) lo_q <= load_val_i[LoBits-1:0];
-    else if (add_i) lo_q <= sum[LoBits-1:0];
+    always_ff @(posedge clk_i) begin
+      if (load_i) begin
+        lo_q                <= load_val_i[LoBits-1:0];
+        {nxt_co_q, nxt_q}   <= load_nxt_i;
+      end else if (add_i) begin
+        lo_q                <= nxt_q;
+        {nxt_co_q, nxt_q}   <= sum;
+      end
+    end
+    assign lo_co = nxt_co_q;
+    // (so a wrong load_nxt_i fails at the first add after the load)
+    `ABACUS_ASSERT(AddrAccAhead, !add_i || {nxt_co_q, nxt_q} == {1'b0, lo_q} + (LoBits+1)'(add_val_i))
+  end else begin : g_now
+    logic [LoBits:0] sum;  // the value after an add, with its carry out
+    if (LoBits > 16) begin : g_select
+      abacus_add_cs #(.Width(LoBits)) u_add (
+        .a_i  (lo_q),
+        .b_i  (LoBits'(add_val_i)),
+        .sum_o(sum)
+      );
+    end else begin : g_plain
+      assign sum = {1'b0, lo_q} + (LoBits+1)'(add_val_i);
+    end
+    always_ff @(posedge clk_i) begin
+      if (load_i) lo_q <= load_val_i[LoBits-1:0];
+      else if (add_i) lo_q <= sum[LoBits-1:0];
+    end
+    assign lo_co = sum[LoBits];
+    logic unused_ld;
+    assign unused_ld = ^load_nxt_i;
+    `ABACUS_ASSERT(AddrAccSum, sum == {1'b0, lo_q} + (LoBits+1)'(add_val_i))
   end
   // The high part increments in chunks of at most 16 bits, each chunk's
   // carry into the next a cycle later (as one increment of the 36 bits
@@ -78,7 +121,7 @@ module abacus_addr_acc #(
       else if (cin_q[c]) hi_q[Lo +: W] <= hi_q[Lo +: W] + W'(1);
     end
     if (c == 0) begin : g_first
-      assign cin_d[c] = (load_i && load_carry_i) || (add_i && sum[LoBits]);
+      assign cin_d[c] = (load_i && load_carry_i) || (add_i && lo_co);
     end else begin : g_next
       assign cin_d[c] = cin_q[c-1] && (hi_q[Lo - 16 +: 16] == '1);
     end
@@ -103,7 +146,6 @@ module abacus_addr_acc #(
   // user's load decision in front of every chunk's carry was the DMA's
   // longest path alone, 2630 ps in the xcup proxy.)
   `ABACUS_ASSERT(AddrAccLoadSettled, !load_i || (!carry_q && !add_i))
-  `ABACUS_ASSERT(AddrAccSum, sum == {1'b0, lo_q} + (LoBits+1)'(add_val_i))
 `ifndef SYNTHESIS
   // once settled, the value is the plain sum of what was loaded and added
   logic [Width-1:0] ref_q;
@@ -112,6 +154,6 @@ module abacus_addr_acc #(
     else if (add_i) ref_q <= ref_q + Width'(add_val_i);
   end
   `ABACUS_ASSERT(AddrAccExact, !use_i || val_o == ref_q)
-  initial assert (Width > LoBits && AddBits >= 1 && AddBits <= LoBits);
+  initial assert (Width > LoBits && AddBits >= 1 && AddBits <= LoBits && (!Ahead || LoBits > 16));
 `endif
 endmodule

@@ -178,6 +178,7 @@ module abacus_fetch #(
   logic               al_hz_q;        // and its bits above those zero
   logic [7:0]         a_page_q;
   logic [CapBits-1:0] page_cap_q, left_cap_q, n_insns;  // n_insns: slots in the next burst
+  logic [CapBits-1:0] n_m1_q;  // n_insns - 1, stepped beside it (for burst_beats - 1)
   logic               left_nz_q, fresh0_q, fresh1_q, n_fresh_q;
   logic               left_lt;  // a_left < BurstInsns (from step 0)
   always_comb begin
@@ -199,7 +200,11 @@ module abacus_fetch #(
     if (left_lt) left_cap_q <= al_lo_q;
     left_nz_q <= !al_hz_q || al_lo_q != '0;
     n_insns <= page_cap_q;
-    if (left_cap_q < page_cap_q) n_insns <= left_cap_q;
+    n_m1_q  <= page_cap_q - CapBits'(1);
+    if (left_cap_q < page_cap_q) begin
+      n_insns <= left_cap_q;
+      n_m1_q  <= left_cap_q - CapBits'(1);
+    end
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -238,12 +243,13 @@ module abacus_fetch #(
   always_ff @(posedge clk_i) begin
     if (issue) begin
       ar_addr_o <= req_addr;
-      ar_len_o  <= 8'(burst_beats - 32'd1);
+      ar_len_o  <= 8'(burst_beats_m1);
     end
   end
   assign ar_valid_o = ar_valid_q;
-  logic [31:0] burst_beats;  // of the next burst
-  assign burst_beats = (32'(n_insns) + InsnsPerBeat - 1) / InsnsPerBeat * BeatsPerInsn;
+  logic [31:0] burst_beats, burst_beats_m1;  // of the next burst; and - 1 (n_insns >= 1)
+  assign burst_beats    = (32'(n_insns) + InsnsPerBeat - 1) / InsnsPerBeat * BeatsPerInsn;
+  assign burst_beats_m1 = 32'(n_m1_q) / InsnsPerBeat * BeatsPerInsn + BeatsPerInsn - 1;
   assign ar_id_o    = FetchId;
   // the request address: loaded when SCheck passes, stepped by each burst
   logic chk_pass;
@@ -517,9 +523,14 @@ module abacus_fetch #(
     .count_o ()
   );
 
-  logic [OutBits-1:0] beats_if_issue, beats_no_issue;
-  assign beats_no_issue = beats_out_q - OutBits'(r_fire);
-  assign beats_if_issue = beats_out_q + OutBits'(burst_beats) - OutBits'(r_fire);
+  // The beats outstanding after this cycle: the four sums for an issue or
+  // not and a beat or not, picked by them. (With the beat as the sums'
+  // operand, the R channel's ID through the read arbiter into their carry
+  // chain was 2590 ps in the xcup 32x32 proxy run on 63d356e.)
+  logic [OutBits-1:0] beats_i0, beats_i1, beats_n1;
+  assign beats_i0 = beats_out_q + OutBits'(burst_beats);
+  assign beats_i1 = beats_out_q + OutBits'(burst_beats_m1);  // (not i0 - 1: one chain behind the other)
+  assign beats_n1 = beats_out_q - OutBits'(1);
 
   // ---- sequencing ----------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -580,10 +591,10 @@ module abacus_fetch #(
           end
         end
         SRun: begin
-          // (the sums with and without the issue, picked by it: with the
-          // issue deciding an operand, the three-operand add behind it was
-          // the top of the xcup 16x16 proxy run on 2a8955a, 2975 ps)
-          beats_out_q  <= issue ? beats_if_issue : beats_no_issue;
+          // (the sums picked by the issue and the beat: with the issue
+          // deciding an operand, the three-operand add behind it was the
+          // top of the xcup 16x16 proxy run on 2a8955a, 2975 ps)
+          beats_out_q  <= issue ? (r_fire ? beats_i1 : beats_i0) : (r_fire ? beats_n1 : beats_out_q);
           bursts_out_q <= bursts_out_q + (issue ? 2'd1 : 2'd0) - ((r_fire && r_last_i) ? 2'd1 : 2'd0);
           if (issue) begin
             req_left_q <= req_left_q - 32'(n_insns);
@@ -682,6 +693,7 @@ module abacus_fetch #(
     if (ref_n > 64'(PageInsns) - 64'(req_addr[11:InsnShift])) ref_n = 64'(PageInsns) - 64'(req_addr[11:InsnShift]);
   end
   `ABACUS_ASSERT(FetchBurstSize, !issue || 64'(n_insns) == ref_n)
+  `ABACUS_ASSERT(FetchBurstBeatsM1, !issue || (n_insns != '0 && burst_beats_m1 == burst_beats - 32'd1))
 `endif
   `ABACUS_ASSERT(FetchBurstsBounded, 32'(bursts_out_q) <= MaxBursts)
 `ifndef SYNTHESIS

@@ -59,6 +59,8 @@ module abacus_dma #(
   // scratchpad
   output logic                   sp_we_o,
   output logic [SpWordWidth-1:0] sp_waddr_o,
+  output logic                   sp_we_next_o,     // sp_we_o and sp_waddr_o of the next cycle
+  output logic [SpWordWidth-1:0] sp_waddr_next_o,
   output logic [DataWidth-1:0]   sp_wdata_o,
   output logic [DataBytes-1:0]   sp_wstrb_o,
   output logic                   sp_re_o,
@@ -69,7 +71,8 @@ module abacus_dma #(
     SIdle,
     SSpan,    // the descriptor's extents: two multiplies, registered
     SCmp,     // the extents against their rooms, each compare in two registered halves
-    SCheck,   // the halves combined: start the splitter, or report
+    SCheck,   // the splitter started (or a zero-length descriptor reported)
+    SStarted, // the halves combined: the splitter cancelled and the failure reported, or done
     SReport
   } state_e;
 
@@ -80,6 +83,7 @@ module abacus_dma #(
   logic        d_store;
   logic [63:0] d_addr;
   logic [15:0] d_rows, d_row_bytes, d_sp_stride;
+  logic [15:0] d_data_left0;  // the splitter's data rows after row 0
   logic [16:0] d_total_m1;  // rows with padding, - 1
   logic [16:0] d_row_width; // pad_left + row_bytes + pad_right
   logic [31:0] d_stride, d_sp_addr;
@@ -93,6 +97,7 @@ module abacus_dma #(
       d_store     <= desc_store_i;
       d_addr      <= desc_dram_addr_i;
       d_rows      <= desc_rows_i;
+      d_data_left0 <= (desc_pad_top_i != 8'd0) ? desc_rows_i : desc_rows_i - 16'd1;
       // the scratchpad extent's first operand, a cycle ahead of its multiply
       d_total_m1  <= 17'(desc_pad_top_i) + 17'(desc_rows_i) + 17'(desc_pad_bottom_i) - 17'd1;
       d_row_width <= 17'(desc_pad_left_i) + 17'(desc_row_bytes_i) + 17'(desc_pad_right_i);
@@ -160,6 +165,14 @@ module abacus_dma #(
   // address's add, it kept that add's carry select and its load apart,
   // 2533 ps in the xcup 32x32 proxy run on eb367eb)
   logic [32:0]            data1_lo_q;
+  // the data row after it, its low half + stride with that add's carry out
+  // (the splitter's next-row address keeps its next value ready)
+  logic [32:0]            data2_lo_q, addr3_lo;
+  abacus_add_cs #(.Width(32)) u_addr3 (
+    .a_i  (addr2_lo_q[31:0]),
+    .b_i  (d_stride),
+    .sum_o(addr3_lo)
+  );
                                        // and its carry (the splitter adds it to the high half)
   logic [SpAddrWidth-1:0] sp_data_q;   // d_sp_addr + pad_left: row 0's first data byte
   logic [15:0]            row_bytes_m1_q;
@@ -291,6 +304,7 @@ module abacus_dma #(
       sp_gt_q    <= sp_span_q[RoomWidth-2:0] > sp_room_q[RoomWidth-2:0];
       room_neg_q  <= room[64];
       data1_lo_q  <= (d_top != '0) ? {1'b0, d_addr[31:0]} : addr2_lo_q;
+      data2_lo_q  <= (d_top != '0) ? addr2_lo_q : addr3_lo;
       row0_past_q <= row_big_q || (d_addr[BlockWidth-1:0] > row_thresh_q);
       room_lo_zero_q  <= room_lo_q[31:0] == '0;
       room_hi0_zero_q <= room_hi0_q == '0;
@@ -356,12 +370,13 @@ module abacus_dma #(
   logic [63:0]            s_addr;
   logic [7:0]             s_len, s_pad;
   logic                   s_len0;
+  logic                   s_aligned;  // s_delta's offset within a bus word is 0 (for the write path)
   logic [OffWidth-1:0]    s_lo;
   logic [OffWidth:0]      s_hi;
   logic [SpAddrWidth-1:0] s_delta, s_fill_addr;
   logic [16:0]            s_fill_bytes;
   localparam int unsigned OpBits = 1 + 64 + 8 + 1 + OffWidth + (OffWidth + 1) + 2 * SpAddrWidth +
-                                   17 + 3 + 1 + 8;
+                                   17 + 3 + 1 + 8 + 1;
   abacus_fifo #(.Width(OpBits), .Depth(2), .OutReg(1'b1), .FlopMem(1'b1)) u_opq (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
@@ -369,11 +384,12 @@ module abacus_dma #(
     .wvalid_i(op_valid),
     .wready_o(op_ready),
     .wdata_i ({op_fill, op_addr, op_len, op_len0, op_lo, op_hi, op_delta, op_fill_addr, op_fill_bytes,
-               op_row_first, op_row_last, op_last, d_store, d_pad}),
+               op_row_first, op_row_last, op_last, d_store, d_pad,
+               op_delta[OffWidth-1:0] == '0}),
     .rvalid_o(s_valid),
     .rready_i(s_ready),
     .rdata_o ({s_fill, s_addr, s_len, s_len0, s_lo, s_hi, s_delta, s_fill_addr, s_fill_bytes,
-               s_row_first, s_row_last, s_last, s_store, s_pad}),
+               s_row_first, s_row_last, s_last, s_store, s_pad, s_aligned}),
     .count_o ()
   );
 
@@ -386,7 +402,8 @@ module abacus_dma #(
     .dram_addr_i    (d_addr),
     .data1_addr_i   ({d_addr[63:32], data1_lo_q[31:0]}),
     .data1_carry_i  (data1_lo_q[32]),
-    .rows_i         (d_rows),
+    .data2_lo_i     (data2_lo_q),
+    .data_left0_i   (d_data_left0),
     .row_bytes_i    (d_row_bytes),
     .row_bytes_m1_i (row_bytes_m1_q),
     .row_big_i      (row_big_q),
@@ -479,6 +496,8 @@ module abacus_dma #(
       .r_last_i       (axi_rlast_i),
       .sp_we_o        (sp_we_o),
       .sp_waddr_o     (sp_waddr_o),
+      .sp_we_next_o   (sp_we_next_o),
+      .sp_waddr_next_o(sp_waddr_next_o),
       .sp_wdata_o     (sp_wdata_o),
       .sp_wstrb_o     (sp_wstrb_o),
       .busy_o         (rd_busy),
@@ -493,6 +512,7 @@ module abacus_dma #(
     assign axi_arvalid_o = 1'b0;  assign axi_araddr_o = '0;  assign axi_arlen_o = '0;
     assign axi_arid_o = '0;       assign axi_rready_o = 1'b0;
     assign sp_we_o = 1'b0;  assign sp_waddr_o = '0;  assign sp_wdata_o = '0;  assign sp_wstrb_o = '0;
+    assign sp_we_next_o = 1'b0;  assign sp_waddr_next_o = '0;
     logic unused_rd;
     assign unused_rd = ^{axi_arready_i, axi_rvalid_i, axi_rdata_i, axi_rresp_i, axi_rlast_i,
                          s_fill, s_row_last, s_fill_addr, s_fill_bytes, s_pad};
@@ -516,6 +536,7 @@ module abacus_dma #(
       .op_lo_i       (s_lo),
       .op_hi_i       (s_hi),
       .op_delta_i    (s_delta),
+      .op_aligned_i  (s_aligned),
       .op_row_first_i(s_row_first),
       .op_last_i     (s_last),
       .aw_valid_o    (axi_awvalid_o),
@@ -549,7 +570,7 @@ module abacus_dma #(
     assign sp_re_o = 1'b0;        assign sp_raddr_o = '0;
     logic unused_wr;
     assign unused_wr = ^{axi_awready_i, axi_wready_i, axi_bvalid_i, axi_bresp_i, sp_rdata_i,
-                         s_len0};  // (the read path tests its registered length)
+                         s_len0, s_aligned};  // (the read path tests its registered length)
   end
 
   localparam logic [2:0] SizeLog2 = 3'(OffWidth);
@@ -567,14 +588,14 @@ module abacus_dma #(
   assign abort      = engine_err;
   // The splitter starts in SCheck without waiting for the compares (they
   // are a wide carry chain each, and its start fans out to every walk
-  // register); if they fail it is cancelled in the next cycle, before it
-  // can emit an operation.
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) chk_fail_q <= 1'b0;
-    else chk_fail_q <= (state_q == SCheck) && !zero_len && (wraps || below_q || above || sp_bad);
-  end
+  // register); if they fail it is cancelled in the next cycle (SStarted),
+  // before it can emit an operation.
   assign sp_start   = (state_q == SCheck) && !zero_len &&
                       !(d_store ? rd_side_busy_q : wr_side_busy_q);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) chk_fail_q <= 1'b0;
+    else chk_fail_q <= sp_start && (wraps || below_q || above || sp_bad);
+  end
 
   logic [2:0]  report_status_q;
   logic [63:0] report_addr_q;
@@ -605,20 +626,24 @@ module abacus_dma #(
           if (zero_len) begin
             state_q         <= SReport;
             report_status_q <= abacus_pkg::DmaOk;
-          end else if (wraps || below_q || above) begin
-            state_q         <= SReport;
-            report_status_q <= abacus_pkg::DmaErrWindow;
-            report_addr_q   <= window_addr;
-          end else if (sp_bad) begin
-            state_q         <= SReport;
-            report_status_q <= abacus_pkg::DmaErrDesc;
-            report_addr_q   <= 64'(d_sp_addr);
           end else if (!(d_store ? rd_side_busy_q : wr_side_busy_q)) begin
-            // (a change of direction waits until the other engine is idle:
-            // a store must see the bytes the loads before it wrote)
-            state_q <= SIdle;  // the splitter runs; the next descriptor may follow
+            // The splitter starts (sp_start). The checks' outcome is taken
+            // in SStarted, from chk_fail_q, and here only picks what a
+            // failure reports. (As the state's next value here, the
+            // checks' four-way picks were the load DMA's state enable,
+            // 2516 ps in the xcup 32x32 proxy run on 63d356e.) A change of
+            // direction waits until the other engine is idle, a store
+            // must see the bytes the loads before it wrote: a descriptor
+            // that fails waits too, and is reported in order anyway.
+            state_q         <= SStarted;
+            report_status_q <= (wraps || below_q || above) ? abacus_pkg::DmaErrWindow
+                                                           : abacus_pkg::DmaErrDesc;
+            report_addr_q   <= (wraps || below_q || above) ? window_addr : 64'(d_sp_addr);
           end
         end
+        // the splitter runs and the next descriptor may follow, or it was
+        // cancelled (a cycle ago) and the failure is reported
+        SStarted: state_q <= chk_fail_q ? SReport : SIdle;
         // report in order: after everything taken before has completed
         SReport: if (engines_idle && !rd_done && !wr_done) begin
           state_q        <= SIdle;
@@ -632,7 +657,7 @@ module abacus_dma #(
       endcase
       // a bus error: report once, when everything in flight has drained
       if (engine_err && !err_reported_q && engines_idle && state_q != SSpan && state_q != SCmp &&
-          state_q != SCheck) begin
+          state_q != SCheck && state_q != SStarted) begin
         err_reported_q <= 1'b1;
         sticky_err_q   <= 1'b1;
         done_o         <= 1'b1;
@@ -664,5 +689,10 @@ module abacus_dma #(
   `ABACUS_ASSERT(DmaOneDirection, !(rd_busy && wr_busy))
   `ABACUS_ASSERT(DmaErrorSticks, !done_o || status_o == abacus_pkg::DmaOk || sticky_err_q)
   `ABACUS_ASSERT(DmaStartsChecked, !sp_start || (state_q == SCheck && !zero_len))
+  `ABACUS_ASSERT(DmaData2, !sp_start || data2_lo_q == {1'b0, data1_lo_q[31:0]} + {1'b0, d_stride})
+  `ABACUS_ASSERT(DmaDataLeft0, !sp_start ||
+                 d_data_left0 == ((d_top != 8'd0) ? d_rows : d_rows - 16'd1))
   `ABACUS_ASSERT(DmaCancelsFailed, !chk_fail_q || !op_valid)
+  // a failed check is seen in SStarted (the splitter was started a cycle ago)
+  `ABACUS_ASSERT(DmaFailSeenStarted, !chk_fail_q || state_q == SStarted)
 endmodule

@@ -56,6 +56,8 @@ module abacus_dma_rd #(
   // scratchpad write port
   output logic                   sp_we_o,
   output logic [SpWordWidth-1:0] sp_waddr_o,
+  output logic                   sp_we_next_o,     // sp_we_o and sp_waddr_o of the next cycle
+  output logic [SpWordWidth-1:0] sp_waddr_next_o,  // (their registers' inputs)
   output logic [DataWidth-1:0]   sp_wdata_o,
   output logic [DataBytes-1:0]   sp_wstrb_o,
   // status
@@ -439,6 +441,8 @@ module abacus_dma_rd #(
     end
   end
 
+  assign sp_we_next_o    = a_we_q;
+  assign sp_waddr_next_o = a_waddr_q;
   always_ff @(posedge clk_i) begin
     sp_waddr_o <= a_waddr_q;
     sp_wdata_o <= wdata_b;

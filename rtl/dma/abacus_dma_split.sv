@@ -36,7 +36,14 @@ module abacus_dma_split #(
   input  logic [63:0]            data1_addr_i,  // the next data row after row 0: dram_addr if pad_top
                                                 // != 0, else dram_addr + stride,
   input  logic                   data1_carry_i, // without the carry out of its low half
-  input  logic [15:0]            rows_i,        // >= 1
+  input  logic [32:0]            data2_lo_i,    // the data row after that: data1's low half + stride,
+                                                // with its carry out
+  // data rows after row 0: rows if pad_top != 0, else rows - 1 (rows >=
+  // 1). (Worked out here as rows - 1, synthesis shared its subtraction
+  // with the walk's data_left_q - 1, a pick in front of the carry chain:
+  // the store DMA's data_left_q in the xcup 32x32 proxy run on 63d356e,
+  // 2587 ps.)
+  input  logic [15:0]            data_left0_i,
   input  logic [15:0]            row_bytes_i,   // >= 1
   input  logic [15:0]            row_bytes_m1_i,  // row_bytes - 1
   input  logic                   row_big_i,       // row_bytes > BlockBytes
@@ -137,10 +144,15 @@ module abacus_dma_split #(
   // its own, worked out from after_q for the next block and from the row's
   // start for a new row)
   logic                blk_limited, blk_limited_q, blk_limited_d;
-  logic [LenWidth-1:0] len_blk, len_row;
+  logic [LenWidth-1:0] len_blk, len_row, len_row_q, len_row_d;
   assign blk_limited = blk_limited_q;
   assign len_blk     = ~cur_q[BlockWidth-1:OffWidth];
-  assign len_row     = row_end_q[BlockWidth-1:OffWidth] - cur_q[BlockWidth-1:OffWidth];
+  // (the row's last beat index less cur's, kept as a register: loaded
+  // with the row's values, as the beats its first byte's offset in its
+  // beat and row_bytes - 1 span, and at a block step as the last beat's
+  // index. As the difference, cur's offset into the load DMA's operation
+  // queue head was 2601 ps in the xcup 16x16 proxy run on 63d356e.)
+  assign len_row     = len_row_q;
 
   // ---- outputs ----------------------------------------------------------------
   assign busy_o         = (state_q != SIdle);
@@ -201,6 +213,14 @@ module abacus_dma_split #(
     above_block = (n[BlockWidth] && (n[BlockWidth-1:0] != '0)) ||
                   ((n >> (BlockWidth + 1)) != 16'd0);
   endfunction
+  // beats after the first of a row from `a` with n - 1 bytes after its
+  // first (used when the row ends in its block: no wrap)
+  function automatic logic [LenWidth-1:0] row_beats_m1(input logic [OffWidth-1:0] a,
+                                                     input logic [BlockWidth-1:0] n_m1);
+    logic [BlockWidth:0] e;
+    e = (BlockWidth+1)'(a) + (BlockWidth+1)'(n_m1);
+    row_beats_m1 = LenWidth'(e >> OffWidth);
+  endfunction
   function automatic logic [OffWidth:0] last_beat_bytes(input logic [OffWidth-1:0] a,
                                                         input logic [OffWidth-1:0] n);
     logic [OffWidth-1:0] e;
@@ -222,6 +242,7 @@ module abacus_dma_split #(
     .load_i    (cur_load),
     .load_val_i(cur_load_val),
     .load_carry_i(1'b0),
+    .load_nxt_i('0),
     .add_i     (cur_step),
     .add_val_i (1'b1),
     .use_i     (op_valid_o),
@@ -229,12 +250,13 @@ module abacus_dma_split #(
     .settled_o (cur_settled)
   );
   assign cur_q = {cur_blk, cur_off_q};
-  abacus_addr_acc #(.Width(64), .AddBits(32)) u_data_addr (
+  abacus_addr_acc #(.Width(64), .AddBits(32), .Ahead(1'b1)) u_data_addr (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
     .load_i    (data_load),
     .load_val_i(data_load_val),
     .load_carry_i(data_load_carry),
+    .load_nxt_i(data2_lo_i),
     .add_i     (data_step),
     .add_val_i (stride_q),
     .use_i     (cur_load && !data_load),
@@ -330,14 +352,14 @@ module abacus_dma_split #(
         state_d     = SPadRow;
         top_left_d  = pad_top_i - 8'd1;
         top_more_d  = pad_top_i != 8'd1;
-        data_left_d = rows_i;
-        data_more_d = rows_i != 16'd0;
+        data_left_d = data_left0_i;
+        data_more_d = data_left0_i != 16'd0;
       end else begin
         state_d     = (pad_left_i != 8'd0) ? SFillLeft : SBurst;
         top_left_d  = 8'd0;
         top_more_d  = 1'b0;
-        data_left_d = rows_i - 16'd1;
-        data_more_d = rows_i != 16'd1;
+        data_left_d = data_left0_i;
+        data_more_d = data_left0_i != 16'd0;
       end
     end
     if (abort_i || cancel_i) state_d = SIdle;
@@ -363,6 +385,7 @@ module abacus_dma_split #(
     after_d       = after_q;
     blk_limited_d = blk_limited_q;
     row_end_d     = row_end_q;
+    len_row_d     = len_row_q;
     row_hi_d      = row_hi_q;
     delta_d       = delta_q;
     if (start_i && state_q == SIdle) begin
@@ -370,6 +393,7 @@ module abacus_dma_split #(
       after_d       = after_block(dram_addr_i[BlockWidth-1:0], row_bytes_i);
       blk_limited_d = row0_past_i;
       row_end_d     = dram_addr_i[BlockWidth-1:0] + BlockWidth'(row_bytes_m1_i);
+      len_row_d     = row_beats_m1(dram_addr_i[OffWidth-1:0], BlockWidth'(row_bytes_m1_i));
       row_hi_d      = last_beat_bytes(dram_addr_i[OffWidth-1:0], row_bytes_i[OffWidth-1:0]);
       delta_d       = sp_data_i - dram_addr_i[SpAddrWidth-1:0];
     end else if (row_next) begin
@@ -377,12 +401,14 @@ module abacus_dma_split #(
       after_d       = after_block(data_addr_q[BlockWidth-1:0], row_bytes_q);
       blk_limited_d = past_block(data_addr_q[BlockWidth-1:0], row_big_q, row_thresh_q);
       row_end_d     = data_addr_q[BlockWidth-1:0] + row_bytes_m1_q;
+      len_row_d     = row_beats_m1(data_addr_q[OffWidth-1:0], row_bytes_m1_q);
       row_hi_d      = last_beat_bytes(data_addr_q[OffWidth-1:0], row_bytes_q[OffWidth-1:0]);
       delta_d       = sp_data_next_q - data_addr_q[SpAddrWidth-1:0];
     end else if (state_q == SBurst && fire) begin  // block-limited: the next block
       cur_off_d     = '0;
       after_d       = after_q - 16'(BlockBytes);
       blk_limited_d = above_block(after_q);
+      len_row_d     = row_end_q[BlockWidth-1:OffWidth];
     end
   end
 
@@ -407,6 +433,7 @@ module abacus_dma_split #(
     to_blk_q       <= to_blk_d;
     blk_limited_q  <= blk_limited_d;
     row_end_q      <= row_end_d;
+    len_row_q      <= len_row_d;
     row_hi_q       <= row_hi_d;
     delta_q        <= delta_d;
     first_q        <= first_d;
@@ -443,6 +470,8 @@ module abacus_dma_split #(
                  (row_big_i == (17'(row_bytes_i) > 17'(BlockBytes)) &&
                   (row_big_i || 17'(row_thresh_i) == 17'(BlockBytes) - 17'(row_bytes_i)) &&
                   row0_past_i == past_block(dram_addr_i[BlockWidth-1:0], row_big_i, row_thresh_i)))
+  `ABACUS_ASSERT(SplitLenRow, state_q != SBurst || blk_limited ||
+                 len_row_q == row_end_q[BlockWidth-1:OffWidth] - cur_q[BlockWidth-1:OffWidth])
   `ABACUS_ASSERT(SplitData1, !(start_i && state_q == SIdle) ||
                  data1_addr_i + (data1_carry_i ? 64'd1 << 32 : 64'd0) ==
                  ((pad_top_i != 8'd0) ? dram_addr_i : dram_addr_i + 64'(stride_i)))

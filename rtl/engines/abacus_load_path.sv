@@ -43,6 +43,8 @@ module abacus_load_path #(
   // scratchpad writes (abacus_buffers)
   output logic                 sp_we_o,
   output logic [SpWordW-1:0]   sp_waddr_o,
+  output logic                 sp_we_next_o,    // sp_we_o and sp_waddr_o of the next cycle
+  output logic [SpWordW-1:0]   sp_waddr_next_o,
   output logic [DataWidth-1:0] sp_wdata_o,
   output logic [DataBytes-1:0] sp_wstrb_o,
   // status
@@ -134,6 +136,8 @@ module abacus_load_path #(
     .axi_rid_i     (axi_rid_i),
     .sp_we_o       (sp_we_o),
     .sp_waddr_o    (sp_waddr_o),
+    .sp_we_next_o  (sp_we_next_o),
+    .sp_waddr_next_o(sp_waddr_next_o),
     .sp_wdata_o    (sp_wdata_o),
     .sp_wstrb_o    (sp_wstrb_o),
     .sp_re_o       (),

@@ -166,6 +166,8 @@ module abacus_store_path #(
     `ABACUS_AXI_M_RD_TIE(axi),  // HasLoad = 0: no read engine
     .sp_we_o       (),
     .sp_waddr_o    (),
+    .sp_we_next_o  (),
+    .sp_waddr_next_o(),
     .sp_wdata_o    (),
     .sp_wstrb_o    (),
     .sp_re_o       (ob_re_o),

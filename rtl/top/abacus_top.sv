@@ -225,8 +225,8 @@ module abacus_top #(
   assign insn_tagged = {pc, insn[223:0]};
 
   // ---- load path: queue, engine, load DMA, read arbiter ---------------------------------------
-  logic                 ld_sp_we;
-  logic [LdSpWordW-1:0] ld_sp_waddr;
+  logic                 ld_sp_we, ld_sp_we_next;
+  logic [LdSpWordW-1:0] ld_sp_waddr, ld_sp_waddr_next;
   logic [DataWidth-1:0] ld_sp_wdata;
   logic [DataBytes-1:0] ld_sp_wstrb;
 
@@ -245,6 +245,7 @@ module abacus_top #(
     .f_r_valid_o(f_r_valid), .f_r_ready_i(f_r_ready),
     `ABACUS_AXI_M_RD_PASS(axi, axi),
     .sp_we_o(ld_sp_we), .sp_waddr_o(ld_sp_waddr), .sp_wdata_o(ld_sp_wdata), .sp_wstrb_o(ld_sp_wstrb),
+    .sp_we_next_o(ld_sp_we_next), .sp_waddr_next_o(ld_sp_waddr_next),
     .idle_o(ld_idle), .busy_o(ld_busy), .stall_o(ld_stall), .pc_o(ld_pc), .bytes_o(ld_bytes),
     .err_o(ld_err), .err_code_o(ld_err_code), .err_addr_o(ld_err_addr),
     .dma_busy_o(ld_dma_busy), .dma_done_o(ld_dma_done), .dma_status_o(ld_dma_status)
@@ -271,8 +272,9 @@ module abacus_top #(
     .PbufWords(PbufWords),
     .ObufRows (ObufRows)
   ) u_buffers (
-    .clk_i(clk_i),
-    .ld_we_i(ld_sp_we), .ld_waddr_i(ld_sp_waddr), .ld_wdata_i(ld_sp_wdata), .ld_wstrb_i(ld_sp_wstrb),
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .ld_we_i(ld_sp_we), .ld_waddr_i(ld_sp_waddr),
+    .ld_we_next_i(ld_sp_we_next), .ld_waddr_next_i(ld_sp_waddr_next), .ld_wdata_i(ld_sp_wdata), .ld_wstrb_i(ld_sp_wstrb),
     .st_ib_we_i(st_ib_we), .st_ib_wready_o(st_ib_wready), .st_ib_waddr_i(st_ib_waddr),
     .st_ib_wdata_i(st_ib_wdata), .st_ib_wstrb_i(st_ib_wstrb),
     .ib_re_i(ib_re), .ib_raddr_i(ib_raddr), .ib_rdata_o(ib_rdata),

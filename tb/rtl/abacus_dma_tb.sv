@@ -57,6 +57,8 @@ module abacus_dma_tb #(
     `ABACUS_AXI_M_RD_PASS(axi, axi),
     .sp_we_o          (sp_we),
     .sp_waddr_o       (sp_waddr),
+    .sp_we_next_o     (),
+    .sp_waddr_next_o  (),
     .sp_wdata_o       (sp_wdata),
     .sp_wstrb_o       (sp_wstrb),
     .sp_re_o          (sp_re),
