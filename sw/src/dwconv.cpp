@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
@@ -21,8 +22,10 @@ namespace {
 // The engines' instruction queues (abacus_top: the load, compute and store
 // paths' QueueDepth), for the cycle model's dispatch.
 constexpr std::size_t kLoadQueue = 64, kComputeQueue = 16, kStoreQueue = 4;
-// fused: the expansion's input rows in flight (a buffer at each quarter's end)
+// fused: the expansion's input bands in flight (buffers in ibuf's quarter 0)
 constexpr int kXBufs = 4;
+// fused: a program's first band's units whose weights are loaded ahead of them
+constexpr int kStartLead = 4;
 
 // How a layer maps onto the buffers; valid when `ok`.
 struct DwPlan {
@@ -35,12 +38,13 @@ struct DwPlan {
   int Wp = 0;           // padded input row, pixels
   int U = 0;            // accumulator units of B*OW rows
   std::uint32_t Q = 0;  // ibuf quarter, words
-  // fused with a 1x1 expansion: its K tiles, its input row's words (four
-  // such buffers, one at the end of each quarter), the pixels of one of
-  // its GEMMs (a row in parts of at most 128: each part is a STORE per
-  // group), its accumulator rows (two units of Mx rows, after the
-  // depthwise layer's)
-  int kt = 0, Mx = 0;
+  // fused with a 1x1 expansion: its K tiles, the image rows made at once
+  // (a band: rows of at most 64 pixels, as many as fit 128 pixels), its
+  // input band's words (four such buffers, one at the end of each
+  // quarter), the pixels of one of its GEMMs (a band, or a longer row in
+  // parts of at most 128; a STORE per image row, part and group), its
+  // accumulator rows (two units of Mx rows, after the depthwise layer's)
+  int kt = 0, Kb = 1, Mx = 0;
   std::uint32_t XW = 0, acc_ex = 0;
 };
 
@@ -52,7 +56,8 @@ bool expansion_fits(const ref::ConvGeometry& pw, const ref::ConvGeometry& g) {
          pw.batch == g.batch && pw.in_h == g.in_h && pw.in_w == g.in_w && pw.out_c == g.in_c;
 }
 
-DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry* pw = nullptr) {
+// kb (fused): the image rows a band
+DwPlan plan_band(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry* pw, int kb) {
   DwPlan p;
   const int C = static_cast<int>(hw.cols);
   if ((hw.version & 0xffffu) < 3 || hw.rows != hw.cols) return p;  // DWCONV is ISA 1.3
@@ -64,8 +69,9 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeome
   if (pw) {  // STORE.TO_IBUF is ISA 1.5; an input row is one GEMM and one STORE per group
     if ((hw.version & 0xffffu) < 5 || !expansion_fits(*pw, g) || g.in_w > obuf) return p;
     p.kt = ceil_div(pw->in_c, static_cast<int>(hw.rows));
-    p.XW = static_cast<std::uint32_t>(g.in_w * p.kt);
-    p.Mx = ceil_div(g.in_w, ceil_div(g.in_w, 128));
+    p.Kb = kb;
+    p.XW = static_cast<std::uint32_t>(kb * g.in_w * p.kt);
+    p.Mx = kb > 1 ? kb * g.in_w : ceil_div(g.in_w, ceil_div(g.in_w, 128));
     p.acc_ex = static_cast<std::uint32_t>(2 * p.Mx);
     acc -= static_cast<int>(p.acc_ex);
   }
@@ -79,10 +85,17 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeome
   // y-1 used last, never one y still needs: two slots per quarter once the
   // stride passes 1 (three rows for y+1 may be new); and each quarter
   // starts with a row of the zero point that every padding row reads.
-  // (Fused, each quarter ends with an expansion input buffer.)
-  const int s_min = g.stride_h > 1 ? 2 : 1;
-  if (p.XW >= p.Q) return p;
-  const int gc_ibuf = static_cast<int>(p.Q - p.XW) / ((s_min + 1) * p.Wp);
+  // Fused, the rows are in quarters 1-3 only and quarter 0 holds the
+  // expansion's four input buffers after its zero row, so that the load
+  // DMA, writing the buffers, never holds back the expansion's STOREs
+  // into the rows (the DMA has the quarter's write port first); a band
+  // is made before the output row that needs its first row: that row's
+  // stride + 2 rows before it and the band's Kb live at once.
+  const int n_q = pw ? 3 : 4;  // quarters with rows
+  const int s_min = std::max(g.stride_h > 1 ? 2 : 1, pw ? ceil_div(p.Kb + g.stride_h + 2, n_q) : 1);
+  if (static_cast<std::uint32_t>(kXBufs) * p.XW >= p.Q) return p;
+  int gc_ibuf = static_cast<int>(p.Q) / ((s_min + 1) * p.Wp);
+  if (pw) gc_ibuf = std::min(gc_ibuf, static_cast<int>(p.Q - static_cast<std::uint32_t>(kXBufs) * p.XW) / p.Wp);
   // STOREs of about 128 rows (each STORE has a fixed cost of a memory
   // latency and the parameters), the accumulator holding two batches of
   // every group of the chunk (the STOREs of one batch are emitted after the
@@ -109,6 +122,29 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeome
   }
   p.ok = p.Gp >= 1 && p.Gc >= 1;
   return p;
+}
+
+DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry* pw = nullptr) {
+  return plan_band(g, hw, pw, 1);
+}
+
+// Fused, the bands a pair may be made in: one image row, or, where a row
+// is at most 64 pixels, whole output rows' worth (stride rows at a time)
+// up to 128 pixels and 32 rows (the slots, 16 a quarter, hold a band and
+// the rows before it); those that fit. A band's GEMMs (one per group and
+// K tile) fill the array where an image row's would not (a GEMM takes at
+// least Rows cycles) and pay their fixed costs once; a narrower band
+// alternates the DWCONVs of an output row (whose STOREs take longer than
+// they do) with a band's GEMMs, beside which the store engine drains
+// them. The runtime takes the band with the lowest estimate.
+std::vector<int> band_choices(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry& pw) {
+  std::vector<int> kbs{1};
+  if (g.in_w > 64) return kbs;
+  const int most = std::min({128 / g.in_w, g.in_h, 32});
+  for (int kb = g.stride_h; kb <= most; kb += g.stride_h) {
+    if (kb > 1 && plan_band(g, hw, &pw, kb).ok) kbs.push_back(kb);
+  }
+  return kbs;
 }
 
 // A STORE's zero point, clamp and requantization mode from a layer's output stage.
@@ -154,6 +190,25 @@ void check_pair(const ConvProblem& pw, const ConvProblem& dw) {
                                 ") is not the expansion's output zero point (" + std::to_string(pw.os.zp_out) + ")");
   }
 }
+
+// The band of the fused pair with the lowest estimate (band_choices).
+int choose_band(Session& s, const ConvProblem& pw, const ConvProblem& dw) {
+  const std::vector<int> kbs = band_choices(dw.g, s.config(), pw.g);
+  if (kbs.size() == 1) return kbs[0];
+  Device& dev = s.device();
+  int best = 0;
+  std::uint64_t best_cycles = 0;
+  for (const int kb : kbs) {
+    const std::uint64_t mark = dev.allocated_end();
+    const std::uint64_t c = detail::dwconv_layer(s, dw, &pw, 0, 0, {}, true, kb).estimated_cycles;
+    dev.free_to(mark);
+    if (best == 0 || c < best_cycles) {
+      best = kb;
+      best_cycles = c;
+    }
+  }
+  return best;
+}
 }  // namespace
 
 GemmStats expand_dwconv_resident(Session& s, const ConvProblem& pw, const ConvProblem& dw, std::uint64_t in_dev,
@@ -179,11 +234,17 @@ bool expand_dwconv_chosen(Session& s, const ConvProblem& pw, const ConvProblem& 
 
 namespace detail {
 
+std::vector<int> expand_dwconv_bands(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw, const HwConfig& hw) {
+  if (!expand_dwconv_applies(pw, dw, hw)) return {};
+  return band_choices(dw, hw, pw);
+}
+
 GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, std::uint64_t in_dev,
-                       std::uint64_t out_dev, const Timeout& timeout, bool dry) {
+                       std::uint64_t out_dev, const Timeout& timeout, bool dry, int band) {
   const ref::ConvGeometry& g = p.g;
   const HwConfig& hw = s.config();
-  const DwPlan pl = plan(g, hw, ex ? &ex->g : nullptr);
+  if (ex && band == 0) band = choose_band(s, *ex, p);
+  const DwPlan pl = ex ? plan_band(g, hw, &ex->g, band) : plan(g, hw);
   if (!pl.ok) {
     throw std::logic_error(ex ? "expand_dwconv_resident: the pair does not fit the fused path"
                               : "dwconv_resident: the layer does not fit the DWCONV path");
@@ -192,12 +253,17 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
   const detail::CycleModel& model = s.cycle_model();
   const int L = pl.L, C = g.in_c, OH = g.out_h(), OW = g.out_w(), Hp = g.pad_top + g.in_h + g.pad_bottom;
   const int T = g.batch * OH;       // output rows over the batch
+  // the image rows the output rows read (a stride can leave the last ones out)
+  const int in_rows = std::min(g.in_h, (OH - 1) * g.stride_h + 3 - g.pad_top);
   const std::uint32_t R = hw.rows;  // ibuf word bytes
   const std::uint32_t RW = static_cast<std::uint32_t>(pl.Wp * pl.Gc);  // words per row slot
   // slots per quarter; at most 16, so that the compute->load tokens given
   // before the loads that take them (one per output row whose rows a load
   // overwrites) stay far below the counters' 255
-  const int S = std::min(static_cast<int>((pl.Q - pl.XW) / RW) - 1, 16);
+  // (fused: no more than the program's rows need, one chunk a program, as
+  // each slot's padding pixels are loaded once)
+  const int S = std::min({static_cast<int>(pl.Q / RW) - 1, 16,
+                          ex ? ceil_div(g.batch * g.in_h, 3) : 16});
   const bool fused = ex != nullptr;
 
   // the zero point, enough for a whole padded row of a chunk
@@ -296,10 +362,34 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
       contiguous(p_dev + static_cast<std::uint64_t>(gc0) * slot_bytes, static_cast<std::uint32_t>(Gc) * slot_bytes,
                  hw.pbuf_sp_base + static_cast<std::uint32_t>(gc0) * slot_bytes);
     };
-    chunk_params(0, std::min(pl.Gc, Gp));
+    // Fused with two groups or more, the program starts with what band 0's
+    // first unit needs (the expansion's parameter slots, group 0's weights,
+    // band 0's input: its first GEMM's load->compute) and loads the rest
+    // while band 0's units run, each two units in front of the one that
+    // needs it: group j's weights (unit j's first GEMM's load->compute),
+    // before group 3's (or the last group's) the depthwise layer's
+    // parameter slots, taps, zero rows and slot padding (that unit's token
+    // covers them for the DWCONVs), and after the last group's the next
+    // band's input. (All of them in front
+    // of the first GEMM, fetch, reading the instructions through the load
+    // DMA's read port, left the compute queue empty while the DMA read
+    // them.) Otherwise the first GEMM's token follows every LOAD.
+    const bool split_start = fused && Gp >= 2;
+    const std::uint32_t tap_rows = static_cast<std::uint32_t>(9 * Gp), xw_bytes = static_cast<std::uint32_t>(pl.kt) * R * L;
+    const std::uint32_t slots_bytes = static_cast<std::uint32_t>(Gp * 3 * 4 * L);  // one layer's parameter slots
+    auto xw_load = [&](int gi, Deps d) {
+      const std::uint32_t at = tap_rows * L + static_cast<std::uint32_t>(gi) * xw_bytes;
+      contiguous(w_dev + at, xw_bytes, hw.wbuf_sp_base + at, d);
+    };
+    if (split_start) {
+      contiguous(p_dev + slots_bytes, slots_bytes, hw.pbuf_sp_base + slots_bytes);
+      xw_load(0, {});
+    } else {
+      chunk_params(0, std::min(pl.Gc, Gp));
+    }
 
-    // Input rows in loading order li: quarter li % 4, slot (li / 4) % S
-    // after the zero row. Padding rows are not loaded (row_of: kPadRow):
+    // Input rows in loading order li: quarter li % 4 (fused: 1 + li % 3),
+    // slot (li / 4) % S (fused: (li / 3) % S) after the zero row. Padding rows are not loaded (row_of: kPadRow):
     // a DWCONV reads them from the zero row of a quarter its other rows
     // do not use. last_user[li]: the last output row (orow, counted over
     // the program) that reads it.
@@ -310,17 +400,31 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
     int popped_for = -1;   // the last output row a load waited for
     int rows_emitted = 0;  // output rows whose DWCONVs are in the program
     // (slot 0 of each quarter: the zero point, for padding rows)
+    // (fused: quarters 1-3, quarter 0 holding the expansion's input buffers)
+    const int NQ = fused ? 3 : 4;
+    auto row_q = [&](int li) { return fused ? 1 + li % 3 : li % 4; };
     auto row_word = [&](int li) {
-      return static_cast<std::uint32_t>(li % 4) * pl.Q + static_cast<std::uint32_t>((li / 4) % S + 1) * RW;
+      return static_cast<std::uint32_t>(row_q(li)) * pl.Q + static_cast<std::uint32_t>((li / NQ) % S + 1) * RW;
     };
-    for (std::uint32_t q = 0; q < 4; ++q) contiguous(zp_dev, RW * R, q * pl.Q * R);
+    // (fused, no row is in quarter 0, and a DWCONV reads its padding rows
+    // from the zero rows of the first quarters none of its rows use: 0, and
+    // the others only where a window holds two padding rows or more)
+    int pad_rows_max = 0;
+    for (int y = 0; y < OH; ++y) {
+      int k = 0;
+      for (int v = y * g.stride_h; v < y * g.stride_h + 3; ++v) k += v < g.pad_top || v >= g.pad_top + g.in_h;
+      pad_rows_max = std::max(pad_rows_max, k);
+    }
+    const std::uint32_t zero_quarters = fused && pad_rows_max <= 1 ? 1u : 4u;
+    auto dw_setup = [&] {
+    for (std::uint32_t q = 0; q < zero_quarters; ++q) contiguous(zp_dev, RW * R, q * pl.Q * R);
     if (fused) {
       // the padding pixels left and right of every slot, once: the
       // expansion's STOREs write the image's pixels only (one LOAD per
       // quarter and side, the same zero-point run into every slot)
       // (one chunk a program: Gp groups a pixel)
       const std::uint32_t lw = static_cast<std::uint32_t>(g.pad_left * Gp), rw = static_cast<std::uint32_t>(g.pad_right * Gp);
-      for (std::uint32_t q = 0; q < 4; ++q) {
+      for (std::uint32_t q = 1; q < 4; ++q) {  // (the rows' quarters)
         for (const auto& [words, at] : {std::pair<std::uint32_t, std::uint32_t>{lw, 0u},
                                         {rw, static_cast<std::uint32_t>((g.pad_left + g.in_w) * Gp)}}) {
           if (words == 0) continue;
@@ -335,6 +439,19 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
         }
       }
     }
+    };
+    auto start_load = [&](int gi, const std::function<void()>& after_last) {  // (split_start: band 0's unit gi)
+      Deps d;
+      d.push_next = true;
+      if (gi == Gp - 1) {
+        contiguous(p_dev, slots_bytes, hw.pbuf_sp_base);
+        contiguous(w_dev, tap_rows * L, hw.wbuf_sp_base);
+        dw_setup();
+      }
+      xw_load(gi, d);
+      if (gi + 1 == Gp) after_last();
+    };
+    if (!split_start) dw_setup();
     // (a chunk's first DWCONV waits for its taps and parameters: through
     // its own rows' load->compute, or, when its window is all padding
     // rows, through the parameters' load, or in the first chunk the last
@@ -373,6 +490,31 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
     // accumulator units e % 2 of in_w rows; each image row's last STORE
     std::vector<std::size_t> x_last_gemm;
     std::vector<int> e_seq, row_seq;
+    // fused: the STOREs not yet in the program, in order (an expansion
+    // unit's, with the slot row each writes and whether it is the unit's
+    // last; or an output row's). Each compute step's STOREs (a unit's
+    // GEMMs, an output row's DWCONVs) follow the next step, so that the
+    // compute queue holds that step while they fill the store queue; they
+    // keep their order, so they take the compute->store tokens in the
+    // order the steps give them. A DWCONV's rows' STOREs go before it.
+    struct Deferred {
+      DwOp o;
+      int slot_row;   // an expansion STORE's slot row, else -1
+      bool unit_end;  // an expansion unit's last STORE
+    };
+    int e_units = 0;
+    std::deque<Deferred> deferred;
+    auto flush_ex = [&] {
+      for (const Deferred& f : deferred) {
+        const int seq = emit_store(f.o);
+        if (f.slot_row >= 0) row_seq[static_cast<std::size_t>(f.slot_row)] = seq;
+        if (f.unit_end) e_seq.push_back(seq);
+      }
+      deferred.clear();
+    };
+    auto deferred_rows = [&] {
+      return std::any_of(deferred.begin(), deferred.end(), [](const Deferred& f) { return f.slot_row >= 0; });
+    };
     const std::uint32_t acc_ex0 = hw.acc_rows - pl.acc_ex;
     const std::uint32_t max_groups = (hw.version & 0xffffu) >= 4 ? 255u : 1u;  // GROUPS is ISA 1.4
 
@@ -382,76 +524,109 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
       const int gc0 = ci * pl.Gc, Gc = std::min(pl.Gc, Gp - gc0);
       const int c0 = (gp0 + gc0) * L, Cc = std::min(Gc * L, C - c0), Lc = Gc * L;
       int next_v = 0;
-      // fused: image n's input row iy made into slot li: the expansion's
-      // input row into buffer xi % 2 (waiting for the GEMMs of row xi - 2),
-      // per group its GEMMs (one a K tile) into accumulator unit e % 2
-      // (waiting for the STORE of unit e - 2) and a STORE into the slot,
-      // pixel x of group gi at word x * Gc + gi after the padding pixels
-      auto expand_row = [&](int n, int iy, int li, int Gc, int Cc) {
+      // fused: the image rows made so far, the last band's first row and
+      // slot; the band whose input is loaded ahead
+      int band_end = 0, band_iy = 0, band_li = 0;
+      int pre_n = -1, pre_iy = -1;
+      // fused: the input of image n's band from row iy (k rows) into buffer xi %
+      // 4, waiting for the GEMMs of band xi - 4 (whole K tiles a pixel: the
+      // rows are one contiguous run, in long bursts; else a LOAD row a
+      // pixel, padded to its tiles)
+      auto band_load = [&](int n, int iy, int k, int xi) {
         const ConvProblem& e = *ex;
-        const int xi = static_cast<int>(x_last_gemm.size());
-        const std::uint32_t xbase = static_cast<std::uint32_t>(xi % kXBufs) * pl.Q + (pl.Q - pl.XW);
+        const std::uint32_t xbase = RW + static_cast<std::uint32_t>(xi % kXBufs) * pl.XW;
         const std::uint32_t tile = static_cast<std::uint32_t>(pl.kt) * R, cin = static_cast<std::uint32_t>(e.g.in_c);
-        // (whole K tiles a pixel: the row is one contiguous run, in long
-        // bursts; else a row a pixel, padded to its tiles)
+        const std::uint32_t P = static_cast<std::uint32_t>(k * g.in_w);
         const std::uint64_t row = in_dev + (static_cast<std::uint64_t>(n) * g.in_h + static_cast<std::uint64_t>(iy)) * g.in_w * cin;
-        LoadArgs la = one_run(row, static_cast<std::uint32_t>(g.in_w) * cin, xbase * R);
-        if (cin != tile) {
-          la.rows = static_cast<std::uint32_t>(g.in_w);
-          la.row_bytes = cin;
-          la.stride = cin;
-          la.sp_stride = tile;
-          la.pad_right = static_cast<std::uint8_t>(tile - cin);
-          la.pad_value = static_cast<std::uint8_t>(e.zp_in);
-        }
         Deps dl;
         dl.push_next = true;
         if (xi >= kXBufs) {
           dl.pop_next = true;
           ops[x_last_gemm[static_cast<std::size_t>(xi - kXBufs)]].d.push_prev = true;
         }
-        load(la, dl);
+        if (cin == tile) {
+          contiguous(row, P * cin, xbase * R, dl);
+        } else {
+          LoadArgs la = one_run(row, cin, xbase * R);
+          la.rows = P;
+          la.stride = cin;
+          la.sp_stride = tile;
+          la.pad_right = static_cast<std::uint8_t>(tile - cin);
+          la.pad_value = static_cast<std::uint8_t>(e.zp_in);
+          load(la, dl);
+        }
+      };
+      // fused: image n's input rows iy .. iy + k - 1 (a band) made into
+      // slots li .. li + k - 1: the band's input loaded (unless it was with
+      // the band before) and the image's next band's after it, so that the
+      // load engine has it ready; per part and group the band's GEMMs (one
+      // a K tile) into accumulator unit e % 2 (waiting for the STOREs of
+      // unit e - 2) and a STORE per image row into its slot, pixel x of
+      // group gi at word x * Gc + gi after the padding pixels (the unit's
+      // first STORE takes its compute->store token; the rest follow it in
+      // the store engine's order)
+      auto expand_rows = [&](int n, int iy, int k, int li, int Gc, int Cc) {
+        const ConvProblem& e = *ex;
+        const int xi = static_cast<int>(x_last_gemm.size()), P = k * g.in_w;
+        const std::uint32_t xbase = RW + static_cast<std::uint32_t>(xi % kXBufs) * pl.XW;
+        if (pre_n != n || pre_iy != iy) band_load(n, iy, k, xi);
+        auto prefetch = [&] {
+          pre_n = -1;
+          if (iy + k < in_rows) {
+            band_load(n, iy + k, std::min(pl.Kb, in_rows - iy - k), xi + 1);
+            pre_n = n;
+            pre_iy = iy + k;
+          }
+        };
+        const bool start = xi == 0 && split_start;
+        int start_next = 1;  // (start: the next of band 0's units whose load is to come)
+        if (!start) prefetch();
+        row_seq.resize(static_cast<std::size_t>(li + k), -1);
         std::size_t last_gemm = 0;
-        for (int x0 = 0; x0 < g.in_w; x0 += pl.Mx)
+        for (int p0 = 0; p0 < P; p0 += pl.Mx)
         for (int gi = 0; gi < Gc; ++gi) {
-          const int eu = static_cast<int>(e_seq.size()), mw = std::min(pl.Mx, g.in_w - x0);
+          const int eu = e_units++, mw = std::min(pl.Mx, P - p0), ub = p0 / pl.Mx * Gc + gi;  // (the unit within the band)
+          for (; start && start_next < std::min(ub + kStartLead, Gp); ++start_next) start_load(start_next, prefetch);
           const std::uint32_t acc_row = acc_ex0 + static_cast<std::uint32_t>((eu % 2) * pl.Mx);
-          for (int k = 0; k < pl.kt; ++k) {
+          for (int kk = 0; kk < pl.kt; ++kk) {
             GemmArgs ga;
             ga.m = static_cast<std::uint32_t>(mw);
-            ga.ibuf_row = xbase + static_cast<std::uint32_t>(x0 * pl.kt + k);
+            ga.ibuf_row = xbase + static_cast<std::uint32_t>(p0 * pl.kt + kk);
             ga.ibuf_stride = static_cast<std::uint32_t>(pl.kt);
-            ga.wbuf_row = xw_row + static_cast<std::uint32_t>(gi * pl.kt + k) * R;
+            ga.wbuf_row = xw_row + static_cast<std::uint32_t>(gi * pl.kt + kk) * R;
             ga.acc_row = acc_row;
-            ga.accumulate = k > 0;
+            ga.accumulate = kk > 0;
             Deps d;
-            d.pop_prev = x0 == 0 && gi == 0 && k == 0;
-            d.pop_next = k == 0 && eu >= 2 && need_store(e_seq[static_cast<std::size_t>(eu - 2)]);
-            d.push_next = k == pl.kt - 1;
+            d.pop_prev = kk == 0 && (ub == 0 || (xi == 0 && split_start && ub < Gp));
+            d.pop_next = kk == 0 && eu >= 2 && need_store(e_seq[static_cast<std::size_t>(eu - 2)]);
+            d.push_next = kk == pl.kt - 1;
             last_gemm = ops.size();
             ops.push_back({DwOp::kGemm, {}, {}, {}, d, -1, ga});
           }
-          StoreArgs st;
-          st.to_ibuf = true;
-          st.dram_addr = row_word(li) + static_cast<std::uint32_t>((g.pad_left + x0) * Gc + gi);
-          st.stride = static_cast<std::uint32_t>(Gc);
-          st.m = static_cast<std::uint32_t>(mw);
-          st.acc_row = acc_row;
-          st.n_bytes = static_cast<std::uint32_t>(std::min(L, Cc - gi * L));
-          st.pslot = static_cast<std::uint32_t>(Gc + gi);
-          set_output_stage(st, e.os);
-          Deps ds;
-          ds.pop_prev = true;
-          e_seq.push_back(emit_store({DwOp::kStore, {}, {}, st, ds, -1}));
+          flush_ex();
+          for (int q0 = p0; q0 < p0 + mw;) {  // the part's pixels, an image row at a time
+            const int r = q0 / g.in_w, x0 = q0 % g.in_w, m = std::min(g.in_w - x0, p0 + mw - q0);
+            StoreArgs st;
+            st.to_ibuf = true;
+            st.dram_addr = row_word(li + r) + static_cast<std::uint32_t>((g.pad_left + x0) * Gc + gi);
+            st.stride = static_cast<std::uint32_t>(Gc);
+            st.m = static_cast<std::uint32_t>(m);
+            st.acc_row = acc_row + static_cast<std::uint32_t>(q0 - p0);
+            st.n_bytes = static_cast<std::uint32_t>(std::min(L, Cc - gi * L));
+            st.pslot = static_cast<std::uint32_t>(Gc + gi);
+            set_output_stage(st, e.os);
+            Deps ds;
+            ds.pop_prev = q0 == p0;
+            q0 += m;
+            deferred.push_back({{DwOp::kStore, {}, {}, st, ds, -1}, li + r, q0 == p0 + mw});
+          }
         }
         x_last_gemm.push_back(last_gemm);
-        row_seq.resize(static_cast<std::size_t>(li) + 1, -1);
-        row_seq[static_cast<std::size_t>(li)] = e_seq.back();
       };
 
       // the loads of image n's rows up to virtual row v_hi (the last one
       // gives load->compute); whether there were any (fused: each row
-      // made by expand_row, and no load->compute for the DWCONVs: they
+      // made by expand_rows, a band at a time, and no load->compute for the DWCONVs: they
       // wait for the rows' STOREs)
       auto load_rows = [&](int n, int v_hi, int orow_base) {
         bool any = false;
@@ -464,17 +639,27 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
           row_of[static_cast<std::size_t>(v)] = li;
           last_user.push_back(orow_base + n * OH + std::min(OH - 1, v / g.stride_h));
           if (fused) {
-            // (the STORE overwriting the slot's previous row waits for a
-            // GEMM after the slot's last DWCONV: compute runs in order)
-            if (li >= 4 * S && last_user[static_cast<std::size_t>(li - 4 * S)] >= rows_emitted) {
-              throw std::logic_error("expand_dwconv: a STORE would overwrite a row a later DWCONV reads");
+            if (iy < band_end) {  // made with the band before, into the slot it is given now
+              if (li != band_li + iy - band_iy) throw std::logic_error("expand_dwconv: a band's rows out of order");
+              continue;
             }
-            expand_row(n, iy, li, Gc, Cc);
+            // (a STORE overwriting a slot's previous row waits for a GEMM
+            // after the slot's last DWCONV: compute runs in order)
+            const int k = std::min(pl.Kb, in_rows - iy);
+            for (int j = std::max(0, NQ * S - li); j < k; ++j) {
+              if (last_user[static_cast<std::size_t>(li + j - NQ * S)] >= rows_emitted) {
+                throw std::logic_error("expand_dwconv: a STORE would overwrite a row a later DWCONV reads");
+              }
+            }
+            expand_rows(n, iy, k, li, Gc, Cc);
+            band_iy = iy;
+            band_li = li;
+            band_end = iy + k;
             continue;
           }
           Deps d;
-          if (li >= 4 * S) {  // the slot's previous row must be done with
-            const int dep = last_user[static_cast<std::size_t>(li - 4 * S)];
+          if (li >= NQ * S) {  // the slot's previous row must be done with
+            const int dep = last_user[static_cast<std::size_t>(li - NQ * S)];
             if (dep >= rows_emitted) throw std::logic_error("dwconv: a load would wait for a later DWCONV");
             if (dep > popped_for) {
               d.pop_next = true;
@@ -540,10 +725,12 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
         const bool batch_end = in_b == pl.B - 1 || yg == T - 1;
         if (y == 0) {
           next_v = 0;
+          band_end = 0;
           row_of.assign(static_cast<std::size_t>(Hp), -1);
           have_l2c = load_rows(n, 2, orow_base);
         }
         const bool next_l2c = y + 1 < OH && load_rows(n, (y + 1) * g.stride_h + 2, orow_base);
+        if (deferred_rows()) flush_ex();
         // one DWCONV for the chunk's groups gi .. gi + groups - 1, split
         // where the accumulator units wrap (the step between two groups'
         // outputs is one unit, B*OW rows)
@@ -568,7 +755,7 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
           for (int k = 0; k < 3; ++k) {
             const int li = row_of[static_cast<std::size_t>(y * g.stride_h + k)];
             if (li == -1) throw std::logic_error("dwconv: a row read before it is loaded");
-            if (li >= 0) used |= 1u << (li % 4);
+            if (li >= 0) used |= 1u << row_q(li);
           }
           for (int k = 0; k < 3; ++k) {
             const int li = row_of[static_cast<std::size_t>(y * g.stride_h + k)];
@@ -592,6 +779,7 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
           // rows' STOREs have written them)
           int need = -1;
           if (u_last >= pl.U) {
+            if (unit_seq[static_cast<std::size_t>(u_last - pl.U)] < 0) flush_ex();  // (deferred)
             need = unit_seq[static_cast<std::size_t>(u_last - pl.U)];
             if (need < 0) throw std::logic_error("dwconv: a DWCONV would wait for a later STORE");
           }
@@ -634,13 +822,15 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
         // STORE takes the next one)
         const int next_rows = yg + 1 < T ? std::min(pl.B, T - yg - 1) : std::min(pl.B, T);
         stores_per_row = static_cast<std::size_t>(ceil_div(static_cast<int>(pending.size()), next_rows));
-        if (fused) {
-          for (const DwOp& o : pending) emit_store(o);
+        if (fused) {  // (after the next step)
+          flush_ex();
+          for (const DwOp& o : pending) deferred.push_back({o, -1, false});
           pending.clear();
         }
       }
       unit0 += ceil_div(T, pl.B) * Gc;
     }
+    flush_ex();
     for (const DwOp& o : pending) emit_store(o);
     for (DwOp& o : ops) {
       if (o.kind == DwOp::kStore) o.d.push_prev = seq_pushes[static_cast<std::size_t>(o.seq)];
@@ -748,7 +938,7 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
         prog.store(o.sa, o.d);
         const std::uint64_t d = dispatch(q_st, kStoreQueue);
         q_st.push_back(std::max(d, stores.engine_free()));
-        const detail::StoreTimeline::Times st = stores.add(o.sa, std::max(d, take(c2s)));
+        const detail::StoreTimeline::Times st = stores.add(o.sa, o.d.pop_prev ? std::max(d, take(c2s)) : d);
         if (o.d.push_prev) s2c.push_back(st.drained);
         if (!o.sa.to_ibuf) bytes += static_cast<std::uint64_t>(o.sa.m) * o.sa.n_bytes;
       }

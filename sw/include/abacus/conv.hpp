@@ -62,10 +62,15 @@ GemmStats estimate_expand_dwconv(Session& s, const ConvProblem& pw, const ConvPr
 bool expand_dwconv_chosen(Session& s, const ConvProblem& pw, const ConvProblem& dw);
 namespace detail {
 // The depthwise layer p, alone (ex == nullptr: its input rows loaded from
-// in_dev) or fused behind the expansion ex (in_dev holds ex's input); dry:
-// built and estimated, not run.
+// in_dev) or fused behind the expansion ex (in_dev holds ex's input; band:
+// the image rows made at once, 0 for the runtime's choice by the cycle
+// model); dry: built and estimated, not run.
 GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, std::uint64_t in_dev,
-                       std::uint64_t out_dev, const Timeout& timeout, bool dry);
+                       std::uint64_t out_dev, const Timeout& timeout, bool dry, int band = 0);
+// The bands (image rows made at once) the fused pair may be run in; the
+// runtime takes the one with the lowest estimate. Empty where the pair
+// does not fit the fused path.
+std::vector<int> expand_dwconv_bands(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw, const HwConfig& hw);
 // conv2d_resident, dry as above
 GemmStats conv_layer(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
                      const Timeout& timeout, bool dry);
