@@ -56,8 +56,8 @@ bool expansion_fits(const ref::ConvGeometry& pw, const ref::ConvGeometry& g) {
          pw.batch == g.batch && pw.in_h == g.in_h && pw.in_w == g.in_w && pw.out_c == g.in_c;
 }
 
-// kb (fused): the image rows a band
-DwPlan plan_band(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry* pw, int kb) {
+// fused: kb, the image rows a band; fb, the output rows a STORE
+DwPlan plan_band(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry* pw, int kb, int fb = 1) {
   DwPlan p;
   const int C = static_cast<int>(hw.cols);
   if ((hw.version & 0xffffu) < 3 || hw.rows != hw.cols) return p;  // DWCONV is ISA 1.3
@@ -105,12 +105,13 @@ DwPlan plan_band(const ref::ConvGeometry& g, const HwConfig& hw, const ref::Conv
   const int ob_rows = 2 * OW <= obuf ? obuf / 2 : obuf;
   // (no more than the layer's output rows: T over the batch)
   const int T = g.batch * g.out_h();
-  // (fused: one output row a STORE, so that more groups fit beside the
-  // expansion's units: every group costs its expansion input again)
-  const int b_target = pw ? 1 : std::min(T, std::max(1, std::min(128, ob_rows) / OW));
+  // (fused: fb output rows a STORE, one or two, so that more groups fit
+  // beside the expansion's units: every group costs its expansion input
+  // again)
+  const int b_target = pw ? fb : std::min(T, std::max(1, std::min(128, ob_rows) / OW));
   p.Gc = std::max(1, std::min({acc / (2 * OW * b_target), p.Gp, gc_ibuf}));
   if (gc_ibuf < 1) return p;
-  p.B = pw ? 1 : std::max(1, std::min({ob_rows / OW, acc / (2 * p.Gc * OW), T}));
+  p.B = std::max(1, std::min({pw ? fb : ob_rows / OW, ob_rows / OW, acc / (2 * p.Gc * OW), T}));
   p.U = std::min(acc / (p.B * OW), 128);  // (store->compute tokens in flight: at most U)
   p.Gc = std::min(p.Gc, p.U / 2);
   if (pw) {
@@ -128,23 +129,29 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeome
   return plan_band(g, hw, pw, 1);
 }
 
-// Fused, the bands a pair may be made in: one image row, or, where a row
-// is at most 64 pixels, whole output rows' worth (stride rows at a time)
-// up to 128 pixels and 32 rows (the slots, 16 a quarter, hold a band and
-// the rows before it); those that fit. A band's GEMMs (one per group and
-// K tile) fill the array where an image row's would not (a GEMM takes at
-// least Rows cycles) and pay their fixed costs once; a narrower band
-// alternates the DWCONVs of an output row (whose STOREs take longer than
-// they do) with a band's GEMMs, beside which the store engine drains
-// them. The runtime takes the band with the lowest estimate.
-std::vector<int> band_choices(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeometry& pw) {
+// Fused, the shapes a pair may be run in (docs/architecture.md, "The
+// band"): a band of one image row, or, where a row is at most 64 pixels,
+// whole output rows' worth (stride rows at a time) up to 128 pixels and 32
+// rows (the slots, 16 a quarter, hold a band and the rows before it); one
+// or two output rows a STORE; those that fit. The runtime takes the one
+// with the lowest estimate.
+std::vector<detail::FusedShape> shape_choices(const ref::ConvGeometry& g, const HwConfig& hw,
+                                              const ref::ConvGeometry& pw) {
   std::vector<int> kbs{1};
-  if (g.in_w > 64) return kbs;
-  const int most = std::min({128 / g.in_w, g.in_h, 32});
-  for (int kb = g.stride_h; kb <= most; kb += g.stride_h) {
-    if (kb > 1 && plan_band(g, hw, &pw, kb).ok) kbs.push_back(kb);
+  if (g.in_w <= 64) {
+    const int most = std::min({128 / g.in_w, g.in_h, 32});
+    for (int kb = g.stride_h; kb <= most; kb += g.stride_h) {
+      if (kb > 1) kbs.push_back(kb);
+    }
   }
-  return kbs;
+  std::vector<detail::FusedShape> shapes;
+  for (const int kb : kbs) {
+    for (int fb = 1; fb <= 2; ++fb) {
+      const DwPlan p = plan_band(g, hw, &pw, kb, fb);
+      if (p.ok && p.B == fb) shapes.push_back({kb, fb});
+    }
+  }
+  return shapes;
 }
 
 // A STORE's zero point, clamp and requantization mode from a layer's output stage.
@@ -191,19 +198,20 @@ void check_pair(const ConvProblem& pw, const ConvProblem& dw) {
   }
 }
 
-// The band of the fused pair with the lowest estimate (band_choices).
-int choose_band(Session& s, const ConvProblem& pw, const ConvProblem& dw) {
-  const std::vector<int> kbs = band_choices(dw.g, s.config(), pw.g);
-  if (kbs.size() == 1) return kbs[0];
+// The fused pair's shape with the lowest estimate (shape_choices).
+detail::FusedShape choose_shape(Session& s, const ConvProblem& pw, const ConvProblem& dw) {
+  const std::vector<detail::FusedShape> shapes = shape_choices(dw.g, s.config(), pw.g);
+  if (shapes.empty()) throw std::logic_error("expand_dwconv_resident: the pair does not fit the fused path");
+  if (shapes.size() == 1) return shapes[0];
   Device& dev = s.device();
-  int best = 0;
+  detail::FusedShape best;
   std::uint64_t best_cycles = 0;
-  for (const int kb : kbs) {
+  for (const detail::FusedShape& sh : shapes) {
     const std::uint64_t mark = dev.allocated_end();
-    const std::uint64_t c = detail::dwconv_layer(s, dw, &pw, 0, 0, {}, true, kb).estimated_cycles;
+    const std::uint64_t c = detail::dwconv_layer(s, dw, &pw, 0, 0, {}, true, sh).estimated_cycles;
     dev.free_to(mark);
-    if (best == 0 || c < best_cycles) {
-      best = kb;
+    if (best.band == 0 || c < best_cycles) {
+      best = sh;
       best_cycles = c;
     }
   }
@@ -234,17 +242,18 @@ bool expand_dwconv_chosen(Session& s, const ConvProblem& pw, const ConvProblem& 
 
 namespace detail {
 
-std::vector<int> expand_dwconv_bands(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw, const HwConfig& hw) {
+std::vector<FusedShape> expand_dwconv_shapes(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw,
+                                             const HwConfig& hw) {
   if (!expand_dwconv_applies(pw, dw, hw)) return {};
-  return band_choices(dw, hw, pw);
+  return shape_choices(dw, hw, pw);
 }
 
 GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, std::uint64_t in_dev,
-                       std::uint64_t out_dev, const Timeout& timeout, bool dry, int band) {
+                       std::uint64_t out_dev, const Timeout& timeout, bool dry, FusedShape shape) {
   const ref::ConvGeometry& g = p.g;
   const HwConfig& hw = s.config();
-  if (ex && band == 0) band = choose_band(s, *ex, p);
-  const DwPlan pl = ex ? plan_band(g, hw, &ex->g, band) : plan(g, hw);
+  if (ex && shape.band == 0) shape = choose_shape(s, *ex, p);
+  const DwPlan pl = ex ? plan_band(g, hw, &ex->g, shape.band, shape.store_rows) : plan(g, hw);
   if (!pl.ok) {
     throw std::logic_error(ex ? "expand_dwconv_resident: the pair does not fit the fused path"
                               : "dwconv_resident: the layer does not fit the DWCONV path");
@@ -272,6 +281,10 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
   dev.copy_to_device(zp_dev, zp.data(), zp.size());
 
   GemmStats total;
+  if (fused) {
+    total.fused_band = pl.Kb;
+    total.fused_store_rows = pl.B;
+  }
   for (int gp0 = 0; gp0 < pl.G; gp0 += pl.Gp) {  // one program
     const int Gp = std::min(pl.Gp, pl.G - gp0);
     // taps [group][tap][lane]; parameters as GEMM's column blocks (the

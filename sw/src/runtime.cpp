@@ -94,6 +94,10 @@ GemmStats& GemmStats::operator+=(const GemmStats& o) {
   dram_bytes += o.dram_bytes;
   instructions += o.instructions;
   programs += o.programs;
+  if (o.fused_band) {
+    fused_band = o.fused_band;
+    fused_store_rows = o.fused_store_rows;
+  }
   return *this;
 }
 

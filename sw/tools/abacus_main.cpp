@@ -531,6 +531,10 @@ int main(int argc, char** argv) {
                         r.ran_fused ? "expansion and depthwise fused (the expanded tensor stays on chip)"
                                     : "the two layers apart",
                         l.fuse ? " (--fuse)" : r.ran_fused ? " (the runtime's choice)" : " (the fused estimate is not lower)");
+            if (r.ran_fused) {
+              std::printf("  fused shape    %d image row(s) made at once, %d output row(s) a STORE\n", r.stats.fused_band,
+                          r.stats.fused_store_rows);
+            }
           }
           std::printf("  cycles         %llu (model estimate %llu, %+.1f%%)\n", (unsigned long long)pc.cycles,
                       (unsigned long long)r.stats.estimated_cycles, 100.0 * r.est_error);

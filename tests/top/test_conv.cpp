@@ -201,8 +201,8 @@ TEST_F(ConvTest, DepthwiseOnTheDwconvPath) {
 // 1..40 channels, so 1..3 K tiles and partial ones; 1..80 expanded
 // channels, so several programs and partial groups; strides 1..3, pads
 // 0..3, batch 1..2; the expansion's clamp a ReLU6-like window; half of
-// them in the band of image rows the runtime chooses, half in one of the
-// bands it may choose, at random), both
+// them in the shape the runtime chooses, half in one of the shapes it may
+// choose, at random: bands of image rows, output rows a STORE), both
 // requantization modes, under the fixture's memory stalls, byte for byte
 // against ref::conv2d_i8 applied twice; nothing of the expanded tensor
 // reaches DRAM (bytes written = the output's).
@@ -215,16 +215,19 @@ TEST_F(ConvTest, ExpansionFusedWithDepthwise) {
     ref::ConvGeometry pw = geom(dw.batch, dw.in_h, dw.in_w, uniform(1, 40), 1, 1, dw.in_c, 1, 0);
     // (the odd pairs in a band the runtime may choose, at random; the even
     // ones as the runtime chooses)
-    const std::vector<int> bands = detail::expand_dwconv_bands(pw, dw, hw);
-    ASSERT_FALSE(bands.empty());
-    const int band = i % 2 ? bands[static_cast<std::size_t>(uniform(0, static_cast<int>(bands.size()) - 1))] : 0;
+    const std::vector<detail::FusedShape> shapes = detail::expand_dwconv_shapes(pw, dw, hw);
+    ASSERT_FALSE(shapes.empty());
+    const detail::FusedShape shape =
+        i % 2 ? shapes[static_cast<std::size_t>(uniform(0, static_cast<int>(shapes.size()) - 1))] : detail::FusedShape{};
     const std::string what = "pair " + std::to_string(i) + " (batch " + std::to_string(dw.batch) + ", " +
                              std::to_string(dw.in_h) + "x" + std::to_string(dw.in_w) + "x" + std::to_string(pw.in_c) +
                              " -> " + std::to_string(dw.in_c) + ", stride " + std::to_string(dw.stride_h) + "x" +
                              std::to_string(dw.stride_w) + ", pads " + std::to_string(dw.pad_top) + "/" +
                              std::to_string(dw.pad_bottom) + "/" + std::to_string(dw.pad_left) + "/" +
-                             std::to_string(dw.pad_right) + (i % 2 ? ", float32" : "") + ", band " +
-                             (band ? std::to_string(band) : "chosen") + "), seed " +
+                             std::to_string(dw.pad_right) + (i % 2 ? ", float32" : "") + ", " +
+                             (shape.band ? "band " + std::to_string(shape.band) + ", " +
+                                               std::to_string(shape.store_rows) + " output rows a STORE"
+                                         : "shape chosen") + "), seed " +
                              std::to_string(seed_);
     ASSERT_TRUE(expand_dwconv_applies(pw, dw, hw)) << what;
     ref::OutputStageSpec spec;
@@ -254,8 +257,8 @@ TEST_F(ConvTest, ExpansionFusedWithDepthwise) {
     dev_->copy_to_device(in_dev, x.data(), x.size());
     GemmStats st;
     try {
-      st = band ? detail::dwconv_layer(s, pd, &pe, in_dev, out_dev, {}, false, band)
-                : expand_dwconv_resident(s, pe, pd, in_dev, out_dev);
+      st = shape.band ? detail::dwconv_layer(s, pd, &pe, in_dev, out_dev, {}, false, shape)
+                      : expand_dwconv_resident(s, pe, pd, in_dev, out_dev);
     } catch (const std::exception& e) {
       ADD_FAILURE() << what << ": " << e.what();
       continue;

@@ -61,16 +61,21 @@ GemmStats estimate_expand_dwconv(Session& s, const ConvProblem& pw, const ConvPr
 // GEMM and a STORE per image row of a few pixels).
 bool expand_dwconv_chosen(Session& s, const ConvProblem& pw, const ConvProblem& dw);
 namespace detail {
+// A fused pair's schedule: the image rows made at once (a band) and the
+// depthwise layer's output rows a STORE.
+struct FusedShape {
+  int band = 0;  // 0: the runtime's choice by the cycle model
+  int store_rows = 1;
+};
 // The depthwise layer p, alone (ex == nullptr: its input rows loaded from
-// in_dev) or fused behind the expansion ex (in_dev holds ex's input; band:
-// the image rows made at once, 0 for the runtime's choice by the cycle
-// model); dry: built and estimated, not run.
+// in_dev) or fused behind the expansion ex (in_dev holds ex's input) in
+// the given shape; dry: built and estimated, not run.
 GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, std::uint64_t in_dev,
-                       std::uint64_t out_dev, const Timeout& timeout, bool dry, int band = 0);
-// The bands (image rows made at once) the fused pair may be run in; the
-// runtime takes the one with the lowest estimate. Empty where the pair
-// does not fit the fused path.
-std::vector<int> expand_dwconv_bands(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw, const HwConfig& hw);
+                       std::uint64_t out_dev, const Timeout& timeout, bool dry, FusedShape shape = {});
+// The shapes the fused pair may be run in; the runtime takes the one with
+// the lowest estimate. Empty where the pair does not fit the fused path.
+std::vector<FusedShape> expand_dwconv_shapes(const ref::ConvGeometry& pw, const ref::ConvGeometry& dw,
+                                             const HwConfig& hw);
 // conv2d_resident, dry as above
 GemmStats conv_layer(Session& s, const ConvProblem& p, std::uint64_t in_dev, std::uint64_t out_dev,
                      const Timeout& timeout, bool dry);

@@ -67,6 +67,9 @@ struct GemmStats {
   std::uint64_t dram_bytes = 0;        // bytes the program moves (loads + stores), for the roofline
   std::size_t instructions = 0;
   int programs = 0;
+  // a fused expansion and depthwise pair: the image rows made at once and
+  // the output rows a STORE (0: not fused)
+  int fused_band = 0, fused_store_rows = 0;
   GemmStats& operator+=(const GemmStats& o);
 };
 
