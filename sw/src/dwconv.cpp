@@ -39,11 +39,11 @@ struct DwPlan {
   int U = 0;            // accumulator units of B*OW rows
   std::uint32_t Q = 0;  // ibuf quarter, words
   // fused with a 1x1 expansion: its K tiles, the image rows made at once
-  // (a band: rows of at most 64 pixels, as many as fit 128 pixels), its
-  // input band's words (four such buffers, one at the end of each
-  // quarter), the pixels of one of its GEMMs (a band, or a longer row in
-  // parts of at most 128; a STORE per image row, part and group), its
-  // accumulator rows (two units of Mx rows, after the depthwise layer's)
+  // (a band), its input band's words (four such buffers in quarter 0,
+  // after its zero row), the pixels of one of its GEMMs (a band, or a
+  // longer row in parts of at most 128; a STORE per image row, part and
+  // group), its accumulator rows (two units of Mx rows, after the
+  // depthwise layer's)
   int kt = 0, Kb = 1, Mx = 0;
   std::uint32_t XW = 0, acc_ex = 0;
 };
@@ -130,7 +130,7 @@ DwPlan plan(const ref::ConvGeometry& g, const HwConfig& hw, const ref::ConvGeome
 }
 
 // Fused, the shapes a pair may be run in (docs/architecture.md, "The
-// band"): a band of one image row, or, where a row is at most 64 pixels,
+// shape: band and STORE rows"): a band of one image row, or, where a row is at most 64 pixels,
 // whole output rows' worth (stride rows at a time) up to 128 pixels and 32
 // rows (the slots, 16 a quarter, hold a band and the rows before it); one
 // or two output rows a STORE; those that fit. The runtime takes the one
@@ -378,15 +378,15 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
     // Fused with two groups or more, the program starts with what band 0's
     // first unit needs (the expansion's parameter slots, group 0's weights,
     // band 0's input: its first GEMM's load->compute) and loads the rest
-    // while band 0's units run, each two units in front of the one that
-    // needs it: group j's weights (unit j's first GEMM's load->compute),
-    // before group 3's (or the last group's) the depthwise layer's
+    // while band 0's units run, each kStartLead units in front of the one
+    // that needs it: group j's weights (unit j's first GEMM's
+    // load->compute), before the last group's the depthwise layer's
     // parameter slots, taps, zero rows and slot padding (that unit's token
-    // covers them for the DWCONVs), and after the last group's the next
-    // band's input. (All of them in front
-    // of the first GEMM, fetch, reading the instructions through the load
-    // DMA's read port, left the compute queue empty while the DMA read
-    // them.) Otherwise the first GEMM's token follows every LOAD.
+    // covers them for the DWCONVs, which come after band 0), and after the
+    // last group's the next band's input. (With all of them in front of the
+    // first GEMM, fetch, reading the instructions through the load DMA's
+    // read port behind the DMA's own reads, left the compute queue empty.)
+    // Otherwise the first GEMM's token follows every LOAD.
     const bool split_start = fused && Gp >= 2;
     const std::uint32_t tap_rows = static_cast<std::uint32_t>(9 * Gp), xw_bytes = static_cast<std::uint32_t>(pl.kt) * R * L;
     const std::uint32_t slots_bytes = static_cast<std::uint32_t>(Gp * 3 * 4 * L);  // one layer's parameter slots
@@ -402,7 +402,8 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
     }
 
     // Input rows in loading order li: quarter li % 4 (fused: 1 + li % 3),
-    // slot (li / 4) % S (fused: (li / 3) % S) after the zero row. Padding rows are not loaded (row_of: kPadRow):
+    // slot (li / 4) % S (fused: (li / 3) % S) after the zero row. Padding
+    // rows are not loaded (row_of: kPadRow):
     // a DWCONV reads them from the zero row of a quarter its other rows
     // do not use. last_user[li]: the last output row (orow, counted over
     // the program) that reads it.
@@ -429,40 +430,41 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
       pad_rows_max = std::max(pad_rows_max, k);
     }
     const std::uint32_t zero_quarters = fused && pad_rows_max <= 1 ? 1u : 4u;
-    auto dw_setup = [&] {
-    for (std::uint32_t q = 0; q < zero_quarters; ++q) contiguous(zp_dev, RW * R, q * pl.Q * R);
-    if (fused) {
-      // the padding pixels left and right of every slot, once: the
-      // expansion's STOREs write the image's pixels only (one LOAD per
-      // quarter and side, the same zero-point run into every slot)
-      // (one chunk a program: Gp groups a pixel)
-      const std::uint32_t lw = static_cast<std::uint32_t>(g.pad_left * Gp), rw = static_cast<std::uint32_t>(g.pad_right * Gp);
-      for (std::uint32_t q = 1; q < 4; ++q) {  // (the rows' quarters)
-        for (const auto& [words, at] : {std::pair<std::uint32_t, std::uint32_t>{lw, 0u},
-                                        {rw, static_cast<std::uint32_t>((g.pad_left + g.in_w) * Gp)}}) {
-          if (words == 0) continue;
-          LoadArgs la;
-          la.dram_addr = zp_dev;
-          la.rows = static_cast<std::uint32_t>(S);
-          la.row_bytes = words * R;
-          la.stride = 0;
-          la.sp_addr = (q * pl.Q + RW + at) * R;
-          la.sp_stride = RW * R;
-          load(la);
+    auto dw_setup = [&] {  // the zero rows; fused, the slots' padding pixels
+      for (std::uint32_t q = 0; q < zero_quarters; ++q) contiguous(zp_dev, RW * R, q * pl.Q * R);
+      if (fused) {
+        // the padding pixels left and right of every slot, once: the
+        // expansion's STOREs write the image's pixels only (one LOAD per
+        // quarter and side, the same zero-point run into every slot)
+        // (one chunk a program: Gp groups a pixel)
+        const std::uint32_t lw = static_cast<std::uint32_t>(g.pad_left * Gp), rw = static_cast<std::uint32_t>(g.pad_right * Gp);
+        for (std::uint32_t q = 1; q < 4; ++q) {  // (the rows' quarters)
+          for (const auto& [words, at] : {std::pair<std::uint32_t, std::uint32_t>{lw, 0u},
+                                          {rw, static_cast<std::uint32_t>((g.pad_left + g.in_w) * Gp)}}) {
+            if (words == 0) continue;
+            LoadArgs la;
+            la.dram_addr = zp_dev;
+            la.rows = static_cast<std::uint32_t>(S);
+            la.row_bytes = words * R;
+            la.stride = 0;
+            la.sp_addr = (q * pl.Q + RW + at) * R;
+            la.sp_stride = RW * R;
+            load(la);
+          }
         }
       }
-    }
     };
     auto start_load = [&](int gi, const std::function<void()>& after_last) {  // (split_start: band 0's unit gi)
       Deps d;
       d.push_next = true;
-      if (gi == Gp - 1) {
+      const bool last = gi + 1 == Gp;
+      if (last) {
         contiguous(p_dev, slots_bytes, hw.pbuf_sp_base);
         contiguous(w_dev, tap_rows * L, hw.wbuf_sp_base);
         dw_setup();
       }
       xw_load(gi, d);
-      if (gi + 1 == Gp) after_last();
+      if (last) after_last();
     };
     if (!split_start) dw_setup();
     // (a chunk's first DWCONV waits for its taps and parameters: through
@@ -541,9 +543,9 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
       // slot; the band whose input is loaded ahead
       int band_end = 0, band_iy = 0, band_li = 0;
       int pre_n = -1, pre_iy = -1;
-      // fused: the input of image n's band from row iy (k rows) into buffer xi %
-      // 4, waiting for the GEMMs of band xi - 4 (whole K tiles a pixel: the
-      // rows are one contiguous run, in long bursts; else a LOAD row a
+      // fused: the input of image n's band from row iy (k rows) into buffer
+      // xi % 4, waiting for the GEMMs of band xi - 4 (whole K tiles a pixel:
+      // the rows are one contiguous run, in long bursts; else a LOAD row a
       // pixel, padded to its tiles)
       auto band_load = [&](int n, int iy, int k, int xi) {
         const ConvProblem& e = *ex;
@@ -598,7 +600,8 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
         std::size_t last_gemm = 0;
         for (int p0 = 0; p0 < P; p0 += pl.Mx)
         for (int gi = 0; gi < Gc; ++gi) {
-          const int eu = e_units++, mw = std::min(pl.Mx, P - p0), ub = p0 / pl.Mx * Gc + gi;  // (the unit within the band)
+          // (ub: the unit within the band)
+          const int eu = e_units++, mw = std::min(pl.Mx, P - p0), ub = p0 / pl.Mx * Gc + gi;
           for (; start && start_next < std::min(ub + kStartLead, Gp); ++start_next) start_load(start_next, prefetch);
           const std::uint32_t acc_row = acc_ex0 + static_cast<std::uint32_t>((eu % 2) * pl.Mx);
           for (int kk = 0; kk < pl.kt; ++kk) {
@@ -638,9 +641,9 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
       };
 
       // the loads of image n's rows up to virtual row v_hi (the last one
-      // gives load->compute); whether there were any (fused: each row
-      // made by expand_rows, a band at a time, and no load->compute for the DWCONVs: they
-      // wait for the rows' STOREs)
+      // gives load->compute); whether there were any (fused: the rows made
+      // by expand_rows, a band at a time, and no load->compute for the
+      // DWCONVs: they wait for the rows' STOREs)
       auto load_rows = [&](int n, int v_hi, int orow_base) {
         bool any = false;
         for (; next_v <= v_hi; ++next_v) {
@@ -830,9 +833,10 @@ GemmStats dwconv_layer(Session& s, const ConvProblem& p, const ConvProblem* ex, 
           pending.push_back({DwOp::kStore, {}, {}, st, ds, u});
         }
         // (over the next batch's rows: the rest of this chunk's rows, or
-        // the next chunk's first batch; fused, at once: compute->store is
-        // given in program order, by the expansion's GEMMs too, and a
-        // STORE takes the next one)
+        // the next chunk's first batch; fused, after the next compute step,
+        // with the expansion's STOREs in the order of their tokens: compute->
+        // store is given in program order, by the expansion's GEMMs too, and
+        // a STORE takes the next one)
         const int next_rows = yg + 1 < T ? std::min(pl.B, T - yg - 1) : std::min(pl.B, T);
         stores_per_row = static_cast<std::size_t>(ceil_div(static_cast<int>(pending.size()), next_rows));
         if (fused) {  // (after the next step)

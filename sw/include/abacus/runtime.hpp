@@ -142,6 +142,7 @@ class StoreTimeline {
   std::uint64_t quarter_;
   std::uint64_t engine_ = 0;  // the engine takes the next STORE
   std::uint64_t dma_ = 0;     // the DMA takes the next descriptor
+  std::uint64_t gen_ = 0;     // the DMA's data generator has sent the last descriptor's data
   std::uint64_t quarter_free_[4] = {0, 0, 0, 0};
   unsigned next_ = 0;         // the quarter the next STORE starts at (or after)
   std::uint64_t end_ = 0;
