@@ -213,7 +213,7 @@ TEST_F(ConvTest, ExpansionFusedWithDepthwise) {
     const ref::RequantMode mode = i % 2 ? ref::RequantMode::kFloat32 : ref::RequantMode::kFixedPoint;
     const ref::ConvGeometry dw = random_depthwise();
     ref::ConvGeometry pw = geom(dw.batch, dw.in_h, dw.in_w, uniform(1, 40), 1, 1, dw.in_c, 1, 0);
-    // (the odd pairs in a band the runtime may choose, at random; the even
+    // (the odd pairs in a shape the runtime may choose, at random; the even
     // ones as the runtime chooses)
     const std::vector<detail::FusedShape> shapes = detail::expand_dwconv_shapes(pw, dw, hw);
     ASSERT_FALSE(shapes.empty());
