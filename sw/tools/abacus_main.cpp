@@ -519,9 +519,11 @@ int main(int argc, char** argv) {
         if (json) {
           std::printf("{\"shape\": \"%s\", \"seed\": %llu, \"result\": \"%s\", \"mismatches\": %ld, \"macs\": %llu, \"cycles\": %llu, "
                       "\"estimate\": %llu, \"utilization\": %.4f, \"roofline_bound\": %.4f, \"bytes_read\": %llu, "
-                      "\"bytes_written\": %llu}\n", l.shape().c_str(), (unsigned long long)f.seed, r.pass ? "PASS" : "FAIL", r.mismatches,
+                      "\"bytes_written\": %llu, \"fused_band\": %d, \"fused_store_rows\": %d}\n", l.shape().c_str(),
+                      (unsigned long long)f.seed, r.pass ? "PASS" : "FAIL", r.mismatches,
                       (unsigned long long)l.macs(), (unsigned long long)pc.cycles, (unsigned long long)r.stats.estimated_cycles,
-                      r.util, r.bound, (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written);
+                      r.util, r.bound, (unsigned long long)pc.bytes_read, (unsigned long long)pc.bytes_written,
+                      r.ran_fused ? r.stats.fused_band : 0, r.ran_fused ? r.stats.fused_store_rows : 0);
         } else {
           std::printf("abacus conv %s on %s (%ux%u array, memory latency %u, seed %llu)\n", l.shape().c_str(),
                       f.device.c_str(), hw.rows, hw.cols, f.mem_latency, (unsigned long long)f.seed);

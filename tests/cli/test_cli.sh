@@ -69,6 +69,9 @@ expect_json "conv --json" '"result": "PASS"' conv --h 7 --w 6 --c 5 --k 9 --r 3 
 expect_error "conv kernel larger than the padded input" "kernel is larger than the padded input" conv --h 2 --w 2 --c 1 --k 1 --r 5 --s 5 --pad 0
 # an expansion fused in front of a depthwise layer: run, and refused where the path does not apply
 expect_json "conv --expand --fuse on" '"result": "PASS"' conv --h 12 --w 12 --c 40 --k 40 --r 3 --s 3 --groups 40 --stride 2 --expand 20 --fuse on --json
+expect_json "conv --expand --fuse on: the shape it ran (JSON)" '"fused_band": [1-9][0-9]*, "fused_store_rows": [12]}' conv --h 12 --w 12 --c 40 --k 40 --r 3 --s 3 --groups 40 --stride 2 --expand 20 --fuse on --json
+expect_json "conv --expand --fuse on: the shape it ran" 'fused shape +[1-9][0-9]* image row\(s\) made at once, [12] output row\(s\) a STORE' conv --h 12 --w 12 --c 40 --k 40 --r 3 --s 3 --groups 40 --stride 2 --expand 20 --fuse on
+expect_json "conv --expand --fuse off: no fused shape" '"fused_band": 0, "fused_store_rows": 0}' conv --h 9 --w 9 --c 12 --k 20 --r 3 --s 3 --expand 6 --fuse off --json
 expect_error "conv --expand on a layer that is not depthwise" "the fused path takes a depthwise 3x3 layer" conv --h 8 --w 8 --c 16 --k 16 --r 3 --s 3 --expand 8
 expect_json "conv --expand --fuse off, any layer after the expansion" '"result": "PASS"' conv --h 9 --w 9 --c 12 --k 20 --r 3 --s 3 --expand 6 --fuse off --json
 expect_error "conv --fuse without --expand" "--fuse needs --expand" conv --h 8 --w 8 --c 16 --k 16 --r 3 --s 3 --groups 16 --fuse on
