@@ -154,6 +154,6 @@ module abacus_addr_acc #(
     else if (add_i) ref_q <= ref_q + Width'(add_val_i);
   end
   `ABACUS_ASSERT(AddrAccExact, !use_i || val_o == ref_q)
-  initial assert (Width > LoBits && AddBits >= 1 && AddBits <= LoBits && (!Ahead || LoBits > 16));
+  initial assert (Width > LoBits && AddBits >= 1 && AddBits <= LoBits && (!Ahead || LoBits >= 6));  // (Ahead: abacus_add_cs's width)
 `endif
 endmodule

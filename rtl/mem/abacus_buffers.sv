@@ -68,24 +68,19 @@ module abacus_buffers #(
   // enable). Decoded from the write's address, the ibuf decode and the
   // quarter's compare into the store engine's write-stage count were 2765
   // ps in the xcup 16x16 proxy run on 63d356e.
+  // {pbuf, wbuf, ibuf}: the buffer a load-DMA write goes to
+  function automatic logic [2:0] ld_decode(input logic we, input logic [LdSpWordW-1:0] addr);
+    ld_decode = {we && 32'(addr) >= IbufRows + WbufRows,
+                 we && 32'(addr) >= IbufRows && 32'(addr) < IbufRows + WbufRows,
+                 we && 32'(addr) < IbufRows};
+  endfunction
   logic to_ibuf, to_wbuf, to_pbuf;
   logic [LdSpWordW-1:0] wb_off, pb_off;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      to_ibuf <= 1'b0;
-      to_wbuf <= 1'b0;
-      to_pbuf <= 1'b0;
-    end else begin
-      to_ibuf <= ld_we_next_i && 32'(ld_waddr_next_i) < IbufRows;
-      to_wbuf <= ld_we_next_i && 32'(ld_waddr_next_i) >= IbufRows &&
-                 32'(ld_waddr_next_i) < IbufRows + WbufRows;
-      to_pbuf <= ld_we_next_i && 32'(ld_waddr_next_i) >= IbufRows + WbufRows;
-    end
+    if (!rst_ni) {to_pbuf, to_wbuf, to_ibuf} <= 3'b000;
+    else {to_pbuf, to_wbuf, to_ibuf} <= ld_decode(ld_we_next_i, ld_waddr_next_i);
   end
-  `ABACUS_ASSERT(BufDecodeAhead, to_ibuf == (ld_we_i && 32'(ld_waddr_i) < IbufRows) &&
-                 to_wbuf == (ld_we_i && 32'(ld_waddr_i) >= IbufRows &&
-                             32'(ld_waddr_i) < IbufRows + WbufRows) &&
-                 to_pbuf == (ld_we_i && 32'(ld_waddr_i) >= IbufRows + WbufRows))
+  `ABACUS_ASSERT(BufDecodeAhead, {to_pbuf, to_wbuf, to_ibuf} == ld_decode(ld_we_i, ld_waddr_i))
   assign wb_off  = ld_waddr_i - LdSpWordW'(IbufRows);
   assign pb_off  = ld_waddr_i - LdSpWordW'(IbufRows + WbufRows);
 

@@ -57,8 +57,9 @@ GemmStats estimate_conv2d(Session& s, const ConvProblem& p);
 GemmStats estimate_expand_dwconv(Session& s, const ConvProblem& pw, const ConvProblem& dw);
 // Whether the runtime fuses an expansion with the depthwise layer after it:
 // where expand_dwconv_applies, the zero points match, and the fused
-// estimate is below the two layers' apart (it is not for small maps: a
-// GEMM and a STORE per image row of a few pixels).
+// estimate (in the shape with the lowest one) is below the two layers'
+// apart (it is not for the stride-1 14x14 and 7x7 maps: each program's
+// start and end paid over a few rows).
 bool expand_dwconv_chosen(Session& s, const ConvProblem& pw, const ConvProblem& dw);
 namespace detail {
 // A fused pair's schedule: the image rows made at once (a band) and the
